@@ -1,0 +1,204 @@
+"""The WARC 1.1 writer: one per process, gzip per record, files rolled by size.
+
+Each kept exchange is a request record and a response record; a response whose payload
+is identical to one already archived is written as a ``revisit`` record (profile
+identical-payload-digest) that names the original, so it is not stored again.
+Payload digests are SHA-256 (``sha256:`` + base32), the same digest the SQL index keeps.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+from capture.types import FetchedResponse
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+# Hop-by-hop and encoding headers no longer describe the decoded payload we store.
+DROPPED_HEADERS = {"transfer-encoding", "content-encoding", "content-length", "connection", "keep-alive"}
+
+
+class WarcWriteError(OSError):
+    """The WARC file could not be written (disk full, read-only directory…)."""
+
+
+def sha256_digest(data: bytes) -> str:
+    """The WARC form of a SHA-256 digest."""
+    return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+class _Sha256WARCWriter(WARCWriter):
+    @staticmethod
+    def _create_digester() -> Digester:  # type: ignore[override]
+        return Digester("sha256")
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    file: str
+    """The file name, relative to the WARC directory."""
+    offset: int
+    length: int
+    record_id: str
+
+
+@dataclass(frozen=True)
+class RevisitOf:
+    url: str
+    captured_at: datetime
+    record_id: str
+
+
+class RollingWarcWriter:
+    """Writes records to ``<directory>/<prefix>-<time>-<host>-<pid>-<n>.warc.gz``."""
+
+    def __init__(self, directory: str | Path, *, prefix: str = "nianbao", max_bytes: int = DEFAULT_MAX_BYTES):
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._fh: BinaryIO | None = None
+        self._name: str | None = None
+        self._writer: _Sha256WARCWriter | None = None
+        self._serial = 0
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarcWriteError(f"cannot create the WARC directory {self.directory}: {exc.strerror}") from exc
+        if not os.access(self.directory, os.W_OK):
+            raise WarcWriteError(f"the WARC directory {self.directory} is not writable")
+
+    # -- files ------------------------------------------------------------------------
+    def _open_next(self) -> None:
+        self._close_current()
+        self._serial += 1
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        host = socket.gethostname().replace("-", "_")
+        name = f"{self.prefix}-{stamp}-{host}-{os.getpid()}-{self._serial:05d}.warc.gz"
+        try:
+            fh = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across records
+        except OSError as exc:
+            raise WarcWriteError(f"cannot create {self.directory / name}: {exc.strerror}") from exc
+        self._fh, self._name = fh, name
+        self._writer = _Sha256WARCWriter(fh, gzip=True, warc_version="1.1")
+        info = self._writer.create_warcinfo_record(
+            name,
+            {
+                "software": "nianbao (warcio)",
+                "format": "WARC File Format 1.1",
+                "hostname": socket.gethostname(),
+                "description": "China government information-disclosure annual reports archive",
+            },
+        )
+        self._writer.write_record(info)
+
+    def _close_current(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        self._fh = self._writer = self._name = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_current()
+
+    # -- records ----------------------------------------------------------------------
+    def write_exchange(self, resp: FetchedResponse, revisit_of: RevisitOf | None = None) -> WarcLocation:
+        """Write the request and the response (or revisit) records; return where the
+        response record lies. The data is flushed and fsynced before this returns."""
+        with self._lock:
+            try:
+                if self._fh is None or self._fh.tell() >= self.max_bytes:
+                    self._open_next()
+                assert self._writer is not None and self._fh is not None and self._name is not None
+                response = self._response_record(resp, revisit_of)
+                request = self._request_record(resp)
+                offset = self._fh.tell()
+                self._writer.write_record(response)
+                length = self._fh.tell() - offset
+                request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+                self._writer.write_record(request)
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            except OSError as exc:
+                name = self._name
+                # A partly written file is left as it is (WARC readers stop at the torn
+                # record); the next write starts a new file.
+                self._fh = self._writer = self._name = None
+                raise WarcWriteError(f"cannot write WARC record to {name}: {exc.strerror or exc}") from exc
+            return WarcLocation(self._name, offset, length, response.rec_headers.get_header("WARC-Record-ID"))
+
+    def _warc_headers(self, resp: FetchedResponse) -> dict[str, str]:
+        return {"WARC-Date": datetime_to_iso_date(resp.fetched_at.astimezone(UTC).replace(tzinfo=None), use_micros=True)}
+
+    def _http_headers(self, resp: FetchedResponse, length: int) -> StatusAndHeaders:
+        headers = [(k, v) for k, v in resp.response_headers if k.lower() not in DROPPED_HEADERS]
+        headers.append(("Content-Length", str(length)))
+        return StatusAndHeaders(f"{resp.status} {_reason(resp.status)}", headers, protocol=resp.protocol)
+
+    def _response_record(self, resp: FetchedResponse, revisit_of: RevisitOf | None):  # noqa: ANN202
+        assert self._writer is not None
+        if revisit_of is not None:
+            record = self._writer.create_revisit_record(
+                resp.url,
+                sha256_digest(resp.body),
+                revisit_of.url,
+                datetime_to_iso_date(revisit_of.captured_at.astimezone(UTC).replace(tzinfo=None), use_micros=True),
+                http_headers=self._http_headers(resp, len(resp.body)),
+                warc_headers_dict=self._warc_headers(resp),
+            )
+            record.rec_headers.add_header("WARC-Refers-To", revisit_of.record_id)
+            return record
+        return self._writer.create_warc_record(
+            resp.url,
+            "response",
+            payload=BytesIO(resp.body),
+            length=len(resp.body),
+            http_headers=self._http_headers(resp, len(resp.body)),
+            warc_headers_dict=self._warc_headers(resp),
+        )
+
+    def _request_record(self, resp: FetchedResponse):  # noqa: ANN202
+        assert self._writer is not None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(resp.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = list(resp.request_headers)
+        if not any(k.lower() == "host" for k, _ in headers):
+            headers.insert(0, ("Host", parts.netloc))
+        http = StatusAndHeaders(f"{resp.method} {path} {resp.protocol}", headers, is_http_request=True)
+        return self._writer.create_warc_record(
+            resp.url,
+            "request",
+            payload=BytesIO(resp.request_body),
+            length=len(resp.request_body),
+            http_headers=http,
+            warc_headers_dict=self._warc_headers(resp),
+        )
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+__all__ = ["RevisitOf", "RollingWarcWriter", "WarcLocation", "WarcWriteError", "sha256_digest"]

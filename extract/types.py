@@ -1,0 +1,60 @@
+"""Data passed between the stages of extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Grid = list[list[str]]
+"""A table as rows of cell texts; merged cells are expanded (their text repeated in every
+grid position they cover), so every row of a grid has the same length."""
+
+CellValue = int | float | str | None
+
+
+@dataclass
+class TextDocument:
+    """A document turned into text: what the format readers of ``extract.text`` return."""
+
+    media_type: str
+    """The sniffed media type (from the bytes, not the extension)."""
+    text: str
+    """Clean text; tables rendered as one line per row, cells separated by tabs."""
+    tables: list[Grid] = field(default_factory=list)
+    title: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    """Format metadata, e.g. ``{"PubDate": "2021-01-07"}`` from HTML ``<meta>``."""
+    needs_ocr: bool = False
+    pages: int | None = None
+    parts: list[str] = field(default_factory=list)
+    """For archives (zip): the member names that were read."""
+
+
+@dataclass
+class Sourced:
+    """A metadata value with where it came from (e.g. ``meta:PubDate``, ``title``, ``signature``)."""
+
+    value: Any
+    source: str
+
+
+@dataclass
+class Extraction:
+    """Everything extraction knows about one document version."""
+
+    parser_version: str
+    media_type: str
+    text: str = ""
+    title: Sourced | None = None
+    agency_name: Sourced | None = None
+    year: Sourced | None = None
+    published_at: Sourced | None = None
+    layout: str | None = None
+    """``2019``, ``2021`` or ``none`` (no standard table found)."""
+    values: dict[str, CellValue] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[int] = field(default_factory=list)
+    needs_ocr: bool = False
+    error: str | None = None
+    """A precise message when the document could not be read (corrupt, encrypted,
+    too large, too slow, hostile); ``text`` is then empty or partial."""

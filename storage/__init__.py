@@ -1,0 +1,1 @@
+"""The archive's SQL storage: models, engine set-up and the Archive API."""

@@ -1,0 +1,653 @@
+"""The Archive: the one Python API over the archive's SQL records and WARC files.
+
+The command line, the crawler's pipeline and any web layer call this; no other module
+writes SQL. Nothing archived is ever deleted or overwritten: captures, versions,
+observations and extractions are only added; documents and reports carry derived state
+(``status``, ``last_seen_at``) that observations update.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from capture.fixity import IndexedRecord
+from capture.normalise import url_sha256
+from registry.model import Agency, Registry, Site
+from storage import db
+from storage.agencies import guess_level_kind, match_agency, unregistered_id
+from storage.models import (
+    AgencyRow,
+    CaptureRow,
+    CrawlRunRow,
+    DocumentRow,
+    ExtractionRow,
+    FailureRow,
+    ObservationRow,
+    ReportRow,
+    SiteRow,
+    SiteRunRow,
+    VersionRow,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: they were stored as UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    value = as_utc(value)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass(frozen=True)
+class Validators:
+    url: str
+    role: str
+    status: str
+    etag: str | None
+    last_modified: str | None
+    last_checked_at: datetime | None
+    payload_sha256: str | None
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    url: str
+    role: str
+    title: str | None
+    year: int
+    agency_name: str
+    last_seen_at: datetime
+    status: str
+    parent_url: str | None
+
+
+@dataclass
+class CaptureIn:
+    """A capture already written to WARC, to be indexed."""
+
+    url: str
+    method: str
+    status: int
+    captured_at: datetime
+    role: str
+    media_type: str | None
+    headers: dict[str, str]
+    payload_sha256: str
+    payload_length: int
+    record_type: str
+    warc_record_id: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    refers_to_id: int | None
+    site_id: str | None
+    run_id: int | None
+
+
+@dataclass
+class DocumentIn:
+    """What is known of the document a capture belongs to."""
+
+    url: str
+    role: str
+    site_id: str
+    year: int | None
+    agency_name: str | None
+    title: str | None
+    parent_url: str | None
+    filename: str | None
+    media_type: str | None
+    published_at: str | None = None
+    published_source: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class VersionIn:
+    content_sha256: str
+    text: str
+    media_type: str | None
+    extraction: dict[str, Any] | None = None
+    """Columns of ``ExtractionRow`` (parser_version, layout, values, checks, …)."""
+
+
+@dataclass
+class IngestResult:
+    capture_id: int
+    report_id: int | None = None
+    document_id: int | None = None
+    version_id: int | None = None
+    new_version: bool = False
+    problem: str | None = None
+
+
+@dataclass
+class RunStats:
+    pages: int = 0
+    requests: int = 0
+    bytes: int = 0
+    reports_found: int = 0
+    new_versions: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    blocked: bool = False
+    outcome: str = "success"
+
+
+class Archive:
+    """Open an archive: ``Archive()`` uses ``NIANBAO_DB`` or SQLite under ``./data/``."""
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        data_dir: str | Path | None = None,
+        *,
+        upgrade: bool = True,
+    ) -> None:
+        self.data_dir = db.data_dir(data_dir)
+        self.url = db.database_url(db_url, data=self.data_dir)
+        self.engine = db.create(self.url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
+        try:
+            if upgrade:
+                db.upgrade(self.url)
+            else:
+                with self.engine.connect():
+                    pass
+        except OperationalError as exc:
+            self.engine.dispose()
+            raise db.DatabaseError(f"cannot open the archive database {self.safe_url}: {_first_line(exc)}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.data_dir / "warc"
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    # -- registry ---------------------------------------------------------------------
+    def import_registry(self, registry: Registry) -> ImportSummary:
+        """Load agencies and sites; importing the same registry twice changes nothing."""
+        summary = ImportSummary()
+        now = utcnow()
+        with self._write_lock, self.session() as s:
+            # Parents first, so that foreign keys hold whatever the file's order.
+            for agency in _parents_first(registry.agencies):
+                values = {
+                    "name": agency.name,
+                    "aliases": list(agency.aliases),
+                    "division_code": agency.division_code,
+                    "level": agency.level,
+                    "kind": agency.kind,
+                    "parent_id": agency.parent_id,
+                    "registered": True,
+                }
+                self._upsert(s, AgencyRow, agency.id, values, now, summary)
+            s.flush()
+            for site in registry.sites:
+                values = {
+                    "agency_id": site.agency_id,
+                    "start_urls": list(site.start_urls),
+                    "hosts": list(site.hosts),
+                    "render": site.render,
+                    "schedule": site.schedule,
+                    "obey_robots": site.obey_robots,
+                    "allow_private": site.allow_private,
+                }
+                self._upsert(s, SiteRow, site.id, values, now, summary)
+        return summary
+
+    @staticmethod
+    def _upsert(s: Session, model: Any, ident: str, values: dict[str, Any], now: datetime, summary: ImportSummary) -> None:
+        row = s.get(model, ident)
+        if row is None:
+            s.add(model(id=ident, created_at=now, updated_at=now, **values))
+            summary.added += 1
+            return
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if not changed:
+            summary.unchanged += 1
+            return
+        for key, value in changed.items():
+            setattr(row, key, value)
+        row.updated_at = now
+        summary.updated += 1
+
+    def agencies(self, *, registered: bool | None = None) -> list[Agency]:
+        with self.session() as s:
+            query = select(AgencyRow).order_by(AgencyRow.id)
+            if registered is not None:
+                query = query.where(AgencyRow.registered == registered)
+            return [_agency(row) for row in s.scalars(query)]
+
+    def sites(self, ids: list[str] | None = None) -> list[Site]:
+        with self.session() as s:
+            query = select(SiteRow).order_by(SiteRow.id)
+            if ids:
+                query = query.where(SiteRow.id.in_(ids))
+            rows = list(s.scalars(query))
+        if ids:
+            missing = sorted(set(ids) - {row.id for row in rows})
+            if missing:
+                raise KeyError(f"unknown site(s): {', '.join(missing)}")
+        return [_site(row) for row in rows]
+
+    # -- runs and failures ------------------------------------------------------------
+    def begin_run(self, site_ids: list[str], *, trigger: str = "manual") -> int:
+        now = utcnow()
+        with self._write_lock, self.session() as s:
+            run = CrawlRunRow(started_at=now, trigger=trigger, host=socket.gethostname(), stats={})
+            s.add(run)
+            s.flush()
+            for site_id in site_ids:
+                s.add(SiteRunRow(run_id=run.id, site_id=site_id, started_at=now, errors={}))
+            return run.id
+
+    def end_run(self, run_id: int, *, outcome: str, site_stats: dict[str, dict[str, Any] | RunStats]) -> None:
+        now = utcnow()
+        with self._write_lock, self.session() as s:
+            run = s.get(CrawlRunRow, run_id)
+            if run is None:
+                raise KeyError(f"no crawl run {run_id}")
+            run.finished_at = now
+            run.outcome = outcome
+            totals: dict[str, int] = {}
+            for site_id, stats in site_stats.items():
+                data = stats.__dict__ if isinstance(stats, RunStats) else dict(stats)
+                row = s.scalar(select(SiteRunRow).where(SiteRunRow.run_id == run_id, SiteRunRow.site_id == site_id))
+                if row is None:
+                    row = SiteRunRow(run_id=run_id, site_id=site_id, started_at=run.started_at)
+                    s.add(row)
+                row.finished_at = now
+                for key in ("requests", "pages", "bytes", "reports_found", "new_versions"):
+                    row_value = int(data.get(key, 0) or 0)
+                    setattr(row, key, row_value)
+                    totals[key] = totals.get(key, 0) + row_value
+                row.errors = dict(data.get("errors") or {})
+                row.blocked = bool(data.get("blocked", False))
+                row.outcome = str(data.get("outcome") or ("blocked" if row.blocked else "success"))
+            run.stats = totals
+
+    def record_failure(
+        self, run_id: int | None, site_id: str | None, url: str, kind: str, detail: str, status: int | None = None
+    ) -> None:
+        with self._write_lock, self.session() as s:
+            s.add(
+                FailureRow(
+                    run_id=run_id, site_id=site_id, url=url, kind=kind, status=status, detail=detail[:2000], occurred_at=utcnow()
+                )
+            )
+
+    def failures(self, run_id: int | None = None, site_id: str | None = None) -> list[dict[str, Any]]:
+        with self.session() as s:
+            query = select(FailureRow).order_by(FailureRow.id)
+            if run_id is not None:
+                query = query.where(FailureRow.run_id == run_id)
+            if site_id is not None:
+                query = query.where(FailureRow.site_id == site_id)
+            return [
+                {"run_id": f.run_id, "site_id": f.site_id, "url": f.url, "kind": f.kind, "status": f.status,
+                 "detail": f.detail, "occurred_at": iso(f.occurred_at)}
+                for f in s.scalars(query)
+            ]
+
+    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        with self.session() as s:
+            runs = list(s.scalars(select(CrawlRunRow).order_by(CrawlRunRow.id.desc()).limit(limit)))
+            out = []
+            for run in runs:
+                sites = list(s.scalars(select(SiteRunRow).where(SiteRunRow.run_id == run.id).order_by(SiteRunRow.site_id)))
+                out.append(
+                    {
+                        "run_id": run.id, "started_at": iso(run.started_at), "finished_at": iso(run.finished_at),
+                        "outcome": run.outcome, "trigger": run.trigger, "host": run.host, "stats": run.stats,
+                        "sites": [
+                            {"site_id": r.site_id, "outcome": r.outcome, "requests": r.requests, "pages": r.pages,
+                             "bytes": r.bytes, "reports_found": r.reports_found, "new_versions": r.new_versions,
+                             "errors": r.errors, "blocked": r.blocked}
+                            for r in sites
+                        ],
+                    }
+                )
+            return out
+
+    # -- what the crawler asks before fetching ----------------------------------------
+    def validators(self, url: str) -> Validators | None:
+        with self.session() as s:
+            doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(url)))
+            if doc is not None:
+                payload = None
+                if doc.last_capture_id is not None:
+                    payload = s.scalar(select(CaptureRow.payload_sha256).where(CaptureRow.id == doc.last_capture_id))
+                return Validators(url, doc.role, doc.status, doc.etag, doc.last_modified, as_utc(doc.last_seen_at), payload)
+            cap = s.scalar(
+                select(CaptureRow)
+                .where(CaptureRow.url_hash == url_sha256(url), CaptureRow.status == 200)
+                .order_by(CaptureRow.captured_at.desc())
+                .limit(1)
+            )
+            if cap is None:
+                return None
+            return Validators(
+                url, cap.role, "present", cap.headers.get("etag"), cap.headers.get("last-modified"),
+                as_utc(cap.captured_at), cap.payload_sha256,
+            )
+
+    def known_documents(self, site_id: str) -> list[KnownDocument]:
+        with self.session() as s:
+            rows = s.execute(
+                select(DocumentRow, ReportRow, AgencyRow)
+                .join(ReportRow, DocumentRow.report_id == ReportRow.id)
+                .join(AgencyRow, ReportRow.agency_id == AgencyRow.id)
+                .where(ReportRow.site_id == site_id)
+                .order_by(DocumentRow.id)
+            ).all()
+            return [
+                KnownDocument(d.url, d.role, r.title, r.year, a.name, as_utc(d.last_seen_at) or utcnow(), d.status, d.parent_url)
+                for d, r, a in rows
+            ]
+
+    # -- ingest -----------------------------------------------------------------------
+    def capture_for_payload(self, payload_sha256: str) -> tuple[int, str, datetime, str] | None:
+        """The first full (non-revisit) capture of this payload: id, url, time, record id."""
+        with self.session() as s:
+            row = s.execute(
+                select(CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id)
+                .where(CaptureRow.payload_sha256 == payload_sha256, CaptureRow.record_type == "response")
+                .order_by(CaptureRow.id)
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        return row[0], row[1], as_utc(row[2]) or utcnow(), row[3]
+
+    def document_state(self, url: str) -> tuple[int, str | None, str | None] | None:
+        """(document id, payload sha256 of its last capture, its latest content sha256)."""
+        with self.session() as s:
+            doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(url)))
+            if doc is None:
+                return None
+            payload = None
+            if doc.last_capture_id is not None:
+                payload = s.scalar(select(CaptureRow.payload_sha256).where(CaptureRow.id == doc.last_capture_id))
+            content = s.scalar(
+                select(VersionRow.content_sha256).where(VersionRow.document_id == doc.id).order_by(VersionRow.seq.desc()).limit(1)
+            )
+            return doc.id, payload, content
+
+    def ingest(
+        self, capture: CaptureIn, document: DocumentIn | None = None, version: VersionIn | None = None
+    ) -> IngestResult:
+        """Index one capture and, for report documents, its report/document/version and
+        observation — all in one transaction."""
+        with self._write_lock, self.session() as s:
+            cap = CaptureRow(url_hash=url_sha256(capture.url), **capture.__dict__)
+            s.add(cap)
+            s.flush()
+            result = IngestResult(capture_id=cap.id)
+            if document is not None:
+                self._ingest_document(s, cap, document, version, result)
+            return result
+
+    def _ingest_document(
+        self, s: Session, cap: CaptureRow, doc_in: DocumentIn, version: VersionIn | None, result: IngestResult
+    ) -> None:
+        now = cap.captured_at
+        doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.url)))
+        if doc is None:
+            if cap.status >= 400 or version is None:
+                result.problem = "not a known document"
+                return
+            report = self._report_for(s, doc_in, now)
+            if report is None:
+                result.problem = "no report year: the document was kept as a capture only"
+                return
+            doc = DocumentRow(
+                report_id=report.id, url=doc_in.url, url_hash=url_sha256(doc_in.url), role=doc_in.role,
+                media_type=doc_in.media_type, filename=doc_in.filename, parent_url=doc_in.parent_url,
+                first_seen_at=now, last_seen_at=now, status="present",
+            )
+            s.add(doc)
+            s.flush()
+        else:
+            report = s.get(ReportRow, doc.report_id)
+            assert report is not None
+        result.report_id, result.document_id = report.id, doc.id
+        if cap.status in (404, 410):
+            if doc.status != "vanished":
+                doc.status, doc.status_changed_at = "vanished", now
+            s.add(ObservationRow(document_id=doc.id, capture_id=cap.id, run_id=cap.run_id, observed_at=now, status=cap.status, outcome="gone"))
+            return
+        latest = s.scalar(select(VersionRow).where(VersionRow.document_id == doc.id).order_by(VersionRow.seq.desc()).limit(1))
+        if cap.status == 304 or version is None:
+            outcome = "not_modified" if cap.status == 304 else "unchanged"
+            self._seen(doc, cap, doc_in, now)
+            s.add(ObservationRow(document_id=doc.id, version_id=latest.id if latest else None, capture_id=cap.id,
+                                 run_id=cap.run_id, observed_at=now, status=cap.status, outcome=outcome))
+            result.version_id = latest.id if latest else None
+            return
+        existing = s.scalar(
+            select(VersionRow).where(VersionRow.document_id == doc.id, VersionRow.content_sha256 == version.content_sha256)
+        )
+        self._seen(doc, cap, doc_in, now)
+        doc.last_capture_id = cap.id
+        if doc_in.media_type:
+            doc.media_type = doc_in.media_type
+        if existing is not None:
+            s.add(ObservationRow(document_id=doc.id, version_id=existing.id, capture_id=cap.id, run_id=cap.run_id,
+                                 observed_at=now, status=cap.status, outcome="unchanged"))
+            result.version_id = existing.id
+            return
+        row = VersionRow(
+            document_id=doc.id, seq=(latest.seq + 1) if latest else 1, content_sha256=version.content_sha256,
+            capture_id=cap.id, first_seen_at=now, media_type=version.media_type, text=version.text,
+        )
+        s.add(row)
+        s.flush()
+        if version.extraction is not None:
+            s.add(ExtractionRow(version_id=row.id, created_at=now, **version.extraction))
+        s.add(ObservationRow(document_id=doc.id, version_id=row.id, capture_id=cap.id, run_id=cap.run_id,
+                             observed_at=now, status=cap.status, outcome="new_version"))
+        if doc_in.published_at and not report.published_at:
+            report.published_at, report.published_source = doc_in.published_at, doc_in.published_source
+        if doc_in.title and not report.title:
+            report.title = doc_in.title
+        result.version_id, result.new_version = row.id, True
+
+    @staticmethod
+    def _seen(doc: DocumentRow, cap: CaptureRow, doc_in: DocumentIn, now: datetime) -> None:
+        doc.last_seen_at = now
+        if doc.status != "present":
+            doc.status, doc.status_changed_at = "present", now
+        if doc_in.etag or doc_in.last_modified:
+            doc.etag, doc.last_modified = doc_in.etag, doc_in.last_modified
+
+    def _report_for(self, s: Session, doc_in: DocumentIn, now: datetime) -> ReportRow | None:
+        if doc_in.parent_url:
+            parent = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.parent_url)))
+            if parent is not None:
+                return s.get(ReportRow, parent.report_id)
+        if doc_in.year is None:
+            return None
+        agency_id = self._agency_for(s, doc_in.site_id, doc_in.agency_name, now)
+        report = s.scalar(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == doc_in.year))
+        if report is None:
+            report = ReportRow(
+                agency_id=agency_id, year=doc_in.year, title=doc_in.title, published_at=doc_in.published_at,
+                published_source=doc_in.published_source, first_seen_at=now, site_id=doc_in.site_id,
+            )
+            s.add(report)
+            s.flush()
+        return report
+
+    def _agency_for(self, s: Session, site_id: str, name: str | None, now: datetime) -> str:
+        site = s.get(SiteRow, site_id)
+        if site is None:
+            raise KeyError(f"unknown site {site_id!r}")
+        if not name:
+            return site.agency_id
+        candidates = [(row.id, row.name, list(row.aliases or [])) for row in s.scalars(select(AgencyRow))]
+        found = match_agency(name, candidates, prefer=site.agency_id)
+        if found is not None:
+            return found
+        ident = unregistered_id(name)
+        if s.get(AgencyRow, ident) is None:
+            level, kind = guess_level_kind(name)
+            s.add(AgencyRow(id=ident, name=name, aliases=[], level=level, kind=kind, parent_id=site.agency_id,
+                            registered=False, created_at=now, updated_at=now))
+            s.flush()
+        return ident
+
+    def add_extraction(self, version_id: int, extraction: dict[str, Any]) -> bool:
+        """Store a (re-)extraction of a version; False if that parser version already has one."""
+        with self._write_lock, self.session() as s:
+            exists = s.scalar(
+                select(ExtractionRow.id).where(
+                    ExtractionRow.version_id == version_id, ExtractionRow.parser_version == extraction["parser_version"]
+                )
+            )
+            if exists is not None:
+                return False
+            s.add(ExtractionRow(version_id=version_id, created_at=utcnow(), **extraction))
+            return True
+
+    def versions_for_reextraction(self, parser_version: str) -> Iterator[tuple[int, str, int, str, str | None]]:
+        """Versions with no extraction by ``parser_version``: (version id, url, capture
+        id, warc file, media type)."""
+        with self.session() as s:
+            done = select(ExtractionRow.version_id).where(ExtractionRow.parser_version == parser_version)
+            rows = s.execute(
+                select(VersionRow.id, DocumentRow.url, VersionRow.capture_id, CaptureRow.warc_file, VersionRow.media_type)
+                .join(DocumentRow, VersionRow.document_id == DocumentRow.id)
+                .join(CaptureRow, VersionRow.capture_id == CaptureRow.id)
+                .where(VersionRow.id.not_in(done))
+                .order_by(VersionRow.id)
+            ).all()
+        for row in rows:
+            yield row[0], row[1], row[2], row[3], row[4]
+
+    def capture_location(self, capture_id: int) -> IndexedRecord:
+        with self.session() as s:
+            cap = s.get(CaptureRow, capture_id)
+            if cap is None:
+                raise KeyError(f"no capture {capture_id}")
+            if cap.record_type == "revisit" and cap.refers_to_id is not None:
+                cap = s.get(CaptureRow, cap.refers_to_id)
+                assert cap is not None
+            return IndexedRecord(cap.id, cap.url, cap.warc_file, cap.warc_offset, cap.warc_length, cap.record_type, cap.payload_sha256)
+
+    def indexed_records(self) -> Iterator[IndexedRecord]:
+        last = 0
+        while True:
+            with self.session() as s:
+                batch = list(s.scalars(select(CaptureRow).where(CaptureRow.id > last).order_by(CaptureRow.id).limit(1000)))
+            if not batch:
+                return
+            for cap in batch:
+                yield IndexedRecord(cap.id, cap.url, cap.warc_file, cap.warc_offset, cap.warc_length, cap.record_type, cap.payload_sha256)
+            last = batch[-1].id
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                name: s.scalar(select(func.count()).select_from(model)) or 0
+                for name, model in (
+                    ("agencies", AgencyRow), ("sites", SiteRow), ("runs", CrawlRunRow), ("captures", CaptureRow),
+                    ("reports", ReportRow), ("documents", DocumentRow), ("versions", VersionRow),
+                    ("observations", ObservationRow), ("failures", FailureRow),
+                )
+            }
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else type(exc).__name__
+
+
+def _agency(row: AgencyRow) -> Agency:
+    return Agency(
+        id=row.id, name=row.name, level=row.level, kind=row.kind, aliases=list(row.aliases or []),
+        division_code=row.division_code, parent_id=row.parent_id, registered=row.registered,
+    )
+
+
+def _site(row: SiteRow) -> Site:
+    return Site(
+        id=row.id, agency_id=row.agency_id, start_urls=list(row.start_urls), hosts=list(row.hosts), render=row.render,
+        schedule=row.schedule, obey_robots=row.obey_robots, allow_private=row.allow_private,
+    )
+
+
+def _parents_first(agencies: list[Agency]) -> list[Agency]:
+    by_id = {a.id: a for a in agencies}
+    ordered: list[Agency] = []
+    placed: set[str] = set()
+
+    def place(agency: Agency, depth: int = 0) -> None:
+        if agency.id in placed or depth > len(agencies):
+            return
+        if agency.parent_id and agency.parent_id in by_id:
+            place(by_id[agency.parent_id], depth + 1)
+        placed.add(agency.id)
+        ordered.append(agency)
+
+    for agency in agencies:
+        place(agency)
+    return ordered

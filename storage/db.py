@@ -1,0 +1,108 @@
+"""Database URLs, engines and schema upgrades.
+
+SQLite (the default) runs on sqlean.py — a current SQLite with FTS5 — rather than the
+interpreter's own, older library; PostgreSQL through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlean
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATA_DIR = "data"
+DEFAULT_SQLITE_NAME = "nianbao.sqlite3"
+
+
+class DatabaseError(RuntimeError):
+    """The archive database cannot be used; the message says which and why."""
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where WARC files and the default SQLite database live."""
+    return Path(explicit or os.environ.get("NIANBAO_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def database_url(explicit: str | None = None, *, data: Path | None = None) -> str:
+    """The URL given, else ``NIANBAO_DB``, else SQLite under the data directory."""
+    url = explicit or os.environ.get("NIANBAO_DB")
+    if url:
+        return normalise_url(url)
+    return f"sqlite:///{(data or data_dir()) / DEFAULT_SQLITE_NAME}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` (meaning psycopg 3) and plain file paths for SQLite."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def create(url: str, **kwargs: Any) -> Engine:
+    """An engine for the archive, with SQLite tuned for a single-writer archive."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create the data directory {folder}: {exc.strerror}") from exc
+            if not os.access(folder, os.W_OK):
+                raise DatabaseError(f"the data directory {folder} is not writable")
+        engine = create_engine(
+            parsed, module=sqlean, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **kwargs
+        )
+    raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the schema at ``url`` up to ``revision`` with the Alembic migrations."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def check(url: str) -> None:
+    """Raise if the models and the migrated schema at ``url`` disagree (``alembic check``)."""
+    from alembic import command
+
+    command.check(alembic_config(url))
