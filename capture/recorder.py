@@ -16,8 +16,8 @@ from typing import Any
 
 from capture.normalise import content_sha256, payload_sha256
 from capture.types import FetchedResponse, RecordResult, Role
-from capture.warc import RevisitOf, RollingWarcWriter
-from storage.archive import Archive, CaptureIn, DocumentIn, VersionIn
+from capture.warc import CONTENT_PROFILE, RevisitOf, RollingWarcWriter
+from storage.archive import Archive, CaptureIn, DocumentIn, Lookup, VersionIn
 
 # Response headers kept in the SQL index (all headers are in the WARC record).
 INDEXED_HEADERS = ("content-type", "content-length", "etag", "last-modified", "content-disposition", "location", "server", "date")
@@ -50,7 +50,7 @@ class CaptureRecorder:
     def record(self, resp: FetchedResponse) -> RecordResult:
         payload = payload_sha256(resp.body)
         is_document = resp.role in (Role.REPORT, Role.ATTACHMENT)
-        known = self.archive.document_state(resp.url) if is_document else None
+        known = self.archive.lookup(resp.url, payload, is_document=is_document)
 
         # Extraction runs outside the lock: it is the slow part, and it may run in
         # parallel threads. A payload identical to the document's last capture is the
@@ -58,12 +58,12 @@ class CaptureRecorder:
         version: VersionIn | None = None
         extraction_error: str | None = None
         doc_meta: dict[str, Any] = {}
-        if is_document and resp.status == 200 and not (known and known[1] == payload and known[2]):
+        same_payload = known.last_payload == payload and known.content_sha256 is not None
+        if is_document and resp.status == 200 and not same_payload:
             version, extraction_error, doc_meta = self._extract(resp, payload)
 
         with self._lock:
-            prior = self.archive.capture_for_payload(payload) if resp.status == 200 and resp.body else None
-            revisit = RevisitOf(prior[1], prior[2], prior[3]) if prior else None
+            revisit = self._revisit_for(resp, payload, known, version)
             loc = self.writer.write_exchange(resp, revisit)
             headers = {k.lower(): v for k, v in resp.response_headers if k.lower() in INDEXED_HEADERS}
             capture = CaptureIn(
@@ -71,7 +71,7 @@ class CaptureRecorder:
                 media_type=_media_type(headers.get("content-type")), headers=headers, payload_sha256=payload,
                 payload_length=len(resp.body), record_type="revisit" if revisit else "response",
                 warc_record_id=loc.record_id, warc_file=loc.file, warc_offset=loc.offset, warc_length=loc.length,
-                refers_to_id=prior[0] if prior else None, site_id=resp.site_id, run_id=resp.run_id,
+                refers_to_id=revisit.capture_id if revisit else None, site_id=resp.site_id, run_id=resp.run_id,
             )
             document = None
             if is_document:
@@ -89,9 +89,27 @@ class CaptureRecorder:
             capture_id=result.capture_id, payload_sha256=payload, revisit=revisit is not None, warc_file=loc.file,
             warc_offset=loc.offset, warc_length=loc.length, report_id=result.report_id, document_id=result.document_id,
             version_id=result.version_id, new_version=result.new_version,
-            content_sha256=version.content_sha256 if version else None,
+            content_sha256=version.content_sha256 if version else known.content_sha256 if same_payload else None,
             extraction_error=extraction_error or result.problem,
         )
+
+    @staticmethod
+    def _revisit_for(resp: FetchedResponse, payload: str, known: Lookup, version: VersionIn | None) -> RevisitOf | None:
+        """A revisit instead of the full payload: when the payload is one already
+        archived (identical-payload-digest), or when a report document's normalised
+        content is unchanged although its raw bytes differ (page furniture) — then the
+        record names the capture that holds the content (identical-normalised-content)."""
+        if resp.status != 200 or not resp.body:
+            return None
+        if known.prior is not None:
+            p = known.prior
+            return RevisitOf(p.url, p.captured_at, p.record_id, capture_id=p.id)
+        content = version.content_sha256 if version is not None else known.content_sha256
+        same_content = version is None or content != payload  # the hash came from text, not bytes
+        if known.last_full is not None and content is not None and content == known.content_sha256 and same_content:
+            p = known.last_full
+            return RevisitOf(p.url, p.captured_at, p.record_id, capture_id=p.id, profile=CONTENT_PROFILE, content_sha256=content)
+        return None
 
     def _extract(self, resp: FetchedResponse, payload: str) -> tuple[VersionIn, str | None, dict[str, Any]]:
         from extract import extract_document

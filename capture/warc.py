@@ -55,11 +55,22 @@ class WarcLocation:
     record_id: str
 
 
+IDENTICAL_PAYLOAD_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+CONTENT_PROFILE = "urn:nianbao:revisit:identical-normalised-content"
+"""nianbao's revisit profile: the payload (whose own digest the record carries) differs
+from the referred record's only in what normalisation removes — visit counters, clocks,
+navigation — so the report's content is the same (``WARC-Nianbao-Content-Digest``). The
+HTTP headers are kept; the payload is not stored again."""
+
+
 @dataclass(frozen=True)
 class RevisitOf:
     url: str
     captured_at: datetime
     record_id: str
+    capture_id: int | None = None
+    profile: str = IDENTICAL_PAYLOAD_PROFILE
+    content_sha256: str | None = None
 
 
 class RollingWarcWriter:
@@ -162,6 +173,11 @@ class RollingWarcWriter:
                 warc_headers_dict=self._warc_headers(resp),
             )
             record.rec_headers.add_header("WARC-Refers-To", revisit_of.record_id)
+            if revisit_of.profile != IDENTICAL_PAYLOAD_PROFILE:
+                record.rec_headers.replace_header("WARC-Profile", revisit_of.profile)
+                record.rec_headers.add_header(
+                    "WARC-Nianbao-Content-Digest", "sha256:" + base64.b32encode(bytes.fromhex(revisit_of.content_sha256 or "")).decode()
+                )
             return record
         return self._writer.create_warc_record(
             resp.url,
@@ -201,4 +217,4 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
-__all__ = ["RevisitOf", "RollingWarcWriter", "WarcLocation", "WarcWriteError", "sha256_digest"]
+__all__ = ["CONTENT_PROFILE", "IDENTICAL_PAYLOAD_PROFILE", "RevisitOf", "RollingWarcWriter", "WarcLocation", "WarcWriteError", "sha256_digest"]

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
 from sqlalchemy import pool
 
+import storage
 from storage import db
 from storage.models import Base
+
+# Every ``storage.models_*`` module adds its tables to the same metadata.
+for module in pkgutil.iter_modules(storage.__path__):
+    if module.name.startswith("models_"):
+        importlib.import_module(f"storage.{module.name}")
 
 config = context.config
 if config.config_file_name is not None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from capture.fixity import IndexedRecord
 from capture.normalise import url_sha256
+from query.search_index import index_version
 from registry.model import Agency, Registry, Site
 from storage import db
 from storage.agencies import guess_level_kind, match_agency, unregistered_id
@@ -88,6 +89,26 @@ class KnownDocument:
     last_seen_at: datetime
     status: str
     parent_url: str | None
+
+
+@dataclass(frozen=True)
+class PriorCapture:
+    id: int
+    url: str
+    captured_at: datetime
+    record_id: str
+
+
+@dataclass
+class Lookup:
+    prior: PriorCapture | None = None
+    """The first full capture with the same payload."""
+    document_id: int | None = None
+    last_payload: str | None = None
+    last_full: PriorCapture | None = None
+    """The full (response) record holding the document's last capture's payload."""
+    content_sha256: str | None = None
+    """The document's latest version's content hash."""
 
 
 @dataclass
@@ -178,6 +199,8 @@ class Archive:
         self.engine = db.create(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
+        self._agency_index: list[tuple[str, str, list[str]]] | None = None
+        self._site_owner: dict[str, str] = {}
         try:
             if upgrade:
                 db.upgrade(self.url)
@@ -220,6 +243,7 @@ class Archive:
                 session.commit()
             except BaseException:
                 session.rollback()
+                self._agency_index = None  # it may hold an agency the rollback undid
                 raise
 
     # -- registry ---------------------------------------------------------------------
@@ -227,6 +251,7 @@ class Archive:
         """Load agencies and sites; importing the same registry twice changes nothing."""
         summary = ImportSummary()
         now = utcnow()
+        self._agency_index, self._site_owner = None, {}
         with self._write_lock, self.session() as s:
             # Parents first, so that foreign keys hold whatever the file's order.
             for agency in _parents_first(registry.agencies):
@@ -405,32 +430,48 @@ class Archive:
             ]
 
     # -- ingest -----------------------------------------------------------------------
-    def capture_for_payload(self, payload_sha256: str) -> tuple[int, str, datetime, str] | None:
-        """The first full (non-revisit) capture of this payload: id, url, time, record id."""
-        with self.session() as s:
-            row = s.execute(
+    def lookup(self, url: str, payload_sha256: str, *, is_document: bool) -> Lookup:
+        """What the archive already holds for this URL and payload, in one transaction:
+        the first full capture of the payload (for a revisit record) and, for documents,
+        the last capture's payload and the latest version's content hash."""
+        with self.engine.connect() as s:  # read only: no ORM, no commit
+            prior = s.execute(
                 select(CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id)
                 .where(CaptureRow.payload_sha256 == payload_sha256, CaptureRow.record_type == "response")
                 .order_by(CaptureRow.id)
                 .limit(1)
             ).first()
-        if row is None:
-            return None
-        return row[0], row[1], as_utc(row[2]) or utcnow(), row[3]
-
-    def document_state(self, url: str) -> tuple[int, str | None, str | None] | None:
-        """(document id, payload sha256 of its last capture, its latest content sha256)."""
-        with self.session() as s:
-            doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(url)))
+            lookup = Lookup(prior=PriorCapture(prior[0], prior[1], as_utc(prior[2]) or utcnow(), prior[3]) if prior else None)
+            if not is_document:
+                return lookup
+            doc = s.execute(
+                select(DocumentRow.id, DocumentRow.last_capture_id).where(DocumentRow.url_hash == url_sha256(url))
+            ).first()
             if doc is None:
-                return None
-            payload = None
-            if doc.last_capture_id is not None:
-                payload = s.scalar(select(CaptureRow.payload_sha256).where(CaptureRow.id == doc.last_capture_id))
-            content = s.scalar(
-                select(VersionRow.content_sha256).where(VersionRow.document_id == doc.id).order_by(VersionRow.seq.desc()).limit(1)
+                return lookup
+            lookup.document_id = doc[0]
+            if doc[1] is not None:
+                last = s.execute(
+                    select(CaptureRow.payload_sha256, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id,
+                           CaptureRow.record_type, CaptureRow.refers_to_id)
+                    .where(CaptureRow.id == doc[1])
+                ).first()
+                if last is not None:
+                    lookup.last_payload = last[0]
+                    # the full record the last capture's content lies in
+                    if last[4] == "response":
+                        lookup.last_full = PriorCapture(doc[1], last[1], as_utc(last[2]) or utcnow(), last[3])
+                    elif last[5] is not None:
+                        full = s.execute(
+                            select(CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id)
+                            .where(CaptureRow.id == last[5])
+                        ).first()
+                        if full is not None:
+                            lookup.last_full = PriorCapture(full[0], full[1], as_utc(full[2]) or utcnow(), full[3])
+            lookup.content_sha256 = s.scalar(
+                select(VersionRow.content_sha256).where(VersionRow.document_id == doc[0]).order_by(VersionRow.seq.desc()).limit(1)
             )
-            return doc.id, payload, content
+            return lookup
 
     def ingest(
         self, capture: CaptureIn, document: DocumentIn | None = None, version: VersionIn | None = None
@@ -501,6 +542,7 @@ class Archive:
         )
         s.add(row)
         s.flush()
+        index_version(s, row.id, row.text)
         if version.extraction is not None:
             s.add(ExtractionRow(version_id=row.id, created_at=now, **version.extraction))
         s.add(ObservationRow(document_id=doc.id, version_id=row.id, capture_id=cap.id, run_id=cap.run_id,
@@ -538,21 +580,26 @@ class Archive:
         return report
 
     def _agency_for(self, s: Session, site_id: str, name: str | None, now: datetime) -> str:
-        site = s.get(SiteRow, site_id)
-        if site is None:
-            raise KeyError(f"unknown site {site_id!r}")
+        owner = self._site_owner.get(site_id)
+        if owner is None:
+            owner = s.scalar(select(SiteRow.agency_id).where(SiteRow.id == site_id))
+            if owner is None:
+                raise KeyError(f"unknown site {site_id!r}")
+            self._site_owner[site_id] = owner
         if not name:
-            return site.agency_id
-        candidates = [(row.id, row.name, list(row.aliases or [])) for row in s.scalars(select(AgencyRow))]
-        found = match_agency(name, candidates, prefer=site.agency_id)
+            return owner
+        if self._agency_index is None:
+            self._agency_index = [(row.id, row.name, list(row.aliases or [])) for row in s.scalars(select(AgencyRow))]
+        found = match_agency(name, self._agency_index, prefer=owner)
         if found is not None:
             return found
         ident = unregistered_id(name)
         if s.get(AgencyRow, ident) is None:
             level, kind = guess_level_kind(name)
-            s.add(AgencyRow(id=ident, name=name, aliases=[], level=level, kind=kind, parent_id=site.agency_id,
+            s.add(AgencyRow(id=ident, name=name, aliases=[], level=level, kind=kind, parent_id=owner,
                             registered=False, created_at=now, updated_at=now))
             s.flush()
+            self._agency_index.append((ident, name, []))
         return ident
 
     def add_extraction(self, version_id: int, extraction: dict[str, Any]) -> bool:

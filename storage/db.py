@@ -94,7 +94,7 @@ def alembic_config(url: str) -> Any:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the schema at ``url`` up to ``revision`` with the Alembic migrations."""
     from alembic import command
 

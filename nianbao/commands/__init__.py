@@ -9,8 +9,23 @@ import click
 # Module names under nianbao.commands; each defines ``command`` (a click command or group).
 MODULES = [
     "sites",
+    "crawl",
+    "demo",
     "reports",
     "verify",
+    "search",
+    "history",
+    "diff",
+    "audit",
+    "coverage",
+    "stats",
+    "extract",
+    "reextract",
+    "schedule",
+    "run_due",
+    "scheduler",
+    "runs",
+    "health",
 ]
 
 

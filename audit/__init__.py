@@ -1,0 +1,1 @@
+"""Watchdog findings on the archive (missing, late, changed, …) and coverage."""

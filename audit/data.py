@@ -1,0 +1,306 @@
+"""What the audit reads from the archive, loaded in a few bulk queries per run.
+
+An audit over 100,000 agencies × 5 years cannot ask the database per agency; this module
+reads agencies, sites, successful crawls, reports, documents, versions and their latest
+extractions for the years in question at once, into plain objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.archive import as_utc, iso
+from storage.models import (
+    AgencyRow,
+    CaptureRow,
+    DocumentRow,
+    ExtractionRow,
+    ObservationRow,
+    ReportRow,
+    SiteRow,
+    SiteRunRow,
+    VersionRow,
+)
+
+
+@dataclass
+class Agency:
+    id: str
+    name: str
+    aliases: list[str]
+    level: str
+    kind: str
+    parent_id: str | None
+    division_code: str | None
+    registered: bool
+
+
+@dataclass(frozen=True)
+class Crawl:
+    run_id: int
+    site_id: str
+    started_at: datetime
+    finished_at: datetime
+
+
+@dataclass
+class Version:
+    id: int
+    seq: int
+    first_seen_at: datetime
+    content_sha256: str
+    length: int
+    capture: dict[str, Any]
+    """url, captured_at, sha256 (raw payload) of the capture that brought this version."""
+    extraction: dict[str, Any] | None = None
+    """The latest extraction: layout, values, checks, sections, needs_ocr."""
+
+
+@dataclass
+class Document:
+    id: int
+    url: str
+    role: str
+    status: str
+    status_changed_at: datetime | None
+    first_seen_at: datetime
+    versions: list[Version] = field(default_factory=list)
+    gone: dict[str, Any] | None = None
+    """The capture of the last 404/410 answer (for vanished documents)."""
+
+    @property
+    def latest(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+
+@dataclass
+class Report:
+    id: int
+    agency_id: str
+    year: int
+    title: str | None
+    published_at: str | None
+    published_source: str | None
+    first_seen_at: datetime
+    site_id: str | None
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def vanished(self) -> bool:
+        return bool(self.documents) and all(d.status == "vanished" for d in self.documents)
+
+    @property
+    def first_capture(self) -> Version | None:
+        firsts = [d.versions[0] for d in self.documents if d.versions]
+        return min(firsts, key=lambda v: (v.first_seen_at, v.id), default=None)
+
+    @property
+    def main(self) -> Version | None:
+        """The latest version that carries the report: most table values, then most text."""
+        latest = [d.latest for d in self.documents if d.latest is not None]
+
+        def weight(v: Version) -> tuple[int, int, int]:
+            values = len((v.extraction or {}).get("values") or {})
+            return values, v.length, v.id
+
+        return max(latest, key=weight, default=None)
+
+
+@dataclass
+class AuditData:
+    agencies: dict[str, Agency]
+    sites_of: dict[str, list[str]]
+    crawls_of_site: dict[str, list[Crawl]]
+    reports: dict[tuple[str, int], Report]
+
+
+def load(session: Session, years: list[int]) -> AuditData:
+    """Everything the audit of ``years`` needs (and the year before each, for comparisons)."""
+    span = sorted(set(years) | {y - 1 for y in years})
+    agencies = {
+        row[0]: Agency(
+            row[0], row[1], list(row[2] or []), row[3], row[4], row[5], row[6], bool(row[7])
+        )
+        for row in session.execute(
+            select(
+                AgencyRow.id,
+                AgencyRow.name,
+                AgencyRow.aliases,
+                AgencyRow.level,
+                AgencyRow.kind,
+                AgencyRow.parent_id,
+                AgencyRow.division_code,
+                AgencyRow.registered,
+            )
+        )
+    }
+    sites_of: dict[str, list[str]] = defaultdict(list)
+    for site_id, agency_id in session.execute(
+        select(SiteRow.id, SiteRow.agency_id).order_by(SiteRow.id)
+    ):
+        sites_of[agency_id].append(site_id)
+    crawls: dict[str, list[Crawl]] = defaultdict(list)
+    for run_id, site_id, started, finished in session.execute(
+        select(SiteRunRow.run_id, SiteRunRow.site_id, SiteRunRow.started_at, SiteRunRow.finished_at)
+        .where(SiteRunRow.outcome == "success", SiteRunRow.finished_at.is_not(None))
+        .order_by(SiteRunRow.started_at)
+    ):
+        crawls[site_id].append(Crawl(run_id, site_id, as_utc(started), as_utc(finished)))  # type: ignore[arg-type]
+
+    report_filter = [ReportRow.year.in_(span)]
+    reports: dict[tuple[str, int], Report] = {}
+    by_id: dict[int, Report] = {}
+    for row in session.execute(
+        select(
+            ReportRow.id,
+            ReportRow.agency_id,
+            ReportRow.year,
+            ReportRow.title,
+            ReportRow.published_at,
+            ReportRow.published_source,
+            ReportRow.first_seen_at,
+            ReportRow.site_id,
+        ).where(*report_filter)
+    ):
+        rep = Report(row[0], row[1], row[2], row[3], row[4], row[5], as_utc(row[6]), row[7])  # type: ignore[arg-type]
+        reports[(rep.agency_id, rep.year)] = rep
+        by_id[rep.id] = rep
+
+    docs: dict[int, Document] = {}
+    for row in session.execute(
+        select(
+            DocumentRow.id,
+            DocumentRow.report_id,
+            DocumentRow.url,
+            DocumentRow.role,
+            DocumentRow.status,
+            DocumentRow.status_changed_at,
+            DocumentRow.first_seen_at,
+        )
+        .join(ReportRow, ReportRow.id == DocumentRow.report_id)
+        .where(*report_filter)
+        .order_by(DocumentRow.id)
+    ):
+        doc = Document(row[0], row[2], row[3], row[4], as_utc(row[5]), as_utc(row[6]))  # type: ignore[arg-type]
+        docs[doc.id] = doc
+        by_id[row[1]].documents.append(doc)
+
+    versions: dict[int, Version] = {}
+    for row in session.execute(
+        select(
+            VersionRow.id,
+            VersionRow.document_id,
+            VersionRow.seq,
+            VersionRow.first_seen_at,
+            VersionRow.content_sha256,
+            func.length(VersionRow.text),
+            CaptureRow.url,
+            CaptureRow.captured_at,
+            CaptureRow.payload_sha256,
+        )
+        .join(CaptureRow, CaptureRow.id == VersionRow.capture_id)
+        .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
+        .join(ReportRow, ReportRow.id == DocumentRow.report_id)
+        .where(*report_filter)
+        .order_by(VersionRow.document_id, VersionRow.seq)
+    ):
+        capture = {"url": row[6], "captured_at": iso(row[7]), "sha256": row[8]}
+        version = Version(row[0], row[2], as_utc(row[3]), row[4], int(row[5] or 0), capture)  # type: ignore[arg-type]
+        versions[version.id] = version
+        docs[row[1]].versions.append(version)
+
+    latest_ids = {d.latest.id for d in docs.values() if d.latest is not None}
+    newest = (
+        select(func.max(ExtractionRow.id))
+        .join(VersionRow, VersionRow.id == ExtractionRow.version_id)
+        .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
+        .join(ReportRow, ReportRow.id == DocumentRow.report_id)
+        .where(*report_filter)
+        .group_by(ExtractionRow.version_id)
+    )
+    for vid, layout, values, checks, sections, needs_ocr in session.execute(
+        select(
+            ExtractionRow.version_id,
+            ExtractionRow.layout,
+            ExtractionRow.values,
+            ExtractionRow.checks,
+            ExtractionRow.sections,
+            ExtractionRow.needs_ocr,
+        ).where(ExtractionRow.id.in_(newest))
+    ):
+        if vid in latest_ids:
+            versions[vid].extraction = {
+                "layout": layout,
+                "values": values or {},
+                "checks": checks or [],
+                "sections": sections or [],
+                "needs_ocr": bool(needs_ocr),
+            }
+
+    for doc_id, status, url, captured_at, sha in session.execute(
+        select(
+            ObservationRow.document_id,
+            ObservationRow.status,
+            CaptureRow.url,
+            CaptureRow.captured_at,
+            CaptureRow.payload_sha256,
+        )
+        .join(CaptureRow, CaptureRow.id == ObservationRow.capture_id)
+        .join(DocumentRow, DocumentRow.id == ObservationRow.document_id)
+        .join(ReportRow, ReportRow.id == DocumentRow.report_id)
+        .where(*report_filter, ObservationRow.outcome == "gone", DocumentRow.status == "vanished")
+        .order_by(ObservationRow.observed_at)
+    ):
+        docs[doc_id].gone = {
+            "url": url,
+            "captured_at": iso(captured_at),
+            "sha256": sha,
+            "status": status,
+        }
+    return AuditData(agencies, dict(sites_of), dict(crawls), reports)
+
+
+def listing_captures(
+    session: Session, crawls: set[tuple[int, str]]
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """For (run, site) pairs: the first listing page each crawl fetched successfully."""
+    if not crawls:
+        return {}
+    run_ids = sorted({run for run, _ in crawls})
+    firsts = (
+        select(func.min(CaptureRow.id))
+        .where(
+            CaptureRow.run_id.in_(run_ids), CaptureRow.role == "listing", CaptureRow.status == 200
+        )
+        .group_by(CaptureRow.run_id, CaptureRow.site_id)
+    )
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    for run_id, site_id, url, captured_at, sha in session.execute(
+        select(
+            CaptureRow.run_id,
+            CaptureRow.site_id,
+            CaptureRow.url,
+            CaptureRow.captured_at,
+            CaptureRow.payload_sha256,
+        ).where(CaptureRow.id.in_(firsts))
+    ):
+        if (run_id, site_id) in crawls:
+            out[(run_id, site_id)] = {"url": url, "captured_at": iso(captured_at), "sha256": sha}
+    return out
+
+
+def texts(session: Session, version_ids: list[int], batch: int = 2000) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for i in range(0, len(version_ids), batch):
+        chunk = version_ids[i : i + batch]
+        rows = session.execute(
+            select(VersionRow.id, VersionRow.text).where(VersionRow.id.in_(chunk))
+        ).all()
+        out.update((vid, body or "") for vid, body in rows)
+    return out

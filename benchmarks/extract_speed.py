@@ -1,0 +1,117 @@
+"""Documents per second per format: our readers against LibreOffice and pdftotext.
+
+Runs on the committed renderings in ``sampleweb/assets/reports`` in one run:
+
+- ours: ``extract.text.read_document`` (PDF through the isolated worker, as in a crawl,
+  and in-process for comparison), each file read ``--rounds`` times;
+- ``soffice --headless --convert-to txt`` on the same docx/doc files (one batch call with
+  a private profile, so start-up is shared by the batch: the most favourable case for it);
+- ``pdftotext`` (and ``pdftotext -layout``) once per file, as a crawler would call it.
+
+Usage: ``python benchmarks/extract_speed.py [--rounds 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extract.limits import DEFAULT_LIMITS  # noqa: E402
+from extract.text import read_document  # noqa: E402
+from extract.text.pdf import read_pdf  # noqa: E402
+
+REPORTS = ROOT / "sampleweb/assets/reports"
+
+
+def rate(files: list[Path], rounds: int, action: Callable[[Path], object]) -> float:
+    action(files[0])  # warm-up (imports, worker start)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for path in files:
+            action(path)
+    return rounds * len(files) / (time.perf_counter() - started)
+
+
+def soffice_rate(files: list[Path]) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-lo-") as work:
+        copies = []
+        for index, path in enumerate(files):
+            copy = Path(work) / f"in{index}{path.suffix}"
+            shutil.copyfile(path, copy)
+            copies.append(copy)
+        started = time.perf_counter()
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless",
+             "--convert-to", "txt:Text (encoded):UTF8", "--outdir", f"{work}/out", *map(str, copies)],
+            check=True, capture_output=True, timeout=900,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - started
+        produced = list(Path(f"{work}/out").glob("*.txt"))
+        if len(produced) != len(files):
+            raise RuntimeError(f"soffice converted {len(produced)} of {len(files)} files")
+    return len(files) / elapsed
+
+
+def pdftotext_rate(files: list[Path], rounds: int, layout: bool) -> float:
+    args = ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8"]
+    return rate(
+        files,
+        rounds,
+        lambda p: subprocess.run([*args, str(p), "-"], check=True, capture_output=True),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    by_format: dict[str, list[Path]] = {}
+    for path in sorted(REPORTS.iterdir()):
+        if path.suffix in (".docx", ".doc", ".wps", ".pdf", ".html", ".xlsx", ".xls", ".zip"):
+            by_format.setdefault(path.suffix.lstrip("."), []).append(path)
+
+    def ours(path: Path) -> object:
+        return read_document(path.read_bytes(), filename=path.name)
+
+    rows: list[tuple[str, int, str, float, str]] = []
+    for fmt, files in by_format.items():
+        mine = rate(files, args.rounds, ours)
+        rows.append((fmt, len(files), "nianbao read_document", mine, ""))
+        if fmt == "pdf":
+            inproc = rate(
+                files,
+                args.rounds,
+                lambda p: read_pdf(p.read_bytes(), DEFAULT_LIMITS, isolate=False),
+            )
+            rows.append((fmt, len(files), "nianbao read_pdf in-process", inproc, ""))
+            for layout in (False, True):
+                other = pdftotext_rate(files, args.rounds, layout)
+                name = "pdftotext -layout" if layout else "pdftotext"
+                rows.append((fmt, len(files), name, other, f"ours/{name} = {mine / other:.2f}×"))
+        if fmt in ("docx", "doc"):
+            other = soffice_rate(files * 2)
+            rows.append(
+                (
+                    fmt,
+                    len(files) * 2,
+                    "soffice --convert-to txt",
+                    other,
+                    f"ours/soffice = {mine / other:.1f}×",
+                )
+            )
+    print(f"{'format':7} {'files':>5}  {'reader':30} {'docs/s':>9}  comparison")
+    for fmt, count, name, value, note in rows:
+        print(f"{fmt:7} {count:5d}  {name:30} {value:9.1f}  {note}")
+
+
+if __name__ == "__main__":
+    main()

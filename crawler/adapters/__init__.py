@@ -1,0 +1,10 @@
+"""Platform adapters: recognise how a CMS serves a listing and say what to fetch next.
+
+Each adapter exposes `listing_fetches(page: ListingPage) -> list[ListingFetch]`; the
+spider turns the fetches into requests. Adapters are pure functions of the page so they
+can be tested without a crawl.
+"""
+
+from crawler.adapters.types import ListingFetch, ListingPage
+
+__all__ = ["ListingFetch", "ListingPage"]

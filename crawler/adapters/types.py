@@ -1,0 +1,34 @@
+"""What adapters read (a decoded page) and what they return (fetches to make)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ListingFormat(StrEnum):
+    """How the response of a listing fetch is parsed."""
+
+    HTML = "html"
+    HANWEB_XML = "hanweb_xml"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    url: str
+    text: str
+    """The decoded body."""
+
+
+@dataclass(frozen=True)
+class ListingFetch:
+    url: str
+    format: ListingFormat = ListingFormat.HTML
+    method: str = "GET"
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    adapter: str = ""
+    """Which adapter asked for it (for statistics and tests)."""
+    expected_records: int | None = None
+    """How many records the whole listing holds, when the page says (Hanweb totalRecord)."""

@@ -1,0 +1,74 @@
+"""Anchors of an HTML page or fragment: absolute URL, the best text, a date next to it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+from w3lib.html import strip_html5_whitespace
+
+_DATE = re.compile(r"(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    url: str
+    text: str
+    """The title attribute when it is longer than the visible text (CMSs truncate visible
+    titles), else the visible text."""
+    published: str | None = None
+    """A YYYY-MM-DD date shown in the same list item or row, if any."""
+
+
+def clean_text(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def find_date(text: str) -> str | None:
+    match = _DATE.search(text)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def extract_anchors(html: str | Selector, base_url: str) -> list[Anchor]:
+    """Every <a href> (and <area href>) with an http(s) target, in document order."""
+    selector = html if isinstance(html, Selector) else Selector(text=html or "<html></html>")
+    base = selector.xpath("//base/@href").get()
+    if base:
+        base_url = urljoin(base_url, strip_html5_whitespace(base))
+    anchors: list[Anchor] = []
+    for node in selector.xpath("//a[@href] | //area[@href]"):
+        href = strip_html5_whitespace(node.attrib.get("href", ""))
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = urljoin(base_url, href)
+        visible = clean_text(" ".join(node.xpath(".//text()").getall()))
+        title = clean_text(node.attrib.get("title", ""))
+        text = title if len(title) > len(visible) else visible
+        container = node.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")
+        context = " ".join(container.xpath(".//text()").getall()) if container else ""
+        anchors.append(Anchor(url=url, text=text, published=find_date(context)))
+    return anchors
+
+
+def page_title(selector: Selector) -> str:
+    """The page's own title: the ArticleTitle meta of government CMSs, else the first
+    h1, else <title>."""
+    for query in (
+        "//meta[@name='ArticleTitle']/@content",
+        "//meta[@name='articletitle']/@content",
+        "//h1//text()",
+        "//title/text()",
+    ):
+        values = selector.xpath(query).getall()
+        text = clean_text(" ".join(values))
+        if text:
+            return text
+    return ""

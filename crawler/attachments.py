@@ -1,0 +1,105 @@
+"""Attachments: the file type from the bytes, the file name from Content-Disposition."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import olefile
+
+from crawler.encoding import decode_header_value
+from crawler.links import url_extension
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_file_type(body: bytes, url: str = "", filename: str | None = None) -> str | None:
+    """The file type of an attachment, read from its content: pdf, doc, wps, xls, et, docx,
+    xlsx, ofd, zip, rar, 7z; None when the bytes are not a document (an HTML error page,
+    an empty body). The name is consulted only to tell apart formats that share a
+    container (doc/wps, xls/et)."""
+    named = url_extension(filename or "") or url_extension(url)
+    head = body[:1024].lstrip()
+    if head.startswith(b"%PDF") or body[:1024].find(b"%PDF-") >= 0:
+        return "pdf"
+    if body.startswith(_OLE_MAGIC):
+        return _sniff_ole(body, named)
+    if body.startswith(b"PK\x03\x04"):
+        return _sniff_zip(body)
+    if body.startswith(b"Rar!"):
+        return "rar"
+    if body.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "7z"
+    return None
+
+
+def _sniff_ole(body: bytes, named: str) -> str:
+    try:
+        with olefile.OleFileIO(io.BytesIO(body)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except OSError:
+        streams = set()
+    if "workbook" in streams or "book" in streams:
+        return "et" if named == "et" else "xls"
+    if "worddocument" in streams:
+        return "wps" if named == "wps" else "doc"
+    if named in ("doc", "wps", "xls", "et"):
+        return named
+    return "doc"
+
+
+def _sniff_zip(body: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "OFD.xml" in names or any(name.lower().endswith("/ofd.xml") for name in names):
+        return "ofd"
+    return "zip"
+
+
+_RFC5987 = re.compile(r"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[^']*'([^;\s]+)", re.IGNORECASE)
+_PLAIN = re.compile(r'filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))', re.IGNORECASE)
+
+
+def content_disposition_filename(raw: bytes | None) -> str | None:
+    """The file name a Content-Disposition header gives: RFC 5987 `filename*` first, then
+    `filename` sent as raw UTF-8 or GBK bytes, or percent-encoded."""
+    if not raw:
+        return None
+    latin = raw.decode("latin-1")
+    match = _RFC5987.search(latin)
+    if match:
+        charset, value = match.group(1), match.group(2)
+        data = unquote_to_bytes(value)
+        try:
+            return _clean_name(data.decode(charset))
+        except (LookupError, UnicodeDecodeError):
+            return _clean_name(decode_header_value(data))
+    match = _PLAIN.search(latin)
+    if not match:
+        return None
+    value = match.group(1) if match.group(1) is not None else match.group(2).strip()
+    value = value.replace('\\"', '"')
+    data = value.encode("latin-1")
+    if b"%" in data and re.search(rb"%[0-9A-Fa-f]{2}", data):
+        data = unquote_to_bytes(data)
+    return _clean_name(decode_header_value(data))
+
+
+def filename_from_url(url: str) -> str | None:
+    """The last path segment of a URL, percent-decoded, when it names a file."""
+    last = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    return last if "." in last else None
+
+
+def _clean_name(name: str) -> str | None:
+    name = name.strip().strip('"').replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or None

@@ -1,0 +1,46 @@
+"""Write the crawl's per-site figures to NIANBAO_SUMMARY_FILE (JSON) when it closes.
+
+`crawler.run.crawl` runs the crawl in a child process and reads this file back.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.sitestats import site_figures
+
+
+class SummaryWriter:
+    def __init__(self, crawler: Any) -> None:
+        path = crawler.settings.get("NIANBAO_SUMMARY_FILE")
+        if not path:
+            raise NotConfigured
+        self.path = Path(path)
+        self.crawler = crawler
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def closed(self, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        book = getattr(self.crawler.spider, "book", {})
+        start = stats.get("start_time")
+        elapsed = (datetime.now(UTC) - start).total_seconds() if start else 0.0
+        data = {
+            "reason": reason,
+            "elapsed": elapsed,
+            "sites": {
+                site_id: site_figures(stats, site_id, len(state.reports)).as_dict()
+                for site_id, state in book.items()
+            },
+            "stats": {k: v for k, v in stats.items() if isinstance(v, int | float | str | bool)},
+        }
+        self.path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")

@@ -1,0 +1,44 @@
+"""A page budget per site: beyond NIANBAO_PAGE_BUDGET page requests (attachments not
+counted), a site's further pages are dropped and one `budget` failure is recorded."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+
+from crawler.middlewares.site import site_state
+from crawler.refusals import Refused
+
+
+class BudgetMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        self.budget = crawler.settings.getint("NIANBAO_PAGE_BUDGET", 2000)
+        if self.budget <= 0:
+            raise NotConfigured
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        state = site_state(self.crawler, request)
+        if state is None or request.meta.get("nb_role") == "attachment":
+            return None
+        if request.meta.get("retry_times") or request.meta.get("redirect_times"):
+            return None
+        if request.meta.get("nb_budgeted"):
+            return None
+        if state.pages_scheduled >= self.budget:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/over_budget")
+            if state.budget_exhausted:
+                raise Refused(None, "page budget exhausted")
+            state.budget_exhausted = True
+            raise Refused(
+                "budget", f"page budget of {self.budget} pages exhausted for site {state.id}"
+            )
+        state.pages_scheduled += 1
+        request.meta["nb_budgeted"] = True
+        return None

@@ -1,0 +1,54 @@
+"""Conditional requests for documents the archive already holds.
+
+A known attachment (or report page) is requested with If-None-Match / If-Modified-Since
+from the validators the archive stored; an unchanged document answers 304 and is not
+downloaded again. Listing pages are always read in full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+
+from crawler.archive_access import archive_for
+from crawler.links import canonical_url
+from crawler.middlewares.site import site_state
+
+CONDITIONAL_ROLES = frozenset({"attachment", "report"})
+
+
+class ConditionalRequestMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        if not crawler.settings.getbool("NIANBAO_CONDITIONAL", True):
+            raise NotConfigured
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("nb_role") not in CONDITIONAL_ROLES or request.method != "GET":
+            return None
+        state = site_state(self.crawler, request)
+        if state is None or canonical_url(request.url) not in state.known:
+            return None
+        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
+            return None
+        archive = archive_for(self.crawler)
+        validators = await asyncio.to_thread(archive.validators, request.url)
+        if validators is None:
+            known = state.known[canonical_url(request.url)]
+            validators = await asyncio.to_thread(archive.validators, known.url)
+        if validators is None or getattr(validators, "status", "present") == "vanished":
+            return None
+        if validators.etag:
+            request.headers[b"If-None-Match"] = validators.etag
+        if validators.last_modified:
+            request.headers[b"If-Modified-Since"] = validators.last_modified
+        if validators.etag or validators.last_modified:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/conditional_requests")
+        return None

@@ -1,0 +1,40 @@
+"""Retries with exponential back-off on 5xx answers and timeouts.
+
+Scrapy's RetryMiddleware decides whether to retry; this subclass stamps the retry with a
+delay of NIANBAO_RETRY_BACKOFF × 2^(attempt-1) seconds (capped by
+NIANBAO_RETRY_BACKOFF_MAX), which `process_request` waits without blocking the reactor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff = settings.getfloat("NIANBAO_RETRY_BACKOFF", 0.5)
+        self.backoff_max = settings.getfloat("NIANBAO_RETRY_BACKOFF_MAX", 30.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        return middleware
+
+    def _retry(self, request: Request, reason: Any) -> Request | None:
+        retry = super()._retry(request, reason)
+        if retry is not None:
+            attempt = int(retry.meta.get("retry_times", 1))
+            retry.meta["nb_backoff"] = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+        return retry
+
+    async def process_request(self, request: Request) -> None:
+        delay = request.meta.pop("nb_backoff", 0)
+        if delay:
+            await asyncio.sleep(delay)
+        return None

@@ -1,0 +1,37 @@
+"""Per-site request, page and byte counts in the crawl's stats (`nianbao/<site>/…`)."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.middlewares.site import site_state
+
+
+class SiteStatsMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        state = site_state(self.crawler, request)
+        if state is not None:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/requests")
+            self.crawler.stats.inc_value(
+                f"nianbao/{state.id}/requests/{request.meta.get('nb_role')}"
+            )
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        state = site_state(self.crawler, request)
+        if state is not None:
+            stats = self.crawler.stats
+            stats.inc_value(f"nianbao/{state.id}/pages")
+            stats.inc_value(f"nianbao/{state.id}/bytes", len(response.body))
+            stats.inc_value(f"nianbao/{state.id}/status/{response.status}")
+        return response

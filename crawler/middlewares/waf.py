@@ -1,0 +1,103 @@
+"""WAF JavaScript cookie challenges (瑞数 / Rivers Security answers 412, 加速乐 / Knownsec
+answers 521, each with a script that sets a cookie and reloads).
+
+A challenged page is retried once in the real browser (scrapy-playwright) unless the site
+renders `never` or rendering is off; if the browser is challenged too, the site is
+recorded as `blocked` and its remaining requests are dropped. A browser retry that fails
+outright (a challenge that reloads forever never settles) counts as challenged too; the
+spider's errback records it. Challenges are never
+solved by the crawler itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
+
+from crawler.middlewares.site import site_state
+from crawler.refusals import Refused
+
+CHALLENGE_STATUSES = frozenset({412, 521})
+_CHALLENGE = re.compile(
+    rb"document\.cookie|\$_ts|__jsl_clearance|_0x[0-9a-f]{4}|jsl_|location\.(reload|href)|eval\(",
+    re.IGNORECASE,
+)
+
+
+def is_challenge(response: Response) -> bool:
+    if response.status not in CHALLENGE_STATUSES:
+        return False
+    body = response.body[:65536]
+    return b"<script" in body.lower() and bool(_CHALLENGE.search(body))
+
+
+class WafMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        if not crawler.settings.getbool("NIANBAO_WAF_DETECT", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.render_enabled = crawler.settings.getbool("NIANBAO_RENDER_ENABLED", True)
+        self.browser_timeout_ms = int(
+            crawler.settings.getfloat("NIANBAO_WAF_BROWSER_TIMEOUT", 5.0) * 1000
+        )
+        self.challenge_wait_ms = int(
+            crawler.settings.getfloat("NIANBAO_WAF_CHALLENGE_WAIT", 1.5) * 1000
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        state = site_state(self.crawler, request)
+        if state is None:
+            return response
+        if not is_challenge(response):
+            if request.meta.get("nb_waf_retry") and response.status in CHALLENGE_STATUSES:
+                # The browser passed the challenge: the navigation's first answer was the
+                # challenge status, the page it ended on is the content.
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/waf_passed")
+                return response.replace(status=200)
+            return response
+        stats = self.crawler.stats
+        stats.inc_value(f"nianbao/{state.id}/waf_challenges")
+        can_render = self.render_enabled and state.site.render != "never"
+        if can_render and not request.meta.get("nb_waf_retry"):
+            meta = dict(request.meta)
+            meta.update(
+                {
+                    "playwright": True,
+                    "nb_waf_retry": True,
+                    "playwright_page_goto_kwargs": {
+                        "wait_until": "domcontentloaded",
+                        "timeout": self.browser_timeout_ms,
+                    },
+                    "playwright_page_methods": [
+                        PageMethod("wait_for_timeout", self.challenge_wait_ms)
+                    ],
+                }
+            )
+            return request.replace(meta=meta, dont_filter=True)
+        state.blocked = True
+        stats.set_value(f"nianbao/{state.id}/blocked", True)
+        raise Refused(
+            "blocked",
+            f"HTTP {response.status} JavaScript cookie challenge"
+            + (" (also in the browser)" if request.meta.get("nb_waf_retry") else ""),
+            response.status,
+        )
+
+
+def block_site(crawler: Any, request: Request) -> bool:
+    """Mark the request's site blocked; True when it belonged to a site."""
+    state = site_state(crawler, request)
+    if state is None:
+        return False
+    state.blocked = True
+    crawler.stats.set_value(f"nianbao/{state.id}/blocked", True)
+    return True

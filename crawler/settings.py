@@ -1,0 +1,102 @@
+"""Scrapy settings of the nianbao crawler. Every NIANBAO_* setting is documented in
+docs/settings.md."""
+
+from __future__ import annotations
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+USER_AGENT = (
+    "nianbao/0.1 (archive of government information-disclosure annual reports; "
+    "+https://github.com/nianbao/nianbao)"
+)
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 256 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 64 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = True
+DEPTH_LIMIT = 0  # the spider bounds depth itself (NIANBAO_MAX_DEPTH)
+
+# Off: an HTTP control endpoint and a telnet console have no place in a crawler.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.extensions.progress.ProgressDisplay": 500,
+    "crawler.extensions.summary.SummaryWriter": 510,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.scope.ScopeMiddleware": 50,
+    "crawler.middlewares.budget.BudgetMiddleware": 60,
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 120,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.waf.WafMiddleware": 560,
+    "crawler.middlewares.stats.SiteStatsMiddleware": 950,
+}
+ITEM_PIPELINES = {"crawler.pipelines.archive.ArchivePipeline": 300}
+
+# Rendering (only requests with meta "playwright" go to the browser).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
+
+LOG_LEVEL = "WARNING"
+
+# nianbao (see docs/settings.md).
+NIANBAO_DB = None
+NIANBAO_DATA_DIR = None
+NIANBAO_RUN_ID = 0
+NIANBAO_SITES: list[str] = []
+NIANBAO_PAGE_BUDGET = 2000
+NIANBAO_MAX_DEPTH = 4
+NIANBAO_MIN_LINK_SCORE = 0.2
+NIANBAO_MAX_LISTING_PAGES = 200
+NIANBAO_MAX_EMPTY_LISTING_PAGES = 1
+NIANBAO_REVERIFY_DAYS = 7.0
+NIANBAO_RENDER_ENABLED = True
+NIANBAO_CONDITIONAL = True
+NIANBAO_WAF_DETECT = True
+NIANBAO_WAF_BROWSER_TIMEOUT = 5.0
+NIANBAO_WAF_CHALLENGE_WAIT = 1.5
+NIANBAO_SCOPE_ENABLED = True
+NIANBAO_CAPTURE_ENABLED = True
+NIANBAO_RETRY_BACKOFF = 0.5
+NIANBAO_RETRY_BACKOFF_MAX = 30.0
+NIANBAO_PROGRESS = "auto"
+NIANBAO_PROGRESS_INTERVAL = 0.5
+NIANBAO_SUMMARY_FILE = None

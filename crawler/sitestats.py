@@ -1,0 +1,52 @@
+"""Per-site figures of a crawl, read from the crawl's stats (`nianbao/<site>/…`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class SiteFigures:
+    site_id: str
+    requests: int = 0
+    pages: int = 0
+    bytes: int = 0
+    reports_found: int = 0
+    new_versions: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    blocked: bool = False
+    outcome: str = "success"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def site_figures(stats: dict[str, Any], site_id: str, reports_found: int) -> SiteFigures:
+    prefix = f"nianbao/{site_id}/"
+    errors = {
+        key[len(prefix) + len("errors/") :]: int(value)
+        for key, value in stats.items()
+        if key.startswith(prefix + "errors/")
+    }
+    figures = SiteFigures(
+        site_id=site_id,
+        requests=int(stats.get(prefix + "requests", 0)),
+        pages=int(stats.get(prefix + "pages", 0)),
+        bytes=int(stats.get(prefix + "bytes", 0)),
+        reports_found=reports_found,
+        new_versions=int(stats.get(prefix + "new_versions", 0)),
+        errors=errors,
+        blocked=bool(stats.get(prefix + "blocked", False)),
+    )
+    figures.outcome = outcome_of(figures)
+    return figures
+
+
+def outcome_of(figures: SiteFigures) -> str:
+    if figures.blocked:
+        return "blocked"
+    if figures.pages == 0:
+        return "failed"
+    serious = {k: v for k, v in figures.errors.items() if k not in ("budget", "robots", "offsite")}
+    return "partial" if serious else "success"

@@ -1,0 +1,518 @@
+"""The one spider of a crawl run: every site of the run, focused on annual reports.
+
+Roles of a request (meta `nb_role`):
+- `page`: navigation (start URLs, links that score as likely to lead to reports);
+- `listing`: a further page of a listing (pagination, a Hanweb dataproxy group, a JSON
+  API page);
+- `report`: a report's own page (its title classified as an annual report);
+- `attachment`: a file of a report, or a report published as a bare file.
+
+Requests carry only JSON-able meta and callbacks by name, so a scheduler may serialise them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from parsel import Selector
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from capture.types import Role
+from crawler.adapters import hanweb, jsonapi, querystring, trs
+from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
+from crawler.anchors import Anchor, extract_anchors, page_title
+from crawler.archive_access import archive_for
+from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
+from crawler.discovery.titles import classify_title, link_score
+from crawler.encoding import as_text_response
+from crawler.evidence import fetched_response
+from crawler.items import CrawlFailure
+from crawler.links import canonical_url, is_attachment_link, is_ignored_link, trap_reason
+from crawler.middlewares.waf import block_site
+from crawler.refusals import Refused
+from crawler.sitebook import SiteState
+
+ARTICLE_TITLE_LENGTH = 16
+"""Anchor texts longer than this on a listing are entries, not column navigation."""
+PRIORITY = {"attachment": 400, "report": 300, "listing": 200}
+_SHELL_MARKERS = (
+    'id="app"',
+    "id='app'",
+    "v-for",
+    "ng-repeat",
+    "x-template",
+    "innerHTML",
+    "template",
+    ".ajax",
+    "fetch(",
+    "axios",
+    "XMLHttpRequest",
+)
+
+
+class ReportsSpider(Spider):
+    name = "reports"
+
+    def __init__(self, *args: Any, site_ids: str | list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if isinstance(site_ids, str):
+            site_ids = [s for s in site_ids.split(",") if s]
+        self.site_ids: list[str] | None = site_ids or None
+        self.book: dict[str, SiteState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
+        spider: ReportsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider.site_ids is None and settings.getlist("NIANBAO_SITES"):
+            spider.site_ids = settings.getlist("NIANBAO_SITES")
+        spider.run_id = settings.getint("NIANBAO_RUN_ID") or None
+        spider.max_depth = settings.getint("NIANBAO_MAX_DEPTH", 4)
+        spider.min_link_score = settings.getfloat("NIANBAO_MIN_LINK_SCORE", 0.2)
+        spider.max_listing_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
+        spider.reverify_days = settings.getfloat("NIANBAO_REVERIFY_DAYS", 7.0)
+        spider.max_empty_listing_pages = settings.getint("NIANBAO_MAX_EMPTY_LISTING_PAGES", 1)
+        spider.render_enabled = settings.getbool("NIANBAO_RENDER_ENABLED", True)
+        archive = archive_for(crawler)
+        sites = archive.sites(spider.site_ids)
+        if spider.site_ids:
+            missing = set(spider.site_ids) - {s.id for s in sites}
+            if missing:
+                raise ValueError(f"sites not in the registry: {', '.join(sorted(missing))}")
+        for site in sites:
+            spider.book[site.id] = SiteState.of(site, archive.known_documents(site.id))
+        return spider
+
+    # ------------------------------------------------------------------ requests
+
+    async def start(self) -> AsyncIterator[Request]:
+        for state in self.book.values():
+            for url in state.site.start_urls:
+                yield self._request(
+                    state, url, role="page", depth=0, priority=250, extra={"nb_start": True}
+                )
+
+    def _request(
+        self,
+        state: SiteState,
+        url: str,
+        *,
+        role: str,
+        depth: int,
+        priority: int | None = None,
+        callback: str | None = None,
+        fetch: ListingFetch | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Request:
+        meta: dict[str, Any] = {"site": state.id, "nb_role": role, "nb_depth": depth}
+        if extra:
+            meta.update(extra)
+        if not state.site.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        if role in ("report", "attachment"):
+            meta["handle_httpstatus_list"] = [304, 404, 410]
+        fmt = fetch.format if fetch else ListingFormat.HTML
+        meta["nb_format"] = str(fmt)
+        if fetch is not None and fetch.expected_records is not None:
+            meta["nb_expected_records"] = fetch.expected_records
+        if (
+            self.render_enabled
+            and state.site.render == "always"
+            and role != "attachment"
+            and fmt == ListingFormat.HTML
+        ):
+            meta["playwright"] = True
+        if callback is None:
+            callback = {
+                "attachment": "parse_attachment",
+                "report": "parse_report",
+            }.get(role, "parse_page")
+            if fmt == ListingFormat.HANWEB_XML:
+                callback = "parse_hanweb"
+            elif fmt == ListingFormat.JSON:
+                callback = "parse_json"
+        return Request(
+            canonical_url(url) if fetch is None or fetch.method == "GET" else url,
+            method=fetch.method if fetch else "GET",
+            body=fetch.body if fetch else None,
+            headers=fetch.headers if fetch else None,
+            callback=getattr(self, callback),
+            errback=self.on_error,
+            priority=PRIORITY.get(role, 0) if priority is None else priority,
+            meta=meta,
+        )
+
+    # ------------------------------------------------------------------ pages
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        state = self.book[response.meta["site"]]
+        if not isinstance(response, TextResponse) and sniff_file_type(response.body, response.url):
+            yield from self._attachment_found_as_page(state, response)
+            return
+        page = as_text_response(response)
+        selector = Selector(text=page.text or "<html></html>")
+        anchors = extract_anchors(selector, page.url)
+        if hanweb.is_hanweb_page(page.text):
+            # Records embedded as CDATA in <script type="text/xml"> are not markup.
+            anchors += extract_anchors(hanweb.records_html(page.text), page.url)
+        report_requests = list(self._report_requests(state, page, anchors))
+        depth = response.meta.get("nb_depth", 0)
+        role = response.meta.get("nb_role", "page")
+        if not report_requests and role == "page":
+            match = classify_title(page_title(selector))
+            if match is not None and not response.meta.get("nb_start"):
+                # A report page reached through navigation rather than a listing.
+                yield from self._report_page(state, page, selector, anchors, match)
+                return
+        yield from report_requests
+        listing = ListingPage(url=page.url, text=page.text)
+        likely_listing = (
+            bool(response.meta.get("nb_start"))
+            or response.meta.get("nb_score", 0) >= self.min_link_score
+        )
+        empty_streak = 0 if report_requests else response.meta.get("nb_empty_streak", 0) + 1
+        fetches: list[ListingFetch] = []
+        if report_requests:
+            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+        if (
+            report_requests
+            or (likely_listing and role == "page")
+            or (role == "listing" and empty_streak < self.max_empty_listing_pages)
+        ):
+            fetches += trs.listing_fetches(listing, self.max_listing_pages)
+            fetches += querystring.pagination_fetches(listing, anchors)
+        if hanweb.is_hanweb_page(page.text) and (report_requests or likely_listing):
+            fetches += hanweb.listing_fetches(listing, max_records=self.max_listing_pages * 50)
+        fetches += jsonapi.listing_fetches(listing)
+        for fetch in fetches:
+            if state.in_scope(fetch.url):
+                yield self._request(
+                    state,
+                    fetch.url,
+                    role="listing",
+                    depth=depth,
+                    fetch=fetch,
+                    extra={"nb_empty_streak": empty_streak},
+                )
+        if role == "page" and depth < self.max_depth:
+            yield from self._navigation_requests(
+                state, anchors, depth + 1, listing=bool(report_requests)
+            )
+        if (
+            not report_requests
+            and not fetches
+            and likely_listing
+            and self._should_render(state, response, page.text)
+        ):
+            meta = dict(response.meta)
+            meta.update({"playwright": True, "nb_rendered": True})
+            for key in ("download_slot", "download_latency", "depth", "retry_times"):
+                meta.pop(key, None)
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
+            yield response.request.replace(meta=meta, dont_filter=True)
+
+    def _should_render(self, state: SiteState, response: Response, text: str) -> bool:
+        if not self.render_enabled or state.site.render != "auto":
+            return False
+        if response.meta.get("nb_rendered") or response.meta.get("playwright"):
+            return False
+        lowered = text.lower()
+        return "<script" in lowered and any(marker.lower() in lowered for marker in _SHELL_MARKERS)
+
+    def _report_requests(
+        self, state: SiteState, page: TextResponse, anchors: Iterable[Anchor]
+    ) -> Iterator[Request]:
+        depth = page.meta.get("nb_depth", 0)
+        seen: set[str] = set()
+        for anchor in anchors:
+            if is_ignored_link(anchor.url) or not state.in_scope(anchor.url):
+                continue
+            if trap_reason(anchor.url):
+                continue
+            match = classify_title(anchor.text)
+            if match is None:
+                continue
+            key = canonical_url(anchor.url)
+            if key in seen:
+                continue
+            seen.add(key)
+            state.reports.add(key)
+            if self._fresh(state, key):
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/reverify_skipped")
+                continue
+            extra = {
+                "nb_title": anchor.text,
+                "nb_year": match.year,
+                "nb_agency": match.agency,
+                "nb_published": anchor.published,
+                "nb_parent": page.url,
+            }
+            role = "attachment" if is_attachment_link(anchor.url, anchor.text) else "report"
+            if role == "attachment":
+                extra["nb_bare"] = True
+            yield self._request(state, anchor.url, role=role, depth=depth + 1, extra=extra)
+
+    def _fresh(self, state: SiteState, key: str) -> bool:
+        """A known report checked within the re-verify cadence is not fetched again."""
+        known = state.known.get(key)
+        if known is None or self.reverify_days <= 0:
+            return False
+        seen_at = getattr(known, "last_seen_at", None)
+        if seen_at is None:
+            return False
+        if seen_at.tzinfo is None:
+            seen_at = seen_at.replace(tzinfo=UTC)
+        return datetime.now(UTC) - seen_at < timedelta(days=self.reverify_days)
+
+    def _navigation_requests(
+        self, state: SiteState, anchors: Iterable[Anchor], depth: int, *, listing: bool = False
+    ) -> Iterator[Request]:
+        """Links worth following for what they may lead to. On a listing, the other entries
+        of the list (dated, or titled like articles) are look-alikes, not navigation."""
+        for anchor in anchors:
+            if listing and (anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH):
+                continue
+            if is_ignored_link(anchor.url) or is_attachment_link(anchor.url, anchor.text):
+                continue
+            if not state.in_scope(anchor.url):
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/offsite_links")
+                continue
+            if trap_reason(anchor.url):
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/trap_links")
+                continue
+            score = link_score(anchor.url, anchor.text)
+            if score < self.min_link_score:
+                continue
+            yield self._request(
+                state,
+                anchor.url,
+                role="page",
+                depth=depth,
+                priority=int(100 * min(score, 1.0)),
+                extra={"nb_score": score},
+            )
+
+    # ------------------------------------------------------------------ listings from APIs
+
+    def parse_hanweb(self, response: Response) -> Iterator[Any]:
+        state = self.book[response.meta["site"]]
+        page = as_text_response(response)
+        html = hanweb.records_html(page.text)
+        anchors = extract_anchors(html, page.url)
+        requests = list(self._report_requests(state, page, anchors))
+        yield from requests
+        if requests:
+            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            body = (response.request.body or b"").decode("utf-8", "replace")
+            for fetch in hanweb.follow_up_fetches(
+                page.text,
+                page.url,
+                body,
+                max_records=self.max_listing_pages * 50,
+                known_total=response.meta.get("nb_expected_records"),
+            ):
+                yield self._request(
+                    state,
+                    fetch.url,
+                    role="listing",
+                    depth=response.meta.get("nb_depth", 0),
+                    fetch=fetch,
+                )
+
+    def parse_json(self, response: Response) -> Iterator[Any]:
+        state = self.book[response.meta["site"]]
+        page = as_text_response(response)
+        data = jsonapi.parse_json(page.text)
+        if data is None:
+            yield CrawlFailure(
+                state.id, response.url, "extraction", "listing API answer is not JSON"
+            )
+            return
+        anchors = jsonapi.entries(data, page.url)
+        requests = list(self._report_requests(state, page, anchors))
+        yield from requests
+        if requests:
+            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            for fetch in jsonapi.next_fetches(data, page.url, self.max_listing_pages):
+                if state.in_scope(fetch.url):
+                    yield self._request(
+                        state,
+                        fetch.url,
+                        role="listing",
+                        depth=response.meta.get("nb_depth", 0),
+                        fetch=fetch,
+                    )
+
+    # ------------------------------------------------------------------ reports and files
+
+    def parse_report(self, response: Response) -> Iterator[Any]:
+        state = self.book[response.meta["site"]]
+        meta = response.meta
+        if response.status in (304, 404, 410):
+            yield from self._status_only(state, response, Role.REPORT)
+            return
+        if not isinstance(response, TextResponse) and sniff_file_type(response.body, response.url):
+            yield from self._attachment_found_as_page(state, response)
+            return
+        page = as_text_response(response)
+        selector = Selector(text=page.text or "<html></html>")
+        match = classify_title(meta.get("nb_title") or page_title(selector))
+        if match is None:
+            match = classify_title(page_title(selector))
+        yield from self._report_page(
+            state, page, selector, extract_anchors(selector, page.url), match
+        )
+
+    def _report_page(
+        self,
+        state: SiteState,
+        page: TextResponse,
+        selector: Selector,
+        anchors: list[Anchor],
+        match: Any,
+    ) -> Iterator[Any]:
+        meta = page.meta
+        title = meta.get("nb_title") or page_title(selector)
+        state.reports.add(canonical_url(page.url))
+        yield fetched_response(
+            page,
+            Role.REPORT,
+            run_id=self.run_id,
+            title=title,
+            year=meta.get("nb_year") or (match.year if match else None),
+            agency_name=meta.get("nb_agency") or (match.agency if match else None),
+            published_at=meta.get("nb_published"),
+        )
+        seen: set[str] = set()
+        for anchor in anchors:
+            if not is_attachment_link(anchor.url, anchor.text) or is_ignored_link(anchor.url):
+                continue
+            key = canonical_url(anchor.url)
+            if key in seen or not state.in_scope(anchor.url) or trap_reason(anchor.url):
+                continue
+            seen.add(key)
+            yield self._request(
+                state,
+                anchor.url,
+                role="attachment",
+                depth=meta.get("nb_depth", 0) + 1,
+                extra={
+                    "nb_title": title,
+                    "nb_year": meta.get("nb_year") or (match.year if match else None),
+                    "nb_agency": meta.get("nb_agency") or (match.agency if match else None),
+                    "nb_parent": page.url,
+                    "nb_link_text": anchor.text,
+                    "nb_published": meta.get("nb_published"),
+                },
+            )
+
+    def parse_attachment(self, response: Response) -> Iterator[Any]:
+        state = self.book[response.meta["site"]]
+        if response.status in (304, 404, 410):
+            yield from self._status_only(state, response, Role.ATTACHMENT)
+            return
+        meta = response.meta
+        filename = content_disposition_filename(response.headers.get(b"Content-Disposition"))
+        kind = sniff_file_type(response.body, response.url, filename)
+        if kind is None:
+            if b"<html" in response.body[:2048].lower() and meta.get("nb_bare"):
+                # A "file" link that answers with the report's own HTML page.
+                yield from self.parse_report(response)
+                return
+            yield CrawlFailure(
+                state.id,
+                response.url,
+                "extraction",
+                "attachment link did not return a document",
+                response.status,
+            )
+            return
+        if not filename:
+            text = meta.get("nb_link_text") or ""
+            filename = text if "." in text[-6:] else filename_from_url(response.url)
+        self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
+        yield fetched_response(
+            response,
+            Role.ATTACHMENT,
+            run_id=self.run_id,
+            title=meta.get("nb_title"),
+            year=meta.get("nb_year"),
+            agency_name=meta.get("nb_agency"),
+            parent_url=None if meta.get("nb_bare") else meta.get("nb_parent"),
+            filename=filename,
+            published_at=meta.get("nb_published"),
+        )
+
+    def _attachment_found_as_page(self, state: SiteState, response: Response) -> Iterator[Any]:
+        """A navigation link that turned out to be a file: keep it only if it is a report."""
+        match = classify_title(response.meta.get("nb_title") or "")
+        if match is None:
+            return
+        yield from self.parse_attachment(response)
+
+    def _status_only(self, state: SiteState, response: Response, role: Role) -> Iterator[Any]:
+        meta = response.meta
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/not_modified")
+            yield fetched_response(
+                response,
+                role,
+                run_id=self.run_id,
+                title=meta.get("nb_title"),
+                year=meta.get("nb_year"),
+                agency_name=meta.get("nb_agency"),
+                parent_url=meta.get("nb_parent") if role == Role.ATTACHMENT else None,
+            )
+            return
+        yield CrawlFailure(
+            state.id, response.url, "http_status", f"HTTP {response.status}", response.status
+        )
+        if canonical_url(response.url) in state.known:
+            # The recorder marks a known document vanished.
+            yield fetched_response(response, role, run_id=self.run_id, title=meta.get("nb_title"))
+
+    # ------------------------------------------------------------------ failures
+
+    def on_error(self, failure: Failure) -> Iterator[CrawlFailure]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        site_id = request.meta.get("site", "")
+        error = failure.value
+        status: int | None = None
+        if request.meta.get("nb_waf_retry") and not isinstance(error, Refused | HttpError):
+            block_site(self.crawler, request)
+            kind, detail = "blocked", f"JavaScript challenge not passed in the browser: {error}"
+        elif isinstance(error, Refused):
+            if error.kind is None:
+                return
+            kind, detail, status = error.kind, error.detail, error.status
+        elif isinstance(error, HttpError):
+            status = error.response.status
+            kind, detail = "http_status", f"HTTP {status}"
+        elif "robots.txt" in str(error):
+            kind, detail = "robots", "forbidden by robots.txt"
+        elif (
+            isinstance(error, TimeoutError | TCPTimedOutError) or "Timeout" in type(error).__name__
+        ):
+            kind, detail = "timeout", str(error) or "timed out"
+        elif isinstance(error, DNSLookupError):
+            kind, detail = "dns", str(error)
+        elif isinstance(
+            error, ConnectionRefusedError | ConnectionLost | ResponseFailed | ResponseNeverReceived
+        ):
+            kind, detail = "connection", f"{type(error).__name__}: {error}"
+        else:
+            kind, detail = "connection", f"{type(error).__name__}: {error}"
+        yield CrawlFailure(site_id, request.url, kind, detail[:500], status)

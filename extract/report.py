@@ -1,0 +1,68 @@
+"""The report-level analysis of one document: metadata, statistical tables, checks, sections.
+
+``analyse`` is called by ``extract.document`` after a format reader has produced the
+``TextDocument``; it fills the report fields of the ``Extraction`` in place.
+"""
+
+from __future__ import annotations
+
+from extract.checks import evaluate_checks, text_figure_checks
+from extract.metadata import (
+    agency_from_title,
+    document_title,
+    published_date,
+    year_from_text,
+    year_from_title,
+)
+from extract.sections import find_sections, section_text
+from extract.table_rows import grid_rows, text_rows
+from extract.tables import TableParse, parse_tables
+from extract.types import Extraction, Sourced, TextDocument
+
+
+def read_tables(doc: TextDocument) -> TableParse:
+    """Tables from the grids when there are grids, from the text layout otherwise; rows the
+    grids lack (a reader may drop a row of a table broken over pages) come from the text."""
+    from_text = parse_tables(text_rows(doc.text))
+    if not doc.tables:
+        return from_text
+    from_grids = parse_tables(grid_rows(doc.tables))
+    if from_grids.layout == "none" or not from_grids.rows_found:
+        return from_text
+    if from_text.layout == from_grids.layout:
+        merge_missing_rows(from_grids, from_text)
+    return from_grids
+
+
+def merge_missing_rows(target: TableParse, source: TableParse) -> None:
+    """Copy into ``target`` the rows that only ``source`` found (same layout)."""
+    for row in sorted(source.rows_found - target.rows_found):
+        prefix = "t4." if row == "t4" else f"{row}."
+        for key, value in source.values.items():
+            if key.startswith(prefix) and (row == "t4" or "." not in key[len(prefix) :]):
+                target.values[key] = value
+        target.rows_found.add(row)
+
+
+def analyse(doc: TextDocument, extraction: Extraction) -> None:
+    """Fill title, agency_name, year, published_at, layout, values, checks and sections."""
+    title = document_title(doc)
+    extraction.title = title
+    if title is not None:
+        agency = agency_from_title(title.value)
+        if agency:
+            extraction.agency_name = Sourced(agency, title.source)
+        year = year_from_title(title.value)
+        if year is not None:
+            extraction.year = Sourced(year, title.source)
+    if extraction.year is None and (year := year_from_text(doc.text)) is not None:
+        extraction.year = Sourced(year, "text")
+    extraction.published_at = published_date(doc)
+
+    tables = read_tables(doc)
+    extraction.layout = tables.layout
+    extraction.values = tables.values
+    checks = evaluate_checks(tables.layout, tables.values)
+    checks += text_figure_checks(tables.layout, tables.values, section_text(doc.text, 1))
+    extraction.checks = checks
+    extraction.sections = find_sections(doc.text)

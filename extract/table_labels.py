@@ -1,0 +1,129 @@
+"""What the printed labels of the three tables mean: row labels, column labels, layout markers.
+
+Labels are matched by meaning (distinctive words), not exact text: real reports drop or
+garble characters (``其他法律行政止公开``), wrap labels over lines, and vary the numbering.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def squash(text: str) -> str:
+    """Label text without any whitespace (labels are compared in this form)."""
+    return _SPACES.sub("", text)
+
+
+MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "本年处理决定数量")
+MARKERS_2019 = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "采购总金额",
+)
+"""Column labels of 第二十条 that only one layout prints (the spec: decide from these)."""
+
+T3_MARKERS_2021 = ("逾期不补正", "缴纳费用", "收费通知")
+"""Row labels of table 三 that only layout 2021 prints."""
+
+T2_ROW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("regulations", re.compile(r"规章")),
+    ("normative", re.compile(r"规范性文件")),
+    ("licensing", re.compile(r"行政许可")),
+    ("other_services", re.compile(r"其他对外管理服务")),
+    ("penalty", re.compile(r"行政处罚")),
+    ("coercion", re.compile(r"行政强制")),
+    ("fees", re.compile(r"行政事业性收费|事业性收费")),
+    ("procurement", re.compile(r"政府集中采购|集中采购")),
+)
+
+T2_COLUMN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("made", re.compile(r"新制作")),
+    ("published", re.compile(r"新公开")),
+    ("total", re.compile(r"公开总数")),
+    ("prev_items", re.compile(r"上一?年.*项目")),
+    ("change", re.compile(r"增.?减")),
+    ("decisions", re.compile(r"处理决定")),
+    ("projects", re.compile(r"采购项目")),
+    ("amount", re.compile(r"采购总金额|总金额")),
+    ("issued", re.compile(r"制发")),
+    ("repealed", re.compile(r"废止")),
+    ("in_force", re.compile(r"现行有效")),
+    ("amount_wan", re.compile(r"收费金额")),
+)
+
+T3_ROW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("new", re.compile(r"新收")),
+    ("carried_over", re.compile(r"上年(?:度)?(?:结转|转结)")),
+    ("granted", re.compile(r"予以公开")),
+    ("partial", re.compile(r"部分公开")),
+    ("denied.state_secret", re.compile(r"国家秘密")),
+    ("denied.prohibited", re.compile(r"禁止公开|其他法律")),
+    ("denied.three_safeties", re.compile(r"三安全|一稳定")),
+    ("denied.third_party", re.compile(r"第三方")),
+    ("denied.internal", re.compile(r"内部事务")),
+    ("denied.process", re.compile(r"过程性")),
+    ("denied.enforcement_file", re.compile(r"执法案卷")),
+    ("denied.inquiry", re.compile(r"行政查询|查询事项")),
+    ("unavailable.not_held", re.compile(r"不掌握")),
+    ("unavailable.needs_creation", re.compile(r"另行制作|没有现成")),
+    ("unavailable.unclear", re.compile(r"仍不明确|补正后")),
+    ("unprocessed.petition", re.compile(r"信访|举报投诉")),
+    ("unprocessed.repeat", re.compile(r"重复申请")),
+    ("unprocessed.publication", re.compile(r"出版物")),
+    ("unprocessed.excessive", re.compile(r"大量反复")),
+    ("unprocessed.confirmation", re.compile(r"确认或重新|重新出具|已获取信息")),
+    ("other", re.compile(r"其他处理")),
+    ("other.no_correction", re.compile(r"逾期不补|不补正")),
+    ("other.unpaid_fee", re.compile(r"收费通知|缴纳费用|逾期未按")),
+    ("other.other", re.compile(r"(?:^|[^\d])3\s*[.、．]\s*其他(?!处理)")),
+    ("total", re.compile(r"七[)）、.．]*总计|^总计")),
+    ("carried_forward", re.compile(r"下年度?(?:继续)?办理|结转下年|转结下年")),
+)
+T3_ROW_ORDER: dict[str, int] = {key: index for index, (key, _) in enumerate(T3_ROW_PATTERNS)}
+
+T3_HEADER = re.compile(r"自然人|商业企业|科研机构|社会公益|法律服务|法人或其他组织|申请人情况")
+T3_COLUMN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("natural", re.compile(r"^自然人$")),
+    ("commercial", re.compile(r"^商业企业$")),
+    ("research", re.compile(r"^科研机构$")),
+    ("social_welfare", re.compile(r"^社会公益组织$")),
+    ("legal_service", re.compile(r"^法律服务机构$")),
+    ("other_org", re.compile(r"^其他$")),
+    ("total", re.compile(r"^总计$")),
+)
+
+T2_START = re.compile(r"第二十条第.{1,5}项|^信息内容")
+T3_START = re.compile(r"申请人情况|勾稽关系|自然人|新收.*申请")
+T4_START = re.compile(r"行政复议")
+TABLES_END = re.compile(r"^五[、.．]|存在的主要问题|存在的问题|改进情况")
+AFTER_TABLES = re.compile(r"存在的主要问题|存在的问题|其他需要报告")
+
+
+def match_t2_row(label: str) -> str | None:
+    for key, pattern in T2_ROW_PATTERNS:
+        if pattern.search(label):
+            return key
+    return None
+
+
+def match_t2_column(label: str) -> str | None:
+    for key, pattern in T2_COLUMN_PATTERNS:
+        if pattern.search(label):
+            return key
+    return None
+
+
+def match_t3_rows(label: str) -> list[str]:
+    """Every table 三 row whose words occur in ``label``, in table order."""
+    return [key for key, pattern in T3_ROW_PATTERNS if pattern.search(label)]
+
+
+def match_t3_column(label: str) -> str | None:
+    for key, pattern in T3_COLUMN_PATTERNS:
+        if pattern.match(label):
+            return key
+    return None

@@ -1,0 +1,396 @@
+"""The three statistical tables (二, 三, 四) of an annual report → the keys of ``extract.keys``.
+
+The parser walks table rows (``extract.table_rows``) once, table by table: table 二 starts at
+its own header (第二十条 / 信息内容), table 三 at its applicant header, table 四 at 行政复议;
+the tables end at section 五. Row labels are recognised by meaning (``extract.table_labels``);
+in table 三 rows must come in table order, which keeps a column header such as 总计 from
+being taken for the row （七）总计. The layout is decided from the tables' own labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract import keys as K
+from extract.numbers import cell_value, clean_cell, is_blank, is_value, money_value, parse_number
+from extract.table_labels import (
+    AFTER_TABLES,
+    MARKERS_2019,
+    MARKERS_2021,
+    T2_START,
+    T3_HEADER,
+    T3_MARKERS_2021,
+    T3_ROW_ORDER,
+    T3_START,
+    T4_START,
+    TABLES_END,
+    match_t2_column,
+    match_t2_row,
+    match_t3_column,
+    match_t3_rows,
+    squash,
+)
+from extract.table_rows import Row
+from extract.types import CellValue
+
+T4_WIDTH = len(K.T4_GROUPS) * len(K.T4_COLUMNS)
+
+
+@dataclass
+class TableParse:
+    """What the tables of one document say."""
+
+    layout: str
+    values: dict[str, CellValue]
+    rows_found: set[str] = field(default_factory=set)
+    """Which rows were printed, as ``t2.<row>``, ``t3.<row>``, ``t4``."""
+
+
+@dataclass
+class _Header:
+    """A header row of a positional table: column key → the cell positions it covers."""
+
+    width: int
+    columns: dict[str, list[int]]
+
+
+def decide_layout(rows: list[Row]) -> str:
+    """``2021`` or ``2019`` from the tables' own column labels; ``none`` without a table."""
+    text = squash("".join("".join(row.cells) for row in rows))
+    score_2021 = sum(marker in text for marker in MARKERS_2021)
+    score_2019 = sum(marker in text for marker in MARKERS_2019)
+    if score_2021 or score_2019:
+        return "2021" if score_2021 > score_2019 else "2019"
+    if "新收" in text and "予以公开" in text:
+        return "2021" if any(marker in text for marker in T3_MARKERS_2021) else "2019"
+    return "none"
+
+
+def _labels(cells: list[str]) -> list[int]:
+    return [i for i, cell in enumerate(cells) if not is_value(cell)]
+
+
+def _row_label(row: Row) -> str:
+    return squash("".join(row.cells[i] for i in _labels(row.cells)))
+
+
+def _after_label_values(row: Row) -> list[str]:
+    """The value cells of a row: positional rows keep blanks; token rows only printed values."""
+    labels = _labels(row.cells)
+    start = labels[-1] + 1 if labels else 0
+    cells = row.cells[start:]
+    if row.positional:
+        return cells
+    return [cell for cell in cells if is_value(cell)]
+
+
+def _fit(cells: list[str], count: int) -> list[str]:
+    """Cut ``cells`` to ``count``: first surplus blank padding at the front, then at the end."""
+    cells = list(cells)
+    while len(cells) > count and is_blank(cells[0]):
+        cells.pop(0)
+    while len(cells) > count and is_blank(cells[-1]):
+        cells.pop()
+    return cells[:count]
+
+
+def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> list[str] | None:
+    """Values of a positional row taken at its header's column positions, when they fit."""
+    if header is None or not row.positional or len(row.cells) != header.width:
+        return None
+    if not all(column in header.columns for column in columns):
+        return None
+    first = min(min(header.columns[column]) for column in columns)
+    labels = _labels(row.cells)
+    if labels and labels[-1] >= first:
+        return None
+    if any(not is_blank(cell) for cell in row.cells[labels[-1] + 1 if labels else 0 : first]):
+        return None  # values start left of the header's columns: the row is shifted
+    picked: list[str] = []
+    for column in columns:
+        positions = header.columns[column]
+        cells = [row.cells[i] for i in positions]
+        cell = cells[0] if len(set(cells)) == 1 else cells[-1]
+        if not is_value(cell):
+            return None
+        picked.append(cell)
+    return picked
+
+
+class _TableWalker:
+    def __init__(self, layout: str) -> None:
+        self.layout = layout
+        self.values: dict[str, CellValue] = dict.fromkeys(K.keys_for_layout(layout))
+        self.rows_found: set[str] = set()
+        self.t2_columns = dict(K.t2_columns(layout))
+        self.t2_header: _Header | None = None
+        self.t3_headers: list[Row] = []
+        self.t3_header: _Header | None = None
+        self.t3_current = -1
+        self.pending: tuple[str, str, int] | None = None
+        """(table, row key, value count) of a token row whose values come on later lines."""
+        self.pending_values: list[str] = []
+        self.held: list[str] = []
+        """Values printed on a line before their row's label (vertically centred labels)."""
+        self.buffer = ""
+        """Label fragments since the last row with values (wrapped or broken labels)."""
+        self.t4_values: list[str] = []
+
+    def reset(self) -> None:
+        """Between tables: nothing carries over."""
+        self._close_pending()
+        self.buffer = ""
+        self.held = []
+
+    # -- rows of tables 二 and 三 ---------------------------------------------------------
+
+    def _t2_key(self, label: str) -> str | None:
+        key = match_t2_row(label)
+        if key is None or key not in self.t2_columns or f"t2.{key}" in self.rows_found:
+            return None
+        return key
+
+    def _t3_key(self, label: str) -> str | None:
+        candidates = [
+            key
+            for key in match_t3_rows(label)
+            if T3_ROW_ORDER[key] > self.t3_current
+            and (key != "total" or self.t3_current >= T3_ROW_ORDER["granted"])
+        ]
+        return candidates[-1] if candidates else None
+
+    def _count(self, table: str, key: str) -> int:
+        return len(self.t2_columns[key]) if table == "t2" else len(K.T3_COLUMNS)
+
+    def _accept(self, table: str, key: str) -> None:
+        self.rows_found.add(f"{table}.{key}")
+        if table == "t3":
+            self.t3_current = T3_ROW_ORDER[key]
+
+    def _store(self, table: str, key: str, cells: list[str]) -> None:
+        if table == "t2":
+            self._store_t2(key, self.t2_columns[key], cells)
+        else:
+            self._store_t3(key, cells)
+
+    def data_row(self, table: str, row: Row) -> None:
+        """A row of table 二 or 三 (header rows already taken out)."""
+        if row.positional:
+            self._positional_row(table, row)
+        else:
+            self._token_row(table, row)
+
+    def _positional_row(self, table: str, row: Row) -> None:
+        label = _row_label(row)
+        values = _after_label_values(row)
+        if not values:
+            self.buffer += label
+            return
+        text = self.buffer + label
+        self.buffer = ""
+        key = self._t2_key(text) if table == "t2" else self._t3_key(text)
+        if key is None:
+            return
+        self._accept(table, key)
+        if table == "t2":
+            columns = self.t2_columns[key]
+            header = self.t2_header
+        else:
+            columns = K.T3_COLUMNS
+            header = self._t3_header()
+        picked = _by_header(row, header, columns)
+        if picked is None:
+            picked = _fit(values, len(columns))
+        self._store(table, key, picked)
+
+    def _token_row(self, table: str, row: Row) -> None:
+        label = _row_label(row)
+        values = [cell for cell in row.cells if is_value(cell)]
+        key = None
+        if label:
+            text = self.buffer + label
+            key = self._t2_key(text) if table == "t2" else self._t3_key(text)
+        if key is None:
+            if not values:
+                self.buffer += label
+                return
+            self.buffer = ""
+            if self.pending is not None:
+                self._feed_pending(values)
+            else:
+                self.held = values
+            return
+        self.buffer = ""
+        self._close_pending()
+        self._accept(table, key)
+        count = self._count(table, key)
+        if not values and self.held:
+            values, self.held = self.held, []
+        else:
+            self.held = []
+        if len(values) >= count:
+            self._store(table, key, values[:count])
+            return
+        self.pending = (table, key, count)
+        self.pending_values = values
+
+    # -- table 二 -------------------------------------------------------------------------
+
+    def t2_row(self, row: Row) -> None:
+        if row.positional and any(match_t2_column(squash(c)) for c in row.cells[1:]):
+            self._t2_header_row(row)
+            self.reset()
+            return
+        self.data_row("t2", row)
+
+    def _t2_header_row(self, row: Row) -> None:
+        columns: dict[str, list[int]] = {}
+        for index, cell in enumerate(row.cells):
+            column = match_t2_column(squash(cell))
+            if column:
+                columns.setdefault(column, []).append(index)
+        self.t2_header = _Header(len(row.cells), columns)
+
+    def _store_t2(self, key: str, columns: tuple[str, ...], cells: list[str]) -> None:
+        for column, cell in zip(columns, cells, strict=False):
+            if column == "amount":
+                raw, yuan = money_value(cell)
+                self.values[f"t2.{key}.amount_raw"] = raw
+                self.values[f"t2.{key}.amount_yuan"] = yuan
+            elif column == "amount_wan":
+                self.values[f"t2.{key}.{column}"] = None if is_blank(cell) else parse_number(cell)
+            else:
+                self.values[f"t2.{key}.{column}"] = cell_value(cell)
+
+    # -- table 三 -------------------------------------------------------------------------
+
+    def t3_row(self, row: Row) -> None:
+        label = _row_label(row)
+        if T3_HEADER.search(label) and not match_t3_rows(label):
+            self.t3_headers.append(row)
+            return
+        self.data_row("t3", row)
+
+    def _t3_header(self) -> _Header | None:
+        if self.t3_header is not None or not self.t3_headers:
+            return self.t3_header
+        widths: dict[int, dict[str, list[int]]] = {}
+        for header in self.t3_headers:
+            if not header.positional:
+                continue
+            columns = widths.setdefault(len(header.cells), {})
+            for index, cell in enumerate(header.cells):
+                column = match_t3_column(squash(cell))
+                if column and column not in columns:
+                    columns[column] = [index]
+        best: _Header | None = None
+        for width, columns in widths.items():
+            if "natural" not in columns and "commercial" in columns:
+                columns["natural"] = [columns["commercial"][0] - 1]
+            if "total" not in columns and "other_org" in columns:
+                columns["total"] = [columns["other_org"][-1] + 1]
+            if best is None or len(columns) > len(best.columns):
+                best = _Header(width, columns)
+        self.t3_header = best
+        return best
+
+    def _store_t3(self, key: str, cells: list[str]) -> None:
+        for column, cell in zip(K.T3_COLUMNS, cells, strict=False):
+            name = f"t3.{key}.{column}"
+            if name in self.values:
+                self.values[name] = cell_value(cell)
+
+    # -- table 四 -------------------------------------------------------------------------
+
+    def t4_row(self, row: Row) -> None:
+        if len(self.t4_values) >= T4_WIDTH:
+            return
+        labels = _labels(row.cells)
+        if row.positional:
+            if labels or len(row.cells) < T4_WIDTH:
+                return
+            self.t4_values = _fit(row.cells, T4_WIDTH)
+        else:
+            self.t4_values += [c for c in row.cells if is_value(c)]
+        if self.t4_values:
+            self.rows_found.add("t4")
+
+    def finish_t4(self) -> None:
+        cells = self.t4_values[:T4_WIDTH]
+        names = K.t4_keys()
+        for name, cell in zip(names, cells, strict=False):
+            self.values[name] = cell_value(cell)
+
+    # -- token rows whose values come on later lines ----------------------------------------
+
+    def _feed_pending(self, values: list[str]) -> None:
+        if self.pending is None:
+            return
+        _table, _key, count = self.pending
+        self.pending_values += values[: count - len(self.pending_values)]
+        if len(self.pending_values) >= count:
+            self._close_pending()
+
+    def _close_pending(self) -> None:
+        if self.pending is None:
+            return
+        table, key, _count = self.pending
+        self._store(table, key, self.pending_values)
+        self.pending = None
+        self.pending_values = []
+
+    def finish(self) -> TableParse:
+        self._close_pending()
+        self.finish_t4()
+        if self.layout == "2021" and "t3.other" not in self.rows_found:
+            for column in K.T3_COLUMNS:
+                parts = [self.values[f"t3.{sub}.{column}"] for sub in K.OTHER_SUB_ROWS]
+                printed = [p for p in parts if p is not None]
+                self.values[f"t3.other.{column}"] = (
+                    sum(printed) if printed else None  # type: ignore[arg-type]
+                )
+        return TableParse(self.layout, self.values, self.rows_found)
+
+
+def parse_tables(rows: list[Row]) -> TableParse:
+    """Layout and values of the statistical tables found in ``rows``."""
+    start = next((i for i, row in enumerate(rows) if T2_START.search(_joined(row))), None)
+    t3_start = next((i for i, row in enumerate(rows) if T3_START.search(_joined(row))), None)
+    if start is None or (t3_start is not None and t3_start < start):
+        start = t3_start
+    if start is None:
+        return TableParse("none", {})
+    region = rows[start:]
+    layout = decide_layout(_until_end(region))
+    if layout == "none":
+        return TableParse("none", {})
+    walker = _TableWalker(layout)
+    phase = "t2"
+    for row in region:
+        joined = _joined(row)
+        if phase == "t2" and T3_START.search(joined):
+            walker.reset()
+            phase = "t3"
+        elif phase == "t3" and T4_START.search(joined) and not match_t3_rows(joined):
+            walker.reset()
+            phase = "t4"
+        elif phase == "t4" and (TABLES_END.search(joined) or len(walker.t4_values) >= T4_WIDTH):
+            break
+        if phase == "t2":
+            walker.t2_row(row)
+        elif phase == "t3":
+            walker.t3_row(row)
+        else:
+            walker.t4_row(row)
+    return walker.finish()
+
+
+def _joined(row: Row) -> str:
+    return squash("".join(clean_cell(cell) for cell in row.cells))
+
+
+def _until_end(rows: list[Row]) -> list[Row]:
+    for index, row in enumerate(rows):
+        if not row.positional and AFTER_TABLES.search(_joined(row)) and index > 0:
+            return rows[:index]
+    return rows

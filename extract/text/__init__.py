@@ -1,0 +1,114 @@
+"""Document bytes → :class:`~extract.types.TextDocument`, dispatching on the sniffed type."""
+
+from __future__ import annotations
+
+from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, check_input_size
+from extract.sniff import (
+    DOC,
+    DOCX,
+    HTML,
+    OCTET,
+    OFD,
+    OLE_OTHER,
+    PDF,
+    RTF,
+    TEXT,
+    WPS,
+    XLS,
+    XLSX,
+    ZIP,
+    ole_stream_names,
+    sniff_media_type,
+)
+from extract.types import TextDocument
+
+__all__ = ["ExtractionError", "Limits", "read_document"]
+
+
+def _read_plain(data: bytes, media_type: str | None) -> TextDocument:
+    from extract.text.grid import clean_inline
+    from extract.text.html import decode_html
+
+    text, encoding = decode_html(data, media_type)
+    lines = [
+        clean_inline(line) if "\t" not in line else line.rstrip() for line in text.splitlines()
+    ]
+    body = "\n".join(line for line in lines if line.strip())
+    title = next((line for line in lines if line.strip()), None)
+    return TextDocument(
+        media_type=TEXT,
+        text=body,
+        title=title if title and len(title) <= 100 else None,
+        meta={"charset": encoding},
+    )
+
+
+def read_document(
+    data: bytes,
+    *,
+    media_type: str | None = None,
+    filename: str | None = None,
+    url: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    _depth: int = 0,
+) -> TextDocument:
+    """Read any supported document; raise :class:`ExtractionError` when it cannot be read.
+
+    ``media_type`` is the declared HTTP ``Content-Type`` (its charset is honoured for HTML
+    and text); ``filename``/``url`` only help tell text formats and WPS apart.
+    """
+    check_input_size(data, limits)
+    if filename is None and url:
+        filename = url.split("?", 1)[0].rsplit("/", 1)[-1] or None
+    sniffed = sniff_media_type(data, declared=media_type, filename=filename)
+    if sniffed == PDF:
+        from extract.text.pdf import read_pdf
+
+        return read_pdf(data, limits)
+    if sniffed in (DOC, WPS):
+        from extract.text.doc import read_doc
+
+        return read_doc(data, limits, media_type=sniffed)
+    if sniffed == DOCX:
+        from extract.text.docx import read_docx
+
+        return read_docx(data, limits)
+    if sniffed == XLS:
+        from extract.text.sheet import read_xls
+
+        return read_xls(data, limits)
+    if sniffed == XLSX:
+        from extract.text.sheet import read_xlsx
+
+        return read_xlsx(data, limits)
+    if sniffed == OFD:
+        from extract.text.ofd import read_ofd
+
+        return read_ofd(data, limits)
+    if sniffed == ZIP:
+        from extract.text.archive import read_zip
+
+        def read_member(
+            content: bytes, name: str | None, member_limits: Limits, depth: int
+        ) -> TextDocument:
+            return read_document(content, filename=name, limits=member_limits, _depth=depth)
+
+        return read_zip(data, read_member, limits, depth=_depth)
+    if sniffed == HTML:
+        from extract.text.html import read_html
+
+        return read_html(data, media_type)
+    if sniffed == TEXT:
+        return _read_plain(data, media_type)
+    if sniffed == OLE_OTHER:
+        names = {name.lower() for name in ole_stream_names(data)}
+        if "encryptedpackage" in names or "encryptioninfo" in names:
+            raise ExtractionError("encrypted (password-protected) Office document")
+        if not names:
+            raise ExtractionError("corrupt OLE compound file (directory unreadable)")
+        raise ExtractionError(f"unsupported OLE document (streams: {', '.join(sorted(names)[:8])})")
+    if sniffed == RTF:
+        raise ExtractionError("unsupported format: RTF")
+    assert sniffed == OCTET
+    head = data[:8].hex(" ")
+    raise ExtractionError(f"unrecognised binary format (first bytes {head})")

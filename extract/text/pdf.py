@@ -1,0 +1,490 @@
+"""PDF text layer (pdfplumber/pdfminer) in an isolated worker with time and memory limits.
+
+- Tables are found from the *visible* ruling lines (white fill-only rectangles, which WPS
+  draws behind every text line, are ignored) and rebuilt with their merged cells from the
+  cell boxes; a table that continues on the next page with the same columns is joined.
+- Text lines outside tables are joined back into paragraphs when a line runs to the right
+  margin and the next one is not indented, so Chinese words are not broken at line ends.
+- Running page numbers (``-1-``, ``— 2 —``, ``第3页``) are dropped.
+- A PDF with (almost) no text layer is returned with ``needs_ocr=True``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, run_isolated
+from extract.sniff import PDF
+from extract.text.grid import SpanCell, build_table, clean_cell, clean_inline, join_broken
+from extract.types import Grid, TextDocument
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*([-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$"
+)
+# Glyph positioning in PDFs (WPS in particular) leaves gaps between digits and Han
+# characters ("2023 年"); they were not typed, so running text drops them.
+_DIGIT_CJK_GAP = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?=\d)")
+_HEADING = re.compile(
+    r"^\s*([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d))"
+)
+_SENTENCE_END = ("。", "：", ":", "；", "！", "？", "）", "」")
+_MIN_CHARS_PER_PAGE = 20
+
+
+@dataclass
+class _Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    left: float
+    right: float
+
+
+@dataclass
+class _Box:
+    """A table cell box; ``top``/``bottom`` are offset by ``page * PAGE_OFFSET`` so the
+    boxes of a table that runs over several pages stay in one coordinate space."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+
+@dataclass
+class _PdfTable:
+    page: int
+    top: float
+    bottom: float
+    boxes: list[_Box]
+    x0: float
+    x1: float
+    end_page: int = -1
+    page_top: bool = False
+    page_bottom: bool = False
+
+
+@dataclass
+class _Page:
+    lines: list[_Line] = field(default_factory=list)
+    tables: list[_PdfTable] = field(default_factory=list)
+
+
+def _visible(obj: dict[str, Any]) -> bool:
+    """Keep ruling lines that are drawn; drop invisible white fill-only boxes."""
+    if obj.get("object_type") != "rect":
+        return True
+    if obj.get("stroke"):
+        return True
+    color = obj.get("non_stroking_color")
+    values = color if isinstance(color, tuple | list) else (color,)
+    white = all(isinstance(v, int | float) and v >= 0.99 for v in values) and len(values) in (1, 3)
+    thin = min(float(obj.get("width", 0)), float(obj.get("height", 0))) < 2.5
+    return thin and not white
+
+
+def _snap(values: list[float], tolerance: float = 2.0) -> list[float]:
+    snapped: list[float] = []
+    for value in sorted(values):
+        if not snapped or value - snapped[-1] > tolerance:
+            snapped.append(value)
+    return snapped
+
+
+def _index(points: list[float], value: float, tolerance: float = 2.0) -> int:
+    return min(range(len(points)), key=lambda i: abs(points[i] - value))
+
+
+_PAGE_OFFSET = 100_000.0
+
+
+def _boxes(table: Any, page: int) -> list[_Box]:
+    texts = table.extract()
+    boxes: list[_Box] = []
+    offset = page * _PAGE_OFFSET
+    for row, row_texts in zip(table.rows, texts, strict=False):
+        for bbox, text in zip(row.cells, row_texts, strict=False):
+            if bbox is not None:
+                boxes.append(_Box(bbox[0], bbox[1] + offset, bbox[2], bbox[3] + offset, text or ""))
+    return boxes
+
+
+def _rows_from_boxes(boxes: list[_Box]) -> tuple[list[list[SpanCell]], int]:
+    """Rebuild rows of spanning cells from cell boxes (column/row lines from box edges)."""
+    xs = _snap([b.x0 for b in boxes] + [b.x1 for b in boxes])
+    ys = _snap([b.top for b in boxes] + [b.bottom for b in boxes])
+    width = max(1, len(xs) - 1)
+    starts: dict[int, list[tuple[int, int, int, str]]] = {}
+    for box in boxes:
+        c0, c1 = _index(xs, box.x0), _index(xs, box.x1)
+        r0, r1 = _index(ys, box.top), _index(ys, box.bottom)
+        starts.setdefault(r0, []).append((c0, max(1, c1 - c0), r1, box.text))
+    # Only row lines where some cell starts are rows (the gap between two pages is not).
+    kept = sorted(starts)
+    rows: list[list[SpanCell]] = []
+    for r0 in kept:
+        cells = sorted(starts[r0])
+        rows.append(
+            [
+                SpanCell(text, rowspan=max(1, sum(1 for k in kept if r0 <= k < r1)), colspan=span)
+                for _, span, r1, text in cells
+            ]
+        )
+    return rows, width
+
+
+def _page_content(page: Any, number: int) -> _Page:
+    result = _Page()
+    visible = page.filter(_visible)
+    found = list(visible.find_tables())
+    closing = [line for line in (_cut_row_bottom(page, t.bbox) for t in found) if line]
+    if closing:
+        settings = {"explicit_horizontal_lines": closing}
+        found = list(visible.find_tables(settings))
+    regions: list[tuple[float, float, float, float]] = []
+    for table in found:
+        boxes = _boxes(table, number)
+        if len(_snap([b.x0 for b in boxes] + [b.x1 for b in boxes])) < 3:
+            continue  # one column: a framed paragraph, not a table
+        x0, top, x1, bottom = table.bbox
+        bottom = _close_cut_row(page, boxes, (x0, top, x1, bottom), number)
+        regions.append((x0, top, x1, bottom))
+        result.tables.append(_PdfTable(number, top, bottom, boxes, x0, x1))
+
+    def outside_tables(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in regions)
+
+    text_page = page.filter(outside_tables) if regions else page
+    raw_lines = text_page.extract_text_lines(layout=False, strip=True, return_chars=False)
+    raw_lines = [line for line in raw_lines if line["text"].strip()]
+    body = [line for line in raw_lines if not _is_page_number(line, page.height)]
+    if body:
+        left = min(line["x0"] for line in body)
+        right = max(line["x1"] for line in body)
+    else:
+        left, right = 0.0, float(page.width)
+    for line in body:
+        result.lines.append(
+            _Line(
+                number,
+                line["top"],
+                line["bottom"],
+                line["x0"],
+                line["x1"],
+                line["text"],
+                left,
+                right,
+            )
+        )
+    for table in result.tables:
+        table.page_top = not any(line.bottom <= table.top for line in result.lines)
+        table.page_bottom = not any(line.top >= table.bottom for line in result.lines)
+    return result
+
+
+def _cut_row_bottom(page: Any, bbox: tuple[float, float, float, float]) -> float | None:
+    """Where a row cut by the page break (text right under the table, no bottom border)
+    ends, or ``None`` when the table is closed."""
+    x0, _, x1, bottom = bbox
+    margin = page.height * 0.96
+    below = sorted(
+        (
+            ch
+            for ch in page.chars
+            if ch["top"] > bottom - 1
+            and x0 <= ch["x0"]
+            and ch["x1"] <= x1 + 1
+            and ch["top"] < margin
+        ),
+        key=lambda ch: ch["top"],
+    )
+    if not below or below[0]["top"] - bottom > 6:
+        return None  # nothing below, or text after a gap: a paragraph, not a cut row
+    row_bottom = below[0]["bottom"]
+    for ch in below:
+        if ch["top"] > row_bottom + 0.8 * (ch["bottom"] - ch["top"]):
+            break
+        row_bottom = max(row_bottom, ch["bottom"])
+    return row_bottom + 1.0
+
+
+def _close_cut_row(
+    page: Any, boxes: list[_Box], bbox: tuple[float, float, float, float], number: int
+) -> float:
+    """A row cut by the page break has no bottom border (often no cell borders at all):
+    put the text right under the table into the columns of the table's last row.
+    Returns the table's new bottom."""
+    x0, _, x1, bottom = bbox
+    cut = _cut_row_bottom(page, bbox)
+    if cut is None:
+        return bottom
+    row = [
+        ch
+        for ch in page.chars
+        if bottom - 1 < ch["top"] < cut and x0 <= ch["x0"] and ch["x1"] <= x1 + 1
+    ]
+    size = max(ch["bottom"] - ch["top"] for ch in row)
+    row_bottom = cut
+    offset = number * _PAGE_OFFSET
+    last_bottom = max(box.bottom for box in boxes)
+    columns = sorted((box.x0, box.x1) for box in boxes if abs(box.bottom - last_bottom) < 2.0)
+    for col_x0, col_x1 in columns:
+        inside = [ch for ch in row if col_x0 <= (ch["x0"] + ch["x1"]) / 2 <= col_x1]
+        inside.sort(key=lambda ch: (round(ch["top"] / max(1.0, size / 2)), ch["x0"]))
+        text = "".join(ch["text"] for ch in inside)
+        boxes.append(_Box(col_x0, last_bottom, col_x1, row_bottom + offset, text))
+    return row_bottom
+
+
+def _is_page_number(line: dict[str, Any], height: float) -> bool:
+    in_margin = line["top"] > height * 0.85 or line["bottom"] < height * 0.12
+    return in_margin and bool(_PAGE_NUMBER.match(line["text"]))
+
+
+def _continues(previous: _Line, line: _Line) -> bool:
+    """True when ``line`` carries on the paragraph of ``previous`` (same or next page)."""
+    size = max(6.0, previous.bottom - previous.top)
+    # A Latin/digit run that did not fit leaves a wider gap at the end of the line.
+    head = re.match(r"[0-9A-Za-z@._:/\-—]+", line.text)
+    slack = 1.6 + (0.55 * len(head.group(0)) if head else 0.0)
+    reaches_right = previous.x1 >= previous.right - slack * size
+    indented = line.x0 > line.left + 1.2 * size
+    ended = previous.text.rstrip().endswith(_SENTENCE_END)
+    if ended and (not reaches_right or _HEADING.match(line.text)):
+        return False
+    return reaches_right and not indented
+
+
+_ENUMERATOR = re.compile(
+    r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．]|[-+]?\d)"
+)
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*[-+]?[\d.,，]+\s*(万?元|%)?\s*", text))
+
+
+def _mend_page_break(previous: list[_Box], following: list[_Box]) -> list[_Box]:
+    """Join the parts of a table cut by a page break.
+
+    A label cell that spans down to the page end continues into the empty box below it,
+    and a cell whose text was cut (the part on the next page does not start a new item
+    such as ``2.`` or ``（三）``) gets that text back; both become one box.
+    """
+    if not previous or not following:
+        return previous + following
+    last_bottom = max(box.bottom for box in previous)
+    first_top = min(box.top for box in following)
+    enders = [box for box in previous if abs(box.bottom - last_bottom) < 2.0]
+    last_row_top = max(box.top for box in enders)
+    first_row = [box for box in following if abs(box.top - first_top) < 2.0]
+    # A row cut in two: everything in its second half continues a cell above.
+    row_was_cut = all(
+        not box.text.strip() or not (_ENUMERATOR.match(box.text) or _is_number(box.text))
+        for box in first_row
+    )
+    merged: list[_Box] = []
+    for box in first_row:
+        above = next(
+            (
+                b
+                for b in enders
+                if abs(b.x0 - box.x0) < 3.0 and abs(b.x1 - box.x1) < 3.0 and b.text.strip()
+            ),
+            None,
+        )
+        if above is None or _is_number(above.text):
+            continue
+        spans_rows = above.top < last_row_top - 1.0
+        # an item label ("（四）无") cut mid-word continues even when its row did not
+        if not (spans_rows or row_was_cut or _ENUMERATOR.match(above.text)):
+            continue
+        text = box.text.strip()
+        if text and (_ENUMERATOR.match(text) or _is_number(text)):
+            continue
+        if text:
+            above.text = above.text.rstrip() + "\n" + text
+        above.bottom = box.bottom
+        merged.append(box)
+    following = [box for box in following if not any(box is m for m in merged)]
+    rest = [box for box in following if abs(box.top - first_top) < 2.0]
+    if merged and rest and all(not box.text.strip() for box in rest):
+        # the cut row's remainder is empty: it is the same row as the one above
+        for box in rest:
+            above = next(
+                (b for b in enders if abs(b.x0 - box.x0) < 3.0 and abs(b.x1 - box.x1) < 3.0), None
+            )
+            if above is not None:
+                above.bottom = box.bottom
+                following = [b for b in following if b is not box]
+    # Spanning label cells whose continuation has no box at all (no top border drawn).
+    for above in enders:
+        if not above.text.strip() or _is_number(above.text) or above.bottom != last_bottom:
+            continue
+        overlapping = [b for b in following if b.x0 < above.x1 - 2 and b.x1 > above.x0 + 2]
+        if any(abs(b.top - first_top) < 2.0 for b in overlapping):
+            continue
+        if overlapping:
+            above.bottom = min(b.top for b in overlapping)
+        else:
+            above.bottom = max(b.bottom for b in following)
+    return previous + following
+
+
+def _align_columns(previous: list[_Box], following: list[_Box], tolerance: float = 4.0) -> None:
+    """Snap the column lines of a table's continuation to those of its first part."""
+    xs = _snap([b.x0 for b in previous] + [b.x1 for b in previous])
+    for box in following:
+        for name in ("x0", "x1"):
+            value = getattr(box, name)
+            nearest = min(xs, key=lambda x: abs(x - value))
+            if abs(nearest - value) <= tolerance:
+                setattr(box, name, nearest)
+
+
+def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
+    joined: list[_PdfTable] = []
+    for table in tables:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and table.page == last.end_page + 1
+            and last.page_bottom
+            and table.page_top
+            and abs(table.x0 - last.x0) < 4.0
+            and abs(table.x1 - last.x1) < 4.0
+        ):
+            _align_columns(last.boxes, table.boxes)
+            last.boxes = _mend_page_break(last.boxes, table.boxes)
+            last.end_page = table.page
+            last.page_bottom = table.page_bottom
+            continue
+        table.end_page = table.page
+        joined.append(table)
+    return joined
+
+
+def _read_pdf(data: bytes, limits: Limits) -> TextDocument:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        cause = _root_cause(exc)
+        if (
+            isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError)
+            or "password" in str(cause).lower()
+        ):
+            raise ExtractionError("pdf: encrypted, a password is required") from exc
+        if isinstance(cause, PDFSyntaxError):
+            raise ExtractionError(f"pdf: not a readable PDF ({cause or 'syntax error'})") from exc
+        raise ExtractionError(
+            f"pdf: unreadable ({type(cause).__name__}: {cause or 'no detail'})"
+        ) from exc
+    with pdf:
+        try:
+            page_count = len(pdf.pages)
+        except Exception as exc:
+            raise ExtractionError(
+                f"pdf: page tree unreadable ({type(exc).__name__}: {exc})"
+            ) from exc
+        if page_count == 0:
+            raise ExtractionError("pdf: no pages")
+        meta = {
+            f"pdf:{key}": clean_inline(str(value))[:500]
+            for key, value in (pdf.metadata or {}).items()
+            if isinstance(value, str | int | float) and str(value).strip()
+        }
+        pages: list[_Page] = []
+        for number, page in enumerate(pdf.pages[: limits.max_pages]):
+            try:
+                pages.append(_page_content(page, number))
+            except Exception as exc:
+                raise ExtractionError(
+                    f"pdf: page {number + 1} unreadable ({type(exc).__name__}: {exc})"
+                ) from exc
+            page.close()
+    return _assemble(pages, page_count, meta)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer errors (``PdfminerException(original)``): unwrap them."""
+    seen = 0
+    while seen < 10:
+        seen += 1
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        inner = inner or exc.__cause__ or exc.__context__
+        if inner is None:
+            return exc
+        exc = inner
+    return exc
+
+
+def _assemble(pages: list[_Page], page_count: int, meta: dict[str, str]) -> TextDocument:
+    tables = _join_tables([table for page in pages for table in page.tables])
+    items: list[tuple[int, float, object]] = []
+    for page in pages:
+        items.extend((line.page, line.top, line) for line in page.lines)
+    for table in tables:
+        items.append((table.page, table.top, table))
+    items.sort(key=lambda item: (item[0], item[1]))
+    out: list[str] = []
+    grids: list[Grid] = []
+    previous: _Line | None = None
+    for _, _, item in items:
+        if isinstance(item, _Line):
+            text = _DIGIT_CJK_GAP.sub("", clean_inline(item.text))
+            if previous is not None and out and _continues(previous, item):
+                out[-1] = join_broken(out[-1], text)
+            else:
+                out.append(text)
+            previous = item
+        else:
+            assert isinstance(item, _PdfTable)
+            built = build_table(_rows_from_boxes(item.boxes)[0])
+            previous = None
+            if built is not None:
+                grids.append(built.grid)
+                out.extend(["", *built.lines, ""])
+    text = "\n".join(_squeeze(out)).strip()
+    characters = sum(1 for ch in text if not ch.isspace())
+    needs_ocr = characters < _MIN_CHARS_PER_PAGE * max(1, min(page_count, 5))
+    title = next((clean_cell(line) for line in out if line.strip()), None)
+    return TextDocument(
+        media_type=PDF,
+        text=text,
+        tables=grids,
+        title=title if title and len(title) <= 100 else meta.get("pdf:Title"),
+        meta=meta,
+        needs_ocr=needs_ocr,
+        pages=page_count,
+    )
+
+
+def _squeeze(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    return out
+
+
+def read_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS, isolate: bool = True) -> TextDocument:
+    """Read a PDF; with ``isolate`` (the default) in a worker process under ``limits``."""
+    if isolate:
+        return run_isolated(_read_pdf, data, limits, limits=limits, what="pdf")
+    return _read_pdf(data, limits)

@@ -1,0 +1,85 @@
+"""``nianbao extract FILE…``: text, metadata and tables of local files, not archived."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nianbao.commands.common import fail, handle_errors
+from query.formats import write_csv, write_jsonl
+from query.stats import flat_rows
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def extraction_record(path: Path, with_text: bool) -> dict:
+    from extract import extract_document
+
+    data = path.read_bytes()
+    ex = extract_document(data, filename=path.name)
+
+    def sourced(name: str) -> object:
+        value = getattr(ex, name)
+        return None if value is None else value.value
+
+    record = {
+        "file": str(path),
+        "media_type": ex.media_type,
+        "title": sourced("title"),
+        "agency_name": sourced("agency_name"),
+        "year": sourced("year"),
+        "published_at": sourced("published_at"),
+        "sources": {n: getattr(ex, n).source for n in ("title", "agency_name", "year", "published_at") if getattr(ex, n)},
+        "layout": ex.layout or "none",
+        "parser_version": ex.parser_version,
+        "sections": list(ex.sections),
+        "values": dict(ex.values),
+        "checks": list(ex.checks),
+        "needs_ocr": ex.needs_ocr,
+        "error": ex.error,
+    }
+    if with_text:
+        record["text"] = ex.text
+    return record
+
+
+@click.command(name="extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--text", "with_text", is_flag=True, help="Include the extracted text (jsonl).")
+@handle_errors
+def command(files: tuple[Path, ...], fmt: str, with_text: bool) -> None:
+    """Print what extraction finds in local FILES (pdf, doc, docx, wps, html, xls, zip…)
+    as `nianbao stats` would, without archiving them. Folders are read recursively."""
+    paths: list[Path] = []
+    for f in files:
+        paths.extend(sorted(p for p in f.rglob("*") if p.is_file()) if f.is_dir() else [f])
+    records = []
+    failed = 0
+    for path in paths:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            records.append({"file": str(path), "error": f"larger than {MAX_FILE_BYTES} bytes"})
+            failed += 1
+            continue
+        record = extraction_record(path, with_text)
+        failed += record["error"] is not None
+        records.append(record)
+    out = click.get_text_stream("stdout")
+    if fmt == "csv":
+        for r in records:
+            r.setdefault("values", {})
+            r.setdefault("checks", [])
+            r.setdefault("sections", [])
+            r.setdefault("layout", "none")
+            r.setdefault("parser_version", "")
+            r["agency_id"] = r["file"]
+        columns, rows = flat_rows([{**r, "year": r.get("year")} for r in records])
+        columns = ["file", *[c for c in columns if c != "agency_id"], "error"]
+        for row, r in zip(rows, records, strict=True):
+            row["file"], row["error"] = r["file"], r.get("error")
+        write_csv(rows, out, columns=columns)
+    else:
+        write_jsonl(records, out)
+    if failed and failed == len(records):
+        raise fail(f"no file could be read ({failed} errors)")

@@ -1,0 +1,59 @@
+"""Each worker's per-site figures and report keys, published to Redis while it crawls.
+
+The coordinator adds the workers' figures up when the crawl is over; report keys go to
+one set per site, so a report seen by two workers counts once. Published every
+``NIANBAO_HEARTBEAT`` seconds and at the end, so a worker killed mid-crawl loses at most
+a beat's worth of counts (its captures and failures are in the archive already).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scrapy import signals
+from scrapy_redis.connection import get_redis_from_settings
+from twisted.internet import task
+
+from crawler.sitestats import site_figures
+from ops.distributed.keys import CrawlKeys
+
+
+class FiguresPublisher:
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.keys = CrawlKeys(settings.get("NIANBAO_CRAWL_ID"))
+        self.worker = settings.get("NIANBAO_WORKER_ID")
+        self.server = get_redis_from_settings(settings)
+        self.interval = settings.getfloat("NIANBAO_HEARTBEAT", 1.0)
+        self._sent: dict[str, int] = {}
+        self._loop: task.LoopingCall | None = None
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> FiguresPublisher:
+        return cls(crawler)
+
+    def opened(self) -> None:
+        self._loop = task.LoopingCall(self.publish, False)
+        self._loop.start(self.interval, now=False)
+
+    def closed(self, reason: str) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self.publish(True)
+
+    def publish(self, final: bool) -> None:
+        stats = self.crawler.stats.get_stats()
+        book = getattr(self.crawler.spider, "book", {})
+        pipe = self.server.pipeline(transaction=False)
+        for site_id, state in book.items():
+            keys = list(state.reports)
+            if len(keys) > self._sent.get(site_id, 0):
+                pipe.sadd(self.keys.reports(site_id), *keys)
+                self._sent[site_id] = len(keys)
+        sites = {site_id: site_figures(stats, site_id, 0).as_dict() for site_id in book}
+        pipe.hset(self.keys.figures, self.worker, json.dumps({"final": final, "sites": sites}))
+        pipe.execute()

@@ -1,0 +1,78 @@
+"""Per-host politeness across workers: at most N downloads from one host at a time.
+
+A downloader middleware takes a lease on the host in Redis before each download (a
+sorted set of tokens scored by expiry, one Lua script, Redis's own clock) and gives it
+back when the download ends. A worker that dies mid-download leaves a lease that
+expires after ``DOWNLOAD_TIMEOUT`` plus a margin. Setting:
+``NIANBAO_HOST_CONCURRENCY`` (default ``CONCURRENT_REQUESTS_PER_DOMAIN``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+from urllib.parse import urlsplit
+
+from redis import Redis
+from scrapy_redis.connection import get_redis_from_settings
+
+from ops.distributed.keys import host_key
+
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 1000))
+  return 1
+end
+return 0
+"""
+
+LEASE_KEY = "_nb_host_lease"
+
+
+class HostSlotsMiddleware:
+    def __init__(self, server: Redis, limit: int, lease_seconds: float, worker: str, wait: float = 0.02) -> None:
+        if limit < 1:
+            raise ValueError("NIANBAO_HOST_CONCURRENCY must be at least 1")
+        self.server = server
+        self.limit = limit
+        self.lease_seconds = lease_seconds
+        self.worker = worker
+        self.wait = wait
+        self._acquire = server.register_script(_ACQUIRE)
+        self._tokens = itertools.count(1)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HostSlotsMiddleware:
+        s = crawler.settings
+        limit = s.getint("NIANBAO_HOST_CONCURRENCY") or s.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+        lease = s.getfloat("DOWNLOAD_TIMEOUT", 30) + 30.0
+        return cls(get_redis_from_settings(s), limit, lease, s.get("NIANBAO_WORKER_ID") or "worker")
+
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        host = urlsplit(request.url).netloc.lower()
+        key = host_key(host)
+        token = f"{self.worker}:{next(self._tokens)}"
+        delay = self.wait
+        while not self._acquire(keys=[key], args=[self.limit, self.lease_seconds, token]):
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
+        request.meta[LEASE_KEY] = (key, token)
+        return None
+
+    def _release(self, request: Any) -> None:
+        lease = request.meta.pop(LEASE_KEY, None)
+        if lease is not None:
+            self.server.zrem(lease[0], lease[1])
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> None:
+        self._release(request)
+        return None

@@ -1,0 +1,229 @@
+"""Which scheduled crawls are due, and claiming them so each runs exactly once.
+
+Every slot a site's schedule reaches is recorded in ``ops_slots`` when a scheduler claims
+it; (site, slot) is unique, so of two schedulers (two machines, or a scheduler and a
+``run-due`` from cron) only one inserts the row and runs the crawl. A site is due when
+its schedule has a slot at or before now later than its last recorded slot. Slots that
+passed while no scheduler ran are not crawled one by one: the crawl of the latest slot
+covers them (its row says how many). A claimed slot carries a lease its scheduler renews
+during the crawl; if the scheduler dies, the lease lapses and the slot is due again, so
+an interrupted crawl is resumed rather than lost. A slot whose site was busy (another
+crawl holds its lock) is put back to ``waiting`` and taken again at a later tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+import storage.models_ops  # noqa: F401
+from ops.site_schedules import SiteSchedule
+from storage.archive import Archive, as_utc
+from storage.models_ops import SlotRow
+
+OPEN_STATES = ("claimed", "running", "waiting")
+MAX_MISSED_COUNT = 1000
+
+
+@dataclass(frozen=True)
+class DueSlot:
+    site_id: str
+    slot_at: datetime
+    missed: int = 0
+    """Earlier slots of the site that passed unrun and that this crawl covers."""
+    resume_id: int | None = None
+    """The row of a slot claimed before whose holder died or gave it back."""
+
+
+@dataclass(frozen=True)
+class ClaimedSlot:
+    id: int
+    site_id: str
+    slot_at: datetime
+    attempt: int
+
+
+class DuePlanner:
+    """Computes due slots; remembers each site's next slot so repeated ticks are cheap."""
+
+    def __init__(self) -> None:
+        self._next: dict[tuple[str, str, datetime | None], datetime | None] = {}
+
+    def due(self, archive: Archive, schedules: list[SiteSchedule], now: datetime) -> list[DueSlot]:
+        now = now.astimezone(UTC)
+        last = last_slots(archive)
+        out: list[DueSlot] = []
+        for sched in schedules:
+            previous = last.get(sched.site_id)
+            key = (sched.site_id, sched.spec, previous)
+            if key not in self._next:
+                if previous is None:
+                    self._next[key] = sched.schedule.last_at_or_before(now)
+                else:
+                    self._next[key] = sched.schedule.next_after(previous)
+            upcoming = self._next[key]
+            if upcoming is None or upcoming > now:
+                continue
+            latest = upcoming
+            missed = 0
+            if previous is not None:
+                # The crawl covers every slot from the first unrun one up to now.
+                slots = sched.schedule.between(previous, now, limit=MAX_MISSED_COUNT)
+                latest = slots[-1] if slots else upcoming
+                missed = max(len(slots) - 1, 0)
+            out.append(DueSlot(sched.site_id, latest, missed))
+        known = {s.site_id for s in schedules}
+        out.extend(d for d in lapsed_slots(archive, now) if d.site_id in known)
+        return sorted(out, key=lambda d: (d.slot_at, d.site_id))
+
+    def forget(self) -> None:
+        self._next.clear()
+
+
+def last_slots(archive: Archive) -> dict[str, datetime]:
+    with archive.session() as s:
+        rows = s.execute(
+            select(SlotRow.site_id, func.max(SlotRow.slot_at)).group_by(SlotRow.site_id)
+        ).all()
+    return {site: as_utc(at) for site, at in rows if at is not None}  # type: ignore[misc]
+
+
+def lapsed_slots(archive: Archive, now: datetime) -> list[DueSlot]:
+    """Claimed slots whose holder stopped renewing (died), and slots given back."""
+    with archive.session() as s:
+        rows = s.scalars(
+            select(SlotRow)
+            .where(SlotRow.state.in_(OPEN_STATES), SlotRow.lease_until < now)
+            .order_by(SlotRow.slot_at)
+        ).all()
+        return [DueSlot(r.site_id, as_utc(r.slot_at) or now, 0, r.id) for r in rows]
+
+
+def claim(
+    archive: Archive, due: DueSlot, holder: str, lease: timedelta, now: datetime | None = None
+) -> ClaimedSlot | None:
+    """Take a due slot for this holder; None if another scheduler took it first."""
+    now = now or datetime.now(UTC)
+    if due.resume_id is not None:
+        with archive.session() as s:
+            taken = s.execute(
+                update(SlotRow)
+                .where(
+                    SlotRow.id == due.resume_id,
+                    SlotRow.state.in_(OPEN_STATES),
+                    SlotRow.lease_until < now,
+                )
+                .values(
+                    state="claimed",
+                    holder=holder,
+                    lease_until=now + lease,
+                    attempts=SlotRow.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            row = s.get(SlotRow, due.resume_id)
+            assert row is not None
+            return ClaimedSlot(row.id, row.site_id, as_utc(row.slot_at) or now, row.attempts)
+    detail = (
+        f"covers {due.missed} earlier slot(s) missed while no scheduler ran" if due.missed else None
+    )
+    try:
+        with archive.session() as s:
+            row = SlotRow(
+                site_id=due.site_id,
+                slot_at=due.slot_at,
+                state="claimed",
+                holder=holder,
+                lease_until=now + lease,
+                attempts=1,
+                claimed_at=now,
+                detail=detail,
+            )
+            s.add(row)
+            s.flush()
+            return ClaimedSlot(row.id, due.site_id, due.slot_at, 1)
+    except IntegrityError:
+        return None
+
+
+def renew(
+    archive: Archive,
+    slot_ids: list[int],
+    holder: str,
+    lease: timedelta,
+    now: datetime | None = None,
+) -> int:
+    """Extend the leases of our running slots; the number still ours."""
+    if not slot_ids:
+        return 0
+    with archive.session() as s:
+        result = s.execute(
+            update(SlotRow)
+            .where(
+                SlotRow.id.in_(slot_ids),
+                SlotRow.holder == holder,
+                SlotRow.state.in_(("claimed", "running")),
+            )
+            .values(lease_until=(now or datetime.now(UTC)) + lease)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark(
+    archive: Archive,
+    slot_ids: list[int],
+    holder: str,
+    state: str,
+    *,
+    run_id: int | None = None,
+    detail: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Move our slots to ``running``, ``done``, ``failed`` or back to ``waiting``."""
+    if not slot_ids:
+        return
+    now = now or datetime.now(UTC)
+    values: dict[str, object] = {"state": state}
+    if run_id is not None:
+        values["run_id"] = run_id
+    if detail is not None:
+        values["detail"] = detail
+    if state in ("done", "failed"):
+        values["finished_at"] = now
+    if state == "waiting":
+        values["holder"] = None
+        values["lease_until"] = now
+    with archive.session() as s:
+        s.execute(
+            update(SlotRow)
+            .where(SlotRow.id.in_(slot_ids), SlotRow.holder == holder)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def slot_history(
+    archive: Archive, site_id: str | None = None, limit: int = 100
+) -> list[dict[str, object]]:
+    with archive.session() as s:
+        query = select(SlotRow).order_by(SlotRow.slot_at.desc(), SlotRow.site_id).limit(limit)
+        if site_id:
+            query = query.where(SlotRow.site_id == site_id)
+        return [
+            {
+                "site_id": r.site_id,
+                "slot_at": as_utc(r.slot_at),
+                "state": r.state,
+                "attempts": r.attempts,
+                "run_id": r.run_id,
+                "holder": r.holder,
+                "detail": r.detail,
+            }
+            for r in s.scalars(query)
+        ]

@@ -1,0 +1,216 @@
+"""Each site's health, from its run history and its captures, worst first.
+
+States, worst first:
+
+- ``blocked``: the last run was stopped by a WAF or anti-bot page;
+- ``failing``: the last run(s) failed (``consecutive_failures`` counts them);
+- ``report_missing``: the last run found no report where an earlier run found some, or
+  documents once archived have vanished from the site;
+- ``stale_listing``: the site's listing pages did not change once during the whole last
+  reporting season (1 January – 15 April), when new reports should have appeared;
+- ``never_crawled``: no finished run yet;
+- ``ok``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ops.schedule import TIMEZONE
+from storage.archive import Archive, as_utc, iso
+from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
+
+STATES = ("blocked", "failing", "report_missing", "stale_listing", "never_crawled", "ok")
+UNHEALTHY = frozenset({"blocked", "failing", "report_missing", "stale_listing"})
+SUCCESS_OUTCOMES = ("success", "partial")
+FAILURE_OUTCOMES = ("failed", "blocked")
+RECENT_RUNS = 50
+SEASON_START = (1, 1)
+SEASON_END = (4, 15)
+# Listing pages must have been captured across this much of the season to call them stale.
+SEASON_COVERAGE = timedelta(days=60)
+
+
+@dataclass
+class SiteHealth:
+    site_id: str
+    state: str
+    problems: list[str] = field(default_factory=list)
+    last_run_at: str | None = None
+    last_outcome: str | None = None
+    last_success_at: str | None = None
+    consecutive_failures: int = 0
+    blocked: bool = False
+    reports_found_last: int | None = None
+    reports_found_before: int = 0
+    vanished_documents: int = 0
+    stale_listing_season: int | None = None
+    """The year of the reporting season whose listing pages never changed."""
+
+    @property
+    def rank(self) -> int:
+        return STATES.index(self.state)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def last_complete_season(now: datetime) -> tuple[datetime, datetime, int]:
+    """UTC bounds of the latest reporting season that has ended, and its year."""
+    local = now.astimezone(TIMEZONE)
+    year = local.year if (local.month, local.day) > SEASON_END else local.year - 1
+    start = datetime(year, *SEASON_START, tzinfo=TIMEZONE)
+    end = datetime(year, *SEASON_END, tzinfo=TIMEZONE) + timedelta(days=1)
+    return start.astimezone(UTC), end.astimezone(UTC), year
+
+
+def site_health(
+    archive: Archive, *, now: datetime | None = None, site_ids: list[str] | None = None
+) -> list[SiteHealth]:
+    """The health of every site (or those named), worst first."""
+    now = now or datetime.now(UTC)
+    season_start, season_end, season_year = last_complete_season(now)
+    with archive.session() as s:
+        query = select(SiteRow.id).order_by(SiteRow.id)
+        if site_ids:
+            query = query.where(SiteRow.id.in_(site_ids))
+        ids = list(s.scalars(query))
+        if site_ids and set(site_ids) - set(ids):
+            raise KeyError(f"unknown site(s): {', '.join(sorted(set(site_ids) - set(ids)))}")
+        ranked = (
+            select(
+                SiteRunRow.site_id,
+                SiteRunRow.run_id,
+                SiteRunRow.finished_at,
+                SiteRunRow.outcome,
+                SiteRunRow.reports_found,
+                SiteRunRow.blocked,
+                func.row_number()
+                .over(partition_by=SiteRunRow.site_id, order_by=SiteRunRow.run_id.desc())
+                .label("n"),
+            )
+            .where(SiteRunRow.finished_at.is_not(None))
+            .subquery()
+        )
+        recent = s.execute(
+            select(ranked).where(ranked.c.n <= RECENT_RUNS).order_by(ranked.c.site_id, ranked.c.n)
+        ).all()
+        last_success = dict(
+            s.execute(
+                select(SiteRunRow.site_id, func.max(SiteRunRow.finished_at))
+                .where(SiteRunRow.outcome.in_(SUCCESS_OUTCOMES))
+                .group_by(SiteRunRow.site_id)
+            ).all()
+        )
+        vanished = dict(
+            s.execute(
+                select(ReportRow.site_id, func.count(DocumentRow.id))
+                .join(DocumentRow, DocumentRow.report_id == ReportRow.id)
+                .where(DocumentRow.status == "vanished")
+                .group_by(ReportRow.site_id)
+            ).all()
+        )
+        listings = s.execute(
+            select(
+                CaptureRow.site_id,
+                CaptureRow.url_hash,
+                func.count(func.distinct(CaptureRow.payload_sha256)),
+                func.min(CaptureRow.captured_at),
+                func.max(CaptureRow.captured_at),
+            )
+            .where(
+                CaptureRow.role == "listing",
+                CaptureRow.status == 200,
+                CaptureRow.captured_at >= season_start,
+                CaptureRow.captured_at < season_end,
+            )
+            .group_by(CaptureRow.site_id, CaptureRow.url_hash)
+        ).all()
+    runs_by_site: dict[str, list[Any]] = {}
+    for row in recent:
+        runs_by_site.setdefault(row.site_id, []).append(row)
+    stale = _stale_sites(listings)
+    out = [
+        _assess(
+            site_id,
+            runs_by_site.get(site_id, []),
+            last_success.get(site_id),
+            int(vanished.get(site_id, 0)),
+            season_year if site_id in stale else None,
+        )
+        for site_id in ids
+    ]
+    return sorted(
+        out, key=lambda h: (h.rank, -h.consecutive_failures, h.last_success_at or "", h.site_id)
+    )
+
+
+def _stale_sites(listings: list[Any]) -> set[str]:
+    """Sites whose every listing page captured across the season kept one payload."""
+    verdict: dict[str, bool] = {}
+    for site_id, _url, distinct, first, last in listings:
+        if site_id is None:
+            continue
+        first, last = as_utc(first), as_utc(last)
+        covered = first is not None and last is not None and last - first >= SEASON_COVERAGE
+        if not covered:
+            continue
+        verdict[site_id] = verdict.get(site_id, True) and int(distinct) == 1
+    return {site for site, unchanged in verdict.items() if unchanged}
+
+
+def _assess(
+    site_id: str,
+    runs: list[Any],
+    last_success: datetime | None,
+    vanished: int,
+    stale_year: int | None,
+) -> SiteHealth:
+    health = SiteHealth(site_id, "ok", vanished_documents=vanished, stale_listing_season=stale_year)
+    health.last_success_at = iso(as_utc(last_success))
+    if not runs:
+        health.state = "never_crawled"
+        health.problems.append("never crawled")
+        return health
+    last = runs[0]
+    health.last_run_at, health.last_outcome = iso(as_utc(last.finished_at)), last.outcome
+    health.blocked = last.outcome == "blocked" or bool(last.blocked)
+    for run in runs:
+        if run.outcome not in FAILURE_OUTCOMES and not run.blocked:
+            break
+        health.consecutive_failures += 1
+    health.reports_found_last = int(last.reports_found or 0)
+    health.reports_found_before = max((int(r.reports_found or 0) for r in runs[1:]), default=0)
+    if health.blocked:
+        health.problems.append("blocked by a WAF or anti-bot page")
+    if health.consecutive_failures:
+        health.problems.append(f"{health.consecutive_failures} failed run(s) in a row")
+    succeeded = last.outcome in SUCCESS_OUTCOMES
+    if succeeded and health.reports_found_last == 0 and health.reports_found_before > 0:
+        health.problems.append(
+            f"no report found; an earlier run found {health.reports_found_before}"
+        )
+    if vanished:
+        health.problems.append(f"{vanished} archived document(s) vanished from the site")
+    if stale_year is not None:
+        health.problems.append(f"listing pages unchanged through the {stale_year} reporting season")
+    health.state = _state(health, succeeded, vanished, stale_year)
+    return health
+
+
+def _state(health: SiteHealth, succeeded: bool, vanished: int, stale_year: int | None) -> str:
+    if health.blocked:
+        return "blocked"
+    if health.consecutive_failures:
+        return "failing"
+    if (
+        succeeded and health.reports_found_last == 0 and health.reports_found_before > 0
+    ) or vanished:
+        return "report_missing"
+    if stale_year is not None:
+        return "stale_listing"
+    return "ok"

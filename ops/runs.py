@@ -1,0 +1,93 @@
+"""Run history: every crawl run of every site, with its figures and errors by kind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storage.archive import Archive, as_utc, iso
+from storage.models import CrawlRunRow, FailureRow, SiteRunRow
+
+ERROR_KINDS = ("http_status", "timeout", "blocked", "robots", "extraction")
+"""The kinds archivists asked to see first; any other kind recorded is listed after them."""
+
+
+def site_runs(
+    archive: Archive,
+    *,
+    site_id: str | None = None,
+    since: datetime | None = None,
+    outcome: str | None = None,
+    run_id: int | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """One record per site per run, newest first: start, end, outcome, pages, bytes,
+    reports found, new versions and errors by kind."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    with archive.session() as s:
+        query = (
+            select(SiteRunRow, CrawlRunRow.trigger, CrawlRunRow.host)
+            .join(CrawlRunRow, SiteRunRow.run_id == CrawlRunRow.id)
+            .order_by(SiteRunRow.run_id.desc(), SiteRunRow.site_id)
+            .limit(limit)
+        )
+        if site_id is not None:
+            query = query.where(SiteRunRow.site_id == site_id)
+        if since is not None:
+            query = query.where(SiteRunRow.started_at >= since)
+        if outcome is not None:
+            query = query.where(SiteRunRow.outcome == outcome)
+        if run_id is not None:
+            query = query.where(SiteRunRow.run_id == run_id)
+        rows = s.execute(query).all()
+        keys = {(r.run_id, r.site_id) for r, _, _ in rows}
+        counted: dict[tuple[int, str], dict[str, int]] = {}
+        if keys:
+            failures = s.execute(
+                select(FailureRow.run_id, FailureRow.site_id, FailureRow.kind, func.count())
+                .where(FailureRow.run_id.in_({k[0] for k in keys}))
+                .group_by(FailureRow.run_id, FailureRow.site_id, FailureRow.kind)
+            ).all()
+            for fr_run, fr_site, kind, count in failures:
+                if (fr_run, fr_site) in keys:
+                    counted.setdefault((fr_run, fr_site), {})[kind] = int(count)
+    out = []
+    for row, trigger, host in rows:
+        # The crawler's own per-site counts win; failure rows fill in what it did not count.
+        errors = {
+            **counted.get((row.run_id, row.site_id), {}),
+            **{k: int(v) for k, v in (row.errors or {}).items()},
+        }
+        started, finished = as_utc(row.started_at), as_utc(row.finished_at)
+        out.append(
+            {
+                "run_id": row.run_id,
+                "site_id": row.site_id,
+                "started_at": iso(started),
+                "finished_at": iso(finished),
+                "seconds": round((finished - started).total_seconds(), 1)
+                if started and finished
+                else None,
+                "outcome": row.outcome,
+                "trigger": trigger,
+                "host": host,
+                "requests": row.requests,
+                "pages": row.pages,
+                "bytes": row.bytes,
+                "reports_found": row.reports_found,
+                "new_versions": row.new_versions,
+                "blocked": row.blocked,
+                "errors": {k: errors[k] for k in _error_order(errors)},
+                "error_total": sum(errors.values()),
+            }
+        )
+    return out
+
+
+def _error_order(errors: dict[str, int]) -> list[str]:
+    return [k for k in ERROR_KINDS if k in errors] + sorted(
+        k for k in errors if k not in ERROR_KINDS
+    )

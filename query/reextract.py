@@ -1,0 +1,42 @@
+"""Re-extraction of archived versions from their WARC records (after a parser update)."""
+
+from __future__ import annotations
+
+import zlib
+from io import BytesIO
+
+from warcio.archiveiterator import ArchiveIterator
+
+from capture.recorder import extraction_columns
+from storage.archive import Archive
+
+
+def payload_of(archive: Archive, capture_id: int) -> tuple[bytes, str | None]:
+    """The payload and Content-Type of a capture, read back from its WARC record (for a
+    revisit, from the record it refers to)."""
+    loc = archive.capture_location(capture_id)
+    with open(archive.warc_dir / loc.warc_file, "rb") as fh:
+        fh.seek(loc.offset)
+        raw = fh.read(loc.length)
+    record = next(
+        iter(ArchiveIterator(BytesIO(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw))))
+    )
+    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    return record.content_stream().read(), content_type
+
+
+def reextract(archive: Archive, *, limit: int | None = None) -> tuple[int, int]:
+    from extract import PARSER_VERSION, extract_document
+
+    done = errors = 0
+    for version_id, url, capture_id, _warc, _media in archive.versions_for_reextraction(
+        PARSER_VERSION
+    ):
+        if limit is not None and done >= limit:
+            break
+        body, content_type = payload_of(archive, capture_id)
+        ex = extract_document(body, url=url, media_type=content_type)
+        if archive.add_extraction(version_id, extraction_columns(ex)):
+            done += 1
+            errors += ex.error is not None
+    return done, errors

@@ -1,0 +1,342 @@
+"""Full-text search over the text of every report version, alike on SQLite and PostgreSQL.
+
+How a query runs:
+
+1. **Candidates** from the index (``query.search_index``): versions holding every bigram
+   or unigram of the query's terms (OR where the query says OR; negated terms do not
+   narrow the index lookup), with the filters, newest first, at most ``candidates``.
+2. **Exact check** in SQL against the real text (``instr``/``strpos``), with the number of
+   occurrences of each term — integers, the same on both databases.
+3. **Ranking** in Python over the exact hits (BM25 over the real occurrence counts), so
+   both databases rank identically; ties go to the newer version.
+4. **Snippets** with the terms highlighted, for the page of hits shown.
+
+When more versions match the index than ``candidates``, ranking covers the newest
+``candidates`` of them and the result says ``capped``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, select, text
+
+from query.search_query import And, Node, Not, Or, QueryError, Term, parse_query, positive_terms
+from registry.model import KINDS, LEVELS
+from storage.archive import Archive, iso
+from storage.models import AgencyRow, CaptureRow, DocumentRow, ReportRow, VersionRow
+
+LAYOUTS = ("2019", "2021", "none")
+DEFAULT_CANDIDATES = 1000
+HIGHLIGHT = ("«", "»")
+K1, B = 1.2, 0.75
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    year: int | None = None
+    agency: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    """Division code prefix (e.g. ``33`` for 浙江, ``3302`` for 宁波)."""
+    layout: str | None = None
+    all_versions: bool = False
+
+    def validate(self) -> None:
+        if self.level is not None and self.level not in LEVELS:
+            raise QueryError(f"unknown level {self.level!r}: use one of {', '.join(LEVELS)}")
+        if self.kind is not None and self.kind not in KINDS:
+            raise QueryError(f"unknown kind {self.kind!r}: use one of {', '.join(KINDS)}")
+        if self.layout is not None and self.layout not in LAYOUTS:
+            raise QueryError(f"unknown layout {self.layout!r}: use one of {', '.join(LAYOUTS)}")
+        if self.region is not None and not (self.region.isdigit() and 1 <= len(self.region) <= 12):
+            raise QueryError(
+                f"region must be a division code prefix of 1–12 digits, not {self.region!r}"
+            )
+
+
+@dataclass
+class Hit:
+    version_id: int
+    score: float
+    counts: dict[str, int]
+    length: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    snippet: str = ""
+
+    def record(self) -> dict[str, Any]:
+        return {
+            **self.meta,
+            "score": round(self.score, 6),
+            "matches": self.counts,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    """Exact hits among the candidates."""
+    capped: bool
+    """True when the index held more candidates than were checked."""
+    hits: list[Hit]
+
+
+# -- compiling a query ------------------------------------------------------------------
+def _fts_term(term: Term) -> str:
+    tokens = term.tokens
+    parts = [f'"{t}"' for t in tokens.exact] + [f'"{t}"*' for t in tokens.prefix]
+    return "(" + " AND ".join(parts) + ")"
+
+
+def _tsquery_term(term: Term) -> str:
+    tokens = term.tokens
+    parts = [f"'{t}'" for t in tokens.exact] + [f"'{t}':*" for t in tokens.prefix]
+    return "(" + " & ".join(parts) + ")"
+
+
+def index_expression(node: Node, dialect: str) -> str | None:
+    """The index lookup (FTS5 MATCH or tsquery text); None when it cannot narrow."""
+    and_op, or_op = (" AND ", " OR ") if dialect == "sqlite" else (" & ", " | ")
+    if isinstance(node, Term):
+        return _fts_term(node) if dialect == "sqlite" else _tsquery_term(node)
+    if isinstance(node, Not):
+        return None
+    parts = [index_expression(child, dialect) for child in node.nodes]
+    if isinstance(node, And):
+        kept = [p for p in parts if p is not None]
+        return "(" + and_op.join(kept) + ")" if kept else None
+    if any(p is None for p in parts):
+        return None
+    return "(" + or_op.join(p for p in parts if p) + ")"
+
+
+def _contains(dialect: str, param: str) -> str:
+    if dialect == "sqlite":
+        return f"instr(v.text, :{param}) > 0"
+    return f"strpos(v.text, :{param}) > 0"
+
+
+def exact_expression(node: Node, dialect: str, params: dict[str, str]) -> str:
+    """SQL that is true when the version's text satisfies the query literally."""
+    if isinstance(node, Term):
+        name = next((k for k, v in params.items() if v == node.text), None)
+        if name is None:
+            name = f"t{len(params)}"
+            params[name] = node.text
+        return _contains(dialect, name)
+    if isinstance(node, Not):
+        return f"NOT ({exact_expression(node.node, dialect, params)})"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    assert isinstance(node, And | Or)
+    return "(" + joiner.join(exact_expression(c, dialect, params) for c in node.nodes) + ")"
+
+
+def _filters_sql(filters: SearchFilters, params: dict[str, Any]) -> list[str]:
+    where: list[str] = []
+    if filters.year is not None:
+        where.append("r.year = :f_year")
+        params["f_year"] = filters.year
+    if filters.agency is not None:
+        where.append("r.agency_id = :f_agency")
+        params["f_agency"] = filters.agency
+    if filters.level is not None:
+        where.append("a.level = :f_level")
+        params["f_level"] = filters.level
+    if filters.kind is not None:
+        where.append("a.kind = :f_kind")
+        params["f_kind"] = filters.kind
+    if filters.region is not None:
+        where.append("a.division_code LIKE :f_region")
+        params["f_region"] = filters.region + "%"
+    if filters.layout is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM extractions e WHERE e.version_id = v.id AND e.layout = :f_layout)"
+        )
+        params["f_layout"] = filters.layout
+    if not filters.all_versions:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM versions v2 WHERE v2.document_id = v.document_id AND v2.seq > v.seq)"
+        )
+    return where
+
+
+def _hits_sql(
+    node: Node, dialect: str, filters: SearchFilters, terms: list[str]
+) -> tuple[str, dict[str, Any]]:
+    lookup = index_expression(node, dialect)
+    if lookup is None:
+        raise QueryError("the query needs at least one term that is not negated")
+    params: dict[str, Any] = {"lookup": lookup}
+    for i, term in enumerate(terms):
+        params[f"t{i}"] = term
+    exact = exact_expression(node, dialect, params)
+    where = _filters_sql(filters, params)
+    joins = (
+        "JOIN versions v ON v.id = {id} JOIN documents d ON d.id = v.document_id "
+        "JOIN reports r ON r.id = d.report_id JOIN agencies a ON a.id = r.agency_id"
+    )
+    if dialect == "sqlite":
+        cand = (
+            "SELECT search_fts.rowid AS id FROM search_fts "
+            + joins.format(id="search_fts.rowid")
+            + " WHERE search_fts MATCH :lookup"
+            + "".join(f" AND {w}" for w in where)
+            + " ORDER BY search_fts.rowid DESC LIMIT :cap"
+        )
+    else:
+        cand = (
+            "SELECT s.version_id AS id FROM search_terms s "
+            + joins.format(id="s.version_id")
+            + " WHERE s.terms @@ CAST(:lookup AS tsquery)"
+            + "".join(f" AND {w}" for w in where)
+            + " ORDER BY s.version_id DESC LIMIT :cap"
+        )
+    counts = ", ".join(
+        f"(length(v.text) - length(replace(v.text, :t{i}, ''))) / length(:t{i}) AS c{i}"
+        for i in range(len(terms))
+    )
+    nulls = "".join(", NULL" for _ in terms)
+    # The first row (id -1) carries the number of candidates the index gave.
+    sql = (
+        f"WITH cand AS MATERIALIZED ({cand}) "
+        f"SELECT -1, count(*){nulls} FROM cand UNION ALL "
+        f"SELECT v.id, length(v.text){', ' + counts if counts else ''} "
+        f"FROM cand JOIN versions v ON v.id = cand.id WHERE {exact}"
+    )
+    return sql, params
+
+
+# -- ranking and snippets ---------------------------------------------------------------
+def rank(hits: list[Hit], terms: list[str]) -> list[Hit]:
+    """BM25 over the exact occurrence counts; the same floats on every database."""
+    n = len(hits)
+    if n == 0:
+        return hits
+    avg = sum(h.length for h in hits) / n or 1.0
+    for hit in hits:
+        score = 0.0
+        norm = K1 * (1 - B + B * hit.length / avg)
+        for term in terms:
+            tf = hit.counts.get(term, 0)
+            if tf <= 0:
+                continue
+            df = sum(1 for h in hits if h.counts.get(term, 0) > 0)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            score += idf * tf * (K1 + 1) / (tf + norm)
+        hit.score = score
+    return sorted(hits, key=lambda h: (-h.score, -h.version_id))
+
+
+def snippet(body: str, terms: list[str], width: int = 40) -> str:
+    """A window of the text around the first term found, every term in it marked."""
+    flat = " ".join(body.split())
+    found = [(flat.find(t), t) for t in terms if t and flat.find(t) >= 0]
+    if not found:
+        return flat[: 2 * width] + ("…" if len(flat) > 2 * width else "")
+    first = min(found)[0]
+    start = max(0, first - width)
+    end = min(len(flat), first + width + max(len(t) for t in terms))
+    window = flat[start:end]
+    out: list[str] = []
+    i = 0
+    ordered = sorted(terms, key=len, reverse=True)
+    while i < len(window):
+        term = next((t for t in ordered if t and window.startswith(t, i)), None)
+        if term is None:
+            out.append(window[i])
+            i += 1
+        else:
+            out.append(f"{HIGHLIGHT[0]}{term}{HIGHLIGHT[1]}")
+            i += len(term)
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(flat) else "")
+
+
+def _meta_query(ids: list[int]) -> Select[Any]:
+    return (
+        select(
+            VersionRow.id,
+            VersionRow.seq,
+            VersionRow.content_sha256,
+            VersionRow.text,
+            DocumentRow.url,
+            DocumentRow.status,
+            CaptureRow.captured_at,
+            CaptureRow.payload_sha256,
+            ReportRow.year,
+            ReportRow.title,
+            AgencyRow.id,
+            AgencyRow.name,
+            AgencyRow.level,
+            AgencyRow.kind,
+            AgencyRow.division_code,
+        )
+        .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
+        .join(ReportRow, ReportRow.id == DocumentRow.report_id)
+        .join(AgencyRow, AgencyRow.id == ReportRow.agency_id)
+        .join(CaptureRow, CaptureRow.id == VersionRow.capture_id)
+        .where(VersionRow.id.in_(ids))
+    )
+
+
+def search(
+    archive: Archive,
+    query: str,
+    filters: SearchFilters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    candidates: int = DEFAULT_CANDIDATES,
+) -> SearchResult:
+    """Run a query; raises :class:`QueryError` for a query or filter that cannot run."""
+    filters = filters or SearchFilters()
+    filters.validate()
+    if limit < 1 or offset < 0 or candidates < 1:
+        raise QueryError("limit and candidates must be positive, offset not negative")
+    node = parse_query(query)
+    terms = positive_terms(node)
+    sql, params = _hits_sql(node, archive.dialect, filters, terms)
+    params["cap"] = candidates
+    with archive.session() as s:
+        rows = s.execute(text(sql), params).all()
+        n_candidates = next(int(row[1]) for row in rows if row[0] == -1)
+        rows = [row for row in rows if row[0] != -1]
+        hits = [
+            Hit(
+                version_id=row[0],
+                score=0.0,
+                length=row[1] or 0,
+                counts={t: int(row[2 + i] or 0) for i, t in enumerate(terms)},
+            )
+            for row in rows
+        ]
+        ranked = rank(hits, terms)
+        page = ranked[offset : offset + limit]
+        if page:
+            meta = {
+                row[0]: row for row in s.execute(_meta_query([h.version_id for h in page])).all()
+            }
+            for hit in page:
+                row = meta[hit.version_id]
+                hit.meta = {
+                    "agency_id": row[10],
+                    "agency_name": row[11],
+                    "level": row[12],
+                    "kind": row[13],
+                    "division_code": row[14],
+                    "year": row[8],
+                    "title": row[9],
+                    "url": row[4],
+                    "document_status": row[5],
+                    "version_id": row[0],
+                    "version": row[1],
+                    "content_sha256": row[2],
+                    "captured_at": iso(row[6]),
+                    "sha256": row[7],
+                }
+                hit.snippet = snippet(row[3] or "", terms)
+    return SearchResult(query=query, total=len(hits), capped=n_candidates >= candidates, hits=page)

@@ -1,0 +1,1 @@
+"""The sample sites, one module per CMS platform."""
