@@ -56,10 +56,17 @@ class Version:
     first_seen_at: datetime
     content_sha256: str
     length: int
+    """Bytes of the capture that brought this version (which document is the report's
+    main one, among documents with as many table values)."""
     capture: dict[str, Any]
-    """url, captured_at, sha256 (raw payload) of the capture that brought this version."""
+    """url, captured_at (as stored), sha256 (raw payload) of the capture that brought
+    this version; :meth:`evidence` gives it for a finding."""
     extraction: dict[str, Any] | None = None
     """The latest extraction: layout, values, checks, sections, needs_ocr."""
+
+    def evidence(self, **extra: Any) -> dict[str, Any]:
+        """The capture as checkable evidence: url, captured_at (ISO, UTC), sha256."""
+        return {**self.capture, "captured_at": iso(self.capture["captured_at"]), **extra}
 
 
 @dataclass
@@ -210,7 +217,7 @@ def load(session: Session, years: list[int]) -> AuditData:
         .where(*report_filter)
         .order_by(VersionRow.document_id, VersionRow.seq)
     ):
-        capture = {"url": row[6], "captured_at": iso(row[7]), "sha256": row[8]}
+        capture = {"url": row[6], "captured_at": row[7], "sha256": row[8]}
         version = Version(row[0], row[2], as_utc(row[3]), row[4], int(row[5] or 0), capture)  # type: ignore[arg-type]
         versions[version.id] = version
         docs[row[1]].versions.append(version)
@@ -304,3 +311,20 @@ def texts(session: Session, version_ids: list[int], batch: int = 2000) -> dict[i
         ).all()
         out.update((vid, body or "") for vid, body in rows)
     return out
+
+
+def values(
+    session: Session, version_ids: list[int], batch: int = 2000
+) -> dict[int, dict[str, Any]]:
+    """The table values of the latest extraction of each version."""
+    out: dict[int, tuple[int, dict[str, Any]]] = {}
+    for i in range(0, len(version_ids), batch):
+        chunk = version_ids[i : i + batch]
+        for ext_id, vid, vals in session.execute(
+            select(ExtractionRow.id, ExtractionRow.version_id, ExtractionRow.values).where(
+                ExtractionRow.version_id.in_(chunk)
+            )
+        ):
+            if vid not in out or out[vid][0] < ext_id:
+                out[vid] = (ext_id, dict(vals or {}))
+    return {vid: vals for vid, (_, vals) in out.items()}

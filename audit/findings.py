@@ -9,6 +9,7 @@ made and the coverage cell says ``undetermined`` or ``unchecked``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ from typing import Any
 from audit import data as D
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
 from audit.similarity import Text, find_copies, shingles
-from query.diff import diff_versions
+from query.diff import VersionDiff, text_changes, value_changes
 from storage.archive import Archive, iso
 
 FINDINGS = ("missing", "late", "changed", "vanished", "inconsistent", "incomplete", "copied")
@@ -142,18 +143,35 @@ class Auditor:
         self, agency_id: str, start: datetime, end: datetime | None
     ) -> list[D.Crawl]:
         """Successful crawls of the agency's sites that began after ``start`` and ended
-        before ``end`` (None: up to now)."""
+        before ``end`` (None: up to the audit's ``as_of``)."""
         out = []
         for site in self.covering_sites(agency_id):
             for crawl in self.data.crawls_of_site.get(site, []):
-                if crawl.started_at >= start and (end is None or crawl.finished_at < end):
+                if (
+                    crawl.started_at >= start
+                    and crawl.finished_at <= self.as_of
+                    and (end is None or crawl.finished_at < end)
+                ):
                     out.append(crawl)
         return sorted(out, key=lambda c: (c.started_at, c.run_id, c.site_id))
 
     # -- the run ----------------------------------------------------------------------
     def run(self) -> AuditResult:
+        # Hundreds of thousands of small objects, none cyclic: the cyclic garbage
+        # collector would rescan them again and again for nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run(self) -> AuditResult:
         with self.archive.session() as s:
             self.data = D.load(s, self.years)
+            if "changed" in self.wanted:
+                self.prepare_diffs(s)
             findings: list[Finding] = []
             cells: list[Cell] = []
             self._crawl_evidence: list[tuple[Finding, list[D.Crawl]]] = []
@@ -228,7 +246,7 @@ class Auditor:
             return Cell(agency.id, year, "missing", due), [finding]
         first = report.first_capture
         first_seen = first.first_seen_at if first else report.first_seen_at
-        evidence = [dict(first.capture, note="first capture of the report")] if first else []
+        evidence = [first.evidence(note="first capture of the report")] if first else []
         missed = self.crawls_between(agency.id, deadline, first_seen)
         published = _parse_day(report.published_at)
         cell = Cell(agency.id, year, "on_time", due, report.id)
@@ -275,7 +293,7 @@ class Auditor:
     # -- findings on one report's content ---------------------------------------------
     def report_findings(self, s: Any, agency: D.Agency, report: D.Report) -> Iterator[Finding]:
         if "changed" in self.wanted:
-            yield from self.changed(s, report)
+            yield from self.changed(report)
         if "vanished" in self.wanted and report.vanished:
             yield self.vanished(report)
         main = report.main
@@ -286,19 +304,39 @@ class Auditor:
         if "incomplete" in self.wanted:
             yield from self.incomplete(report, main)
 
-    def changed(self, s: Any, report: D.Report) -> Iterator[Finding]:
+    def prepare_diffs(self, s: Any) -> None:
+        """Texts and table values of the first and latest version of every changed
+        document, read in bulk (one query per batch, not per document)."""
+        pairs = [
+            (d.versions[0].id, d.versions[-1].id)
+            for (agency_id, year), r in self.data.reports.items()
+            if year in self.years and (self.opt.agency is None or agency_id == self.opt.agency)
+            for d in r.documents
+            if len(d.versions) > 1
+        ]
+        ids = [v for pair in pairs for v in pair]
+        self._texts = D.texts(s, ids)
+        self._values = D.values(s, ids)
+
+    def changed(self, report: D.Report) -> Iterator[Finding]:
         for doc in report.documents:
             if len(doc.versions) < 2:
                 continue
             first, last = doc.versions[0], doc.versions[-1]
-            diff = diff_versions(s, first.id, last.id)
+            diff = VersionDiff(
+                url=doc.url,
+                old={"version": first.seq, "version_id": first.id},
+                new={"version": last.seq, "version_id": last.id},
+                text=text_changes(self._texts.get(first.id, ""), self._texts.get(last.id, "")),
+                values=value_changes(self._values.get(first.id, {}), self._values.get(last.id, {})),
+            )
             detail = (
                 f"{doc.url}: {len(doc.versions)} versions; version {last.seq} first seen {iso(last.first_seen_at)} "
                 f"after version 1 of {iso(first.first_seen_at)}: {diff.summary}"
             )
             evidence = [
-                dict(first.capture, content_sha256=first.content_sha256, note="version 1"),
-                dict(last.capture, content_sha256=last.content_sha256, note=f"version {last.seq}"),
+                first.evidence(content_sha256=first.content_sha256, note="version 1"),
+                last.evidence(content_sha256=last.content_sha256, note=f"version {last.seq}"),
             ]
             yield Finding(
                 report.agency_id,
@@ -313,7 +351,7 @@ class Auditor:
         evidence = []
         for doc in report.documents:
             if doc.latest is not None:
-                evidence.append(dict(doc.latest.capture, note="last version kept by the archive"))
+                evidence.append(doc.latest.evidence(note="last version kept by the archive"))
             if doc.gone is not None:
                 evidence.append(
                     dict(
@@ -355,7 +393,7 @@ class Auditor:
             f"{len(failed)} consistency rule(s) fail: "
             + "; ".join(parts[:8])
             + ("; …" if len(parts) > 8 else ""),
-            [dict(main.capture, content_sha256=main.content_sha256, note="the version checked")],
+            [main.evidence(content_sha256=main.content_sha256, note="the version checked")],
             {"checks": failed, "unasserted": unasserted},
         )
 
@@ -427,7 +465,7 @@ class Auditor:
             report.year,
             "incomplete",
             "; ".join(parts),
-            [dict(main.capture, content_sha256=main.content_sha256, note="the version checked")],
+            [main.evidence(content_sha256=main.content_sha256, note="the version checked")],
             {
                 "sections_found": sorted(found),
                 "missing_sections": missing_sections,
@@ -484,8 +522,8 @@ class Auditor:
                     f"{copy.similarity:.0%} of its distinctive text is shared with {other} "
                     f"({ov.capture['url']}), boilerplate left out",
                     [
-                        dict(cv.capture, content_sha256=cv.content_sha256, note="this report"),
-                        dict(ov.capture, content_sha256=ov.content_sha256, note="the other report"),
+                        cv.evidence(content_sha256=cv.content_sha256, note="this report"),
+                        ov.evidence(content_sha256=ov.content_sha256, note="the other report"),
                     ],
                     {
                         "similarity": copy.similarity,

@@ -4,8 +4,9 @@ Texts become sets of hashed character shingles (8 characters of Chinese and lett
 punctuation and the agencies' own names are dropped, so changed figures and swapped names
 do not hide a copy). A shingle that appears in many reports of a year — the statutory
 headings, the table labels, stock phrases — is boilerplate for that year and ignored.
-Candidate pairs come from an inverted index over a sample of the remaining shingles; each
-candidate's similarity is then the Jaccard index of the full filtered sets.
+Only a content-defined sample of the shingles is kept (those whose CRC is divisible by
+``SAMPLE``). Candidate pairs come from an inverted index over the remaining, rarer
+shingles; each candidate's similarity is the Jaccard index of the filtered samples.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from dataclasses import dataclass
 
 SHINGLE = 8
 SAMPLE = 4
-"""Candidate generation uses the shingles whose hash is divisible by this."""
-MIN_SHINGLES = 30
-"""Texts with fewer distinct non-boilerplate shingles are too short to call copies."""
+"""Only shingles whose hash is divisible by this are kept (content-defined sampling)."""
+CANDIDATE_MAX_DF = 100
+"""Shingles held by more reports than this do not propose candidate pairs (they are
+common phrasing, not what a copy shares); they still count in the similarity."""
+MIN_SHINGLES = 10
+"""Texts with fewer sampled distinct non-boilerplate shingles (about 40 in all) are too
+short to call copies."""
 _KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+")
 
 
@@ -43,13 +48,15 @@ class Copy:
 
 
 def shingles(body: str, names: Iterable[str] = ()) -> frozenset[int]:
+    """The CRC-32 of every run of ``SHINGLE`` kept characters whose CRC is divisible by
+    ``SAMPLE``: a sample chosen by content, so two texts keep the same shingles of what
+    they share, and the Jaccard index of the samples estimates that of the full sets."""
     for name in sorted((n for n in names if n), key=len, reverse=True):
         body = body.replace(name, "")
-    letters = "".join(_KEEP.findall(body))
-    return frozenset(
-        zlib.crc32(letters[i : i + SHINGLE].encode())
-        for i in range(max(0, len(letters) - SHINGLE + 1))
-    )
+    data = memoryview("".join(_KEEP.findall(body)).encode("utf-16-le"))
+    width = 2 * SHINGLE
+    hashes = map(zlib.crc32, (data[i : i + width] for i in range(0, len(data) - width + 1, 2)))
+    return frozenset(h for h in hashes if h % SAMPLE == 0)
 
 
 def boilerplate_threshold(reports_in_year: int, share: float) -> int:
@@ -79,11 +86,10 @@ def find_copies(
     for t in texts:
         if len(kept[t.key]) >= MIN_SHINGLES:
             for s in kept[t.key]:
-                if s % SAMPLE == 0:
-                    index[s].append(t.key)
+                index[s].append(t.key)
     pair_counts: Counter[tuple[int, int]] = Counter()
     for keys in index.values():
-        if len(keys) < 2:
+        if len(keys) < 2 or len(keys) > CANDIDATE_MAX_DF:
             continue
         keys.sort()
         for i, a in enumerate(keys):
@@ -97,7 +103,7 @@ def find_copies(
         sa = kept[a] - boiler[tb.year]
         sb = kept[b] - boiler[ta.year]
         smaller = min(len(sa), len(sb))
-        if smaller < MIN_SHINGLES or sampled * SAMPLE < threshold * smaller * 0.5:
+        if smaller < MIN_SHINGLES or sampled < threshold * smaller * 0.5:
             continue
         shared = len(sa & sb)
         similarity = shared / len(sa | sb)

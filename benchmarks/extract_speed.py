@@ -8,7 +8,7 @@ Runs on the committed renderings in ``sampleweb/assets/reports`` in one run:
   a private profile, so start-up is shared by the batch: the most favourable case for it);
 - ``pdftotext`` (and ``pdftotext -layout``) once per file, as a crawler would call it.
 
-Usage: ``python benchmarks/extract_speed.py [--rounds 5]``
+Usage: ``python benchmarks/extract_speed.py [--rounds 5] [--formats pdf,docx]``
 """
 
 from __future__ import annotations
@@ -73,10 +73,16 @@ def pdftotext_rate(files: list[Path], rounds: int, layout: bool) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--formats", default="", help="comma-separated formats to measure (default: all)"
+    )
     args = parser.parse_args()
+    wanted = {name.strip().lstrip(".") for name in args.formats.split(",") if name.strip()}
     by_format: dict[str, list[Path]] = {}
     for path in sorted(REPORTS.iterdir()):
-        if path.suffix in (".docx", ".doc", ".wps", ".pdf", ".html", ".xlsx", ".xls", ".zip"):
+        if path.suffix in (".docx", ".doc", ".wps", ".pdf", ".html", ".xlsx", ".xls", ".zip") and (
+            not wanted or path.suffix.lstrip(".") in wanted
+        ):
             by_format.setdefault(path.suffix.lstrip("."), []).append(path)
 
     def ours(path: Path) -> object:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from capture.recorder import CaptureRecorder  # noqa: E402
-from capture.types import FetchedResponse, Role  # noqa: E402
-from registry.loader import parse_yaml  # noqa: E402
-from storage.archive import Archive  # noqa: E402
+from capture.recorder import CaptureRecorder
+from capture.types import FetchedResponse, Role
+from registry.loader import parse_yaml
+from storage.archive import Archive
 
 REGISTRY = """
 agencies:
@@ -40,7 +40,10 @@ WORDS = "政府信息公开工作年度报告主动公开依申请公开行政�
 
 def page(i: int, visits: int, rng: random.Random) -> bytes:
     body = "".join(rng.choice(WORDS) for _ in range(rng.randint(1500, 2600)))
-    rows = "".join(f"<tr><td>行{r}</td><td>{rng.randint(0, 99)}</td><td>{rng.randint(0, 9)}</td></tr>" for r in range(20))
+    rows = "".join(
+        f"<tr><td>行{r}</td><td>{rng.randint(0, 99)}</td><td>{rng.randint(0, 9)}</td></tr>"
+        for r in range(20)
+    )
     return (
         f"<html><head><meta charset='utf-8'><title>第{i}镇2020年度政府信息公开工作年度报告</title></head><body>"
         f"<div class='nav'>首页 &gt; 信息公开年报</div><div class='info'>浏览次数：{visits} 当前时间：{visits % 24:02d}:13:07</div>"
@@ -60,15 +63,26 @@ def run(db_url: str, n: int, data: Path, role: Role = Role.REPORT) -> dict[str, 
 
     def capture(i: int, visits: int, at: datetime) -> FetchedResponse:
         return FetchedResponse(
-            url=f"http://www.example.gov.cn/art/2021/2/1/art_{i}.html", status=200,
-            body=bodies[(i, visits)], fetched_at=at, site_id="county-gov", role=role,
-            response_headers=[("Content-Type", "text/html; charset=utf-8")], title=f"第{i}镇2020年度政府信息公开工作年度报告",
-            year=2000 + i // 50, agency_name=f"第{i % 50}镇",
+            url=f"http://www.example.gov.cn/art/2021/2/1/art_{i}.html",
+            status=200,
+            body=bodies[(i, visits)],
+            fetched_at=at,
+            site_id="county-gov",
+            role=role,
+            response_headers=[("Content-Type", "text/html; charset=utf-8")],
+            title=f"第{i}镇2020年度政府信息公开工作年度报告",
+            year=2000 + i // 50,
+            agency_name=f"第{i % 50}镇",
         )
 
     # Pages are made before the clock starts: the benchmark times the archive only.
     bodies = {(i, 1): page(i, 1, random.Random(seeds[i])) for i in range(fresh)}
-    bodies.update({(j % fresh, 2 + j): page(j % fresh, 2 + j, random.Random(seeds[j % fresh])) for j in range(n - fresh)})
+    bodies.update(
+        {
+            (j % fresh, 2 + j): page(j % fresh, 2 + j, random.Random(seeds[j % fresh]))
+            for j in range(n - fresh)
+        }
+    )
     warc_before = 0
     start = time.perf_counter()
     for i in range(fresh):
@@ -94,11 +108,15 @@ def run(db_url: str, n: int, data: Path, role: Role = Role.REPORT) -> dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--captures", type=int, default=10_000)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
-        "--role", choices=["report", "listing"], default="report",
+        "--role",
+        choices=["report", "listing"],
+        default="report",
         help="report: report pages (extraction, versioning, search index); listing: evidence captures only",
     )
     args = parser.parse_args()
@@ -108,7 +126,9 @@ def main() -> None:
     if args.db in ("postgresql", "both"):
         targets.append("postgresql")
     print(f"role: {args.role}, {args.captures} captures")
-    print(f"{'database':<12}{'captures/s':>12}{'new/s':>10}{'unchanged/s':>13}{'WARC B/capture':>16}{'WARC B/unchanged':>18}{'new versions':>14}")
+    print(
+        f"{'database':<12}{'captures/s':>12}{'new/s':>10}{'unchanged/s':>13}{'WARC B/capture':>16}{'WARC B/unchanged':>18}{'new versions':>14}"
+    )
     for name in targets:
         with tempfile.TemporaryDirectory() as tmp:
             if name == "sqlite":
@@ -122,7 +142,12 @@ def main() -> None:
                 with admin.connect() as c:
                     c.execute(text(f"CREATE SCHEMA {schema}"))
                 try:
-                    result = run(f"{PG}?options=-csearch_path%3D{schema}", args.captures, Path(tmp) / "data", Role(args.role))
+                    result = run(
+                        f"{PG}?options=-csearch_path%3D{schema}",
+                        args.captures,
+                        Path(tmp) / "data",
+                        Role(args.role),
+                    )
                 finally:
                     with admin.connect() as c:
                         c.execute(text(f"DROP SCHEMA {schema} CASCADE"))

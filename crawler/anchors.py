@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -37,23 +38,37 @@ def find_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+_CONTAINERS = frozenset({"li", "tr", "dd", "p"})
+
+
+def _element_text(element: Any) -> str:
+    return clean_text(" ".join(t for t in element.itertext() if isinstance(t, str)))
+
+
 def extract_anchors(html: str | Selector, base_url: str) -> list[Anchor]:
     """Every <a href> (and <area href>) with an http(s) target, in document order."""
     selector = html if isinstance(html, Selector) else Selector(text=html or "<html></html>")
-    base = selector.xpath("//base/@href").get()
-    if base:
-        base_url = urljoin(base_url, strip_html5_whitespace(base))
+    root = selector.root
+    if not hasattr(root, "iter"):
+        return []
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href:
+            base_url = urljoin(base_url, strip_html5_whitespace(href))
+            break
     anchors: list[Anchor] = []
-    for node in selector.xpath("//a[@href] | //area[@href]"):
-        href = strip_html5_whitespace(node.attrib.get("href", ""))
+    for node in root.iter("a", "area"):
+        href = strip_html5_whitespace(node.get("href") or "")
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         url = urljoin(base_url, href)
-        visible = clean_text(" ".join(node.xpath(".//text()").getall()))
-        title = clean_text(node.attrib.get("title", ""))
+        visible = _element_text(node)
+        title = clean_text(node.get("title") or "")
         text = title if len(title) > len(visible) else visible
-        container = node.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")
-        context = " ".join(container.xpath(".//text()").getall()) if container else ""
+        container = node.getparent()
+        while container is not None and container.tag not in _CONTAINERS:
+            container = container.getparent()
+        context = _element_text(container) if container is not None else ""
         anchors.append(Anchor(url=url, text=text, published=find_date(context)))
     return anchors
 

@@ -75,7 +75,7 @@ _DOWNLOAD_ENDPOINT = re.compile(
     re.IGNORECASE,
 )
 _FILE_NAME_IN_TEXT = re.compile(r"\.(pdf|docx?|wps|et|xlsx?|ofd|zip|rar)\s*$|^附件", re.IGNORECASE)
-_REPEATED_SEGMENTS = re.compile(r"(/[^/]+)\1{2,}")
+_REPEATED_SEGMENTS = re.compile(r"((?:/[^/]+){1,3})\1{2,}")
 
 
 def canonical_url(url: str) -> str:

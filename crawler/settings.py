@@ -48,7 +48,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.waf.WafMiddleware": 560,
-    "crawler.middlewares.stats.SiteStatsMiddleware": 950,
+    "crawler.middlewares.stats.SiteStatsMiddleware": 555,
 }
 ITEM_PIPELINES = {"crawler.pipelines.archive.ArchivePipeline": 300}
 
@@ -71,6 +71,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-quic",
     ],
 }
+PLAYWRIGHT_ABORT_REQUEST = "crawler.render.abort_request"
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000
@@ -82,6 +83,7 @@ NIANBAO_DB = None
 NIANBAO_DATA_DIR = None
 NIANBAO_RUN_ID = 0
 NIANBAO_SITES: list[str] = []
+NIANBAO_FOCUSED = True
 NIANBAO_PAGE_BUDGET = 2000
 NIANBAO_MAX_DEPTH = 4
 NIANBAO_MIN_LINK_SCORE = 0.2

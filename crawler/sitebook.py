@@ -16,9 +16,13 @@ class SiteState:
     """host and host:port entries the crawl may visit."""
     known: dict[str, Any] = field(default_factory=dict)
     """canonical URL → storage KnownDocument already archived for the site."""
+    children: dict[str, list[Any]] = field(default_factory=dict)
+    """canonical report-page URL → its known attachments (KnownDocument)."""
     blocked: bool = False
     pages_scheduled: int = 0
     budget_exhausted: bool = False
+    seen_links: set[str] = field(default_factory=set)
+    """Canonical URLs of every anchor seen on the site's pages in this crawl."""
     reports: set[str] = field(default_factory=set)
     """Keys of the reports found (report page URL, or attachment URL for bare files)."""
 
@@ -28,7 +32,12 @@ class SiteState:
         if not hosts:
             hosts = {host_port_of(u) for u in site.start_urls}
         known = {canonical_url(doc.url): doc for doc in known_documents}
-        return cls(site=site, hosts=frozenset(hosts), known=known)
+        children: dict[str, list[Any]] = {}
+        for doc in known_documents:
+            parent = getattr(doc, "parent_url", None)
+            if parent and doc.role == "attachment":
+                children.setdefault(canonical_url(parent), []).append(doc)
+        return cls(site=site, hosts=frozenset(hosts), known=known, children=children)
 
     def in_scope(self, url: str) -> bool:
         return host_port_of(url) in self.hosts or host_of(url) in self.hosts

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     job = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     from crawler.spiders.reports import ReportsSpider
 
-    process = CrawlerProcess(crawl_settings(job.get("settings", {})), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(job.get("settings", {})))
     process.crawl(ReportsSpider, site_ids=job.get("site_ids") or None)
     process.start()
     return 0

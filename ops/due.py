@@ -151,6 +151,66 @@ def claim(
         return None
 
 
+def claim_many(
+    archive: Archive,
+    dues: list[DueSlot],
+    holder: str,
+    lease: timedelta,
+    now: datetime | None = None,
+) -> list[ClaimedSlot]:
+    """Claim many due slots in a few statements (insert-or-skip of new slots, a
+    conditional update of lapsed ones); the slots this holder got."""
+    now = now or datetime.now(UTC)
+    until = now + lease
+    claimed: list[ClaimedSlot] = []
+    fresh = [d for d in dues if d.resume_id is None]
+    lapsed = [d.resume_id for d in dues if d.resume_id is not None]
+    insert = _insert_for(archive)
+    with archive.session() as s:
+        for chunk in _chunks(fresh):
+            rows = [
+                {"site_id": d.site_id, "slot_at": d.slot_at, "state": "claimed", "holder": holder,
+                 "lease_until": until, "attempts": 1, "claimed_at": now,
+                 "detail": f"covers {d.missed} earlier slot(s) missed while no scheduler ran" if d.missed else None}
+                for d in chunk
+            ]  # fmt: skip
+            statement = insert(SlotRow).on_conflict_do_nothing(
+                index_elements=["site_id", "slot_at"]
+            )
+            result = s.execute(
+                statement.returning(SlotRow.id, SlotRow.site_id, SlotRow.slot_at), rows
+            )
+            claimed += [ClaimedSlot(i, site, as_utc(at) or now, 1) for i, site, at in result.all()]
+        for ids in _chunks(lapsed):
+            result = s.execute(
+                update(SlotRow)
+                .where(
+                    SlotRow.id.in_(ids), SlotRow.state.in_(OPEN_STATES), SlotRow.lease_until < now
+                )
+                .values(
+                    state="claimed", holder=holder, lease_until=until, attempts=SlotRow.attempts + 1
+                )
+                .returning(SlotRow.id, SlotRow.site_id, SlotRow.slot_at, SlotRow.attempts)
+                .execution_options(synchronize_session=False)
+            )
+            claimed += [
+                ClaimedSlot(i, site, as_utc(at) or now, n) for i, site, at, n in result.all()
+            ]
+    return claimed
+
+
+def _insert_for(archive: Archive):
+    if archive.dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _chunks(items: list, size: int = 500) -> list[list]:  # type: ignore[type-arg]
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def renew(
     archive: Archive,
     slot_ids: list[int],
@@ -200,12 +260,13 @@ def mark(
         values["holder"] = None
         values["lease_until"] = now
     with archive.session() as s:
-        s.execute(
-            update(SlotRow)
-            .where(SlotRow.id.in_(slot_ids), SlotRow.holder == holder)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        for ids in _chunks(slot_ids):
+            s.execute(
+                update(SlotRow)
+                .where(SlotRow.id.in_(ids), SlotRow.holder == holder)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def slot_history(

@@ -25,6 +25,7 @@ from storage.archive import Archive, as_utc
 from storage.models_ops import LeaseRow
 
 DEFAULT_LEASE = timedelta(minutes=5)
+CHUNK = 500
 
 
 def holder_id() -> str:
@@ -76,6 +77,72 @@ class LeaseLocks:
             return True
         except IntegrityError:
             return False
+
+    def acquire_many(
+        self, names: list[str], duration: timedelta = DEFAULT_LEASE, *, now: datetime | None = None
+    ) -> set[str]:
+        """Take every free (or expired, or own) lease of ``names`` at once; those we hold."""
+        now = now or datetime.now(UTC)
+        until = now + duration
+        got: set[str] = set()
+        if self.archive.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        with self.archive.session() as s:
+            for start in range(0, len(names), CHUNK):
+                chunk = names[start : start + CHUNK]
+                taken = s.execute(
+                    update(LeaseRow)
+                    .where(
+                        LeaseRow.name.in_(chunk),
+                        (LeaseRow.expires_at < now) | (LeaseRow.holder == self.holder),
+                    )
+                    .values(holder=self.holder, acquired_at=now, expires_at=until)
+                    .returning(LeaseRow.name)
+                    .execution_options(synchronize_session=False)
+                )
+                got.update(taken.scalars())
+                rest = [n for n in chunk if n not in got]
+                if rest:
+                    rows = [
+                        {"name": n, "holder": self.holder, "acquired_at": now, "expires_at": until}
+                        for n in rest
+                    ]
+                    inserted = s.execute(
+                        insert(LeaseRow)
+                        .on_conflict_do_nothing(index_elements=["name"])
+                        .returning(LeaseRow.name),
+                        rows,
+                    )
+                    got.update(inserted.scalars())
+        return got
+
+    def release_many(self, names: list[str]) -> None:
+        with self.archive.session() as s:
+            for start in range(0, len(names), CHUNK):
+                chunk = names[start : start + CHUNK]
+                s.execute(
+                    delete(LeaseRow).where(LeaseRow.name.in_(chunk), LeaseRow.holder == self.holder)
+                )
+
+    def renew_many(self, names: list[str], duration: timedelta = DEFAULT_LEASE) -> int:
+        """Extend many of our leases; the number still ours."""
+        now = datetime.now(UTC)
+        kept = 0
+        with self.archive.session() as s:
+            for start in range(0, len(names), CHUNK):
+                result = s.execute(
+                    update(LeaseRow)
+                    .where(
+                        LeaseRow.name.in_(names[start : start + CHUNK]),
+                        LeaseRow.holder == self.holder,
+                    )
+                    .values(expires_at=now + duration)
+                    .execution_options(synchronize_session=False)
+                )
+                kept += int(result.rowcount)  # type: ignore[attr-defined]
+        return kept
 
     def renew(
         self, name: str, duration: timedelta = DEFAULT_LEASE, *, now: datetime | None = None

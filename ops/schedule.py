@@ -17,6 +17,7 @@ spread over the small hours by the site's id (so 10,000 sites do not all start a
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -29,8 +30,8 @@ DEFAULT_SPEC = "01-01..04-15: H H(1-5) * * *; H H(1-5) * * H"
 """Daily in the reporting season (1 January – 15 April), weekly otherwise."""
 
 _WINDOW = re.compile(r"^\s*(\d{2})-(\d{2})\s*\.\.\s*(\d{2})-(\d{2})\s*:\s*(.+)$")
-# Beyond this many candidate times without one inside its window, a rule never fires.
-_MAX_SKIPS = 800
+# Beyond this many jumps between windows without a time of its own, a rule never fires.
+_MAX_SKIPS = 50
 
 
 class ScheduleError(ValueError):
@@ -83,21 +84,34 @@ class Schedule:
         return -1
 
     def _times(self, index: int, start: datetime, backwards: bool) -> Iterator[datetime]:
+        """Times of rule ``index`` after (or before) ``start`` that the rule owns. Where
+        another window owns the days, the search jumps over them instead of stepping."""
         rule = self.rules[index]
-        it = croniter(
-            rule.cron,
-            start.astimezone(TIMEZONE),
-            hash_id=self.hash_id.encode() or None,
-            is_prev=backwards,
-        )
-        skips = 0
-        while skips < _MAX_SKIPS:
+        hash_id = self.hash_id.encode() or None
+        cursor = start.astimezone(TIMEZONE)
+        for _ in range(_MAX_SKIPS):
+            it = _iterator(rule.cron, hash_id, cursor)
             local: datetime = it.get_prev(datetime) if backwards else it.get_next(datetime)
-            if self._owner(local) == index:
-                skips = 0
+            while self._owner(local) == index:
                 yield local.astimezone(UTC)
-            else:
-                skips += 1
+                local = it.get_prev(datetime) if backwards else it.get_next(datetime)
+            cursor = self._jump(index, local, backwards)
+
+    def _jump(self, index: int, local: datetime, backwards: bool) -> datetime:
+        """Where to search next from a time rule ``index`` does not own: past the window
+        that owns that day, or to the rule's own window."""
+        day = local.date()
+        rule = self.rules[index]
+        if rule.window is not None and not rule.window.contains(day):
+            edge = _previous(rule.window.end, day) if backwards else _next(rule.window.start, day)
+            target = datetime.combine(edge, datetime.min.time(), TIMEZONE)
+            return target + timedelta(days=1) if backwards else target - timedelta(seconds=1)
+        owner = self.rules[self._owner(local)].window
+        assert owner is not None  # a day no earlier window owns belongs to this rule
+        if backwards:
+            return datetime.combine(_previous(owner.start, day), datetime.min.time(), TIMEZONE)
+        after = _next(owner.end, day) + timedelta(days=1)
+        return datetime.combine(after, datetime.min.time(), TIMEZONE) - timedelta(seconds=1)
 
     def next_after(self, moment: datetime) -> datetime | None:
         """The first slot strictly after ``moment`` (UTC), or None if the rules never fire."""
@@ -161,6 +175,44 @@ def _month_day(month: str, day: str, spec: str) -> tuple[int, int]:
     except ValueError as exc:
         raise ScheduleError(f"{month}-{day} is not a day of the year in schedule {spec!r}") from exc
     return m, d
+
+
+_cache = threading.local()
+_CACHE_SIZE = 100_000
+
+
+def _iterator(cron: str, hash_id: bytes | None, start: datetime) -> croniter:
+    """A croniter set to ``start``; parsed expressions are reused (parsing is the
+    costly part with thousands of sites), one cache per thread."""
+    cache: dict[tuple[str, bytes | None], croniter] | None = getattr(_cache, "iterators", None)
+    if cache is None or len(cache) > _CACHE_SIZE:
+        cache = _cache.iterators = {}
+    it = cache.get((cron, hash_id))
+    if it is None:
+        it = cache[(cron, hash_id)] = croniter(cron, start, hash_id=hash_id)
+    else:
+        it.set_current(start, force=True)
+    return it
+
+
+def _on(year: int, month_day: tuple[int, int]) -> date:
+    month, day = month_day
+    try:
+        return date(year, month, day)
+    except ValueError:  # 29 February in a common year
+        return date(year, 2, 28)
+
+
+def _next(month_day: tuple[int, int], day: date) -> date:
+    """The first date on or after ``day`` falling on ``month_day``."""
+    found = _on(day.year, month_day)
+    return found if found >= day else _on(day.year + 1, month_day)
+
+
+def _previous(month_day: tuple[int, int], day: date) -> date:
+    """The last date on or before ``day`` falling on ``month_day``."""
+    found = _on(day.year, month_day)
+    return found if found <= day else _on(day.year - 1, month_day)
 
 
 def local_time(moment: datetime) -> datetime:

@@ -73,27 +73,20 @@ class Scheduler:
         schedules = site_schedules(self.archive)
         due = self.planner.due(self.archive, schedules, now)
         result = TickResult(due=len(due))
-        claimed: list[due_slots.ClaimedSlot] = []
-        seen: set[str] = set()
-        for slot in due:
-            if slot.site_id in seen or len(claimed) >= self.max_sites_per_run:
-                continue
-            got = due_slots.claim(self.archive, slot, self.holder, self.lease, now)
-            if got is None:
-                continue
-            if not self.locks.acquire(site_lock_name(got.site_id), self.lease):
-                due_slots.mark(
-                    self.archive,
-                    [got.id],
-                    self.holder,
-                    "waiting",
-                    detail="site busy: another crawl held its lock",
-                    now=now,
-                )
-                result.busy.append(got.site_id)
-                continue
-            seen.add(got.site_id)
-            claimed.append(got)
+        first: dict[str, due_slots.DueSlot] = {}
+        for slot in due:  # one slot per site per pass (the oldest)
+            first.setdefault(slot.site_id, slot)
+        wanted = list(first.values())[: self.max_sites_per_run]
+        got = due_slots.claim_many(self.archive, wanted, self.holder, self.lease, now)
+        locked = self.locks.acquire_many([site_lock_name(c.site_id) for c in got], self.lease)
+        busy = [c for c in got if site_lock_name(c.site_id) not in locked]
+        if busy:
+            due_slots.mark(
+                self.archive, [c.id for c in busy], self.holder, "waiting",
+                detail="site busy: another crawl held its lock", now=now,
+            )  # fmt: skip
+            result.busy = sorted(c.site_id for c in busy)
+        claimed = [c for c in got if site_lock_name(c.site_id) in locked]
         if not claimed:
             return result
         result.claimed = [(c.site_id, c.slot_at) for c in claimed]
@@ -120,8 +113,7 @@ class Scheduler:
                 now=self.clock(),
             )
         finally:
-            for name in lock_names:
-                self.locks.release(name)
+            self.locks.release_many(lock_names)
         if self.after_run is not None:
             try:
                 self.after_run(self.archive)
@@ -175,7 +167,6 @@ class _SlotKeeper(LeaseKeeper):
                     self.duration,
                     self.scheduler.clock(),
                 )
-                for name in self.names:
-                    self.locks.renew(name, self.duration)
+                self.locks.renew_many(self.names, self.duration)
             except Exception:
                 continue

@@ -5,8 +5,8 @@ How a query runs:
 1. **Candidates** from the index (``query.search_index``): versions holding every bigram
    or unigram of the query's terms (OR where the query says OR; negated terms do not
    narrow the index lookup), with the filters, newest first, at most ``candidates``.
-2. **Exact check** in SQL against the real text (``instr``/``strpos``), with the number of
-   occurrences of each term — integers, the same on both databases.
+2. **Exact check** in Python against the real text of each candidate (the query's
+   boolean expression over literal substrings), with each term's number of occurrences.
 3. **Ranking** in Python over the exact hits (BM25 over the real occurrence counts), so
    both databases rank identically; ties go to the newer version.
 4. **Snippets** with the terms highlighted, for the page of hits shown.
@@ -23,13 +23,13 @@ from typing import Any
 
 from sqlalchemy import Select, select, text
 
-from query.search_query import And, Node, Not, Or, QueryError, Term, parse_query, positive_terms
+from query.search_query import And, Node, Not, QueryError, Term, parse_query, positive_terms
 from registry.model import KINDS, LEVELS
 from storage.archive import Archive, iso
 from storage.models import AgencyRow, CaptureRow, DocumentRow, ReportRow, VersionRow
 
 LAYOUTS = ("2019", "2021", "none")
-DEFAULT_CANDIDATES = 1000
+DEFAULT_CANDIDATES = 200
 HIGHLIGHT = ("«", "»")
 K1, B = 1.2, 0.75
 
@@ -115,25 +115,15 @@ def index_expression(node: Node, dialect: str) -> str | None:
     return "(" + or_op.join(p for p in parts if p) + ")"
 
 
-def _contains(dialect: str, param: str) -> str:
-    if dialect == "sqlite":
-        return f"instr(v.text, :{param}) > 0"
-    return f"strpos(v.text, :{param}) > 0"
-
-
-def exact_expression(node: Node, dialect: str, params: dict[str, str]) -> str:
-    """SQL that is true when the version's text satisfies the query literally."""
+def matches(node: Node, body: str) -> bool:
+    """Does the text satisfy the query literally?"""
     if isinstance(node, Term):
-        name = next((k for k, v in params.items() if v == node.text), None)
-        if name is None:
-            name = f"t{len(params)}"
-            params[name] = node.text
-        return _contains(dialect, name)
+        return node.text in body
     if isinstance(node, Not):
-        return f"NOT ({exact_expression(node.node, dialect, params)})"
-    joiner = " AND " if isinstance(node, And) else " OR "
-    assert isinstance(node, And | Or)
-    return "(" + joiner.join(exact_expression(c, dialect, params) for c in node.nodes) + ")"
+        return not matches(node.node, body)
+    if isinstance(node, And):
+        return all(matches(child, body) for child in node.nodes)
+    return any(matches(child, body) for child in node.nodes)
 
 
 def _filters_sql(filters: SearchFilters, params: dict[str, Any]) -> list[str]:
@@ -165,49 +155,33 @@ def _filters_sql(filters: SearchFilters, params: dict[str, Any]) -> list[str]:
     return where
 
 
-def _hits_sql(
-    node: Node, dialect: str, filters: SearchFilters, terms: list[str]
-) -> tuple[str, dict[str, Any]]:
+def candidates_sql(node: Node, dialect: str, filters: SearchFilters) -> tuple[str, dict[str, Any]]:
+    """The newest versions (id, text) that the index says may match, at most ``:cap``."""
     lookup = index_expression(node, dialect)
     if lookup is None:
         raise QueryError("the query needs at least one term that is not negated")
     params: dict[str, Any] = {"lookup": lookup}
-    for i, term in enumerate(terms):
-        params[f"t{i}"] = term
-    exact = exact_expression(node, dialect, params)
-    where = _filters_sql(filters, params)
+    where = "".join(f" AND {w}" for w in _filters_sql(filters, params))
     joins = (
         "JOIN versions v ON v.id = {id} JOIN documents d ON d.id = v.document_id "
         "JOIN reports r ON r.id = d.report_id JOIN agencies a ON a.id = r.agency_id"
     )
     if dialect == "sqlite":
-        cand = (
-            "SELECT search_fts.rowid AS id FROM search_fts "
+        sql = (
+            "SELECT v.id, v.text FROM search_fts "
             + joins.format(id="search_fts.rowid")
             + " WHERE search_fts MATCH :lookup"
-            + "".join(f" AND {w}" for w in where)
+            + where
             + " ORDER BY search_fts.rowid DESC LIMIT :cap"
         )
     else:
-        cand = (
-            "SELECT s.version_id AS id FROM search_terms s "
+        sql = (
+            "SELECT v.id, v.text FROM search_terms s "
             + joins.format(id="s.version_id")
             + " WHERE s.terms @@ CAST(:lookup AS tsquery)"
-            + "".join(f" AND {w}" for w in where)
+            + where
             + " ORDER BY s.version_id DESC LIMIT :cap"
         )
-    counts = ", ".join(
-        f"(length(v.text) - length(replace(v.text, :t{i}, ''))) / length(:t{i}) AS c{i}"
-        for i in range(len(terms))
-    )
-    nulls = "".join(", NULL" for _ in terms)
-    # The first row (id -1) carries the number of candidates the index gave.
-    sql = (
-        f"WITH cand AS MATERIALIZED ({cand}) "
-        f"SELECT -1, count(*){nulls} FROM cand UNION ALL "
-        f"SELECT v.id, length(v.text){', ' + counts if counts else ''} "
-        f"FROM cand JOIN versions v ON v.id = cand.id WHERE {exact}"
-    )
     return sql, params
 
 
@@ -218,30 +192,31 @@ def rank(hits: list[Hit], terms: list[str]) -> list[Hit]:
     if n == 0:
         return hits
     avg = sum(h.length for h in hits) / n or 1.0
+    idf = {}
+    for term in terms:
+        df = sum(1 for h in hits if h.counts.get(term, 0) > 0)
+        idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     for hit in hits:
         score = 0.0
         norm = K1 * (1 - B + B * hit.length / avg)
         for term in terms:
             tf = hit.counts.get(term, 0)
-            if tf <= 0:
-                continue
-            df = sum(1 for h in hits if h.counts.get(term, 0) > 0)
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            score += idf * tf * (K1 + 1) / (tf + norm)
+            if tf > 0:
+                score += idf[term] * tf * (K1 + 1) / (tf + norm)
         hit.score = score
     return sorted(hits, key=lambda h: (-h.score, -h.version_id))
 
 
 def snippet(body: str, terms: list[str], width: int = 40) -> str:
     """A window of the text around the first term found, every term in it marked."""
-    flat = " ".join(body.split())
-    found = [(flat.find(t), t) for t in terms if t and flat.find(t) >= 0]
-    if not found:
-        return flat[: 2 * width] + ("…" if len(flat) > 2 * width else "")
-    first = min(found)[0]
-    start = max(0, first - width)
-    end = min(len(flat), first + width + max(len(t) for t in terms))
-    window = flat[start:end]
+    positions = [p for p in (body.find(t) for t in terms if t) if p >= 0]
+    if not positions:
+        head = " ".join(body[: 4 * width].split())
+        return head[: 2 * width] + ("…" if len(body) > 2 * width else "")
+    first = min(positions)
+    longest = max(len(t) for t in terms)
+    start, end = max(0, first - width), min(len(body), first + width + longest)
+    window = " ".join(body[start:end].split())
     out: list[str] = []
     i = 0
     ordered = sorted(terms, key=len, reverse=True)
@@ -253,7 +228,7 @@ def snippet(body: str, terms: list[str], width: int = 40) -> str:
         else:
             out.append(f"{HIGHLIGHT[0]}{term}{HIGHLIGHT[1]}")
             i += len(term)
-    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(flat) else "")
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(body) else "")
 
 
 def _meta_query(ids: list[int]) -> Select[Any]:
@@ -299,20 +274,19 @@ def search(
         raise QueryError("limit and candidates must be positive, offset not negative")
     node = parse_query(query)
     terms = positive_terms(node)
-    sql, params = _hits_sql(node, archive.dialect, filters, terms)
+    sql, params = candidates_sql(node, archive.dialect, filters)
     params["cap"] = candidates
     with archive.session() as s:
         rows = s.execute(text(sql), params).all()
-        n_candidates = next(int(row[1]) for row in rows if row[0] == -1)
-        rows = [row for row in rows if row[0] != -1]
         hits = [
             Hit(
-                version_id=row[0],
+                version_id=vid,
                 score=0.0,
-                length=row[1] or 0,
-                counts={t: int(row[2 + i] or 0) for i, t in enumerate(terms)},
+                length=len(body),
+                counts={t: body.count(t) for t in terms},
             )
-            for row in rows
+            for vid, body in rows
+            if body and matches(node, body)
         ]
         ranked = rank(hits, terms)
         page = ranked[offset : offset + limit]
@@ -339,4 +313,4 @@ def search(
                     "sha256": row[7],
                 }
                 hit.snippet = snippet(row[3] or "", terms)
-    return SearchResult(query=query, total=len(hits), capped=n_candidates >= candidates, hits=page)
+    return SearchResult(query=query, total=len(hits), capped=len(rows) >= candidates, hits=page)

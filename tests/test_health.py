@@ -145,3 +145,34 @@ def test_a_vanished_report_makes_the_site_report_missing(archive) -> None:
             )
     fine = site_health(archive, now=NOW, site_ids=["fine"])[0]
     assert fine.state == "report_missing" and fine.vanished_documents == 1
+
+
+def test_runs_and_health_commands(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+    from storage.archive import Archive
+
+    db = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    archive = Archive(db, data_dir=tmp_path)
+    build(archive)
+    archive.close()
+    runner = CliRunner()
+    runs = runner.invoke(cli, ["runs", "--site", "flaky", "--db", db])
+    assert runs.exit_code == 0, runs.output
+    assert runs.output.splitlines()[0].split()[:5] == [
+        "run_id",
+        "site_id",
+        "started_at",
+        "seconds",
+        "outcome",
+    ]
+    assert "http_status 4, extraction 1" in runs.output
+    health = runner.invoke(cli, ["health", "--unhealthy", "--format", "csv", "--db", db])
+    assert health.exit_code == 0, health.output
+    lines = health.output.splitlines()
+    assert lines[0].startswith("site_id,state") and [line.split(",")[0] for line in lines[1:3]] == [
+        "walled",
+        "flaky",
+    ]
+    assert not any(line.startswith(("fine,", "new,")) for line in lines)

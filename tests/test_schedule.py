@@ -111,3 +111,28 @@ def test_overrides_are_checked(archive) -> None:
         set_default(archive, "every day")
     with pytest.raises(KeyError, match="unknown site"):
         site_schedules(archive, ["s1", "nope"])
+
+
+def test_schedule_commands(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+
+    db = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    (tmp_path / "reg.yaml").write_text(REGISTRY, encoding="utf-8")
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, [*args, "--db", db])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("sites", "import", str(tmp_path / "reg.yaml"))
+    assert "s1: 0 3 * * 1" in run("schedule", "set", "s1", "0 3 * * 1")
+    assert "default (default): 30 4 * * *" in run("schedule", "default", "30 4 * * *")
+    shown = run("schedule", "show", "--format", "jsonl")
+    assert '"source": "override"' in shown and '"source": "registry"' in shown
+    assert "(registry)" in run("schedule", "clear", "s2")
+    bad = runner.invoke(cli, ["schedule", "set", "s1", "every day", "--db", db])
+    assert bad.exit_code == 1 and "not a five-field cron expression" in bad.output
+    assert "built-in" in run("schedule", "default", "--reset")

@@ -206,3 +206,30 @@ def test_leases_expire_and_are_renewed(archive) -> None:
     assert not a.renew("site:x", timedelta(seconds=30), now=now + timedelta(seconds=61))
     b.release("site:x")
     assert b.holder_of("site:x") is None
+
+
+def test_the_scheduler_runs_the_real_crawler_once_per_slot(archive) -> None:
+    from ops.crawl_runner import local_crawl
+    from ops.runs import site_runs
+    from sampleweb.web import SampleWeb
+
+    with SampleWeb("before", port=0) as web:
+        archive.import_registry(parse_yaml(web.registry_yaml()))
+        settings = {
+            "NIANBAO_PROGRESS": "off",
+            "NIANBAO_RENDER_ENABLED": False,
+            "DOWNLOAD_TIMEOUT": 2,
+        }
+        scheduler = Scheduler(archive, local_crawl(settings))
+        first = scheduler.tick()
+        assert first.error is None and first.run_id is not None
+        assert len(first.claimed) == len(web.sites)
+        fetched = len(web.requests())
+        assert (
+            Scheduler(archive, local_crawl(settings)).tick().claimed == []
+        )  # a restart: nothing due
+        assert len(web.requests()) == fetched
+    rows = site_runs(archive, run_id=first.run_id)
+    assert {r["trigger"] for r in rows} == {"schedule"}
+    assert sum(r["reports_found"] for r in rows) > 20
+    assert {r["state"] for r in due_slots.slot_history(archive)} == {"done"}

@@ -148,6 +148,11 @@ def test_filters(archive: Archive) -> None:
     assert _urls(archive, "复议", region="3302") == ["nh.html"]
     assert _urls(archive, "复议", region="11") == []
     assert "nh.html" not in _urls(archive, "复议", kind="department")
+    layouts = {
+        layout: set(_urls(archive, "复议", layout=layout)) for layout in ("2019", "2021", "none")
+    }
+    assert set().union(*layouts.values()) == {"cj.html", "nh.html", "seed.html"}
+    assert "nh.html" in layouts["none"] and not layouts["2021"]
     with pytest.raises(QueryError, match="unknown level"):
         search(archive, "复议", SearchFilters(level="village"))
     with pytest.raises(QueryError, match="region"):

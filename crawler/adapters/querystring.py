@@ -36,6 +36,11 @@ _PAGE_PARAMS = {
 }
 
 
+def is_pager_text(text: str) -> bool:
+    """Whether an anchor text is a pager's (a page number, 下一页, 尾页, …)."""
+    return bool(_PAGER_TEXT.match(text or ""))
+
+
 def _file_stem(path: str) -> tuple[str, str]:
     folder, _, name = path.rpartition("/")
     match = _NUMBERED_FILE.match(name)

@@ -1,8 +1,10 @@
 """Conditional requests for documents the archive already holds.
 
-A known attachment (or report page) is requested with If-None-Match / If-Modified-Since
-from the validators the archive stored; an unchanged document answers 304 and is not
-downloaded again. Listing pages are always read in full.
+A known attachment, or a known report page whose attachments are known too, is requested
+with If-None-Match / If-Modified-Since from the validators the archive stored; an
+unchanged document answers 304 and is not downloaded again (the spider then re-verifies
+the page's known attachments). Listing pages, and report pages without a known
+attachment, are always read in full.
 """
 
 from __future__ import annotations
@@ -34,14 +36,17 @@ class ConditionalRequestMiddleware:
         if request.meta.get("nb_role") not in CONDITIONAL_ROLES or request.method != "GET":
             return None
         state = site_state(self.crawler, request)
-        if state is None or canonical_url(request.url) not in state.known:
+        key = canonical_url(request.url)
+        if state is None or key not in state.known:
             return None
+        if request.meta.get("nb_role") == "report" and key not in state.children:
+            return None  # the page itself is needed: it names the attachments
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None
         archive = archive_for(self.crawler)
         validators = await asyncio.to_thread(archive.validators, request.url)
         if validators is None:
-            known = state.known[canonical_url(request.url)]
+            known = state.known[key]
             validators = await asyncio.to_thread(archive.validators, known.url)
         if validators is None or getattr(validators, "status", "present") == "vanished":
             return None

@@ -1,4 +1,7 @@
-"""Per-site request, page and byte counts in the crawl's stats (`nianbao/<site>/…`)."""
+"""Per-site request, page and byte counts in the crawl's stats (`nianbao/<site>/…`).
+
+Placed after the WAF middleware on the way back, so challenge pages and the browser's
+error pages of a blocked site are not counted as pages."""
 
 from __future__ import annotations
 

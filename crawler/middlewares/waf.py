@@ -36,6 +36,12 @@ def is_challenge(response: Response) -> bool:
     return b"<script" in body.lower() and bool(_CHALLENGE.search(body))
 
 
+def is_browser_error_page(response: Response) -> bool:
+    """Chromium's own error page (an aborted or failed navigation), not the site's."""
+    head = response.body[:200_000]
+    return b"neterror" in head or b"chrome-error://" in head or b"main-frame-error" in head
+
+
 class WafMiddleware:
     def __init__(self, crawler: Any) -> None:
         if not crawler.settings.getbool("NIANBAO_WAF_DETECT", True):
@@ -57,7 +63,8 @@ class WafMiddleware:
         state = site_state(self.crawler, request)
         if state is None:
             return response
-        if not is_challenge(response):
+        browser_gave_up = request.meta.get("nb_waf_retry") and is_browser_error_page(response)
+        if not is_challenge(response) and not browser_gave_up:
             if request.meta.get("nb_waf_retry") and response.status in CHALLENGE_STATUSES:
                 # The browser passed the challenge: the navigation's first answer was the
                 # challenge status, the page it ended on is the content.

@@ -86,6 +86,7 @@ class ReportsSpider(Spider):
         spider.reverify_days = settings.getfloat("NIANBAO_REVERIFY_DAYS", 7.0)
         spider.max_empty_listing_pages = settings.getint("NIANBAO_MAX_EMPTY_LISTING_PAGES", 1)
         spider.render_enabled = settings.getbool("NIANBAO_RENDER_ENABLED", True)
+        spider.focused = settings.getbool("NIANBAO_FOCUSED", True)
         archive = archive_for(crawler)
         sites = archive.sites(spider.site_ids)
         if spider.site_ids:
@@ -104,6 +105,44 @@ class ReportsSpider(Spider):
                 yield self._request(
                     state, url, role="page", depth=0, priority=250, extra={"nb_start": True}
                 )
+        for state in self.book.values():
+            for request in self._reverification_requests(state):
+                yield request
+
+    def _reverification_requests(self, state: SiteState) -> Iterator[Request]:
+        """Known documents due for re-verification are asked for even when no listing
+        links them any more: a report taken down answers 404/410 and is marked vanished.
+        (Those the listings still link are the same requests: the duplicate is dropped.)"""
+        for doc in list(state.known.values()):
+            if doc.role not in ("report", "attachment") or not self._due(doc):
+                continue
+            if getattr(doc, "status", "present") == "vanished":
+                continue
+            yield self._request(
+                state,
+                doc.url,
+                role=doc.role,
+                depth=1,
+                priority=10,
+                extra={
+                    "nb_title": doc.title,
+                    "nb_year": doc.year,
+                    "nb_agency": getattr(doc, "agency_name", None),
+                    "nb_parent": getattr(doc, "parent_url", None),
+                    "nb_bare": doc.role == "attachment" and not getattr(doc, "parent_url", None),
+                    "nb_reverify": True,
+                },
+            )
+
+    def _due(self, doc: Any) -> bool:
+        if self.reverify_days <= 0:
+            return True
+        seen_at = getattr(doc, "last_seen_at", None)
+        if seen_at is None:
+            return True
+        if seen_at.tzinfo is None:
+            seen_at = seen_at.replace(tzinfo=UTC)
+        return datetime.now(UTC) - seen_at >= timedelta(days=self.reverify_days)
 
     def _request(
         self,
@@ -183,7 +222,15 @@ class ReportsSpider(Spider):
             bool(response.meta.get("nb_start"))
             or response.meta.get("nb_score", 0) >= self.min_link_score
         )
-        empty_streak = 0 if report_requests else response.meta.get("nb_empty_streak", 0) + 1
+        # A listing page that brings no link not seen before on the site (the empty pages
+        # of endless pagination) counts towards NIANBAO_MAX_EMPTY_LISTING_PAGES.
+        fresh_links = {
+            canonical_url(a.url) for a in anchors if not querystring.is_pager_text(a.text)
+        } - state.seen_links
+        state.seen_links |= fresh_links
+        empty_streak = (
+            0 if report_requests or fresh_links else response.meta.get("nb_empty_streak", 0) + 1
+        )
         fetches: list[ListingFetch] = []
         if report_requests:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
@@ -207,10 +254,21 @@ class ReportsSpider(Spider):
                     fetch=fetch,
                     extra={"nb_empty_streak": empty_streak},
                 )
-        if role == "page" and depth < self.max_depth:
-            yield from self._navigation_requests(
-                state, anchors, depth + 1, listing=bool(report_requests)
+        navigation: list[Request] = []
+        if not self.focused and depth < self.max_depth:
+            navigation = list(self._navigation_requests(state, anchors, depth + 1, min_score=-1.0))
+            yield from navigation
+        elif role == "page" and depth < self.max_depth:
+            navigation = list(
+                self._navigation_requests(state, anchors, depth + 1, listing=bool(report_requests))
             )
+            if not navigation and not report_requests and not fetches and depth == 0:
+                # Nothing on the start page points at reports: explore one level.
+                navigation = list(
+                    self._navigation_requests(state, anchors, depth + 1, min_score=0.0)
+                )
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/explored_start_pages")
+            yield from navigation
         if (
             not report_requests
             and not fetches
@@ -249,8 +307,8 @@ class ReportsSpider(Spider):
             if key in seen:
                 continue
             seen.add(key)
-            state.reports.add(key)
             if self._fresh(state, key):
+                state.reports.add(key)
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/reverify_skipped")
                 continue
             extra = {
@@ -266,9 +324,13 @@ class ReportsSpider(Spider):
             yield self._request(state, anchor.url, role=role, depth=depth + 1, extra=extra)
 
     def _fresh(self, state: SiteState, key: str) -> bool:
-        """A known report checked within the re-verify cadence is not fetched again."""
+        """A known report checked within the re-verify cadence is not fetched again —
+        unless it is a page with no known attachment: an interrupted crawl may have
+        archived the page but not its files, and only the page says which they are."""
         known = state.known.get(key)
         if known is None or self.reverify_days <= 0:
+            return False
+        if known.role == "report" and key not in state.children:
             return False
         seen_at = getattr(known, "last_seen_at", None)
         if seen_at is None:
@@ -278,7 +340,13 @@ class ReportsSpider(Spider):
         return datetime.now(UTC) - seen_at < timedelta(days=self.reverify_days)
 
     def _navigation_requests(
-        self, state: SiteState, anchors: Iterable[Anchor], depth: int, *, listing: bool = False
+        self,
+        state: SiteState,
+        anchors: Iterable[Anchor],
+        depth: int,
+        *,
+        listing: bool = False,
+        min_score: float | None = None,
     ) -> Iterator[Request]:
         """Links worth following for what they may lead to. On a listing, the other entries
         of the list (dated, or titled like articles) are look-alikes, not navigation."""
@@ -294,7 +362,9 @@ class ReportsSpider(Spider):
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/trap_links")
                 continue
             score = link_score(anchor.url, anchor.text)
-            if score < self.min_link_score:
+            if score < (self.min_link_score if min_score is None else min_score):
+                continue
+            if 0 <= score <= 0 and min_score == 0.0 and not anchor.text:
                 continue
             yield self._request(
                 state,
@@ -444,6 +514,8 @@ class ReportsSpider(Spider):
             text = meta.get("nb_link_text") or ""
             filename = text if "." in text[-6:] else filename_from_url(response.url)
         self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
+        if meta.get("nb_bare"):
+            state.reports.add(canonical_url(response.url))
         yield fetched_response(
             response,
             Role.ATTACHMENT,
@@ -467,6 +539,23 @@ class ReportsSpider(Spider):
         meta = response.meta
         if response.status == 304:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/not_modified")
+            if role == Role.REPORT or meta.get("nb_bare"):
+                state.reports.add(canonical_url(response.url))
+            if role == Role.REPORT:
+                # An unchanged page: its known attachments are re-verified without it.
+                for doc in state.children.get(canonical_url(response.url), []):
+                    yield self._request(
+                        state,
+                        doc.url,
+                        role="attachment",
+                        depth=meta.get("nb_depth", 0) + 1,
+                        extra={
+                            "nb_title": meta.get("nb_title") or doc.title,
+                            "nb_year": meta.get("nb_year") or doc.year,
+                            "nb_agency": meta.get("nb_agency"),
+                            "nb_parent": response.url,
+                        },
+                    )
             yield fetched_response(
                 response,
                 role,

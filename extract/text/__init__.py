@@ -43,6 +43,13 @@ def _read_plain(data: bytes, media_type: str | None) -> TextDocument:
     )
 
 
+def _capped(document: TextDocument, limits: Limits) -> TextDocument:
+    if len(document.text) > limits.max_text_chars:
+        document.text = document.text[: limits.max_text_chars]
+        document.meta["truncated"] = f"text cut at {limits.max_text_chars} characters"
+    return document
+
+
 def read_document(
     data: bytes,
     *,
@@ -57,6 +64,17 @@ def read_document(
     ``media_type`` is the declared HTTP ``Content-Type`` (its charset is honoured for HTML
     and text); ``filename``/``url`` only help tell text formats and WPS apart.
     """
+    return _capped(_dispatch(data, media_type, filename, url, limits, _depth), limits)
+
+
+def _dispatch(
+    data: bytes,
+    media_type: str | None,
+    filename: str | None,
+    url: str | None,
+    limits: Limits,
+    _depth: int,
+) -> TextDocument:
     check_input_size(data, limits)
     if filename is None and url:
         filename = url.split("?", 1)[0].rsplit("/", 1)[-1] or None

@@ -1,4 +1,5 @@
-"""PDF text layer (pdfplumber/pdfminer) in an isolated worker with time and memory limits.
+"""PDF text layer (PDFium page objects, pdfplumber's layout rules) in an isolated worker
+with time and memory limits.
 
 - Tables are found from the *visible* ruling lines (white fill-only rectangles, which WPS
   draws behind every text line, are ignored) and rebuilt with their merged cells from the
@@ -11,14 +12,15 @@
 
 from __future__ import annotations
 
-import io
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any
 
 from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, run_isolated
 from extract.sniff import PDF
 from extract.text.grid import SpanCell, build_table, clean_cell, clean_inline, join_broken
+from extract.text.pdf_layout import FoundTable, TextLine, cell_texts, find_tables, text_lines
+from extract.text.pdf_page import Char, PageObjects, PdfFile
 from extract.types import Grid, TextDocument
 
 _PAGE_NUMBER = re.compile(
@@ -77,19 +79,6 @@ class _Page:
     tables: list[_PdfTable] = field(default_factory=list)
 
 
-def _visible(obj: dict[str, Any]) -> bool:
-    """Keep ruling lines that are drawn; drop invisible white fill-only boxes."""
-    if obj.get("object_type") != "rect":
-        return True
-    if obj.get("stroke"):
-        return True
-    color = obj.get("non_stroking_color")
-    values = color if isinstance(color, tuple | list) else (color,)
-    white = all(isinstance(v, int | float) and v >= 0.99 for v in values) and len(values) in (1, 3)
-    thin = min(float(obj.get("width", 0)), float(obj.get("height", 0))) < 2.5
-    return thin and not white
-
-
 def _snap(values: list[float], tolerance: float = 2.0) -> list[float]:
     snapped: list[float] = []
     for value in sorted(values):
@@ -98,19 +87,24 @@ def _snap(values: list[float], tolerance: float = 2.0) -> list[float]:
     return snapped
 
 
-def _index(points: list[float], value: float, tolerance: float = 2.0) -> int:
-    return min(range(len(points)), key=lambda i: abs(points[i] - value))
+def _index(points: list[float], value: float) -> int:
+    """Index of the point nearest to ``value`` in the sorted ``points`` (the lower on a tie)."""
+    i = bisect_left(points, value)
+    if i == 0:
+        return 0
+    if i == len(points) or value - points[i - 1] <= points[i] - value:
+        return i - 1
+    return i
 
 
 _PAGE_OFFSET = 100_000.0
 
 
-def _boxes(table: Any, page: int) -> list[_Box]:
-    texts = table.extract()
-    boxes: list[_Box] = []
+def _boxes(table: FoundTable, chars: list[Char], page: int) -> list[_Box]:
     offset = page * _PAGE_OFFSET
-    for row, row_texts in zip(table.rows, texts, strict=False):
-        for bbox, text in zip(row.cells, row_texts, strict=False):
+    boxes: list[_Box] = []
+    for row, row_texts in zip(table.rows, cell_texts(table, chars), strict=True):
+        for bbox, text in zip(row, row_texts, strict=True):
             if bbox is not None:
                 boxes.append(_Box(bbox[0], bbox[1] + offset, bbox[2], bbox[3] + offset, text or ""))
     return boxes
@@ -140,17 +134,16 @@ def _rows_from_boxes(boxes: list[_Box]) -> tuple[list[list[SpanCell]], int]:
     return rows, width
 
 
-def _page_content(page: Any, number: int) -> _Page:
+def _page_content(page: PageObjects, number: int) -> _Page:
     result = _Page()
-    visible = page.filter(_visible)
-    found = list(visible.find_tables())
+    page_bbox = (0.0, 0.0, page.width, page.height)
+    found = find_tables(page.edges, page_bbox, [])
     closing = [line for line in (_cut_row_bottom(page, t.bbox) for t in found) if line]
     if closing:
-        settings = {"explicit_horizontal_lines": closing}
-        found = list(visible.find_tables(settings))
+        found = find_tables(page.edges, page_bbox, closing)
     regions: list[tuple[float, float, float, float]] = []
     for table in found:
-        boxes = _boxes(table, number)
+        boxes = _boxes(table, page.chars, number)
         if len(_snap([b.x0 for b in boxes] + [b.x1 for b in boxes])) < 3:
             continue  # one column: a framed paragraph, not a table
         x0, top, x1, bottom = table.bbox
@@ -158,34 +151,21 @@ def _page_content(page: Any, number: int) -> _Page:
         regions.append((x0, top, x1, bottom))
         result.tables.append(_PdfTable(number, top, bottom, boxes, x0, x1))
 
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
+    def outside_tables(ch: Char) -> bool:
+        cx = (ch.x0 + ch.x1) / 2
+        cy = (ch.top + ch.bottom) / 2
         return not any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in regions)
 
-    text_page = page.filter(outside_tables) if regions else page
-    raw_lines = text_page.extract_text_lines(layout=False, strip=True, return_chars=False)
-    raw_lines = [line for line in raw_lines if line["text"].strip()]
-    body = [line for line in raw_lines if not _is_page_number(line, page.height)]
+    chars = [ch for ch in page.chars if outside_tables(ch)] if regions else page.chars
+    body = [line for line in text_lines(chars) if not _is_page_number(line, page.height)]
     if body:
-        left = min(line["x0"] for line in body)
-        right = max(line["x1"] for line in body)
+        left = min(line.x0 for line in body)
+        right = max(line.x1 for line in body)
     else:
         left, right = 0.0, float(page.width)
     for line in body:
         result.lines.append(
-            _Line(
-                number,
-                line["top"],
-                line["bottom"],
-                line["x0"],
-                line["x1"],
-                line["text"],
-                left,
-                right,
-            )
+            _Line(number, line.top, line.bottom, line.x0, line.x1, line.text, left, right)
         )
     for table in result.tables:
         table.page_top = not any(line.bottom <= table.top for line in result.lines)
@@ -193,7 +173,7 @@ def _page_content(page: Any, number: int) -> _Page:
     return result
 
 
-def _cut_row_bottom(page: Any, bbox: tuple[float, float, float, float]) -> float | None:
+def _cut_row_bottom(page: PageObjects, bbox: tuple[float, float, float, float]) -> float | None:
     """Where a row cut by the page break (text right under the table, no bottom border)
     ends, or ``None`` when the table is closed."""
     x0, _, x1, bottom = bbox
@@ -202,25 +182,22 @@ def _cut_row_bottom(page: Any, bbox: tuple[float, float, float, float]) -> float
         (
             ch
             for ch in page.chars
-            if ch["top"] > bottom - 1
-            and x0 <= ch["x0"]
-            and ch["x1"] <= x1 + 1
-            and ch["top"] < margin
+            if ch.top > bottom - 1 and x0 <= ch.x0 and ch.x1 <= x1 + 1 and ch.top < margin
         ),
-        key=lambda ch: ch["top"],
+        key=lambda ch: ch.top,
     )
-    if not below or below[0]["top"] - bottom > 6:
+    if not below or below[0].top - bottom > 6:
         return None  # nothing below, or text after a gap: a paragraph, not a cut row
-    row_bottom = below[0]["bottom"]
+    row_bottom = below[0].bottom
     for ch in below:
-        if ch["top"] > row_bottom + 0.8 * (ch["bottom"] - ch["top"]):
+        if ch.top > row_bottom + 0.8 * (ch.bottom - ch.top):
             break
-        row_bottom = max(row_bottom, ch["bottom"])
+        row_bottom = max(row_bottom, ch.bottom)
     return row_bottom + 1.0
 
 
 def _close_cut_row(
-    page: Any, boxes: list[_Box], bbox: tuple[float, float, float, float], number: int
+    page: PageObjects, boxes: list[_Box], bbox: tuple[float, float, float, float], number: int
 ) -> float:
     """A row cut by the page break has no bottom border (often no cell borders at all):
     put the text right under the table into the columns of the table's last row.
@@ -229,27 +206,23 @@ def _close_cut_row(
     cut = _cut_row_bottom(page, bbox)
     if cut is None:
         return bottom
-    row = [
-        ch
-        for ch in page.chars
-        if bottom - 1 < ch["top"] < cut and x0 <= ch["x0"] and ch["x1"] <= x1 + 1
-    ]
-    size = max(ch["bottom"] - ch["top"] for ch in row)
+    row = [ch for ch in page.chars if bottom - 1 < ch.top < cut and x0 <= ch.x0 and ch.x1 <= x1 + 1]
+    size = max(ch.bottom - ch.top for ch in row)
     row_bottom = cut
     offset = number * _PAGE_OFFSET
     last_bottom = max(box.bottom for box in boxes)
     columns = sorted((box.x0, box.x1) for box in boxes if abs(box.bottom - last_bottom) < 2.0)
     for col_x0, col_x1 in columns:
-        inside = [ch for ch in row if col_x0 <= (ch["x0"] + ch["x1"]) / 2 <= col_x1]
-        inside.sort(key=lambda ch: (round(ch["top"] / max(1.0, size / 2)), ch["x0"]))
-        text = "".join(ch["text"] for ch in inside)
+        inside = [ch for ch in row if col_x0 <= (ch.x0 + ch.x1) / 2 <= col_x1]
+        inside.sort(key=lambda ch: (round(ch.top / max(1.0, size / 2)), ch.x0))
+        text = "".join(ch.text for ch in inside)
         boxes.append(_Box(col_x0, last_bottom, col_x1, row_bottom + offset, text))
     return row_bottom
 
 
-def _is_page_number(line: dict[str, Any], height: float) -> bool:
-    in_margin = line["top"] > height * 0.85 or line["bottom"] < height * 0.12
-    return in_margin and bool(_PAGE_NUMBER.match(line["text"]))
+def _is_page_number(line: TextLine, height: float) -> bool:
+    in_margin = line.top > height * 0.85 or line.bottom < height * 0.12
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
 def _continues(previous: _Line, line: _Line) -> bool:
@@ -376,61 +349,22 @@ def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
 
 
 def _read_pdf(data: bytes, limits: Limits) -> TextDocument:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:
-        cause = _root_cause(exc)
-        if (
-            isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError)
-            or "password" in str(cause).lower()
-        ):
-            raise ExtractionError("pdf: encrypted, a password is required") from exc
-        if isinstance(cause, PDFSyntaxError):
-            raise ExtractionError(f"pdf: not a readable PDF ({cause or 'syntax error'})") from exc
-        raise ExtractionError(
-            f"pdf: unreadable ({type(cause).__name__}: {cause or 'no detail'})"
-        ) from exc
-    with pdf:
-        try:
-            page_count = len(pdf.pages)
-        except Exception as exc:
-            raise ExtractionError(
-                f"pdf: page tree unreadable ({type(exc).__name__}: {exc})"
-            ) from exc
+    with PdfFile(data) as pdf:
+        page_count = pdf.page_count
         if page_count == 0:
             raise ExtractionError("pdf: no pages")
-        meta = {
-            f"pdf:{key}": clean_inline(str(value))[:500]
-            for key, value in (pdf.metadata or {}).items()
-            if isinstance(value, str | int | float) and str(value).strip()
-        }
+        meta = {f"pdf:{key}": clean_inline(value)[:500] for key, value in pdf.metadata().items()}
         pages: list[_Page] = []
-        for number, page in enumerate(pdf.pages[: limits.max_pages]):
+        for number in range(min(page_count, limits.max_pages)):
             try:
-                pages.append(_page_content(page, number))
+                pages.append(_page_content(pdf.page(number), number))
+            except ExtractionError:
+                raise
             except Exception as exc:
                 raise ExtractionError(
                     f"pdf: page {number + 1} unreadable ({type(exc).__name__}: {exc})"
                 ) from exc
-            page.close()
     return _assemble(pages, page_count, meta)
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    """pdfplumber wraps pdfminer errors (``PdfminerException(original)``): unwrap them."""
-    seen = 0
-    while seen < 10:
-        seen += 1
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        inner = inner or exc.__cause__ or exc.__context__
-        if inner is None:
-            return exc
-        exc = inner
-    return exc
 
 
 def _assemble(pages: list[_Page], page_count: int, meta: dict[str, str]) -> TextDocument:

@@ -26,6 +26,7 @@ MODULES = [
     "scheduler",
     "runs",
     "health",
+    "worker",
 ]
 
 

@@ -66,16 +66,23 @@ def open_archive(db_url: str | None) -> Any:
     try:
         return Archive(db_url)
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot open the archive database: {str(getattr(exc, 'orig', exc)).splitlines()[0]}") from exc
+        raise DatabaseError(
+            f"cannot open the archive database: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+        ) from exc
 
 
 def emit(records: Iterable[dict[str, Any]], fmt: str) -> int:
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "csv":
         return write_csv(records, out)
     return write_jsonl(records, out)
 
 
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True, help="Output format."
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
 )

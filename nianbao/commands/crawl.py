@@ -26,12 +26,28 @@ def select_sites(available: list[str], patterns: tuple[str, ...], crawl_all: boo
 
 @click.command(name="crawl")
 @db_option
-@click.option("--site", "sites", multiple=True, metavar="ID", help="Site id or pattern (repeatable).")
+@click.option(
+    "--site", "sites", multiple=True, metavar="ID", help="Site id or pattern (repeatable)."
+)
 @click.option("--all", "crawl_all", is_flag=True, help="Every registered site.")
-@click.option("--distributed", is_flag=True, help="Queue the crawl in Redis for `nianbao worker` processes.")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a crawler setting (repeatable).")
+@click.option(
+    "--distributed", is_flag=True, help="Queue the crawl in Redis for `nianbao worker` processes."
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a crawler setting (repeatable).",
+)
 @handle_errors
-def command(db_url: str | None, sites: tuple[str, ...], crawl_all: bool, distributed: bool, overrides: tuple[str, ...]) -> None:
+def command(
+    db_url: str | None,
+    sites: tuple[str, ...],
+    crawl_all: bool,
+    distributed: bool,
+    overrides: tuple[str, ...],
+) -> None:
     """Crawl sites from the registry with a live progress display and a per-site summary;
     the run's statistics are stored (see `nianbao runs`)."""
     from rich.console import Console
@@ -58,7 +74,18 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, object]:
     out: dict[str, object] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.startswith(("NIANBAO_", "DOWNLOAD_", "CONCURRENT_", "AUTOTHROTTLE_", "ROBOTSTXT_", "RETRY_", "DEPTH_", "LOG_")):
+        if not sep or not name.startswith(
+            (
+                "NIANBAO_",
+                "DOWNLOAD_",
+                "CONCURRENT_",
+                "AUTOTHROTTLE_",
+                "ROBOTSTXT_",
+                "RETRY_",
+                "DEPTH_",
+                "LOG_",
+            )
+        ):
             raise fail(f"--set takes NAME=VALUE with a crawler setting name, got {pair!r}")
         try:
             out[name] = json.loads(value)

@@ -14,9 +14,21 @@ REPO = Path(__file__).resolve().parent.parent.parent
 
 @click.command(name="demo")
 @db_option
-@click.option("--port", type=int, default=8380, show_default=True, help="Port of the sample web (127.0.0.11–16).")
-@click.option("--registry", "registry_file", type=click.Path(path_type=Path, dir_okay=False),
-              default=REPO / "config" / "sites.yaml", show_default=True, help="Registry to import first.")
+@click.option(
+    "--port",
+    type=int,
+    default=8380,
+    show_default=True,
+    help="Port of the sample web (127.0.0.11–16).",
+)
+@click.option(
+    "--registry",
+    "registry_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=REPO / "config" / "sites.yaml",
+    show_default=True,
+    help="Registry to import first.",
+)
 @handle_errors
 def command(db_url: str | None, port: int, registry_file: Path) -> None:
     """Serve the sample web, import the registry, crawl the sample sites, list the reports."""
@@ -31,7 +43,7 @@ def command(db_url: str | None, port: int, registry_file: Path) -> None:
     console = Console(stderr=True)
     registry = load_registry(registry_file)
     with open_archive(db_url) as archive, sampleweb.SampleWeb(state="before", port=port) as web:
-        console.print('sample web: ' + ', '.join(str(s['base_url']) for s in web.sites))
+        console.print("sample web: " + ", ".join(str(s["base_url"]) for s in web.sites))
         console.print(f"registry {registry_file}: {archive.import_registry(registry)}")
         sample_sites = [s.id for s in archive.sites() if s.id.startswith("sample-")]
         summary = crawl(archive, sample_sites, settings_overrides={"NIANBAO_PROGRESS": True})
@@ -43,8 +55,13 @@ def command(db_url: str | None, port: int, registry_file: Path) -> None:
         for report in iter_reports(archive):
             count += 1
             docs = " ".join(short_type(d["media_type"]) for d in report["documents"])
-            table.add_row(report["agency_name"], str(report["year"]), report["published_at"] or "",
-                          "yes" if report["registered"] else "no", docs)
+            table.add_row(
+                report["agency_name"],
+                str(report["year"]),
+                report["published_at"] or "",
+                "yes" if report["registered"] else "no",
+                docs,
+            )
         Console().print(table)
         console.print(f"{count} reports archived; `nianbao verify` checks every WARC record.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -30,7 +31,11 @@ def extraction_record(path: Path, with_text: bool) -> dict:
         "agency_name": sourced("agency_name"),
         "year": sourced("year"),
         "published_at": sourced("published_at"),
-        "sources": {n: getattr(ex, n).source for n in ("title", "agency_name", "year", "published_at") if getattr(ex, n)},
+        "sources": {
+            n: getattr(ex, n).source
+            for n in ("title", "agency_name", "year", "published_at")
+            if getattr(ex, n)
+        },
         "layout": ex.layout or "none",
         "parser_version": ex.parser_version,
         "sections": list(ex.sections),
@@ -45,8 +50,12 @@ def extraction_record(path: Path, with_text: bool) -> dict:
 
 
 @click.command(name="extract")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=True))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=True)
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
 @click.option("--text", "with_text", is_flag=True, help="Include the extracted text (jsonl).")
 @handle_errors
 def command(files: tuple[Path, ...], fmt: str, with_text: bool) -> None:
@@ -65,7 +74,7 @@ def command(files: tuple[Path, ...], fmt: str, with_text: bool) -> None:
         record = extraction_record(path, with_text)
         failed += record["error"] is not None
         records.append(record)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "csv":
         for r in records:
             r.setdefault("values", {})

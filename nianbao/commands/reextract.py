@@ -19,4 +19,6 @@ def command(db_url: str | None, limit: int | None) -> None:
 
     with open_archive(db_url) as archive:
         done, errors = reextract(archive, limit=limit)
-    click.echo(f"parser {PARSER_VERSION}: {done} versions re-extracted, {errors} with extraction errors")
+    click.echo(
+        f"parser {PARSER_VERSION}: {done} versions re-extracted, {errors} with extraction errors"
+    )

@@ -31,6 +31,7 @@ def command(interval: float, distributed: bool, max_sites: int, db_url: str | No
     from ops.scheduling_setup import build_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     with open_archive(db_url) as archive:
         try:
             scheduler = build_scheduler(archive, distributed=distributed, max_sites=max_sites)

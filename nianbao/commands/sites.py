@@ -24,7 +24,9 @@ def import_(file: Path, db_url: str | None) -> None:
     registry = load_registry(file)
     with open_archive(db_url) as archive:
         summary = archive.import_registry(registry)
-    click.echo(f"{file}: {len(registry.agencies)} agencies, {len(registry.sites)} sites — {summary}")
+    click.echo(
+        f"{file}: {len(registry.agencies)} agencies, {len(registry.sites)} sites — {summary}"
+    )
 
 
 @command.command(name="list")
@@ -40,4 +42,6 @@ def list_(db_url: str | None, show_agencies: bool) -> None:
                 click.echo(f"{a.id}\t{a.name}\t{a.level}\t{a.kind}\t{a.parent_id or ''}{mark}")
             return
         for site in archive.sites():
-            click.echo(f"{site.id}\t{site.agency_id}\trender={site.render}\t{' '.join(site.start_urls)}")
+            click.echo(
+                f"{site.id}\t{site.agency_id}\trender={site.render}\t{' '.join(site.start_urls)}"
+            )

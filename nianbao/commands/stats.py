@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -13,14 +14,32 @@ from query.stats import flat_rows, iter_stats, write_parquet
 
 @click.command(name="stats")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Output file (required for parquet).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output file (required for parquet).",
+)
 @click.option("--year", type=int, help="Report year.")
 @click.option("--agency", help="Agency id.")
 @click.option("--site", help="Site id.")
 @click.option("--layout", type=click.Choice(["2019", "2021", "none"]), help="Table layout.")
 @handle_errors
-def command(db_url: str | None, fmt: str, out: Path | None, year: int | None, agency: str | None, site: str | None, layout: str | None) -> None:
+def command(
+    db_url: str | None,
+    fmt: str,
+    out: Path | None,
+    year: int | None,
+    agency: str | None,
+    site: str | None,
+    layout: str | None,
+) -> None:
     """One object per report (its latest version): layout, table values and checks."""
     with open_archive(db_url) as archive:
         records = list(iter_stats(archive, year=year, agency=agency, site=site, layout=layout))
@@ -42,6 +61,6 @@ def command(db_url: str | None, fmt: str, out: Path | None, year: int | None, ag
         return
     if fmt == "csv":
         columns, rows = flat_rows(records)
-        write_csv(rows, click.get_text_stream("stdout"), columns=columns)
+        write_csv(rows, sys.stdout, columns=columns)
         return
     emit(records, fmt)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from redis import Redis
@@ -56,8 +58,12 @@ def run_distributed(
     timeout: float | None = None,
     poll: float = 0.2,
     on_progress: Callable[[dict[str, int]], None] | None = None,
+    crawl_id: str | None = None,
 ) -> RunSummary:
-    """Crawl ``site_ids`` (all sites when None) with the workers of the shared queue."""
+    """Crawl ``site_ids`` (all sites when None) with the workers of the shared queue.
+
+    ``crawl_id`` (default: the run id and a random tag) names the crawl's Redis keys; a
+    worker started with ``--crawl ID`` joins only that crawl."""
     url = redis_url(redis)
     server = connect(url)
     sites = archive.sites(site_ids or None)
@@ -66,13 +72,25 @@ def run_distributed(
         raise ValueError("the registry has no sites to crawl")
     started = time.monotonic()
     run_id = archive.begin_run(ids, trigger=trigger)
-    crawl_id = f"{run_id}-{uuid.uuid4().hex[:8]}"
+    crawl_id = crawl_id or f"{run_id}-{uuid.uuid4().hex[:8]}"
     keys = CrawlKeys(crawl_id)
     overrides = dict(settings_overrides or {})
     children: list[subprocess.Popen[bytes]] = []
     try:
-        seeded = seed(archive, server, keys, ids, {**overrides, "NIANBAO_CRAWL_ID": crawl_id, "NIANBAO_WORKER_ID": "seed"})
-        job = {"crawl_id": crawl_id, "run_id": run_id, "site_ids": ids, "settings": overrides, "seeded": seeded}
+        seeded = seed(
+            archive,
+            server,
+            keys,
+            ids,
+            {**overrides, "NIANBAO_CRAWL_ID": crawl_id, "NIANBAO_WORKER_ID": "seed"},
+        )
+        job = {
+            "crawl_id": crawl_id,
+            "run_id": run_id,
+            "site_ids": ids,
+            "settings": overrides,
+            "seeded": seeded,
+        }
         server.hset(JOBS, crawl_id, json.dumps(job))
         for _ in range(local_workers):
             children.append(spawn_worker(archive, url, crawl_id))
@@ -89,14 +107,31 @@ def run_distributed(
     _wait_for_final_figures(server, keys, children)
     figures = collect_figures(server, keys, ids)
     outcome = overall_outcome(figures)
-    archive.end_run(run_id, outcome=outcome, site_stats={k: v.as_dict() for k, v in figures.items()})
+    archive.end_run(
+        run_id, outcome=outcome, site_stats={k: v.as_dict() for k, v in figures.items()}
+    )
+    stats = {
+        "workers": len(server.hkeys(keys.figures)),
+        "requeued": int(server.get(keys.requeued) or 0),
+        "seeded": seeded,
+    }
     _cleanup(server, keys)
-    return RunSummary(run_id=run_id, outcome=outcome, elapsed=time.monotonic() - started, sites=figures)
+    return RunSummary(
+        run_id=run_id,
+        outcome=outcome,
+        elapsed=time.monotonic() - started,
+        sites=figures,
+        stats=stats,
+    )
 
 
 def _wait(
-    server: Redis, keys: CrawlKeys, timeout: float | None, poll: float,
-    on_progress: Callable[[dict[str, int]], None] | None, children: list[subprocess.Popen[bytes]],
+    server: Redis,
+    keys: CrawlKeys,
+    timeout: float | None,
+    poll: float,
+    on_progress: Callable[[dict[str, int]], None] | None,
+    children: list[subprocess.Popen[bytes]],
 ) -> None:
     deadline = None if timeout is None else time.monotonic() + timeout
     warned = False
@@ -106,26 +141,44 @@ def _wait(
         if crawl_done(server, keys):
             return
         if on_progress is not None:
-            on_progress({"queued": int(server.zcard(keys.queue)), "workers": int(server.scard(keys.workers))})
+            on_progress(
+                {
+                    "queued": int(server.zcard(keys.queue)),
+                    "workers": int(server.scard(keys.workers)),
+                }
+            )
         if not warned and not server.scard(keys.workers) and time.monotonic() - waited_since > 10:
-            log.warning("no worker has joined crawl %s yet: start `nianbao worker` on any machine", keys.crawl_id)
+            log.warning(
+                "no worker has joined crawl %s yet: start `nianbao worker` on any machine",
+                keys.crawl_id,
+            )
             warned = True
-        if children and all(c.poll() is not None for c in children) and not server.scard(keys.workers):
+        if (
+            children
+            and all(c.poll() is not None for c in children)
+            and not server.scard(keys.workers)
+        ):
             raise CrawlError(f"the local workers of crawl {keys.crawl_id} exited before joining it")
         if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError(f"distributed crawl {keys.crawl_id} did not finish within {timeout:g}s")
+            raise TimeoutError(
+                f"distributed crawl {keys.crawl_id} did not finish within {timeout:g}s"
+            )
         time.sleep(poll)
 
 
-def _wait_for_final_figures(server: Redis, keys: CrawlKeys, children: list[subprocess.Popen[bytes]]) -> None:
+def _wait_for_final_figures(
+    server: Redis, keys: CrawlKeys, children: list[subprocess.Popen[bytes]]
+) -> None:
     """Until every worker of the crawl has published its last figures, or died."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         workers = [w.decode() for w in server.smembers(keys.workers)]
         figures = server.hgetall(keys.figures)
         pending = [
-            w for w in workers
-            if server.exists(keys.alive(w)) and not json.loads(figures.get(w.encode(), b'{"final": false}'))["final"]
+            w
+            for w in workers
+            if server.exists(keys.alive(w))
+            and not json.loads(figures.get(w.encode(), b'{"final": false}'))["final"]
         ]
         if not pending:
             break
@@ -163,14 +216,31 @@ def _cleanup(server: Redis, keys: CrawlKeys) -> None:
     server.expire(keys.finished, 3600)
 
 
-def spawn_worker(archive: Archive, redis: str, crawl_id: str | None = None) -> subprocess.Popen[bytes]:
+def spawn_worker(
+    archive: Archive, redis: str, crawl_id: str | None = None
+) -> subprocess.Popen[bytes]:
     """Start a ``nianbao worker --once`` on this machine (its own WARC files under the
     archive's data directory)."""
-    args = [sys.executable, "-m", "ops.distributed.worker", "--db", archive.url, "--redis", redis,
-            "--data-dir", str(archive.data_dir), "--once"]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "ops.distributed.worker",
+        "--redis",
+        redis,
+        "--data-dir",
+        str(archive.data_dir),
+        "--once",
+    ]
     if crawl_id:
         args += ["--crawl", crawl_id]
-    return subprocess.Popen(args, start_new_session=True)
+    env = {**os.environ, "NIANBAO_DB": archive.url, "PYTHONPATH": _pythonpath()}
+    return subprocess.Popen(args, env=env, start_new_session=True)
+
+
+def _pythonpath() -> str:
+    root = str(Path(__file__).resolve().parents[2])
+    current = os.environ.get("PYTHONPATH")
+    return root + (os.pathsep + current if current else "")
 
 
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
@@ -184,12 +254,18 @@ def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
             child.kill()
 
 
-def distributed_crawl(redis_url: str | None = None, settings_overrides: dict[str, Any] | None = None) -> Any:
+def distributed_crawl(
+    redis_url: str | None = None, settings_overrides: dict[str, Any] | None = None
+) -> Any:
     """A scheduler crawl callable: the due sites as one distributed crawl."""
 
     def crawl(archive: Archive, site_ids: list[str]) -> int:
         return run_distributed(
-            archive, site_ids, redis=redis_url, trigger="schedule", settings_overrides=settings_overrides
+            archive,
+            site_ids,
+            redis=redis_url,
+            trigger="schedule",
+            settings_overrides=settings_overrides,
         ).run_id
 
     return crawl

@@ -77,5 +77,18 @@ class CrawlKeys:
         return f"{self.prefix}:fetches"
 
     @property
+    def requeued(self) -> str:
+        """Counter of the in-flight requests of dead workers put back in the queue."""
+        return f"{self.prefix}:requeued"
+
+    @property
+    def robots(self) -> str:
+        """Hash netloc → robots.txt body (prefixed ``B``) or ``E`` (could not fetch)."""
+        return f"{self.prefix}:robots"
+
+    def robots_claim(self, netloc: str) -> str:
+        return f"{self.prefix}:robots-claim:{netloc}"
+
+    @property
     def pattern(self) -> str:
         return f"{self.prefix}:*"

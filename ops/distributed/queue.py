@@ -75,7 +75,10 @@ class ReliablePriorityQueue(Base):
         ``request.meta["_nb_token"]``."""
         assert self.keys is not None, "bind() the queue to its crawl first"
         token = str(next(self._tokens))
-        data = self._pop(keys=[self.key, self.keys.processing(self.worker), self.keys.scores(self.worker)], args=[token])
+        data = self._pop(
+            keys=[self.key, self.keys.processing(self.worker), self.keys.scores(self.worker)],
+            args=[token],
+        )
         if data is None:
             return None
         request = self._decode_request(data)
@@ -84,7 +87,12 @@ class ReliablePriorityQueue(Base):
 
     def ack(self, token: str) -> bool:
         assert self.keys is not None
-        return bool(self._ack(keys=[self.keys.scores(self.worker), self.keys.processing(self.worker)], args=[token]))
+        return bool(
+            self._ack(
+                keys=[self.keys.scores(self.worker), self.keys.processing(self.worker)],
+                args=[token],
+            )
+        )
 
     def requeue(self, worker: str, *, forget: bool) -> int:
         """Put ``worker``'s unacknowledged requests back in the queue."""
@@ -95,7 +103,9 @@ class ReliablePriorityQueue(Base):
         self.server.delete(self.key)
 
 
-def requeue(server: Redis, keys: CrawlKeys, worker: str, *, forget: bool, script: Any = None) -> int:
+def requeue(
+    server: Redis, keys: CrawlKeys, worker: str, *, forget: bool, script: Any = None
+) -> int:
     script = script or server.register_script(_REQUEUE)
     return int(
         script(
@@ -107,7 +117,9 @@ def requeue(server: Redis, keys: CrawlKeys, worker: str, *, forget: bool, script
 
 def in_flight(server: Redis, keys: CrawlKeys) -> int:
     """Requests popped by any worker (dead or alive) and not yet acked."""
-    workers = [w.decode() if isinstance(w, bytes) else str(w) for w in server.smembers(keys.workers)]
+    workers = [
+        w.decode() if isinstance(w, bytes) else str(w) for w in server.smembers(keys.workers)
+    ]
     if not workers:
         return 0
     pipe = server.pipeline(transaction=False)
@@ -118,11 +130,15 @@ def in_flight(server: Redis, keys: CrawlKeys) -> int:
 
 def requeue_dead(server: Redis, keys: CrawlKeys) -> int:
     """Requeue the in-flight requests of every worker that stopped beating."""
-    workers = [w.decode() if isinstance(w, bytes) else str(w) for w in server.smembers(keys.workers)]
+    workers = [
+        w.decode() if isinstance(w, bytes) else str(w) for w in server.smembers(keys.workers)
+    ]
     moved = 0
     for worker in workers:
         if not server.exists(keys.alive(worker)):
             moved += requeue(server, keys, worker, forget=True)
+    if moved:
+        server.incrby(keys.requeued, moved)
     return moved
 
 

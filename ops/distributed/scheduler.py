@@ -13,11 +13,20 @@ from typing import Any
 
 from scrapy_redis.scheduler import Scheduler
 
+from ops.distributed.figures import report_keys_for
 from ops.distributed.keys import CrawlKeys
 from ops.distributed.queue import ReliablePriorityQueue, requeue_dead
 
 log = logging.getLogger(__name__)
 TOKEN = "_nb_token"
+
+_ENQUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
 class DistributedScheduler(Scheduler):
@@ -45,6 +54,7 @@ class DistributedScheduler(Scheduler):
 
     def open(self, spider: Any) -> None:
         super().open(spider)
+        self._enqueue = self.server.register_script(_ENQUEUE)
         self.queue.bind(self.keys, self.worker)
         self._alive()
         self.server.sadd(self.keys.workers, self.worker)
@@ -58,6 +68,7 @@ class DistributedScheduler(Scheduler):
         the pipelines; or the downloader turned it into another request (a redirect)."""
         engine = self.crawler.engine
         original = engine._remove_request
+        report_keys = report_keys_for(self.crawler)
 
         def remove_and_ack(result: Any, request: Any) -> Any:
             try:
@@ -66,6 +77,7 @@ class DistributedScheduler(Scheduler):
                 token = request.meta.get(TOKEN)
                 if token is not None:
                     try:
+                        report_keys.flush(self.spider)
                         self.queue.ack(token)
                     except Exception:  # Redis away: the request will be retried, not lost
                         log.exception("cannot ack %s", request.url)
@@ -86,8 +98,24 @@ class DistributedScheduler(Scheduler):
                 log.exception("heartbeat failed; trying again")
 
     def enqueue_request(self, request: Any) -> bool:
+        """Through the shared dupefilter and into the shared queue in one script: a worker
+        killed between the two steps would otherwise leave a request marked seen but never
+        queued, and lost (its parent, requeued, would find its child filtered)."""
         request.meta.pop(TOKEN, None)  # a redirect or retry copies its parent's meta
-        return bool(super().enqueue_request(request))
+        data = self.queue._encode_request(request)
+        if request.dont_filter:
+            self.server.zadd(self.queue.key, {data: -request.priority})
+            added = True
+        else:
+            fingerprint = self.df.request_fingerprint(request)
+            added = bool(
+                self._enqueue(
+                    keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]
+                )
+            )
+        if added and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return added
 
     def close(self, reason: str) -> None:
         self._stop.set()

@@ -23,9 +23,16 @@ from ops.distributed.spider import DistributedReportsSpider
 from storage.archive import Archive
 
 
-def seed(archive: Archive, server: Redis, keys: CrawlKeys, site_ids: list[str], settings: dict[str, Any]) -> int:
+def seed(
+    archive: Archive, server: Redis, keys: CrawlKeys, site_ids: list[str], settings: dict[str, Any]
+) -> int:
     """Queue the start requests of ``site_ids``; the number queued. Marks the crawl seeded."""
-    crawler = Crawler(DistributedReportsSpider, crawl_settings({**settings, "NIANBAO_ARCHIVE": archive}))
+    crawler = Crawler(
+        DistributedReportsSpider,
+        crawl_settings(
+            {**settings, "NIANBAO_DB": archive.url, "NIANBAO_DATA_DIR": str(archive.data_dir)}
+        ),
+    )
     spider = DistributedReportsSpider.from_crawler(crawler, site_ids=site_ids)
     queue = ReliablePriorityQueue(server, spider, keys.queue)
     dupefilter = RFPDupeFilter(server, key=keys.dupefilter)
@@ -40,4 +47,7 @@ def seed(archive: Archive, server: Redis, keys: CrawlKeys, site_ids: list[str], 
         queue.push(request)
         queued += 1
     server.set(keys.seeded, "1")
+    opened = getattr(crawler, "_nianbao_archive", None)  # the spider's own archive handle
+    if opened is not None and opened is not archive:
+        opened.close()
     return queued

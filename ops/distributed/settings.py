@@ -7,7 +7,9 @@ from typing import Any
 from scrapy.settings import Settings
 
 
-def distributed_settings(crawl_id: str, worker_id: str, redis_url: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+def distributed_settings(
+    crawl_id: str, worker_id: str, redis_url: str, base: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Settings to add to a crawl's so that it works from the shared queue of ``crawl_id``."""
     from crawler.settings import DOWNLOADER_MIDDLEWARES, EXTENSIONS
 
@@ -26,7 +28,12 @@ def distributed_settings(crawl_id: str, worker_id: str, redis_url: str, base: di
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_FLUSH_ON_START": False,
         "SCHEDULER_SERIALIZER": "scrapy_redis.picklecompat",
-        "DOWNLOADER_MIDDLEWARES": {**DOWNLOADER_MIDDLEWARES, "ops.distributed.politeness.HostSlotsMiddleware": 940},
+        "DOWNLOADER_MIDDLEWARES": {
+            **DOWNLOADER_MIDDLEWARES,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "ops.distributed.robots.SharedRobotsTxtMiddleware": 100,
+            "ops.distributed.politeness.HostSlotsMiddleware": 940,
+        },
         "EXTENSIONS": {**EXTENSIONS, "ops.distributed.figures.FiguresPublisher": 520},
     }
 

@@ -1,0 +1,340 @@
+"""Search latency on a synthetic archive, against a plain LIKE scan of the same data.
+
+Fills an archive (SQLite and/or PostgreSQL) with N synthetic report versions — realistic
+Chinese text of 3–8 KB assembled from the sentences of the hand-labelled seed reports, with
+agency names and figures varied — indexed through ``query.search_index``, then times
+``query.search.search`` over Q queries of 1–6 characters drawn from the texts, and a plain
+``LIKE '%q%'`` scan that finds the same versions (on a sample of the queries: each scan
+reads every text).
+
+    .venv/bin/python benchmarks/search_latency.py --n 20000 --db both
+
+Prints: fill time, median and p95 search latency, median LIKE scan time, the speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from query.search import SearchFilters, search
+from query.search_index import index_rows
+from storage.archive import Archive
+from storage.models import (
+    AgencyRow,
+    CaptureRow,
+    DocumentRow,
+    ReportRow,
+    SiteRow,
+    VersionRow,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "reports" / "seeds"
+PLACES = "东西南北中新安平和兴华宁海河山川湖城乡桥林泉阳江永定清长丰"
+SUFFIX = (
+    "镇人民政府",
+    "县人民政府",
+    "街道办事处",
+    "区教育局",
+    "县财政局",
+    "市自然资源局",
+    "区司法局",
+)
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def sentences() -> list[str]:
+    out: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        for part in path.read_text(encoding="utf-8").replace("\n", "。").split("。"):
+            part = part.strip()
+            if 6 <= len(part) <= 300:
+                out.append(part + "。")
+    if not out:
+        raise SystemExit(f"no seed texts under {SEEDS}")
+    return out
+
+
+def agency_name(rng: random.Random) -> str:
+    return "".join(rng.choice(PLACES) for _ in range(2)) + rng.choice(SUFFIX)
+
+
+def report_text(rng: random.Random, pool: list[str], name: str, year: int) -> str:
+    target = rng.randint(1000, 2700)  # characters: 3–8 KB of UTF-8
+    parts = [f"{name}{year}年度政府信息公开工作年度报告。"]
+    size = len(parts[0])
+    while size < target:
+        s = rng.choice(pool)
+        if rng.random() < 0.3:
+            s = s.replace("本机关", name).replace("我镇", name).replace("我县", name)
+        if rng.random() < 0.5:
+            s = "".join(str(rng.randint(0, 99)) if ch.isdigit() else ch for ch in s)
+        parts.append(s)
+        size += len(s)
+    return "".join(parts)
+
+
+def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[str]]:
+    rng = random.Random(seed)
+    pool = sentences()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    agencies = (n + 4) // 5  # five report years each
+    names = [agency_name(rng) for _ in range(agencies)]
+    start = time.perf_counter()
+    samples: list[str] = []
+    with archive.session() as s:
+        s.execute(
+            insert(AgencyRow),
+            [
+                {
+                    "id": f"a{i}",
+                    "name": names[i],
+                    "aliases": [],
+                    "division_code": f"{11 + i % 60}{i % 10000:04d}",
+                    "level": ("county", "township", "city")[i % 3],
+                    "kind": ("government", "department")[i % 2],
+                    "parent_id": None,
+                    "registered": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(agencies)
+            ],
+        )
+        s.execute(
+            insert(SiteRow),
+            [
+                {
+                    "id": "bench",
+                    "agency_id": "a0",
+                    "start_urls": ["http://bench.invalid/"],
+                    "hosts": ["bench.invalid"],
+                    "render": "never",
+                    "schedule": None,
+                    "obey_robots": True,
+                    "allow_private": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+    done = 0
+    while done < n:
+        count = min(batch, n - done)
+        caps, reps, docs, vers, texts = [], [], [], [], []
+        for j in range(done, done + count):
+            agency, year = j // 5, 2019 + j % 5
+            body = report_text(rng, pool, names[agency], year)
+            texts.append(body)
+            url = f"http://bench.invalid/{j}.html"
+            sha = uuid.UUID(int=rng.getrandbits(128)).hex * 2
+            caps.append(
+                {
+                    "id": j + 1,
+                    "url": url,
+                    "url_hash": sha,
+                    "method": "GET",
+                    "status": 200,
+                    "captured_at": now,
+                    "role": "report",
+                    "media_type": "text/html",
+                    "headers": {},
+                    "payload_sha256": sha,
+                    "payload_length": len(body) * 3,
+                    "record_type": "response",
+                    "warc_record_id": f"<urn:{j}>",
+                    "warc_file": "bench.warc.gz",
+                    "warc_offset": 0,
+                    "warc_length": 1,
+                    "refers_to_id": None,
+                    "site_id": "bench",
+                    "run_id": None,
+                }
+            )
+            reps.append(
+                {
+                    "id": j + 1,
+                    "agency_id": f"a{agency}",
+                    "year": year,
+                    "title": f"{names[agency]}{year}年度报告",
+                    "published_at": None,
+                    "published_source": None,
+                    "first_seen_at": now,
+                    "site_id": "bench",
+                }
+            )
+            docs.append(
+                {
+                    "id": j + 1,
+                    "report_id": j + 1,
+                    "url": url,
+                    "url_hash": sha,
+                    "role": "report",
+                    "media_type": "text/html",
+                    "filename": None,
+                    "parent_url": None,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                    "status": "present",
+                    "status_changed_at": None,
+                    "etag": None,
+                    "last_modified": None,
+                    "last_capture_id": j + 1,
+                }
+            )
+            vers.append(
+                {
+                    "id": j + 1,
+                    "document_id": j + 1,
+                    "seq": 1,
+                    "content_sha256": sha,
+                    "capture_id": j + 1,
+                    "first_seen_at": now,
+                    "media_type": "text/html",
+                    "text": body,
+                }
+            )
+            if rng.random() < 0.02:
+                k = rng.randint(1, 6)
+                at = rng.randrange(0, len(body) - k)
+                piece = body[at : at + k]
+                if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
+                    samples.append(piece)
+        with archive.session() as s:
+            s.execute(insert(CaptureRow), caps)
+            s.execute(insert(ReportRow), reps)
+            s.execute(insert(DocumentRow), docs)
+            s.execute(insert(VersionRow), vers)
+            index_rows(s, [(v["id"], t) for v, t in zip(vers, texts, strict=True)])
+        done += count
+        print(f"  {done} versions", file=sys.stderr, end="\r")
+    if archive.dialect == "postgresql":
+        with archive.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    return time.perf_counter() - start, samples
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def sample_queries(archive: Archive, seed: int, count: int) -> list[str]:
+    """Substrings of 1–6 Chinese characters of random versions already archived."""
+    rng = random.Random(seed)
+    with archive.engine.connect() as conn:
+        top = conn.execute(text("SELECT max(id) FROM versions")).scalar() or 0
+        out: list[str] = []
+        while len(out) < count:
+            body = conn.execute(
+                text("SELECT text FROM versions WHERE id = :i"), {"i": rng.randint(1, top)}
+            ).scalar()
+            if not body:
+                continue
+            k = rng.randint(1, 6)
+            at = rng.randrange(0, len(body) - k)
+            piece = body[at : at + k]
+            if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
+                out.append(piece)
+    return out
+
+
+def run(
+    label: str, url: str, args: argparse.Namespace, data_dir: Path, reuse: bool = False
+) -> None:
+    archive = Archive(url, data_dir=data_dir)
+    if reuse:
+        samples = sample_queries(archive, args.seed, 400)
+        print(f"[{label}] searching the archive of an earlier run again")
+    else:
+        seconds, samples = fill(archive, args.n, args.seed, args.batch)
+        print(f"\n[{label}] filled {args.n} versions in {seconds:.1f} s")
+    rng = random.Random(args.seed + 1)
+    queries = [rng.choice(samples) for _ in range(args.queries)]
+    lengths = [len(q) for q in queries]
+    for q in queries[:5]:  # warm caches
+        search(archive, q, SearchFilters())
+    times, hits = [], []
+    for q in queries:
+        t = time.perf_counter()
+        result = search(archive, q, SearchFilters())
+        times.append(time.perf_counter() - t)
+        hits.append(result.total)
+    scans = []
+    with archive.engine.connect() as conn:
+        for q in queries[: args.scans]:
+            t = time.perf_counter()
+            conn.execute(text("SELECT id FROM versions WHERE text LIKE :p"), {"p": f"%{q}%"}).all()
+            scans.append(time.perf_counter() - t)
+    med, p95, scan = (
+        statistics.median(times) * 1000,
+        percentile(times, 0.95) * 1000,
+        statistics.median(scans) * 1000,
+    )
+    print(
+        f"[{label}] {len(queries)} queries of {min(lengths)}–{max(lengths)} characters "
+        f"(median hits among candidates {statistics.median(hits):.0f})"
+    )
+    print(
+        f"[{label}] search: median {med:.1f} ms, p95 {p95:.1f} ms, max {max(times) * 1000:.1f} ms"
+    )
+    print(
+        f"[{label}] LIKE scan ({len(scans)} queries): median {scan:.1f} ms; speed-up {scan / med:.0f}× (median), "
+        f"{scan / p95:.0f}× (scan median / search p95)"
+    )
+    archive.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=20000, help="report versions to create")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--scans", type=int, default=20, help="queries also run as a LIKE scan")
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--reuse", action="store_true", help="SQLite: search the file of an earlier run again"
+    )
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/nianbao-bench-search"))
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    if args.db in ("sqlite", "both"):
+        path = args.dir / f"search-{args.n}.sqlite3"
+        reuse = args.reuse and path.exists()
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        run("sqlite", f"sqlite:///{path}", args, args.dir / "data", reuse)
+    if args.db in ("postgresql", "both"):
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            run(
+                "postgresql",
+                f"{PG_SERVER}?options=-csearch_path%3D{schema}",
+                args,
+                args.dir / "data",
+            )
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

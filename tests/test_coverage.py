@@ -1,0 +1,113 @@
+"""Coverage: the agency × year matrix, its counts, and its CSV and HTML forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive_helpers import fetched, report_page, setup_archive
+from click.testing import CliRunner
+
+from audit.coverage import coverage, render_text, write_csv
+from audit.coverage_html import render_html
+from audit.findings import AuditOptions
+from capture.types import Role
+from storage.archive import Archive
+
+BASE = "http://www.ninghai.gov.cn/"
+
+
+def _fill(archive: Archive) -> None:
+    """宁海县 on time for 2020 and late for 2021; 长街镇 has neither; a successful crawl
+    now; this year's reports are not yet due."""
+    with setup_archive(archive) as rec:
+        for year, published in ((2020, "2021-01-07"), (2021, "2022-06-01")):
+            title = f"宁海县{year}年度政府信息公开年度报告"
+            rec.record(
+                fetched(
+                    f"{BASE}{year}.html",
+                    report_page("一、总体情况", title=title),
+                    title=title,
+                    year=year,
+                    agency_name="宁海县",
+                    published_at=published,
+                    at=datetime(year + 1, 7, 1, tzinfo=UTC),
+                )
+            )
+        run = archive.begin_run(["ninghai-gov"])
+        rec.record(
+            fetched(
+                BASE + "list.html",
+                b"<html></html>",
+                role=Role.LISTING,
+                run_id=run,
+                at=datetime.now(UTC),
+            )
+        )
+        archive.end_run(run, outcome="success", site_stats={"ninghai-gov": {"outcome": "success"}})
+
+
+def test_matrix_statuses_and_counts(archive: Archive) -> None:
+    _fill(archive)
+    this_year = datetime.now(UTC).year
+    cov = coverage(archive, AuditOptions(years=[2020, 2021, this_year]))
+    rows = {r.agency_id: r for r in cov.rows}
+    assert rows["ninghai"].cells == {2020: "on_time", 2021: "late", this_year: "not_yet_due"}
+    assert rows["changjie"].cells[2020] == "missing"
+    assert (
+        rows["changjie"].region == rows["ninghai"].region == "33"
+    )  # 长街镇 inherits 宁海县's code
+    assert cov.counts("level") == {
+        "county": {"on_time": 1, "late": 1, "not_yet_due": 1},
+        "township": {"missing": 2, "not_yet_due": 1},
+    }
+    before_the_crawl = coverage(
+        archive, AuditOptions(years=[2020], as_of=datetime(2026, 1, 1, tzinfo=UTC))
+    )
+    assert {r.agency_id: r.cells[2020] for r in before_the_crawl.rows}["changjie"] == "unchecked"
+    assert cov.counts("region") == {"33": {"on_time": 1, "late": 1, "missing": 2, "not_yet_due": 2}}
+    text = render_text(cov)
+    assert "LATE" in text and "MISS" in text and "township: missing 2, not_yet_due 1" in text
+
+
+def test_csv_and_html(archive: Archive) -> None:
+    _fill(archive)
+    cov = coverage(archive, AuditOptions(years=[2020, 2021]))
+    out = io.StringIO()
+    write_csv(cov, out)
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {r["agency_id"]: (r["2020"], r["2021"]) for r in table} == {
+        "ninghai": ("on_time", "late"),
+        "changjie": ("missing", "missing"),
+    }
+    page = render_html(cov)
+    assert (
+        page.startswith("<!DOCTYPE html>")
+        and "<script" not in page
+        and "http" not in page.split("<body>")[0]
+    )
+    assert '<td class="late" title="late; due 2022-03-31">late</td>' in page
+    assert ".missing { background: #c62828" in page
+
+
+def test_cli_coverage_writes_csv_and_html(tmp_path: Path) -> None:
+    from nianbao.cli import cli
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    with Archive(url, data_dir=tmp_path / "data") as archive:
+        _fill(archive)
+    runner = CliRunner()
+    for name in ("cov.csv", "cov.html"):
+        out = runner.invoke(
+            cli, ["coverage", "--db", url, "--year", "2020", "--out", str(tmp_path / name)]
+        )
+        assert out.exit_code == 0, out.output
+        assert "ninghai" in out.output
+    assert (
+        (tmp_path / "cov.csv").read_text(encoding="utf-8").startswith("agency_id,agency_name,level")
+    )
+    assert "<table>" in (tmp_path / "cov.html").read_text(encoding="utf-8")
+    bad = runner.invoke(cli, ["coverage", "--db", url, "--out", str(tmp_path / "cov.pdf")])
+    assert bad.exit_code == 1 and "must end in .csv or .html" in bad.output
