@@ -53,7 +53,7 @@ def check_record(warc_dir: Path, rec: IndexedRecord) -> str | None:
     try:
         data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw)
         record = next(iter(ArchiveIterator(BytesIO(data))))
-    except (zlib.error, StopIteration, Exception) as exc:  # noqa: BLE001 - any parse failure is a finding
+    except (zlib.error, StopIteration, Exception) as exc:
         return f"record unreadable: {exc}"
     if record.rec_headers.get_header("WARC-Target-URI") != rec.url:
         return f"record is for {record.rec_headers.get_header('WARC-Target-URI')}"

@@ -161,7 +161,7 @@ class RollingWarcWriter:
         headers.append(("Content-Length", str(length)))
         return StatusAndHeaders(f"{resp.status} {_reason(resp.status)}", headers, protocol=resp.protocol)
 
-    def _response_record(self, resp: FetchedResponse, revisit_of: RevisitOf | None):  # noqa: ANN202
+    def _response_record(self, resp: FetchedResponse, revisit_of: RevisitOf | None):
         assert self._writer is not None
         if revisit_of is not None:
             record = self._writer.create_revisit_record(
@@ -188,7 +188,7 @@ class RollingWarcWriter:
             warc_headers_dict=self._warc_headers(resp),
         )
 
-    def _request_record(self, resp: FetchedResponse):  # noqa: ANN202
+    def _request_record(self, resp: FetchedResponse):
         assert self._writer is not None
         from urllib.parse import urlsplit
 

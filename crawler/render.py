@@ -8,16 +8,23 @@ abandoned (and the site recorded blocked by the WAF logic).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from typing import Any
 
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 _navigations: Counter[str] = Counter()
+_limits = {"max_reloads": 3}
+
+
+def configure(max_reloads: int) -> None:
+    """Set from the crawl's NIANBAO_RENDER_MAX_RELOADS (the spider does, when it opens)."""
+    if max_reloads < 1:
+        raise ValueError(f"NIANBAO_RENDER_MAX_RELOADS must be at least 1, got {max_reloads}")
+    _limits["max_reloads"] = max_reloads
 
 
 def max_reloads() -> int:
-    return int(os.environ.get("NIANBAO_RENDER_MAX_RELOADS", "3"))
+    return _limits["max_reloads"]
 
 
 def abort_request(request: Any) -> bool:

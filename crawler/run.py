@@ -121,6 +121,10 @@ def crawl(
                 f"crawl run {run_id} failed (exit {completed.returncode}); its log is above"
             )
         data = json.loads(summary_file.read_text(encoding="utf-8"))
+    fatal = data.get("stats", {}).get("nianbao/fatal")
+    if fatal:
+        archive.end_run(run_id, outcome="failed", site_stats={})
+        raise CrawlError(f"crawl run {run_id} stopped: {fatal}")
     figures = {site_id: SiteFigures(**values) for site_id, values in data["sites"].items()}
     outcome = overall_outcome(figures)
     archive.end_run(

@@ -31,11 +31,7 @@ UNMODELLED_PREFIXES = ("search_",)
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if name and any(name.startswith(prefix) for prefix in UNMODELLED_PREFIXES):
-        return False
-    if type_ == "table" and reflected and compare_to is None and name and "_fts" in name:
-        return False
-    return True
+    return not (name and name.startswith(UNMODELLED_PREFIXES))
 
 
 def url() -> str:

@@ -19,14 +19,20 @@ def canonical(name: str) -> str:
     return name
 
 
-def match_agency(name: str, candidates: list[tuple[str, str, list[str]]], *, prefer: str | None = None) -> str | None:
+def match_agency(
+    name: str, candidates: list[tuple[str, str, list[str]]], *, prefer: str | None = None
+) -> str | None:
     """The id of the registered agency whose name or an alias matches ``name``.
 
     ``candidates`` are (id, name, aliases). An exact match on the name or an alias wins;
     then a match after dropping the 人民政府 suffix. ``prefer`` breaks ties (the site's
     owner)."""
     wanted = SPACE.sub("", name)
-    exact = [ident for ident, n, aliases in candidates if wanted == SPACE.sub("", n) or wanted in [SPACE.sub("", a) for a in aliases]]
+    exact = [
+        ident
+        for ident, n, aliases in candidates
+        if wanted == SPACE.sub("", n) or wanted in [SPACE.sub("", a) for a in aliases]
+    ]
     if exact:
         return prefer if prefer in exact else exact[0]
     key = canonical(wanted)

@@ -8,8 +8,10 @@ observations and extractions are only added; documents and reports carry derived
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from capture.fixity import IndexedRecord
@@ -40,6 +42,8 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+
+INGEST_ATTEMPTS = 5
 
 
 def utcnow() -> datetime:
@@ -209,7 +213,9 @@ class Archive:
                     pass
         except OperationalError as exc:
             self.engine.dispose()
-            raise db.DatabaseError(f"cannot open the archive database {self.safe_url}: {_first_line(exc)}") from exc
+            raise db.DatabaseError(
+                f"cannot open the archive database {self.safe_url}: {_first_line(exc)}"
+            ) from exc
 
     @property
     def safe_url(self) -> str:
@@ -280,7 +286,14 @@ class Archive:
         return summary
 
     @staticmethod
-    def _upsert(s: Session, model: Any, ident: str, values: dict[str, Any], now: datetime, summary: ImportSummary) -> None:
+    def _upsert(
+        s: Session,
+        model: Any,
+        ident: str,
+        values: dict[str, Any],
+        now: datetime,
+        summary: ImportSummary,
+    ) -> None:
         row = s.get(model, ident)
         if row is None:
             s.add(model(id=ident, created_at=now, updated_at=now, **values))
@@ -325,7 +338,9 @@ class Archive:
                 s.add(SiteRunRow(run_id=run.id, site_id=site_id, started_at=now, errors={}))
             return run.id
 
-    def end_run(self, run_id: int, *, outcome: str, site_stats: dict[str, dict[str, Any] | RunStats]) -> None:
+    def end_run(
+        self, run_id: int, *, outcome: str, site_stats: dict[str, dict[str, Any] | RunStats]
+    ) -> None:
         now = utcnow()
         with self._write_lock, self.session() as s:
             run = s.get(CrawlRunRow, run_id)
@@ -336,7 +351,11 @@ class Archive:
             totals: dict[str, int] = {}
             for site_id, stats in site_stats.items():
                 data = stats.__dict__ if isinstance(stats, RunStats) else dict(stats)
-                row = s.scalar(select(SiteRunRow).where(SiteRunRow.run_id == run_id, SiteRunRow.site_id == site_id))
+                row = s.scalar(
+                    select(SiteRunRow).where(
+                        SiteRunRow.run_id == run_id, SiteRunRow.site_id == site_id
+                    )
+                )
                 if row is None:
                     row = SiteRunRow(run_id=run_id, site_id=site_id, started_at=run.started_at)
                     s.add(row)
@@ -351,16 +370,30 @@ class Archive:
             run.stats = totals
 
     def record_failure(
-        self, run_id: int | None, site_id: str | None, url: str, kind: str, detail: str, status: int | None = None
+        self,
+        run_id: int | None,
+        site_id: str | None,
+        url: str,
+        kind: str,
+        detail: str,
+        status: int | None = None,
     ) -> None:
         with self._write_lock, self.session() as s:
             s.add(
                 FailureRow(
-                    run_id=run_id, site_id=site_id, url=url, kind=kind, status=status, detail=detail[:2000], occurred_at=utcnow()
+                    run_id=run_id,
+                    site_id=site_id,
+                    url=url,
+                    kind=kind,
+                    status=status,
+                    detail=detail[:2000],
+                    occurred_at=utcnow(),
                 )
             )
 
-    def failures(self, run_id: int | None = None, site_id: str | None = None) -> list[dict[str, Any]]:
+    def failures(
+        self, run_id: int | None = None, site_id: str | None = None
+    ) -> list[dict[str, Any]]:
         with self.session() as s:
             query = select(FailureRow).order_by(FailureRow.id)
             if run_id is not None:
@@ -368,8 +401,15 @@ class Archive:
             if site_id is not None:
                 query = query.where(FailureRow.site_id == site_id)
             return [
-                {"run_id": f.run_id, "site_id": f.site_id, "url": f.url, "kind": f.kind, "status": f.status,
-                 "detail": f.detail, "occurred_at": iso(f.occurred_at)}
+                {
+                    "run_id": f.run_id,
+                    "site_id": f.site_id,
+                    "url": f.url,
+                    "kind": f.kind,
+                    "status": f.status,
+                    "detail": f.detail,
+                    "occurred_at": iso(f.occurred_at),
+                }
                 for f in s.scalars(query)
             ]
 
@@ -378,15 +418,34 @@ class Archive:
             runs = list(s.scalars(select(CrawlRunRow).order_by(CrawlRunRow.id.desc()).limit(limit)))
             out = []
             for run in runs:
-                sites = list(s.scalars(select(SiteRunRow).where(SiteRunRow.run_id == run.id).order_by(SiteRunRow.site_id)))
+                sites = list(
+                    s.scalars(
+                        select(SiteRunRow)
+                        .where(SiteRunRow.run_id == run.id)
+                        .order_by(SiteRunRow.site_id)
+                    )
+                )
                 out.append(
                     {
-                        "run_id": run.id, "started_at": iso(run.started_at), "finished_at": iso(run.finished_at),
-                        "outcome": run.outcome, "trigger": run.trigger, "host": run.host, "stats": run.stats,
+                        "run_id": run.id,
+                        "started_at": iso(run.started_at),
+                        "finished_at": iso(run.finished_at),
+                        "outcome": run.outcome,
+                        "trigger": run.trigger,
+                        "host": run.host,
+                        "stats": run.stats,
                         "sites": [
-                            {"site_id": r.site_id, "outcome": r.outcome, "requests": r.requests, "pages": r.pages,
-                             "bytes": r.bytes, "reports_found": r.reports_found, "new_versions": r.new_versions,
-                             "errors": r.errors, "blocked": r.blocked}
+                            {
+                                "site_id": r.site_id,
+                                "outcome": r.outcome,
+                                "requests": r.requests,
+                                "pages": r.pages,
+                                "bytes": r.bytes,
+                                "reports_found": r.reports_found,
+                                "new_versions": r.new_versions,
+                                "errors": r.errors,
+                                "blocked": r.blocked,
+                            }
                             for r in sites
                         ],
                     }
@@ -400,8 +459,20 @@ class Archive:
             if doc is not None:
                 payload = None
                 if doc.last_capture_id is not None:
-                    payload = s.scalar(select(CaptureRow.payload_sha256).where(CaptureRow.id == doc.last_capture_id))
-                return Validators(url, doc.role, doc.status, doc.etag, doc.last_modified, as_utc(doc.last_seen_at), payload)
+                    payload = s.scalar(
+                        select(CaptureRow.payload_sha256).where(
+                            CaptureRow.id == doc.last_capture_id
+                        )
+                    )
+                return Validators(
+                    url,
+                    doc.role,
+                    doc.status,
+                    doc.etag,
+                    doc.last_modified,
+                    as_utc(doc.last_seen_at),
+                    payload,
+                )
             cap = s.scalar(
                 select(CaptureRow)
                 .where(CaptureRow.url_hash == url_sha256(url), CaptureRow.status == 200)
@@ -411,8 +482,13 @@ class Archive:
             if cap is None:
                 return None
             return Validators(
-                url, cap.role, "present", cap.headers.get("etag"), cap.headers.get("last-modified"),
-                as_utc(cap.captured_at), cap.payload_sha256,
+                url,
+                cap.role,
+                "present",
+                cap.headers.get("etag"),
+                cap.headers.get("last-modified"),
+                as_utc(cap.captured_at),
+                cap.payload_sha256,
             )
 
     def known_documents(self, site_id: str) -> list[KnownDocument]:
@@ -425,7 +501,16 @@ class Archive:
                 .order_by(DocumentRow.id)
             ).all()
             return [
-                KnownDocument(d.url, d.role, r.title, r.year, a.name, as_utc(d.last_seen_at) or utcnow(), d.status, d.parent_url)
+                KnownDocument(
+                    d.url,
+                    d.role,
+                    r.title,
+                    r.year,
+                    a.name,
+                    as_utc(d.last_seen_at) or utcnow(),
+                    d.status,
+                    d.parent_url,
+                )
                 for d, r, a in rows
             ]
 
@@ -436,59 +521,107 @@ class Archive:
         the last capture's payload and the latest version's content hash."""
         with self.engine.connect() as s:  # read only: no ORM, no commit
             prior = s.execute(
-                select(CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id)
-                .where(CaptureRow.payload_sha256 == payload_sha256, CaptureRow.record_type == "response")
+                select(
+                    CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id
+                )
+                .where(
+                    CaptureRow.payload_sha256 == payload_sha256,
+                    CaptureRow.record_type == "response",
+                )
                 .order_by(CaptureRow.id)
                 .limit(1)
             ).first()
-            lookup = Lookup(prior=PriorCapture(prior[0], prior[1], as_utc(prior[2]) or utcnow(), prior[3]) if prior else None)
+            lookup = Lookup(
+                prior=PriorCapture(prior[0], prior[1], as_utc(prior[2]) or utcnow(), prior[3])
+                if prior
+                else None
+            )
             if not is_document:
                 return lookup
             doc = s.execute(
-                select(DocumentRow.id, DocumentRow.last_capture_id).where(DocumentRow.url_hash == url_sha256(url))
+                select(DocumentRow.id, DocumentRow.last_capture_id).where(
+                    DocumentRow.url_hash == url_sha256(url)
+                )
             ).first()
             if doc is None:
                 return lookup
             lookup.document_id = doc[0]
             if doc[1] is not None:
                 last = s.execute(
-                    select(CaptureRow.payload_sha256, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id,
-                           CaptureRow.record_type, CaptureRow.refers_to_id)
-                    .where(CaptureRow.id == doc[1])
+                    select(
+                        CaptureRow.payload_sha256,
+                        CaptureRow.url,
+                        CaptureRow.captured_at,
+                        CaptureRow.warc_record_id,
+                        CaptureRow.record_type,
+                        CaptureRow.refers_to_id,
+                    ).where(CaptureRow.id == doc[1])
                 ).first()
                 if last is not None:
                     lookup.last_payload = last[0]
                     # the full record the last capture's content lies in
                     if last[4] == "response":
-                        lookup.last_full = PriorCapture(doc[1], last[1], as_utc(last[2]) or utcnow(), last[3])
+                        lookup.last_full = PriorCapture(
+                            doc[1], last[1], as_utc(last[2]) or utcnow(), last[3]
+                        )
                     elif last[5] is not None:
                         full = s.execute(
-                            select(CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id)
-                            .where(CaptureRow.id == last[5])
+                            select(
+                                CaptureRow.id,
+                                CaptureRow.url,
+                                CaptureRow.captured_at,
+                                CaptureRow.warc_record_id,
+                            ).where(CaptureRow.id == last[5])
                         ).first()
                         if full is not None:
-                            lookup.last_full = PriorCapture(full[0], full[1], as_utc(full[2]) or utcnow(), full[3])
+                            lookup.last_full = PriorCapture(
+                                full[0], full[1], as_utc(full[2]) or utcnow(), full[3]
+                            )
             lookup.content_sha256 = s.scalar(
-                select(VersionRow.content_sha256).where(VersionRow.document_id == doc[0]).order_by(VersionRow.seq.desc()).limit(1)
+                select(VersionRow.content_sha256)
+                .where(VersionRow.document_id == doc[0])
+                .order_by(VersionRow.seq.desc())
+                .limit(1)
             )
             return lookup
 
     def ingest(
-        self, capture: CaptureIn, document: DocumentIn | None = None, version: VersionIn | None = None
+        self,
+        capture: CaptureIn,
+        document: DocumentIn | None = None,
+        version: VersionIn | None = None,
     ) -> IngestResult:
         """Index one capture and, for report documents, its report/document/version and
-        observation — all in one transaction."""
-        with self._write_lock, self.session() as s:
-            cap = CaptureRow(url_hash=url_sha256(capture.url), **capture.__dict__)
-            s.add(cap)
-            s.flush()
-            result = IngestResult(capture_id=cap.id)
-            if document is not None:
-                self._ingest_document(s, cap, document, version, result)
-            return result
+        observation — all in one transaction.
+
+        Writers in this process take turns on a lock; writers in other processes (the
+        workers of a distributed crawl) may race to create the same report, agency or
+        document row. The loser's transaction breaks a unique constraint and is rolled
+        back whole; done again, it finds the row the other committed. A race costs a
+        retry, never a capture."""
+        for attempt in range(1, INGEST_ATTEMPTS + 1):
+            try:
+                with self._write_lock, self.session() as s:
+                    cap = CaptureRow(url_hash=url_sha256(capture.url), **capture.__dict__)
+                    s.add(cap)
+                    s.flush()
+                    result = IngestResult(capture_id=cap.id)
+                    if document is not None:
+                        self._ingest_document(s, cap, document, version, result)
+                    return result
+            except IntegrityError:
+                if attempt == INGEST_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")
 
     def _ingest_document(
-        self, s: Session, cap: CaptureRow, doc_in: DocumentIn, version: VersionIn | None, result: IngestResult
+        self,
+        s: Session,
+        cap: CaptureRow,
+        doc_in: DocumentIn,
+        version: VersionIn | None,
+        result: IngestResult,
     ) -> None:
         now = cap.captured_at
         doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.url)))
@@ -501,9 +634,16 @@ class Archive:
                 result.problem = "no report year: the document was kept as a capture only"
                 return
             doc = DocumentRow(
-                report_id=report.id, url=doc_in.url, url_hash=url_sha256(doc_in.url), role=doc_in.role,
-                media_type=doc_in.media_type, filename=doc_in.filename, parent_url=doc_in.parent_url,
-                first_seen_at=now, last_seen_at=now, status="present",
+                report_id=report.id,
+                url=doc_in.url,
+                url_hash=url_sha256(doc_in.url),
+                role=doc_in.role,
+                media_type=doc_in.media_type,
+                filename=doc_in.filename,
+                parent_url=doc_in.parent_url,
+                first_seen_at=now,
+                last_seen_at=now,
+                status="present",
             )
             s.add(doc)
             s.flush()
@@ -514,41 +654,93 @@ class Archive:
         if cap.status in (404, 410):
             if doc.status != "vanished":
                 doc.status, doc.status_changed_at = "vanished", now
-            s.add(ObservationRow(document_id=doc.id, capture_id=cap.id, run_id=cap.run_id, observed_at=now, status=cap.status, outcome="gone"))
+            s.add(
+                ObservationRow(
+                    document_id=doc.id,
+                    capture_id=cap.id,
+                    run_id=cap.run_id,
+                    observed_at=now,
+                    status=cap.status,
+                    outcome="gone",
+                )
+            )
             return
-        latest = s.scalar(select(VersionRow).where(VersionRow.document_id == doc.id).order_by(VersionRow.seq.desc()).limit(1))
+        latest = s.scalar(
+            select(VersionRow)
+            .where(VersionRow.document_id == doc.id)
+            .order_by(VersionRow.seq.desc())
+            .limit(1)
+        )
         if cap.status == 304 or version is None:
             outcome = "not_modified" if cap.status == 304 else "unchanged"
             self._seen(doc, cap, doc_in, now)
-            s.add(ObservationRow(document_id=doc.id, version_id=latest.id if latest else None, capture_id=cap.id,
-                                 run_id=cap.run_id, observed_at=now, status=cap.status, outcome=outcome))
+            s.add(
+                ObservationRow(
+                    document_id=doc.id,
+                    version_id=latest.id if latest else None,
+                    capture_id=cap.id,
+                    run_id=cap.run_id,
+                    observed_at=now,
+                    status=cap.status,
+                    outcome=outcome,
+                )
+            )
             result.version_id = latest.id if latest else None
             return
         existing = s.scalar(
-            select(VersionRow).where(VersionRow.document_id == doc.id, VersionRow.content_sha256 == version.content_sha256)
+            select(VersionRow).where(
+                VersionRow.document_id == doc.id,
+                VersionRow.content_sha256 == version.content_sha256,
+            )
         )
         self._seen(doc, cap, doc_in, now)
         doc.last_capture_id = cap.id
         if doc_in.media_type:
             doc.media_type = doc_in.media_type
         if existing is not None:
-            s.add(ObservationRow(document_id=doc.id, version_id=existing.id, capture_id=cap.id, run_id=cap.run_id,
-                                 observed_at=now, status=cap.status, outcome="unchanged"))
+            s.add(
+                ObservationRow(
+                    document_id=doc.id,
+                    version_id=existing.id,
+                    capture_id=cap.id,
+                    run_id=cap.run_id,
+                    observed_at=now,
+                    status=cap.status,
+                    outcome="unchanged",
+                )
+            )
             result.version_id = existing.id
             return
         row = VersionRow(
-            document_id=doc.id, seq=(latest.seq + 1) if latest else 1, content_sha256=version.content_sha256,
-            capture_id=cap.id, first_seen_at=now, media_type=version.media_type, text=version.text,
+            document_id=doc.id,
+            seq=(latest.seq + 1) if latest else 1,
+            content_sha256=version.content_sha256,
+            capture_id=cap.id,
+            first_seen_at=now,
+            media_type=version.media_type,
+            text=version.text,
         )
         s.add(row)
         s.flush()
         index_version(s, row.id, row.text)
         if version.extraction is not None:
             s.add(ExtractionRow(version_id=row.id, created_at=now, **version.extraction))
-        s.add(ObservationRow(document_id=doc.id, version_id=row.id, capture_id=cap.id, run_id=cap.run_id,
-                             observed_at=now, status=cap.status, outcome="new_version"))
+        s.add(
+            ObservationRow(
+                document_id=doc.id,
+                version_id=row.id,
+                capture_id=cap.id,
+                run_id=cap.run_id,
+                observed_at=now,
+                status=cap.status,
+                outcome="new_version",
+            )
+        )
         if doc_in.published_at and not report.published_at:
-            report.published_at, report.published_source = doc_in.published_at, doc_in.published_source
+            report.published_at, report.published_source = (
+                doc_in.published_at,
+                doc_in.published_source,
+            )
         if doc_in.title and not report.title:
             report.title = doc_in.title
         result.version_id, result.new_version = row.id, True
@@ -563,17 +755,26 @@ class Archive:
 
     def _report_for(self, s: Session, doc_in: DocumentIn, now: datetime) -> ReportRow | None:
         if doc_in.parent_url:
-            parent = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.parent_url)))
+            parent = s.scalar(
+                select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.parent_url))
+            )
             if parent is not None:
                 return s.get(ReportRow, parent.report_id)
         if doc_in.year is None:
             return None
         agency_id = self._agency_for(s, doc_in.site_id, doc_in.agency_name, now)
-        report = s.scalar(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == doc_in.year))
+        report = s.scalar(
+            select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == doc_in.year)
+        )
         if report is None:
             report = ReportRow(
-                agency_id=agency_id, year=doc_in.year, title=doc_in.title, published_at=doc_in.published_at,
-                published_source=doc_in.published_source, first_seen_at=now, site_id=doc_in.site_id,
+                agency_id=agency_id,
+                year=doc_in.year,
+                title=doc_in.title,
+                published_at=doc_in.published_at,
+                published_source=doc_in.published_source,
+                first_seen_at=now,
+                site_id=doc_in.site_id,
             )
             s.add(report)
             s.flush()
@@ -589,15 +790,28 @@ class Archive:
         if not name:
             return owner
         if self._agency_index is None:
-            self._agency_index = [(row.id, row.name, list(row.aliases or [])) for row in s.scalars(select(AgencyRow))]
+            self._agency_index = [
+                (row.id, row.name, list(row.aliases or [])) for row in s.scalars(select(AgencyRow))
+            ]
         found = match_agency(name, self._agency_index, prefer=owner)
         if found is not None:
             return found
         ident = unregistered_id(name)
         if s.get(AgencyRow, ident) is None:
             level, kind = guess_level_kind(name)
-            s.add(AgencyRow(id=ident, name=name, aliases=[], level=level, kind=kind, parent_id=owner,
-                            registered=False, created_at=now, updated_at=now))
+            s.add(
+                AgencyRow(
+                    id=ident,
+                    name=name,
+                    aliases=[],
+                    level=level,
+                    kind=kind,
+                    parent_id=owner,
+                    registered=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             s.flush()
             self._agency_index.append((ident, name, []))
         return ident
@@ -607,7 +821,8 @@ class Archive:
         with self._write_lock, self.session() as s:
             exists = s.scalar(
                 select(ExtractionRow.id).where(
-                    ExtractionRow.version_id == version_id, ExtractionRow.parser_version == extraction["parser_version"]
+                    ExtractionRow.version_id == version_id,
+                    ExtractionRow.parser_version == extraction["parser_version"],
                 )
             )
             if exists is not None:
@@ -615,13 +830,23 @@ class Archive:
             s.add(ExtractionRow(version_id=version_id, created_at=utcnow(), **extraction))
             return True
 
-    def versions_for_reextraction(self, parser_version: str) -> Iterator[tuple[int, str, int, str, str | None]]:
+    def versions_for_reextraction(
+        self, parser_version: str
+    ) -> Iterator[tuple[int, str, int, str, str | None]]:
         """Versions with no extraction by ``parser_version``: (version id, url, capture
         id, warc file, media type)."""
         with self.session() as s:
-            done = select(ExtractionRow.version_id).where(ExtractionRow.parser_version == parser_version)
+            done = select(ExtractionRow.version_id).where(
+                ExtractionRow.parser_version == parser_version
+            )
             rows = s.execute(
-                select(VersionRow.id, DocumentRow.url, VersionRow.capture_id, CaptureRow.warc_file, VersionRow.media_type)
+                select(
+                    VersionRow.id,
+                    DocumentRow.url,
+                    VersionRow.capture_id,
+                    CaptureRow.warc_file,
+                    VersionRow.media_type,
+                )
                 .join(DocumentRow, VersionRow.document_id == DocumentRow.id)
                 .join(CaptureRow, VersionRow.capture_id == CaptureRow.id)
                 .where(VersionRow.id.not_in(done))
@@ -638,17 +863,40 @@ class Archive:
             if cap.record_type == "revisit" and cap.refers_to_id is not None:
                 cap = s.get(CaptureRow, cap.refers_to_id)
                 assert cap is not None
-            return IndexedRecord(cap.id, cap.url, cap.warc_file, cap.warc_offset, cap.warc_length, cap.record_type, cap.payload_sha256)
+            return IndexedRecord(
+                cap.id,
+                cap.url,
+                cap.warc_file,
+                cap.warc_offset,
+                cap.warc_length,
+                cap.record_type,
+                cap.payload_sha256,
+            )
 
     def indexed_records(self) -> Iterator[IndexedRecord]:
         last = 0
         while True:
             with self.session() as s:
-                batch = list(s.scalars(select(CaptureRow).where(CaptureRow.id > last).order_by(CaptureRow.id).limit(1000)))
+                batch = list(
+                    s.scalars(
+                        select(CaptureRow)
+                        .where(CaptureRow.id > last)
+                        .order_by(CaptureRow.id)
+                        .limit(1000)
+                    )
+                )
             if not batch:
                 return
             for cap in batch:
-                yield IndexedRecord(cap.id, cap.url, cap.warc_file, cap.warc_offset, cap.warc_length, cap.record_type, cap.payload_sha256)
+                yield IndexedRecord(
+                    cap.id,
+                    cap.url,
+                    cap.warc_file,
+                    cap.warc_offset,
+                    cap.warc_length,
+                    cap.record_type,
+                    cap.payload_sha256,
+                )
             last = batch[-1].id
 
     def counts(self) -> dict[str, int]:
@@ -656,29 +904,49 @@ class Archive:
             return {
                 name: s.scalar(select(func.count()).select_from(model)) or 0
                 for name, model in (
-                    ("agencies", AgencyRow), ("sites", SiteRow), ("runs", CrawlRunRow), ("captures", CaptureRow),
-                    ("reports", ReportRow), ("documents", DocumentRow), ("versions", VersionRow),
-                    ("observations", ObservationRow), ("failures", FailureRow),
+                    ("agencies", AgencyRow),
+                    ("sites", SiteRow),
+                    ("runs", CrawlRunRow),
+                    ("captures", CaptureRow),
+                    ("reports", ReportRow),
+                    ("documents", DocumentRow),
+                    ("versions", VersionRow),
+                    ("observations", ObservationRow),
+                    ("failures", FailureRow),
                 )
             }
 
 
 def _first_line(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
-    return str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else type(exc).__name__
+    return (
+        str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else type(exc).__name__
+    )
 
 
 def _agency(row: AgencyRow) -> Agency:
     return Agency(
-        id=row.id, name=row.name, level=row.level, kind=row.kind, aliases=list(row.aliases or []),
-        division_code=row.division_code, parent_id=row.parent_id, registered=row.registered,
+        id=row.id,
+        name=row.name,
+        level=row.level,
+        kind=row.kind,
+        aliases=list(row.aliases or []),
+        division_code=row.division_code,
+        parent_id=row.parent_id,
+        registered=row.registered,
     )
 
 
 def _site(row: SiteRow) -> Site:
     return Site(
-        id=row.id, agency_id=row.agency_id, start_urls=list(row.start_urls), hosts=list(row.hosts), render=row.render,
-        schedule=row.schedule, obey_robots=row.obey_robots, allow_private=row.allow_private,
+        id=row.id,
+        agency_id=row.agency_id,
+        start_urls=list(row.start_urls),
+        hosts=list(row.hosts),
+        render=row.render,
+        schedule=row.schedule,
+        obey_robots=row.obey_robots,
+        allow_private=row.allow_private,
     )
 
 

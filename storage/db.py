@@ -61,11 +61,16 @@ def create(url: str, **kwargs: Any) -> Engine:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseError(f"cannot create the data directory {folder}: {exc.strerror}") from exc
+                raise DatabaseError(
+                    f"cannot create the data directory {folder}: {exc.strerror}"
+                ) from exc
             if not os.access(folder, os.W_OK):
                 raise DatabaseError(f"the data directory {folder} is not writable")
         engine = create_engine(
-            parsed, module=sqlean, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
+            parsed,
+            module=sqlean,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -73,7 +78,9 @@ def create(url: str, **kwargs: Any) -> Engine:
         return create_engine(
             parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **kwargs
         )
-    raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+    raise DatabaseError(
+        f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -89,7 +96,9 @@ def alembic_config(url: str) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    config.set_main_option(
+        "script_location", str(Path(__file__).resolve().parent.parent / "migrations")
+    )
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 

@@ -38,7 +38,13 @@ def seed_text(n: int = 0) -> str:
     return sorted(SEEDS.glob(f"{n:03d}_*.txt"))[0].read_text(encoding="utf-8")
 
 
-def report_page(body: str, *, visits: int = 1, clock: str = "10:00:00", title: str = "长街镇2020年度政府信息公开年度报告") -> bytes:
+def report_page(
+    body: str,
+    *,
+    visits: int = 1,
+    clock: str = "10:00:00",
+    title: str = "长街镇2020年度政府信息公开年度报告",
+) -> bytes:
     """A CMS article page around ``body``, with furniture that changes on every visit."""
     paragraphs = "".join(f"<p>{line}</p>" for line in body.splitlines() if line.strip())
     html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
@@ -51,15 +57,33 @@ def report_page(body: str, *, visits: int = 1, clock: str = "10:00:00", title: s
     return html.encode("utf-8")
 
 
-def fetched(url: str, body: bytes, *, role: Role = Role.REPORT, status: int = 200, at: datetime = T0,
-            content_type: str = "text/html; charset=utf-8", run_id: int | None = None, **kw: object) -> FetchedResponse:
+def fetched(
+    url: str,
+    body: bytes,
+    *,
+    role: Role = Role.REPORT,
+    status: int = 200,
+    at: datetime = T0,
+    content_type: str = "text/html; charset=utf-8",
+    run_id: int | None = None,
+    **kw: object,
+) -> FetchedResponse:
     headers = [("Content-Type", content_type), ("Server", "nginx")]
-    return FetchedResponse(url=url, status=status, body=body, fetched_at=at, site_id="ninghai-gov", role=role,
-                           run_id=run_id, response_headers=headers,
-                           request_headers=[("User-Agent", "nianbao-test")], **kw)  # type: ignore[arg-type]
+    return FetchedResponse(
+        url=url,
+        status=status,
+        body=body,
+        fetched_at=at,
+        site_id="ninghai-gov",
+        role=role,
+        run_id=run_id,
+        response_headers=headers,
+        request_headers=[("User-Agent", "nianbao-test")],
+        **kw,
+    )  # type: ignore[arg-type]
 
 
-def setup_archive(archive) -> CaptureRecorder:  # noqa: ANN001
+def setup_archive(archive) -> CaptureRecorder:
     archive.import_registry(parse_yaml(REGISTRY))
     return CaptureRecorder.open(archive)
 

@@ -63,7 +63,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: ANN201
+def archive(db_url: str, tmp_path: Path):
     from storage.archive import Archive
 
     arch = Archive(db_url, data_dir=tmp_path / "data")

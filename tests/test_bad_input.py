@@ -10,18 +10,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from archive_helpers import fetched, setup_archive
+
 from capture.types import Role
 from capture.warc import WarcWriteError
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def nianbao(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def nianbao(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nianbao", *args], capture_output=True, text=True, timeout=120, check=False,
-        cwd=cwd, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "nianbao", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -36,7 +43,11 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
 @contextmanager
 def tmpfs(path: Path, *options: str) -> Iterator[Path]:
     path.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(path)], capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(path)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         if os.environ.get("CI"):
             pytest.fail(f"cannot mount a tmpfs for this test: {mounted.stderr!r}")
@@ -49,21 +60,33 @@ def tmpfs(path: Path, *options: str) -> Iterator[Path]:
 
 def test_malformed_registry(tmp_path: Path) -> None:
     bad = tmp_path / "sites.yaml"
-    bad.write_text("agencies:\n  - id: a\n    name: 某局\n    level: county\n    kind: bureau\n", encoding="utf-8")
-    line = one_line_error(nianbao("sites", "import", str(bad), "--db", f"sqlite:///{tmp_path}/a.sqlite3"))
-    assert line == f"nianbao: {bad}: agencies[0] (id=a): kind: 'bureau' is not one of government, department"
+    bad.write_text(
+        "agencies:\n  - id: a\n    name: 某局\n    level: county\n    kind: bureau\n",
+        encoding="utf-8",
+    )
+    line = one_line_error(
+        nianbao("sites", "import", str(bad), "--db", f"sqlite:///{tmp_path}/a.sqlite3")
+    )
+    assert (
+        line
+        == f"nianbao: {bad}: agencies[0] (id=a): kind: 'bureau' is not one of government, department"
+    )
 
 
 def test_unreachable_database(tmp_path: Path) -> None:
     line = one_line_error(nianbao("reports", "--db", "postgresql://postgres@127.0.0.1:1/nowhere"))
-    assert "cannot open the archive database postgresql+psycopg://postgres@127.0.0.1:1/nowhere" in line
+    assert (
+        "cannot open the archive database postgresql+psycopg://postgres@127.0.0.1:1/nowhere" in line
+    )
     line = one_line_error(nianbao("reports", "--db", "mysql://x@127.0.0.1/db"))
     assert "unsupported database 'mysql'" in line
 
 
 def test_read_only_data_directory(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "ro", "ro", "size=1m") as ro:
-        line = one_line_error(nianbao("reports", env={"NIANBAO_DATA_DIR": str(ro), "NIANBAO_DB": ""}))
+        line = one_line_error(
+            nianbao("reports", env={"NIANBAO_DATA_DIR": str(ro), "NIANBAO_DB": ""})
+        )
         assert f"the data directory {ro} is not writable" in line
 
 
@@ -75,10 +98,19 @@ def test_full_data_directory_keeps_what_was_archived(tmp_path: Path) -> None:
         archive = Archive(f"sqlite:///{tmp_path}/archive.sqlite3", data_dir=full)
         rec = setup_archive(archive)
         kept = 0
-        with pytest.raises(WarcWriteError, match=r"cannot write WARC record to nianbao-.*\.warc\.gz: No space left on device"):
+        with pytest.raises(
+            WarcWriteError,
+            match=r"cannot write WARC record to nianbao-.*\.warc\.gz: No space left on device",
+        ):
             for i in range(1000):
                 body = os.urandom(20_000)  # incompressible
-                rec.record(fetched(f"http://www.ninghai.gov.cn/col/col1/index_{i}.html", body, role=Role.LISTING))
+                rec.record(
+                    fetched(
+                        f"http://www.ninghai.gov.cn/col/col1/index_{i}.html",
+                        body,
+                        role=Role.LISTING,
+                    )
+                )
                 kept += 1
         assert kept > 0
         checked, problems = verify(archive.warc_dir, archive.indexed_records())
@@ -87,5 +119,13 @@ def test_full_data_directory_keeps_what_was_archived(tmp_path: Path) -> None:
 
 
 def test_cli_reports_write_error_as_one_line(tmp_path: Path) -> None:
-    line = one_line_error(nianbao("sites", "import", str(tmp_path / "missing.yaml"), "--db", f"sqlite:///{tmp_path}/a.sqlite3"))
+    line = one_line_error(
+        nianbao(
+            "sites",
+            "import",
+            str(tmp_path / "missing.yaml"),
+            "--db",
+            f"sqlite:///{tmp_path}/a.sqlite3",
+        )
+    )
     assert "missing.yaml: cannot read: No such file or directory" in line

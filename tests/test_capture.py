@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from archive_helpers import T0, fetched, later, report_page, seed_text, setup_archive
+
 from capture.fixity import verify
 from capture.types import Role
 from query.reports import iter_reports
@@ -18,18 +19,26 @@ DOCX_URL = "http://www.ninghai.gov.cn/module/download/downfile.jsp?filename=P020
 WARCIO = str(Path(sys.executable).parent / "warcio")
 
 
-def warc_bytes(archive) -> int:  # noqa: ANN001
+def warc_bytes(archive) -> int:
     return sum(p.stat().st_size for p in archive.warc_dir.glob("*.warc.gz"))
 
 
-def test_listing_capture_is_warc_and_indexed(archive) -> None:  # noqa: ANN001
+def test_listing_capture_is_warc_and_indexed(archive) -> None:
     rec = setup_archive(archive)
-    res = rec.record(fetched("http://www.ninghai.gov.cn/col/col1229051395/index.html", b"<html>list</html>", role=Role.LISTING))
+    res = rec.record(
+        fetched(
+            "http://www.ninghai.gov.cn/col/col1229051395/index.html",
+            b"<html>list</html>",
+            role=Role.LISTING,
+        )
+    )
     assert not res.revisit and res.warc_offset > 0 and res.warc_length > 0
     rec.close()
     files = list(archive.warc_dir.glob("*.warc.gz"))
     assert len(files) == 1
-    out = subprocess.run([WARCIO, "check", "-v", str(files[0])], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [WARCIO, "check", "-v", str(files[0])], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "response" in out.stdout and "request" in out.stdout and "warcinfo" in out.stdout
     # each record is its own gzip member: the indexed slice decompresses alone
@@ -38,7 +47,7 @@ def test_listing_capture_is_warc_and_indexed(archive) -> None:  # noqa: ANN001
     assert verify(archive.warc_dir, archive.indexed_records()) == (1, [])
 
 
-def test_identical_payload_is_a_small_revisit(archive) -> None:  # noqa: ANN001
+def test_identical_payload_is_a_small_revisit(archive) -> None:
     rec = setup_archive(archive)
     body = b"<html>" + b"x" * 50_000 + b"</html>"
     url = "http://www.ninghai.gov.cn/col/col1229051395/index.html"
@@ -53,7 +62,7 @@ def test_identical_payload_is_a_small_revisit(archive) -> None:  # noqa: ANN001
     assert (checked, problems) == (2, [])
 
 
-def test_unchanged_report_adds_observation_not_version(archive) -> None:  # noqa: ANN001
+def test_unchanged_report_adds_observation_not_version(archive) -> None:
     rec = setup_archive(archive)
     text = seed_text(0)
     a = rec.record(fetched(URL, report_page(text, visits=10, clock="10:00:01")))
@@ -80,7 +89,7 @@ def test_unchanged_report_adds_observation_not_version(archive) -> None:  # noqa
     assert (counts["versions"], counts["observations"], counts["captures"]) == (1, 3, 3)
 
 
-def test_edited_report_gets_a_new_version_and_keeps_the_old(archive) -> None:  # noqa: ANN001
+def test_edited_report_gets_a_new_version_and_keeps_the_old(archive) -> None:
     rec = setup_archive(archive)
     text = seed_text(0)
     first = rec.record(fetched(URL, report_page(text)))
@@ -99,7 +108,7 @@ def test_edited_report_gets_a_new_version_and_keeps_the_old(archive) -> None:  #
     assert "459条" in texts[0] and "460条" in texts[1]
 
 
-def test_not_modified_and_gone(archive) -> None:  # noqa: ANN001
+def test_not_modified_and_gone(archive) -> None:
     rec = setup_archive(archive)
     rec.record(fetched(URL, report_page(seed_text(0))))
     nm = rec.record(fetched(URL, b"", status=304, at=later(60)))
@@ -119,21 +128,43 @@ def test_not_modified_and_gone(archive) -> None:  # noqa: ANN001
     from storage.models import ObservationRow
 
     with archive.session() as s:
-        outcomes = [o.outcome for o in s.scalars(select(ObservationRow).order_by(ObservationRow.id))]
+        outcomes = [
+            o.outcome for o in s.scalars(select(ObservationRow).order_by(ObservationRow.id))
+        ]
     assert outcomes == ["new_version", "not_modified", "gone", "unchanged"]
 
 
-def test_attachment_joins_its_report_and_unregistered_agency(archive, shared_dir: Path) -> None:  # noqa: ANN001
+def test_attachment_joins_its_report_and_unregistered_agency(archive, shared_dir: Path) -> None:
     rec = setup_archive(archive)
-    page = rec.record(fetched(URL, report_page(seed_text(0)), title="长街镇2020年度政府信息公开年度报告", year=2020, agency_name="长街镇"))
+    page = rec.record(
+        fetched(
+            URL,
+            report_page(seed_text(0)),
+            title="长街镇2020年度政府信息公开年度报告",
+            year=2020,
+            agency_name="长街镇",
+        )
+    )
     docx = (shared_dir / "reports" / "real" / "template-2021.docx").read_bytes()
     att = rec.record(
-        fetched(DOCX_URL, docx, role=Role.ATTACHMENT, content_type="application/octet-stream", parent_url=URL, filename="P020210125.docx")
+        fetched(
+            DOCX_URL,
+            docx,
+            role=Role.ATTACHMENT,
+            content_type="application/octet-stream",
+            parent_url=URL,
+            filename="P020210125.docx",
+        )
     )
     assert att.report_id == page.report_id and att.new_version
     other = rec.record(
-        fetched("http://www.ninghai.gov.cn/art/2021/1/9/art_1229051395_9.html", report_page(seed_text(1), title="桃源街道2020年政府信息公开工作年度报告"),
-                title="桃源街道2020年政府信息公开工作年度报告", year=2020, agency_name="桃源街道")
+        fetched(
+            "http://www.ninghai.gov.cn/art/2021/1/9/art_1229051395_9.html",
+            report_page(seed_text(1), title="桃源街道2020年政府信息公开工作年度报告"),
+            title="桃源街道2020年政府信息公开工作年度报告",
+            year=2020,
+            agency_name="桃源街道",
+        )
     )
     reports = {r["agency_name"]: r for r in iter_reports(archive)}
     assert reports["长街镇人民政府"]["registered"] is True
@@ -148,13 +179,19 @@ def test_attachment_joins_its_report_and_unregistered_agency(archive, shared_dir
     assert agencies["桃源街道"].level == "township" and agencies["桃源街道"].parent_id == "ninghai"
 
 
-def test_warc_files_roll_by_size(archive) -> None:  # noqa: ANN001
+def test_warc_files_roll_by_size(archive) -> None:
     from capture.recorder import CaptureRecorder
 
     setup_archive(archive)
     rec = CaptureRecorder.open(archive, max_warc_bytes=20_000)
     for i in range(12):
-        rec.record(fetched(f"http://www.ninghai.gov.cn/col/col1/index_{i}.html", os.urandom(6000), role=Role.LISTING))
+        rec.record(
+            fetched(
+                f"http://www.ninghai.gov.cn/col/col1/index_{i}.html",
+                os.urandom(6000),
+                role=Role.LISTING,
+            )
+        )
     rec.close()
     files = sorted(archive.warc_dir.glob("*.warc.gz"))
     assert len(files) >= 3
@@ -162,11 +199,20 @@ def test_warc_files_roll_by_size(archive) -> None:  # noqa: ANN001
     assert verify(archive.warc_dir, archive.indexed_records()) == (12, [])
 
 
-def test_reports_filters(archive) -> None:  # noqa: ANN001
+def test_reports_filters(archive) -> None:
     rec = setup_archive(archive)
     rec.record(fetched(URL, report_page(seed_text(0)), year=2020, agency_name="长街镇", at=T0))
-    rec.record(fetched(URL.replace("3678466", "4000001"), report_page(seed_text(0).replace("2020", "2021"), title="长街镇2021年度政府信息公开年度报告"),
-                       year=2021, agency_name="长街镇", at=later(60 * 24 * 400)))
+    rec.record(
+        fetched(
+            URL.replace("3678466", "4000001"),
+            report_page(
+                seed_text(0).replace("2020", "2021"), title="长街镇2021年度政府信息公开年度报告"
+            ),
+            year=2021,
+            agency_name="长街镇",
+            at=later(60 * 24 * 400),
+        )
+    )
     assert [r["year"] for r in iter_reports(archive)] == [2020, 2021]
     assert [r["year"] for r in iter_reports(archive, year=2021)] == [2021]
     assert [r["year"] for r in iter_reports(archive, agency="changjie")] == [2020, 2021]

@@ -292,7 +292,7 @@ def test_workers_archiving_the_same_new_report_at_once_lose_no_capture(tmp_path:
 
     from capture.recorder import CaptureRecorder
     from capture.types import FetchedResponse, Role
-    from ops.distributed.shared_archive import SharedArchive
+    from storage.archive import Archive
 
     with pg_archive(tmp_path) as setup:
         setup.import_registry(
@@ -302,7 +302,7 @@ def test_workers_archiving_the_same_new_report_at_once_lose_no_capture(tmp_path:
             )
         )
         # two workers: two processes' worth of archives (each with its own write lock)
-        archives = [SharedArchive(setup.url, data_dir=tmp_path / f"w{i}") for i in range(2)]
+        archives = [Archive(setup.url, data_dir=tmp_path / f"w{i}") for i in range(2)]
         recorders = [CaptureRecorder.open(a) for a in archives]
         years = list(range(2000, 2016))
         barrier = threading.Barrier(2)

@@ -43,7 +43,18 @@ def test_every_command_and_option_is_documented() -> None:
 def test_every_setting_is_documented() -> None:
     doc = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
     used: set[str] = set()
-    for folder in ("nianbao", "registry", "crawler", "capture", "extract", "storage", "query", "audit", "ops", "sampleweb"):
+    for folder in (
+        "nianbao",
+        "registry",
+        "crawler",
+        "capture",
+        "extract",
+        "storage",
+        "query",
+        "audit",
+        "ops",
+        "sampleweb",
+    ):
         for path in (REPO / folder).rglob("*.py"):
             used |= set(re.findall(r"\bNIANBAO_[A-Z0-9_]+\b", path.read_text(encoding="utf-8")))
     assert used
@@ -54,7 +65,11 @@ def test_every_setting_is_documented() -> None:
 def test_readme_has_exactly_two_setup_commands() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("## Set-up", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
-    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+    commands = [
+        line.split("#", 1)[0].strip()
+        for line in block.splitlines()
+        if line.split("#", 1)[0].strip()
+    ]
     assert commands == ["scripts/demo", "scripts/test"]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "exec scripts/test" in ci

@@ -20,14 +20,25 @@ def test_upgrade_and_check(db_url: str) -> None:
     engine = db.create(db_url)
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
-    assert {"agencies", "sites", "captures", "reports", "documents", "versions", "observations", "extractions"} <= tables
+    assert {
+        "agencies",
+        "sites",
+        "captures",
+        "reports",
+        "documents",
+        "versions",
+        "observations",
+        "extractions",
+    } <= tables
 
 
 def test_alembic_command_line(db_url: str) -> None:
     env = {**os.environ, "NIANBAO_DB": db_url}
     alembic = str(Path(sys.executable).parent / "alembic")
     for args in (["upgrade", "heads"], ["check"], ["current"]):
-        out = subprocess.run([alembic, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [alembic, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
         assert out.returncode == 0, out.stdout + out.stderr
 
 

@@ -59,20 +59,49 @@ def test_hosts_default_to_start_url_hosts() -> None:
 @pytest.mark.parametrize(
     ("mutation", "message"),
     [
-        (("level: township", "level: town"), "agencies[1] (id=changjie): level: 'town' is not one of"),
-        (("kind: government\n    parent", "kind: ministry\n    parent"), "agencies[1] (id=changjie): kind: 'ministry'"),
-        (("- id: changjie", "- id: Chang Jie"), "agencies[1] (id=Chang Jie): id: 'Chang Jie' is not a slug"),
-        (("agency: ninghai", "agency: nowhere"), "sites[0] (id=ninghai-gov): agency: unknown agency 'nowhere'"),
-        (("http://www.ninghai", "ftp://www.ninghai"), "sites[0] (id=ninghai-gov): start_urls: 'ftp://"),
-        (('"0 3 * * *"', '"every day"'), "sites[0] (id=ninghai-gov): schedule: 'every day' is not a cron expression"),
+        (
+            ("level: township", "level: town"),
+            "agencies[1] (id=changjie): level: 'town' is not one of",
+        ),
+        (
+            ("kind: government\n    parent", "kind: ministry\n    parent"),
+            "agencies[1] (id=changjie): kind: 'ministry'",
+        ),
+        (
+            ("- id: changjie", "- id: Chang Jie"),
+            "agencies[1] (id=Chang Jie): id: 'Chang Jie' is not a slug",
+        ),
+        (
+            ("agency: ninghai", "agency: nowhere"),
+            "sites[0] (id=ninghai-gov): agency: unknown agency 'nowhere'",
+        ),
+        (
+            ("http://www.ninghai", "ftp://www.ninghai"),
+            "sites[0] (id=ninghai-gov): start_urls: 'ftp://",
+        ),
+        (
+            ('"0 3 * * *"', '"every day"'),
+            "sites[0] (id=ninghai-gov): schedule: 'every day' is not a cron expression",
+        ),
         (("render: auto", "render: sometimes"), "sites[0] (id=ninghai-gov): render: 'sometimes'"),
-        (('division_code: "330226"', 'division_code: "33-02"'), "agencies[0] (id=ninghai): division_code"),
+        (
+            ('division_code: "330226"', 'division_code: "33-02"'),
+            "agencies[0] (id=ninghai): division_code",
+        ),
         (("    name: 长街镇人民政府\n", ""), "agencies[1] (id=changjie): name: required"),
-        (("    render: auto", "    colour: red"), "sites[0] (id=ninghai-gov): unknown field(s): colour"),
-        (("- id: changjie", "- id: ninghai"), "agencies[1] (id=ninghai): id: duplicate of agencies[0]"),
+        (
+            ("    render: auto", "    colour: red"),
+            "sites[0] (id=ninghai-gov): unknown field(s): colour",
+        ),
+        (
+            ("- id: changjie", "- id: ninghai"),
+            "agencies[1] (id=ninghai): id: duplicate of agencies[0]",
+        ),
     ],
 )
-def test_errors_name_file_entry_and_field(tmp_path: Path, mutation: tuple[str, str], message: str) -> None:
+def test_errors_name_file_entry_and_field(
+    tmp_path: Path, mutation: tuple[str, str], message: str
+) -> None:
     path = tmp_path / "bad.yaml"
     old, new = mutation
     assert old in GOOD
@@ -111,13 +140,15 @@ def test_csv_agencies(tmp_path: Path) -> None:
         load_registry(path)
 
 
-def test_import_is_idempotent_and_updates(archive) -> None:  # noqa: ANN001
+def test_import_is_idempotent_and_updates(archive) -> None:
     reg = parse_yaml(GOOD)
     first = archive.import_registry(reg)
     assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
     again = archive.import_registry(reg)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
-    changed = archive.import_registry(parse_yaml(GOOD.replace("aliases: [长街镇]", "aliases: [长街镇, 长街]")))
+    changed = archive.import_registry(
+        parse_yaml(GOOD.replace("aliases: [长街镇]", "aliases: [长街镇, 长街]"))
+    )
     assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 2)
     agencies = {a.id: a for a in archive.agencies()}
     assert len(agencies) == 2
@@ -135,6 +166,10 @@ def test_shipped_registry_names_the_sample_web() -> None:
     agencies = {a.id: a for a in shipped.agencies}
     for site in sample.sites:
         ours = sites[f"sample-{site.id}"]
-        assert (ours.agency_id, ours.start_urls, ours.render) == (site.agency_id, site.start_urls, site.render)
+        assert (ours.agency_id, ours.start_urls, ours.render) == (
+            site.agency_id,
+            site.start_urls,
+            site.render,
+        )
     for agency in sample.agencies:
         assert agencies[agency.id].name == agency.name

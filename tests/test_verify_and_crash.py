@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from archive_helpers import fetched, setup_archive
+
 from capture.types import Role
 
 NIANBAO = [sys.executable, "-m", "nianbao"]
@@ -20,18 +20,37 @@ TESTS = Path(__file__).resolve().parent
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*NIANBAO, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120, check=False)
+    return subprocess.run(
+        [*NIANBAO, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
 
 
-def build(archive, n: int = 5) -> None:  # noqa: ANN001
+def build(archive, n: int = 5) -> None:
     rec = setup_archive(archive)
     for i in range(n):
-        rec.record(fetched(f"http://www.ninghai.gov.cn/col/col1/index_{i}.html", f"<html>page {i}</html>".encode() * 50, role=Role.LISTING))
-    rec.record(fetched("http://www.ninghai.gov.cn/col/col1/index_0.html", "<html>page 0</html>".encode() * 50, role=Role.LISTING))
+        rec.record(
+            fetched(
+                f"http://www.ninghai.gov.cn/col/col1/index_{i}.html",
+                f"<html>page {i}</html>".encode() * 50,
+                role=Role.LISTING,
+            )
+        )
+    rec.record(
+        fetched(
+            "http://www.ninghai.gov.cn/col/col1/index_0.html",
+            b"<html>page 0</html>" * 50,
+            role=Role.LISTING,
+        )
+    )
     rec.close()
 
 
-def test_verify_passes_then_names_each_problem(archive, tmp_path: Path) -> None:  # noqa: ANN001
+def test_verify_passes_then_names_each_problem(archive, tmp_path: Path) -> None:
     build(archive)
     env = {"NIANBAO_DATA_DIR": str(archive.data_dir)}
     ok = run_cli("verify", "--db", archive.url, env=env)
@@ -71,10 +90,14 @@ CRASH_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.parametrize("kill_after", [0.3, 0.9])
-def test_kill_mid_crawl_leaves_warc_and_sql_consistent(db_url: str, tmp_path: Path, kill_after: float) -> None:
+def test_kill_mid_crawl_leaves_warc_and_sql_consistent(
+    db_url: str, tmp_path: Path, kill_after: float
+) -> None:
     data = tmp_path / "data"
     script = CRASH_SCRIPT.format(tests=str(TESTS), url=db_url, data=str(data))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=TESTS.parent)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=TESTS.parent
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(kill_after)
@@ -91,7 +114,13 @@ def test_kill_mid_crawl_leaves_warc_and_sql_consistent(db_url: str, tmp_path: Pa
     assert problems == [] and checked == len(indexed)
     # The next run completes the work: it appends to a new WARC file and verifies.
     rec = setup_archive(archive)
-    rec.record(fetched("http://www.ninghai.gov.cn/col/col1/after.html", b"<html>after</html>", role=Role.LISTING))
+    rec.record(
+        fetched(
+            "http://www.ninghai.gov.cn/col/col1/after.html",
+            b"<html>after</html>",
+            role=Role.LISTING,
+        )
+    )
     rec.close()
     assert verify(archive.warc_dir, archive.indexed_records()) == (len(indexed) + 1, [])
     archive.close()

@@ -9,6 +9,7 @@ from typing import Any, Self
 from scrapy.exceptions import NotConfigured
 
 from capture.types import FetchedResponse
+from capture.warc import WarcWriteError
 from crawler.archive_access import archive_for, recorder_for
 from crawler.items import CrawlFailure
 
@@ -43,6 +44,13 @@ class ArchivePipeline:
         if isinstance(item, FetchedResponse):
             try:
                 result = await asyncio.to_thread(self.recorder.record, item)
+            except WarcWriteError as exc:
+                # Nothing more can be archived (disk full, read-only): stop the crawl,
+                # keep everything archived so far, and say why.
+                logger.error("%s; stopping the crawl", exc)
+                stats.set_value("nianbao/fatal", str(exc))
+                self.crawler.engine.close_spider(self.crawler.spider, "archive_error")
+                return item
             except Exception as exc:  # the crawl goes on; the failure is kept
                 logger.exception("capture of %s failed", item.url)
                 await self._failure(
@@ -59,6 +67,9 @@ class ArchivePipeline:
                 stats.inc_value(f"nianbao/{item.site_id}/new_versions")
             if result.extraction_error:
                 stats.inc_value(f"nianbao/{item.site_id}/extraction_errors")
+                await self._failure(
+                    CrawlFailure(item.site_id, item.url, "extraction", result.extraction_error)
+                )
         elif isinstance(item, CrawlFailure):
             await self._failure(item)
         return item

@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from capture.types import Role
+from crawler import render
 from crawler.adapters import hanweb, jsonapi, querystring, trs
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import Anchor, extract_anchors, page_title
@@ -87,6 +88,7 @@ class ReportsSpider(Spider):
         spider.max_empty_listing_pages = settings.getint("NIANBAO_MAX_EMPTY_LISTING_PAGES", 1)
         spider.render_enabled = settings.getbool("NIANBAO_RENDER_ENABLED", True)
         spider.focused = settings.getbool("NIANBAO_FOCUSED", True)
+        render.configure(settings.getint("NIANBAO_RENDER_MAX_RELOADS", 3))
         archive = archive_for(crawler)
         sites = archive.sites(spider.site_ids)
         if spider.site_ids:

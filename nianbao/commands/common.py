@@ -39,21 +39,22 @@ def fail(message: str) -> Failure:
 def handle_errors(func: F) -> F:
     """Turn the errors users can cause into one line and a non-zero exit."""
     from capture.warc import WarcWriteError
+    from crawler.run import CrawlError
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (DatabaseError, RegistryError, WarcWriteError) as exc:
+        except (DatabaseError, RegistryError, WarcWriteError, CrawlError) as exc:
             raise fail(str(exc)) from exc
         except KeyError as exc:
             raise fail(str(exc.args[0]) if exc.args else "not found") from exc
-        except OSError as exc:
-            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-            raise fail(f"{exc.strerror or exc}{where}") from exc
         except BrokenPipeError:  # pragma: no cover - e.g. `nianbao reports | head`
             sys.stderr.close()
             return None
+        except OSError as exc:
+            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+            raise fail(f"{exc.strerror or exc}{where}") from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -26,43 +26,46 @@ def select_sites(available: list[str], patterns: tuple[str, ...], crawl_all: boo
 
 @click.command(name="crawl")
 @db_option
-@click.option(
-    "--site", "sites", multiple=True, metavar="ID", help="Site id or pattern (repeatable)."
-)
+@click.option("--site", "sites", multiple=True, metavar="ID", help="Site id or pattern (repeatable).")
 @click.option("--all", "crawl_all", is_flag=True, help="Every registered site.")
-@click.option(
-    "--distributed", is_flag=True, help="Queue the crawl in Redis for `nianbao worker` processes."
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a crawler setting (repeatable).",
-)
+@click.option("--distributed", is_flag=True, help="Queue the crawl in Redis for `nianbao worker` processes.")
+@click.option("--redis", "redis_url", metavar="URL", default=None, help="Redis for --distributed (default NIANBAO_REDIS).")
+@click.option("--workers", type=int, default=0, show_default=True, help="With --distributed: also start N local workers.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a crawler setting (repeatable).")
 @handle_errors
 def command(
     db_url: str | None,
     sites: tuple[str, ...],
     crawl_all: bool,
     distributed: bool,
+    redis_url: str | None,
+    workers: int,
     overrides: tuple[str, ...],
 ) -> None:
     """Crawl sites from the registry with a live progress display and a per-site summary;
-    the run's statistics are stored (see `nianbao runs`)."""
+    the run's statistics are stored (see `nianbao runs`). A site being crawled by another
+    process (a scheduler, another machine) is not crawled twice at once."""
     from rich.console import Console
+
+    from ops.locks import LockBusy, site_locks
 
     settings = parse_overrides(overrides)
     with open_archive(db_url) as archive:
         site_ids = select_sites([s.id for s in archive.sites()], sites, crawl_all)
-        if distributed:
-            from ops.distributed.submit import submit_crawl
+        try:
+            with site_locks(archive, site_ids):
+                if distributed:
+                    from ops.distributed.crawl import run_distributed
 
-            summary = submit_crawl(archive, site_ids, settings_overrides=settings)
-        else:
-            from crawler.run import crawl
+                    summary = run_distributed(
+                        archive, site_ids, redis=redis_url, settings_overrides=settings, local_workers=workers
+                    )
+                else:
+                    from crawler.run import crawl
 
-            summary = crawl(archive, site_ids, settings_overrides=settings)
+                    summary = crawl(archive, site_ids, settings_overrides=settings)
+        except LockBusy as exc:
+            raise fail(f"not crawling: {exc}") from exc
     Console(stderr=True).print(summary.table())
     if summary.outcome == "failed":
         raise fail(f"crawl run {summary.run_id} failed")

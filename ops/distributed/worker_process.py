@@ -24,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from ops.distributed.settings import crawl_settings, distributed_settings
-    from ops.distributed.shared_archive import SharedArchive
     from ops.distributed.spider import DistributedReportsSpider
+    from storage.archive import Archive
 
     # An idle worker must notice requests other workers queue soon, not in 5 s.
     ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = IDLE_POLL
@@ -42,9 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     crawler = process.create_crawler(DistributedReportsSpider)
     # The crawl's archive (crawler.archive_access reads NIANBAO_ARCHIVE): one that
     # retries an ingest that raced another worker's.
-    crawler.settings.set(
-        "NIANBAO_ARCHIVE", SharedArchive(job["db"], job["data_dir"]), priority="cmdline"
-    )
+    crawler.settings.set("NIANBAO_ARCHIVE", Archive(job["db"], job["data_dir"]), priority="cmdline")
     process.crawl(crawler, site_ids=job["site_ids"])
     process.start()
     return 0
