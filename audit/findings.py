@@ -15,9 +15,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+
 from audit import data as D
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
-from audit.similarity import Text, find_copies, shingles
+from audit.similarity import (
+    find_copies_in_table,
+    same_year_or_own_previous_year,
+    shingle_table,
+)
 from query.diff import VersionDiff, text_changes, value_changes
 from storage.archive import Archive, iso
 
@@ -475,30 +481,27 @@ class Auditor:
 
     # -- copies -----------------------------------------------------------------------
     def copies(self, s: Any) -> list[Finding]:
-        mains = {r.id: (r, r.main) for r in self.data.reports.values() if r.main is not None}
-        bodies = D.texts(s, [v.id for _, v in mains.values() if v is not None])
-        texts = []
-        for rid, (report, version) in mains.items():
-            assert version is not None
+        mains = [(r, r.main) for r in self.data.reports.values() if r.main is not None]
+        mains.sort(key=lambda rv: rv[0].id)
+        bodies = D.texts(s, [v.id for _, v in mains if v is not None])
+        names = []
+        for report, _ in mains:
             agency = self.data.agencies.get(report.agency_id)
-            names = [agency.name, *agency.aliases] if agency else []
-            texts.append(
-                Text(
-                    rid, report.agency_id, report.year, shingles(bodies.get(version.id, ""), names)
-                )
-            )
-
-        def allowed(a: Text, b: Text) -> bool:
-            if a.agency_id == b.agency_id:
-                return abs(a.year - b.year) == 1
-            return a.year == b.year
-
+            names.append([agency.name, *agency.aliases] if agency else [])
+        table = shingle_table([bodies.get(v.id, "") for _, v in mains if v is not None], names)
+        agency_codes: dict[str, int] = {}
+        agencies = np.array(
+            [agency_codes.setdefault(r.agency_id, len(agency_codes)) for r, _ in mains],
+            dtype=np.int64,
+        )
+        years = np.array([r.year for r, _ in mains], dtype=np.int64)
         found = []
-        for copy in find_copies(
-            texts,
+        for copy in find_copies_in_table(
+            table,
+            years,
             threshold=self.opt.copy_threshold,
             boilerplate_share=self.opt.boilerplate_share,
-            pair_allowed=allowed,
+            pair_filter=same_year_or_own_previous_year(agencies, years),
         ):
             ra, rb = mains[copy.a][0], mains[copy.b][0]
             copier, original = (ra, rb) if _later(ra, rb) else (rb, ra)

@@ -1,33 +1,53 @@
 """Near-identical report texts, with the boilerplate every report shares left out.
 
-Texts become sets of hashed character shingles (8 characters of Chinese and letters; digits,
-punctuation and the agencies' own names are dropped, so changed figures and swapped names
-do not hide a copy). A shingle that appears in many reports of a year — the statutory
-headings, the table labels, stock phrases — is boilerplate for that year and ignored.
-Only a content-defined sample of the shingles is kept (those whose CRC is divisible by
-``SAMPLE``). Candidate pairs come from an inverted index over the remaining, rarer
-shingles; each candidate's similarity is the Jaccard index of the filtered samples.
+Texts become sets of sampled, hashed character shingles (:mod:`audit.shingle_hash`: 8
+characters of Chinese and letters; digits, punctuation and the agencies' own names are
+dropped, so changed figures and swapped names do not hide a copy). A shingle that appears
+in many reports of a year — the statutory headings, the table labels, stock phrases — is
+boilerplate for that year and ignored. Candidate pairs come from an inverted index over the
+remaining, rarer shingles; each candidate's similarity is the Jaccard index of the filtered
+samples, computed exactly.
+
+The work is done on numpy arrays (one row per text × shingle), so hundreds of thousands
+of reports take seconds: boilerplate by counting (year, shingle) keys, candidates by
+grouping rows by shingle and enumerating the pairs of each small group, and the exact
+Jaccard only for the few candidates that share enough rare shingles.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import zlib
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-SHINGLE = 8
-SAMPLE = 4
-"""Only shingles whose hash is divisible by this are kept (content-defined sampling)."""
+import numpy as np
+
+from audit.shingle_hash import SAMPLE, SHINGLE, ShingleTable, shingle_table, shingles
+
+__all__ = [
+    "CANDIDATE_MAX_DF",
+    "MIN_SHINGLES",
+    "SAMPLE",
+    "SHINGLE",
+    "Copy",
+    "Text",
+    "boilerplate_threshold",
+    "find_copies",
+    "find_copies_in_table",
+    "same_year_or_own_previous_year",
+    "shingle_table",
+    "shingles",
+]
+
 CANDIDATE_MAX_DF = 100
 """Shingles held by more reports than this do not propose candidate pairs (they are
 common phrasing, not what a copy shares); they still count in the similarity."""
 MIN_SHINGLES = 10
 """Texts with fewer sampled distinct non-boilerplate shingles (about 40 in all) are too
 short to call copies."""
-_KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+")
+
+PairFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""Given two equal-length arrays of text indexes, which pairs may be compared."""
 
 
 @dataclass
@@ -47,21 +67,20 @@ class Copy:
     shared: int
 
 
-def shingles(body: str, names: Iterable[str] = ()) -> frozenset[int]:
-    """The CRC-32 of every run of ``SHINGLE`` kept characters whose CRC is divisible by
-    ``SAMPLE``: a sample chosen by content, so two texts keep the same shingles of what
-    they share, and the Jaccard index of the samples estimates that of the full sets."""
-    for name in sorted((n for n in names if n), key=len, reverse=True):
-        body = body.replace(name, "")
-    data = memoryview("".join(_KEEP.findall(body)).encode("utf-16-le"))
-    width = 2 * SHINGLE
-    hashes = map(zlib.crc32, (data[i : i + width] for i in range(0, len(data) - width + 1, 2)))
-    return frozenset(h for h in hashes if h % SAMPLE == 0)
-
-
 def boilerplate_threshold(reports_in_year: int, share: float) -> int:
     """A shingle in at least this many reports of a year is boilerplate."""
     return max(3, math.ceil(share * reports_in_year))
+
+
+def same_year_or_own_previous_year(agencies: np.ndarray, years: np.ndarray) -> PairFilter:
+    """Two agencies' reports on the same year, or one agency's reports on adjacent years."""
+
+    def allowed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        same = agencies[a] == agencies[b]
+        gap = np.abs(years[a] - years[b])
+        return np.where(same, gap == 1, gap == 0)
+
+    return allowed
 
 
 def find_copies(
@@ -72,41 +91,118 @@ def find_copies(
     pair_allowed: Callable[[Text, Text], bool] | None = None,
 ) -> list[Copy]:
     """Pairs of texts at least ``threshold`` similar (Jaccard of filtered shingle sets)."""
-    by_year: dict[int, list[Text]] = defaultdict(list)
-    for t in texts:
-        by_year[t.year].append(t)
-    boiler: dict[int, set[int]] = {}
-    for year, group in by_year.items():
-        df = Counter(s for t in group for s in t.shingles)
-        limit = boilerplate_threshold(len(group), boilerplate_share)
-        boiler[year] = {s for s, n in df.items() if n >= limit}
-    kept = {t.key: t.shingles - boiler[t.year] for t in texts}
-    by_key = {t.key: t for t in texts}
-    index: dict[int, list[int]] = defaultdict(list)
-    for t in texts:
-        if len(kept[t.key]) >= MIN_SHINGLES:
-            for s in kept[t.key]:
-                index[s].append(t.key)
-    pair_counts: Counter[tuple[int, int]] = Counter()
-    for keys in index.values():
-        if len(keys) < 2 or len(keys) > CANDIDATE_MAX_DF:
-            continue
-        keys.sort()
-        for i, a in enumerate(keys):
-            for b in keys[i + 1 :]:
-                pair_counts[(a, b)] += 1
+    ordered = sorted(texts, key=lambda t: t.key)
+    counts = np.fromiter((len(t.shingles) for t in ordered), dtype=np.int64, count=len(ordered))
+    owner = np.repeat(np.arange(len(ordered), dtype=np.int64), counts)
+    values = np.fromiter(
+        (s for t in ordered for s in sorted(t.shingles)), dtype=np.uint32, count=int(counts.sum())
+    )
+    table = ShingleTable(len(ordered), owner, values)
+    pair_filter: PairFilter | None = None
+    if pair_allowed is not None:
+        check = pair_allowed
+
+        def pair_filter(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.fromiter(
+                (check(ordered[i], ordered[j]) for i, j in zip(a.tolist(), b.tolist(), strict=True)),
+                dtype=bool,
+                count=len(a),
+            )
+
+    found = find_copies_in_table(
+        table,
+        np.array([t.year for t in ordered], dtype=np.int64),
+        threshold=threshold,
+        boilerplate_share=boilerplate_share,
+        pair_filter=pair_filter,
+    )
+    return [Copy(ordered[c.a].key, ordered[c.b].key, c.similarity, c.shared) for c in found]
+
+
+def find_copies_in_table(
+    table: ShingleTable,
+    years: np.ndarray,
+    *,
+    threshold: float = 0.8,
+    boilerplate_share: float = 0.3,
+    pair_filter: PairFilter | None = None,
+) -> list[Copy]:
+    """Pairs of texts of ``table`` at least ``threshold`` similar, as text indexes
+    (``a < b``), sorted. ``years[i]`` is the year of text ``i``."""
+    n = table.count
+    if len(years) != n:
+        raise ValueError(f"{len(years)} years for {n} texts")
+    if n < 2 or len(table.text) == 0:
+        return []
+    t, h = table.text, table.shingle
+    year_values, year_of = np.unique(np.asarray(years, dtype=np.int64), return_inverse=True)
+    limits = np.array(
+        [boilerplate_threshold(int(k), boilerplate_share) for k in np.bincount(year_of)],
+        dtype=np.int64,
+    )
+    # Boilerplate: (year, shingle) keys held by at least the year's limit of texts.
+    year_key = (year_of[t].astype(np.uint64) << np.uint64(32)) | h
+    keys, where, df = np.unique(year_key, return_inverse=True, return_counts=True)
+    boiler_keys = keys[df >= limits[(keys >> np.uint64(32)).astype(np.int64)]]
+    kept = df[where] < limits[year_of[t]]
+    kt, kh = t[kept], h[kept]
+    kept_count = np.bincount(kt, minlength=n)
+    # Candidate pairs: texts sharing rare shingles, from an inverted index over all years.
+    eligible = kept_count[kt] >= MIN_SHINGLES
+    it, ih = kt[eligible], kh[eligible]
+    order = np.lexsort((it, ih))
+    it, ih = it[order], ih[order]
+    starts = np.flatnonzero(np.r_[True, ih[1:] != ih[:-1]])
+    sizes = np.diff(np.r_[starts, len(ih)])
+    pair_codes: list[np.ndarray] = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= CANDIDATE_MAX_DF)]).tolist():
+        members = it[starts[sizes == size][:, None] + np.arange(size)]
+        first, second = np.triu_indices(size, 1)
+        pair_codes.append((members[:, first] * n + members[:, second]).ravel())
+    if not pair_codes:
+        return []
+    codes, sampled = np.unique(np.concatenate(pair_codes), return_counts=True)
+    a, b = codes // n, codes % n
+    if pair_filter is not None:
+        ok = pair_filter(a, b)
+        a, b, sampled = a[ok], b[ok], sampled[ok]
+    # Pairs within a year: kept sets are already the compared sets, so the cheap
+    # pre-filter is exact; across years it is applied below with the other year's
+    # boilerplate removed.
+    same_year = year_of[a] == year_of[b]
+    smaller = np.minimum(kept_count[a], kept_count[b])
+    hopeless = same_year & ((smaller < MIN_SHINGLES) | (sampled < threshold * smaller * 0.5))
+    a, b, sampled = a[~hopeless], b[~hopeless], sampled[~hopeless]
+    if len(a) == 0:
+        return []
+    bounds = np.r_[0, np.cumsum(kept_count)]
+    kept_sets: dict[int, set[int]] = {}
+    boiler_sets: dict[int, set[int]] = {}
+
+    def kept_set(i: int) -> set[int]:
+        if i not in kept_sets:
+            kept_sets[i] = set(kh[bounds[i] : bounds[i + 1]].tolist())
+        return kept_sets[i]
+
+    def boiler_set(y: int) -> set[int]:
+        if y not in boiler_sets:
+            low = np.searchsorted(boiler_keys, np.uint64(y) << np.uint64(32))
+            high = np.searchsorted(boiler_keys, np.uint64(y + 1) << np.uint64(32))
+            boiler_sets[y] = set((boiler_keys[low:high] & np.uint64(0xFFFFFFFF)).tolist())
+        return boiler_sets[y]
+
     out: list[Copy] = []
-    for (a, b), sampled in pair_counts.items():
-        ta, tb = by_key[a], by_key[b]
-        if pair_allowed is not None and not pair_allowed(ta, tb):
-            continue
-        sa = kept[a] - boiler[tb.year]
-        sb = kept[b] - boiler[ta.year]
-        smaller = min(len(sa), len(sb))
-        if smaller < MIN_SHINGLES or sampled < threshold * smaller * 0.5:
-            continue
+    for i, j, count in zip(a.tolist(), b.tolist(), sampled.tolist(), strict=True):
+        sa, sb = kept_set(i), kept_set(j)
+        yi, yj = int(year_of[i]), int(year_of[j])
+        if yi != yj:
+            sa, sb = sa - boiler_set(yj), sb - boiler_set(yi)
+            smaller_ab = min(len(sa), len(sb))
+            if smaller_ab < MIN_SHINGLES or count < threshold * smaller_ab * 0.5:
+                continue
         shared = len(sa & sb)
-        similarity = shared / len(sa | sb)
+        similarity = shared / (len(sa) + len(sb) - shared)
         if similarity >= threshold:
-            out.append(Copy(a, b, round(similarity, 4), shared))
+            out.append(Copy(i, j, round(similarity, 4), shared))
     return sorted(out, key=lambda c: (c.a, c.b))
+

@@ -25,6 +25,15 @@ class SiteState:
     """Canonical URLs of every anchor seen on the site's pages in this crawl."""
     reports: set[str] = field(default_factory=set)
     """Keys of the reports found (report page URL, or attachment URL for bare files)."""
+    reached: set[str] = field(default_factory=set)
+    """Canonical URLs of the report pages and attachments this crawl reached through a
+    listing or a report page (requested, or known and within the re-verify cadence)."""
+    unread_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Known report pages not downloaded in this crawl (304, or within the cadence) whose
+    archived copy is still to be read for attachment links: canonical URL → request meta
+    (`nb_only_new`: follow only links the archive does not hold)."""
+    swept: bool = False
+    """Known documents this crawl did not reach have been requested again."""
 
     @classmethod
     def of(cls, site: Any, known_documents: list[Any]) -> SiteState:

@@ -117,6 +117,14 @@ def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> li
     return picked
 
 
+def _in_column_order(columns: dict[str, list[int]]) -> bool:
+    """Whether the header positions of table 三 run left to right in the printed column
+    order (自然人 … 其他, 总计). A header whose merged cells were not expanded (a ragged HTML
+    table, a text export) puts 总计 left of 其他: its positions say nothing about the data."""
+    positions = [min(columns[column]) for column in K.T3_COLUMNS if column in columns]
+    return all(a < b for a, b in zip(positions, positions[1:], strict=False))
+
+
 class _TableWalker:
     def __init__(self, layout: str) -> None:
         self.layout = layout
@@ -289,6 +297,8 @@ class _TableWalker:
                 columns["natural"] = [columns["commercial"][0] - 1]
             if "total" not in columns and "other_org" in columns:
                 columns["total"] = [columns["other_org"][-1] + 1]
+            if not _in_column_order(columns):
+                continue  # ragged header rows (merged cells not expanded): no positions
             if best is None or len(columns) > len(best.columns):
                 best = _Header(width, columns)
         self.t3_header = best

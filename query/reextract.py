@@ -26,16 +26,15 @@ def payload_of(archive: Archive, capture_id: int) -> tuple[bytes, str | None]:
 
 
 def reextract(archive: Archive, *, limit: int | None = None) -> tuple[int, int]:
-    from extract import PARSER_VERSION, extract_document
+    from extract import document
 
     done = errors = 0
-    for version_id, url, capture_id, _warc, _media in archive.versions_for_reextraction(
-        PARSER_VERSION
-    ):
+    parser = document.PARSER_VERSION  # read now: the version of the code that runs
+    for version_id, url, capture_id, _warc, _media in archive.versions_for_reextraction(parser):
         if limit is not None and done >= limit:
             break
         body, content_type = payload_of(archive, capture_id)
-        ex = extract_document(body, url=url, media_type=content_type)
+        ex = document.extract_document(body, url=url, media_type=content_type)
         if archive.add_extraction(version_id, extraction_columns(ex)):
             done += 1
             errors += ex.error is not None

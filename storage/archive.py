@@ -873,6 +873,19 @@ class Archive:
                 cap.payload_sha256,
             )
 
+    def last_payload(self, url: str) -> tuple[bytes, str | None] | None:
+        """The body and Content-Type of the last full capture of the document at `url`,
+        read back from WARC; None when the archive holds no captured document there."""
+        with self.session() as s:
+            capture_id = s.scalar(
+                select(DocumentRow.last_capture_id).where(DocumentRow.url_hash == url_sha256(url))
+            )
+        if capture_id is None:
+            return None
+        from query.reextract import payload_of  # query reads WARC records for storage
+
+        return payload_of(self, capture_id)
+
     def indexed_records(self) -> Iterator[IndexedRecord]:
         last = 0
         while True:

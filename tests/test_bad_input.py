@@ -129,3 +129,25 @@ def test_cli_reports_write_error_as_one_line(tmp_path: Path) -> None:
         )
     )
     assert "missing.yaml: cannot read: No such file or directory" in line
+
+
+def test_crawl_into_a_full_data_directory_stops_with_a_clear_message(tmp_path: Path) -> None:
+    import sampleweb
+    from capture.fixity import verify
+    from storage.archive import Archive
+
+    db = f"sqlite:///{tmp_path}/archive.sqlite3"
+    with tmpfs(tmp_path / "full", "size=320k") as full, sampleweb.SampleWeb(state="before", port=0) as web:
+        registry = tmp_path / "sites.yaml"
+        registry.write_text(web.registry_yaml(), encoding="utf-8")
+        env = {"NIANBAO_DATA_DIR": str(full)}
+        assert nianbao("sites", "import", str(registry), "--db", db, env=env).returncode == 0
+        result = nianbao("crawl", "--db", db, "--site", "langao-gov", "--set", "NIANBAO_PROGRESS=false", env=env)
+        assert result.returncode == 1
+        last = result.stderr.strip().splitlines()[-1]
+        assert last.startswith("nianbao: crawl run ") and "stopped: cannot write WARC record" in last
+        assert "No space left on device" in last
+        archive = Archive(db, data_dir=full)
+        checked, problems = verify(archive.warc_dir, archive.indexed_records())
+        assert checked > 0 and problems == []
+        archive.close()

@@ -26,12 +26,34 @@ def select_sites(available: list[str], patterns: tuple[str, ...], crawl_all: boo
 
 @click.command(name="crawl")
 @db_option
-@click.option("--site", "sites", multiple=True, metavar="ID", help="Site id or pattern (repeatable).")
+@click.option(
+    "--site", "sites", multiple=True, metavar="ID", help="Site id or pattern (repeatable)."
+)
 @click.option("--all", "crawl_all", is_flag=True, help="Every registered site.")
-@click.option("--distributed", is_flag=True, help="Queue the crawl in Redis for `nianbao worker` processes.")
-@click.option("--redis", "redis_url", metavar="URL", default=None, help="Redis for --distributed (default NIANBAO_REDIS).")
-@click.option("--workers", type=int, default=0, show_default=True, help="With --distributed: also start N local workers.")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a crawler setting (repeatable).")
+@click.option(
+    "--distributed", is_flag=True, help="Queue the crawl in Redis for `nianbao worker` processes."
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    default=None,
+    help="Redis for --distributed (default NIANBAO_REDIS_URL, else redis://127.0.0.1:6379/0).",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=0,
+    show_default=True,
+    help="With --distributed: also start N local workers.",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a crawler setting (repeatable).",
+)
 @handle_errors
 def command(
     db_url: str | None,
@@ -58,7 +80,11 @@ def command(
                     from ops.distributed.crawl import run_distributed
 
                     summary = run_distributed(
-                        archive, site_ids, redis=redis_url, settings_overrides=settings, local_workers=workers
+                        archive,
+                        site_ids,
+                        redis=redis_url,
+                        settings_overrides=settings,
+                        local_workers=workers,
                     )
                 else:
                     from crawler.run import crawl

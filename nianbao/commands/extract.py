@@ -9,7 +9,6 @@ import click
 
 from nianbao.commands.common import fail, handle_errors
 from query.formats import write_csv, write_jsonl
-from query.stats import flat_rows
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -17,8 +16,14 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 def extraction_record(path: Path, with_text: bool) -> dict:
     from extract import extract_document
 
-    data = path.read_bytes()
+    if path.stat().st_size > MAX_FILE_BYTES:
+        data = b""
+        error: str | None = f"{path}: larger than {MAX_FILE_BYTES} bytes"
+    else:
+        data, error = path.read_bytes(), None
     ex = extract_document(data, filename=path.name)
+    if error:
+        ex.error = error
 
     def sourced(name: str) -> object:
         value = getattr(ex, name)
@@ -64,31 +69,37 @@ def command(files: tuple[Path, ...], fmt: str, with_text: bool) -> None:
     paths: list[Path] = []
     for f in files:
         paths.extend(sorted(p for p in f.rglob("*") if p.is_file()) if f.is_dir() else [f])
-    records = []
-    failed = 0
-    for path in paths:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            records.append({"file": str(path), "error": f"larger than {MAX_FILE_BYTES} bytes"})
-            failed += 1
-            continue
-        record = extraction_record(path, with_text)
-        failed += record["error"] is not None
-        records.append(record)
-    out = sys.stdout
+    records = [extraction_record(path, with_text) for path in paths]
     if fmt == "csv":
-        for r in records:
-            r.setdefault("values", {})
-            r.setdefault("checks", [])
-            r.setdefault("sections", [])
-            r.setdefault("layout", "none")
-            r.setdefault("parser_version", "")
-            r["agency_id"] = r["file"]
-        columns, rows = flat_rows([{**r, "year": r.get("year")} for r in records])
-        columns = ["file", *[c for c in columns if c != "agency_id"], "error"]
-        for row, r in zip(rows, records, strict=True):
-            row["file"], row["error"] = r["file"], r.get("error")
-        write_csv(rows, out, columns=columns)
+        write_csv(csv_rows(records), sys.stdout)
     else:
-        write_jsonl(records, out)
+        write_jsonl(records, sys.stdout)
+    failed = sum(r["error"] is not None for r in records)
     if failed and failed == len(records):
         raise fail(f"no file could be read ({failed} errors)")
+
+
+def csv_rows(records: list[dict]) -> list[dict]:
+    """Flat rows: the file's metadata, then one column per table key."""
+    rows = []
+    for r in records:
+        row = {
+            k: r[k]
+            for k in (
+                "file",
+                "media_type",
+                "title",
+                "agency_name",
+                "year",
+                "published_at",
+                "layout",
+                "parser_version",
+                "needs_ocr",
+                "error",
+            )
+        }
+        row["sections"] = ",".join(str(x) for x in r["sections"])
+        row["checks_failed"] = ";".join(str(c.get("rule")) for c in r["checks"] if not c.get("ok"))
+        row.update(r["values"])
+        rows.append(row)
+    return rows

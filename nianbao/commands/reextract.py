@@ -14,11 +14,11 @@ from nianbao.commands.common import db_option, handle_errors, open_archive
 def command(db_url: str | None, limit: int | None) -> None:
     """Extract every archived version that the current parser version has not read yet,
     from its WARC record; each result records the parser version that produced it."""
-    from extract import PARSER_VERSION
+    from extract import document
     from query.reextract import reextract
 
     with open_archive(db_url) as archive:
         done, errors = reextract(archive, limit=limit)
     click.echo(
-        f"parser {PARSER_VERSION}: {done} versions re-extracted, {errors} with extraction errors"
+        f"parser {document.PARSER_VERSION}: {done} versions re-extracted, {errors} with extraction errors"
     )
