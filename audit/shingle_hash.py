@@ -111,10 +111,11 @@ def shingle_table(
 def _hash_batch(encoded: list[bytes], first: int) -> tuple[np.ndarray, np.ndarray]:
     units = np.frombuffer(b"".join(encoded), dtype=np.uint16)
     lengths = np.fromiter((len(e) // 2 for e in encoded), dtype=np.int64, count=len(encoded))
-    owner = np.repeat(np.arange(first, first + len(encoded), dtype=np.int64), lengths)
     keep = _kept()[units]
     chars = units[keep]
-    owner = owner[keep]
+    kept_before = np.r_[0, np.cumsum(keep, dtype=np.int64)]
+    kept_lengths = np.diff(kept_before[np.r_[0, np.cumsum(lengths)]])
+    owner = np.repeat(np.arange(first, first + len(encoded), dtype=np.int32), kept_lengths)
     windows = len(chars) - SHINGLE + 1
     if windows <= 0:
         return np.zeros(0, np.int64), np.zeros(0, np.uint32)
@@ -123,10 +124,11 @@ def _hash_batch(encoded: list[bytes], first: int) -> tuple[np.ndarray, np.ndarra
     for j in range(SHINGLE):
         crc ^= tables[j][chars[j : j + windows]]
     valid = (owner[:windows] == owner[SHINGLE - 1 :]) & (crc % SAMPLE == 0)
-    key = np.unique((owner[:windows][valid].astype(np.uint64) << np.uint64(32)) | crc[valid])
-    return (key >> np.uint64(32)).astype(np.int64), (key & np.uint64(0xFFFFFFFF)).astype(
-        np.uint32
-    )
+    key = np.sort((owner[:windows][valid].astype(np.uint64) << np.uint64(32)) | crc[valid])
+    # (np.unique would do, but in numpy 2.x it hashes, many times slower than a sort.)
+    key = key[np.r_[True, key[1:] != key[:-1]]]
+    text = (key >> np.uint64(32)).astype(np.int64)
+    return text, (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 def shingles(body: str, names: Iterable[str] = ()) -> frozenset[int]:

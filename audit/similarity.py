@@ -104,7 +104,10 @@ def find_copies(
 
         def pair_filter(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return np.fromiter(
-                (check(ordered[i], ordered[j]) for i, j in zip(a.tolist(), b.tolist(), strict=True)),
+                (
+                    check(ordered[i], ordered[j])
+                    for i, j in zip(a.tolist(), b.tolist(), strict=True)
+                ),
                 dtype=bool,
                 count=len(a),
             )
@@ -135,7 +138,7 @@ def find_copies_in_table(
     if n < 2 or len(table.text) == 0:
         return []
     t, h = table.text, table.shingle
-    year_values, year_of = np.unique(np.asarray(years, dtype=np.int64), return_inverse=True)
+    _, year_of = np.unique(np.asarray(years, dtype=np.int64), return_inverse=True)
     limits = np.array(
         [boilerplate_threshold(int(k), boilerplate_share) for k in np.bincount(year_of)],
         dtype=np.int64,
@@ -161,7 +164,9 @@ def find_copies_in_table(
         pair_codes.append((members[:, first] * n + members[:, second]).ravel())
     if not pair_codes:
         return []
-    codes, sampled = np.unique(np.concatenate(pair_codes), return_counts=True)
+    codes = np.sort(np.concatenate(pair_codes))
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    codes, sampled = codes[starts], np.diff(np.r_[starts, len(codes)])
     a, b = codes // n, codes % n
     if pair_filter is not None:
         ok = pair_filter(a, b)
@@ -205,4 +210,3 @@ def find_copies_in_table(
         if similarity >= threshold:
             out.append(Copy(i, j, round(similarity, 4), shared))
     return sorted(out, key=lambda c: (c.a, c.b))
-

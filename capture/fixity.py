@@ -34,7 +34,9 @@ class Problem:
     problem: str
 
     def __str__(self) -> str:
-        return f"capture {self.capture_id} {self.url} ({self.warc_file}@{self.offset}): {self.problem}"
+        return (
+            f"capture {self.capture_id} {self.url} ({self.warc_file}@{self.offset}): {self.problem}"
+        )
 
 
 def check_record(warc_dir: Path, rec: IndexedRecord) -> str | None:

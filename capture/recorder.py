@@ -20,7 +20,16 @@ from capture.warc import CONTENT_PROFILE, RevisitOf, RollingWarcWriter
 from storage.archive import Archive, CaptureIn, DocumentIn, Lookup, VersionIn
 
 # Response headers kept in the SQL index (all headers are in the WARC record).
-INDEXED_HEADERS = ("content-type", "content-length", "etag", "last-modified", "content-disposition", "location", "server", "date")
+INDEXED_HEADERS = (
+    "content-type",
+    "content-length",
+    "etag",
+    "last-modified",
+    "content-disposition",
+    "location",
+    "server",
+    "date",
+)
 
 
 class CaptureRecorder:
@@ -32,7 +41,9 @@ class CaptureRecorder:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, archive: Archive, *, max_warc_bytes: int | None = None, prefix: str = "nianbao") -> CaptureRecorder:
+    def open(
+        cls, archive: Archive, *, max_warc_bytes: int | None = None, prefix: str = "nianbao"
+    ) -> CaptureRecorder:
         kwargs: dict[str, Any] = {"prefix": prefix}
         if max_warc_bytes:
             kwargs["max_bytes"] = max_warc_bytes
@@ -65,36 +76,71 @@ class CaptureRecorder:
         with self._lock:
             revisit = self._revisit_for(resp, payload, known, version)
             loc = self.writer.write_exchange(resp, revisit)
-            headers = {k.lower(): v for k, v in resp.response_headers if k.lower() in INDEXED_HEADERS}
+            headers = {
+                k.lower(): v for k, v in resp.response_headers if k.lower() in INDEXED_HEADERS
+            }
             capture = CaptureIn(
-                url=resp.url, method=resp.method, status=resp.status, captured_at=resp.fetched_at, role=str(resp.role),
-                media_type=_media_type(headers.get("content-type")), headers=headers, payload_sha256=payload,
-                payload_length=len(resp.body), record_type="revisit" if revisit else "response",
-                warc_record_id=loc.record_id, warc_file=loc.file, warc_offset=loc.offset, warc_length=loc.length,
-                refers_to_id=revisit.capture_id if revisit else None, site_id=resp.site_id, run_id=resp.run_id,
+                url=resp.url,
+                method=resp.method,
+                status=resp.status,
+                captured_at=resp.fetched_at,
+                role=str(resp.role),
+                media_type=_media_type(headers.get("content-type")),
+                headers=headers,
+                payload_sha256=payload,
+                payload_length=len(resp.body),
+                record_type="revisit" if revisit else "response",
+                warc_record_id=loc.record_id,
+                warc_file=loc.file,
+                warc_offset=loc.offset,
+                warc_length=loc.length,
+                refers_to_id=revisit.capture_id if revisit else None,
+                site_id=resp.site_id,
+                run_id=resp.run_id,
             )
             document = None
             if is_document:
                 document = DocumentIn(
-                    url=resp.url, role=str(resp.role), site_id=resp.site_id,
-                    year=resp.year or doc_meta.get("year"), agency_name=resp.agency_name or doc_meta.get("agency_name"),
-                    title=resp.title or doc_meta.get("title"), parent_url=resp.parent_url, filename=resp.filename,
+                    url=resp.url,
+                    role=str(resp.role),
+                    site_id=resp.site_id,
+                    year=resp.year or doc_meta.get("year"),
+                    agency_name=resp.agency_name or doc_meta.get("agency_name"),
+                    title=resp.title or doc_meta.get("title"),
+                    parent_url=resp.parent_url,
+                    filename=resp.filename,
                     media_type=(version.media_type if version else None) or capture.media_type,
                     published_at=resp.published_at or doc_meta.get("published_at"),
-                    published_source="listing" if resp.published_at else doc_meta.get("published_source"),
-                    etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+                    published_source="listing"
+                    if resp.published_at
+                    else doc_meta.get("published_source"),
+                    etag=headers.get("etag"),
+                    last_modified=headers.get("last-modified"),
                 )
             result = self.archive.ingest(capture, document, version)
         return RecordResult(
-            capture_id=result.capture_id, payload_sha256=payload, revisit=revisit is not None, warc_file=loc.file,
-            warc_offset=loc.offset, warc_length=loc.length, report_id=result.report_id, document_id=result.document_id,
-            version_id=result.version_id, new_version=result.new_version,
-            content_sha256=version.content_sha256 if version else known.content_sha256 if same_payload else None,
+            capture_id=result.capture_id,
+            payload_sha256=payload,
+            revisit=revisit is not None,
+            warc_file=loc.file,
+            warc_offset=loc.offset,
+            warc_length=loc.length,
+            report_id=result.report_id,
+            document_id=result.document_id,
+            version_id=result.version_id,
+            new_version=result.new_version,
+            content_sha256=version.content_sha256
+            if version
+            else known.content_sha256
+            if same_payload
+            else None,
             extraction_error=extraction_error or result.problem,
         )
 
     @staticmethod
-    def _revisit_for(resp: FetchedResponse, payload: str, known: Lookup, version: VersionIn | None) -> RevisitOf | None:
+    def _revisit_for(
+        resp: FetchedResponse, payload: str, known: Lookup, version: VersionIn | None
+    ) -> RevisitOf | None:
         """A revisit instead of the full payload: when the payload is one already
         archived (identical-payload-digest), or when a report document's normalised
         content is unchanged although its raw bytes differ (page furniture) — then the
@@ -106,16 +152,34 @@ class CaptureRecorder:
             return RevisitOf(p.url, p.captured_at, p.record_id, capture_id=p.id)
         content = version.content_sha256 if version is not None else known.content_sha256
         same_content = version is None or content != payload  # the hash came from text, not bytes
-        if known.last_full is not None and content is not None and content == known.content_sha256 and same_content:
+        if (
+            known.last_full is not None
+            and content is not None
+            and content == known.content_sha256
+            and same_content
+        ):
             p = known.last_full
-            return RevisitOf(p.url, p.captured_at, p.record_id, capture_id=p.id, profile=CONTENT_PROFILE, content_sha256=content)
+            return RevisitOf(
+                p.url,
+                p.captured_at,
+                p.record_id,
+                capture_id=p.id,
+                profile=CONTENT_PROFILE,
+                content_sha256=content,
+            )
         return None
 
-    def _extract(self, resp: FetchedResponse, payload: str) -> tuple[VersionIn, str | None, dict[str, Any]]:
+    def _extract(
+        self, resp: FetchedResponse, payload: str
+    ) -> tuple[VersionIn, str | None, dict[str, Any]]:
         from extract import extract_document
 
-        content_type = next((v for k, v in resp.response_headers if k.lower() == "content-type"), None)
-        ex = extract_document(resp.body, url=resp.url, media_type=content_type, filename=resp.filename)
+        content_type = next(
+            (v for k, v in resp.response_headers if k.lower() == "content-type"), None
+        )
+        ex = extract_document(
+            resp.body, url=resp.url, media_type=content_type, filename=resp.filename
+        )
         text = ex.text or ""
         # Without text (unreadable, or a scan that needs OCR) the raw bytes decide.
         content = content_sha256(text) if text.strip() else payload
@@ -147,7 +211,9 @@ def extraction_columns(ex: Any) -> dict[str, Any]:
         "agency_name": value("agency_name"),
         "published_at": value("published_at"),
         "meta": {
-            name: asdict(getattr(ex, name)) for name in ("title", "agency_name", "year", "published_at") if getattr(ex, name)
+            name: asdict(getattr(ex, name))
+            for name in ("title", "agency_name", "year", "published_at")
+            if getattr(ex, name)
         },
         "values": dict(ex.values),
         "checks": list(ex.checks),
@@ -161,4 +227,3 @@ def _media_type(content_type: str | None) -> str | None:
     if not content_type:
         return None
     return content_type.split(";", 1)[0].strip().lower() or None
-

@@ -28,7 +28,13 @@ from capture.types import FetchedResponse
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 # Hop-by-hop and encoding headers no longer describe the decoded payload we store.
-DROPPED_HEADERS = {"transfer-encoding", "content-encoding", "content-length", "connection", "keep-alive"}
+DROPPED_HEADERS = {
+    "transfer-encoding",
+    "content-encoding",
+    "content-length",
+    "connection",
+    "keep-alive",
+}
 
 
 class WarcWriteError(OSError):
@@ -76,7 +82,9 @@ class RevisitOf:
 class RollingWarcWriter:
     """Writes records to ``<directory>/<prefix>-<time>-<host>-<pid>-<n>.warc.gz``."""
 
-    def __init__(self, directory: str | Path, *, prefix: str = "nianbao", max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(
+        self, directory: str | Path, *, prefix: str = "nianbao", max_bytes: int = DEFAULT_MAX_BYTES
+    ):
         self.directory = Path(directory)
         self.prefix = prefix
         self.max_bytes = max_bytes
@@ -88,7 +96,9 @@ class RollingWarcWriter:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise WarcWriteError(f"cannot create the WARC directory {self.directory}: {exc.strerror}") from exc
+            raise WarcWriteError(
+                f"cannot create the WARC directory {self.directory}: {exc.strerror}"
+            ) from exc
         if not os.access(self.directory, os.W_OK):
             raise WarcWriteError(f"the WARC directory {self.directory} is not writable")
 
@@ -128,7 +138,9 @@ class RollingWarcWriter:
             self._close_current()
 
     # -- records ----------------------------------------------------------------------
-    def write_exchange(self, resp: FetchedResponse, revisit_of: RevisitOf | None = None) -> WarcLocation:
+    def write_exchange(
+        self, resp: FetchedResponse, revisit_of: RevisitOf | None = None
+    ) -> WarcLocation:
         """Write the request and the response (or revisit) records; return where the
         response record lies. The data is flushed and fsynced before this returns."""
         with self._lock:
@@ -141,7 +153,9 @@ class RollingWarcWriter:
                 offset = self._fh.tell()
                 self._writer.write_record(response)
                 length = self._fh.tell() - offset
-                request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+                request.rec_headers.add_header(
+                    "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+                )
                 self._writer.write_record(request)
                 self._fh.flush()
                 os.fsync(self._fh.fileno())
@@ -150,16 +164,26 @@ class RollingWarcWriter:
                 # A partly written file is left as it is (WARC readers stop at the torn
                 # record); the next write starts a new file.
                 self._fh = self._writer = self._name = None
-                raise WarcWriteError(f"cannot write WARC record to {name}: {exc.strerror or exc}") from exc
-            return WarcLocation(self._name, offset, length, response.rec_headers.get_header("WARC-Record-ID"))
+                raise WarcWriteError(
+                    f"cannot write WARC record to {name}: {exc.strerror or exc}"
+                ) from exc
+            return WarcLocation(
+                self._name, offset, length, response.rec_headers.get_header("WARC-Record-ID")
+            )
 
     def _warc_headers(self, resp: FetchedResponse) -> dict[str, str]:
-        return {"WARC-Date": datetime_to_iso_date(resp.fetched_at.astimezone(UTC).replace(tzinfo=None), use_micros=True)}
+        return {
+            "WARC-Date": datetime_to_iso_date(
+                resp.fetched_at.astimezone(UTC).replace(tzinfo=None), use_micros=True
+            )
+        }
 
     def _http_headers(self, resp: FetchedResponse, length: int) -> StatusAndHeaders:
         headers = [(k, v) for k, v in resp.response_headers if k.lower() not in DROPPED_HEADERS]
         headers.append(("Content-Length", str(length)))
-        return StatusAndHeaders(f"{resp.status} {_reason(resp.status)}", headers, protocol=resp.protocol)
+        return StatusAndHeaders(
+            f"{resp.status} {_reason(resp.status)}", headers, protocol=resp.protocol
+        )
 
     def _response_record(self, resp: FetchedResponse, revisit_of: RevisitOf | None):
         assert self._writer is not None
@@ -168,7 +192,9 @@ class RollingWarcWriter:
                 resp.url,
                 sha256_digest(resp.body),
                 revisit_of.url,
-                datetime_to_iso_date(revisit_of.captured_at.astimezone(UTC).replace(tzinfo=None), use_micros=True),
+                datetime_to_iso_date(
+                    revisit_of.captured_at.astimezone(UTC).replace(tzinfo=None), use_micros=True
+                ),
                 http_headers=self._http_headers(resp, len(resp.body)),
                 warc_headers_dict=self._warc_headers(resp),
             )
@@ -176,7 +202,9 @@ class RollingWarcWriter:
             if revisit_of.profile != IDENTICAL_PAYLOAD_PROFILE:
                 record.rec_headers.replace_header("WARC-Profile", revisit_of.profile)
                 record.rec_headers.add_header(
-                    "WARC-Nianbao-Content-Digest", "sha256:" + base64.b32encode(bytes.fromhex(revisit_of.content_sha256 or "")).decode()
+                    "WARC-Nianbao-Content-Digest",
+                    "sha256:"
+                    + base64.b32encode(bytes.fromhex(revisit_of.content_sha256 or "")).decode(),
                 )
             return record
         return self._writer.create_warc_record(
@@ -197,7 +225,9 @@ class RollingWarcWriter:
         headers = list(resp.request_headers)
         if not any(k.lower() == "host" for k, _ in headers):
             headers.insert(0, ("Host", parts.netloc))
-        http = StatusAndHeaders(f"{resp.method} {path} {resp.protocol}", headers, is_http_request=True)
+        http = StatusAndHeaders(
+            f"{resp.method} {path} {resp.protocol}", headers, is_http_request=True
+        )
         return self._writer.create_warc_record(
             resp.url,
             "request",
@@ -217,4 +247,12 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
-__all__ = ["CONTENT_PROFILE", "IDENTICAL_PAYLOAD_PROFILE", "RevisitOf", "RollingWarcWriter", "WarcLocation", "WarcWriteError", "sha256_digest"]
+__all__ = [
+    "CONTENT_PROFILE",
+    "IDENTICAL_PAYLOAD_PROFILE",
+    "RevisitOf",
+    "RollingWarcWriter",
+    "WarcLocation",
+    "WarcWriteError",
+    "sha256_digest",
+]

@@ -52,7 +52,10 @@ class RunSummary:
             "errors",
         ):
             table.add_column(
-                column, justify="left" if column in ("site", "outcome", "errors") else "right"
+                column,
+                justify="left" if column in ("site", "outcome", "errors") else "right",
+                overflow="fold",
+                min_width=len(column) if column != "site" else 12,
             )
         for figures in self.sites.values():
             errors = ", ".join(f"{k} {v}" for k, v in sorted(figures.errors.items())) or "-"

@@ -43,10 +43,16 @@ def site_figures(stats: dict[str, Any], site_id: str, reports_found: int) -> Sit
     return figures
 
 
+NOT_CRAWL_FAILURES = frozenset({"budget", "robots", "offsite", "extraction"})
+"""Failure kinds that leave a crawl's outcome `success`: limits the crawl was told to keep
+(budget, robots.txt, scope), and documents fetched and archived whose text could not be
+extracted (a per-document problem, re-extractable later; still counted in `errors`)."""
+
+
 def outcome_of(figures: SiteFigures) -> str:
     if figures.blocked:
         return "blocked"
     if figures.pages == 0:
         return "failed"
-    serious = {k: v for k, v in figures.errors.items() if k not in ("budget", "robots", "offsite")}
+    serious = {k: v for k, v in figures.errors.items() if k not in NOT_CRAWL_FAILURES and v}
     return "partial" if serious else "success"

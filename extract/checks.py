@@ -57,8 +57,13 @@ def evaluate_checks(layout: str, values: dict[str, CellValue]) -> list[dict[str,
 
 
 _RECEIVED = re.compile(
-    r"(?:收到|受理|新收|共收到|共受理)[^，。；\d]{0,16}?(?:申请|依申请公开)[^，。；\d]{0,4}?(\d+)\s*(?:件|条|个)"
+    r"(?:收到|受理|新收)[^，。；：\d]{0,12}?"
+    r"(?:政府信息公开申请|信息公开申请|公开申请|依申请公开(?:申请)?)"
+    r"[^，。；：\d件]{0,6}?(\d+)\s*件"
 )
+"""A phrase stating the applications received: 收到政府信息公开申请4件, 共受理依申请公开1件,
+新收信息公开申请共计3件. Other requests (行政许可申请), other units (条, 个) and other
+verbs (办结, 答复) are not the figure of ``t3.new.total``."""
 
 
 def text_figure_checks(

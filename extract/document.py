@@ -13,7 +13,7 @@ from extract.sniff import base_media_type, sniff_media_type
 from extract.text import read_document
 from extract.types import Extraction, TextDocument
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 """Bumped whenever a change can alter the text, tables or values of existing documents."""
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ being taken for the row （七）总计. The layout is decided from the tables' 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extract import keys as K
 from extract.numbers import cell_value, clean_cell, is_blank, is_value, money_value, parse_number
@@ -122,7 +123,7 @@ def _in_column_order(columns: dict[str, list[int]]) -> bool:
     order (自然人 … 其他, 总计). A header whose merged cells were not expanded (a ragged HTML
     table, a text export) puts 总计 left of 其他: its positions say nothing about the data."""
     positions = [min(columns[column]) for column in K.T3_COLUMNS if column in columns]
-    return all(a < b for a, b in zip(positions, positions[1:], strict=False))
+    return all(a < b for a, b in pairwise(positions))
 
 
 class _TableWalker:

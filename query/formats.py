@@ -21,7 +21,9 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
                 out[name] = "|".join("" if v is None else str(v) for v in value)
             else:
                 for i, item in enumerate(value):
-                    out.update(flatten(item if isinstance(item, dict) else {"value": item}, f"{name}.{i}."))
+                    out.update(
+                        flatten(item if isinstance(item, dict) else {"value": item}, f"{name}.{i}.")
+                    )
         else:
             out[name] = value
     return out
@@ -36,7 +38,9 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return n
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: IO[str], *, columns: list[str] | None = None) -> int:
+def write_csv(
+    records: Iterable[dict[str, Any]], out: IO[str], *, columns: list[str] | None = None
+) -> int:
     """CSV with a header; without ``columns``, the union of all flattened keys in order
     of first appearance (the records are held in memory to find it)."""
     rows = [flatten(r) for r in records]

@@ -31,7 +31,11 @@ def iter_reports(
         if site is not None:
             query = query.where(ReportRow.site_id == site)
         if since is not None:
-            moment = since if isinstance(since, datetime) else datetime(since.year, since.month, since.day)
+            moment = (
+                since
+                if isinstance(since, datetime)
+                else datetime(since.year, since.month, since.day)
+            )
             changed = (
                 select(DocumentRow.report_id)
                 .join(VersionRow, VersionRow.document_id == DocumentRow.id)
@@ -49,10 +53,14 @@ def iter_reports(
             ).all()
             for doc, raw_sha in rows:
                 count, content = s.execute(
-                    select(func.count(VersionRow.id), func.max(VersionRow.seq)).where(VersionRow.document_id == doc.id)
+                    select(func.count(VersionRow.id), func.max(VersionRow.seq)).where(
+                        VersionRow.document_id == doc.id
+                    )
                 ).one()
                 latest = s.scalar(
-                    select(VersionRow.content_sha256).where(VersionRow.document_id == doc.id, VersionRow.seq == content)
+                    select(VersionRow.content_sha256).where(
+                        VersionRow.document_id == doc.id, VersionRow.seq == content
+                    )
                 )
                 docs.append(
                     {
@@ -64,8 +72,12 @@ def iter_reports(
                         "status": doc.status,
                     }
                 )
-            status = "vanished" if docs and all(d["status"] == "vanished" for d in docs) else "present"
-            first_seen = min((as_utc(d.first_seen_at) for d, _ in rows), default=as_utc(report.first_seen_at))
+            status = (
+                "vanished" if docs and all(d["status"] == "vanished" for d in docs) else "present"
+            )
+            first_seen = min(
+                (as_utc(d.first_seen_at) for d, _ in rows), default=as_utc(report.first_seen_at)
+            )
             yield {
                 "agency_id": agency_row.id,
                 "agency_name": agency_row.name,

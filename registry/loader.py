@@ -54,7 +54,9 @@ def parse_yaml(text: str, *, source: str = "<yaml>") -> Registry:
     if doc is None:
         doc = {}
     if not isinstance(doc, Mapping):
-        raise RegistryError(f"{source}: the top level must be a mapping with 'agencies' and 'sites'")
+        raise RegistryError(
+            f"{source}: the top level must be a mapping with 'agencies' and 'sites'"
+        )
     unknown = set(doc) - {"agencies", "sites"}
     if unknown:
         raise RegistryError(f"{source}: unknown top-level key(s): {', '.join(sorted(unknown))}")
@@ -88,20 +90,26 @@ def _entries(value: Any, key: str, source: str) -> list[Mapping[str, Any]]:
         raise RegistryError(f"{source}: '{key}' must be a list")
     for i, entry in enumerate(value):
         if not isinstance(entry, Mapping):
-            raise RegistryError(f"{source}: {key}[{i}]: must be a mapping, got {type(entry).__name__}")
+            raise RegistryError(
+                f"{source}: {key}[{i}]: must be a mapping, got {type(entry).__name__}"
+            )
     return value
 
 
 class _Entry:
     """Reads fields of one entry, raising errors that say where."""
 
-    def __init__(self, source: str, key: str, index: int, data: Mapping[str, Any], fields: set[str]):
+    def __init__(
+        self, source: str, key: str, index: int, data: Mapping[str, Any], fields: set[str]
+    ):
         self.data = data
         ident = data.get("id")
         self.where = f"{source}: {key}[{index}]" + (f" (id={ident})" if ident else "")
         unknown = set(data) - fields
         if unknown:
-            raise RegistryError(f"{self.where}: unknown field(s): {', '.join(sorted(map(str, unknown)))}")
+            raise RegistryError(
+                f"{self.where}: unknown field(s): {', '.join(sorted(map(str, unknown)))}"
+            )
 
     def fail(self, field: str, message: str) -> RegistryError:
         return RegistryError(f"{self.where}: {field}: {message}")
@@ -148,10 +156,21 @@ class _Entry:
 
 
 AGENCY_FIELDS = {"id", "name", "aliases", "division_code", "level", "kind", "parent"}
-SITE_FIELDS = {"id", "agency", "start_urls", "hosts", "render", "schedule", "obey_robots", "allow_private"}
+SITE_FIELDS = {
+    "id",
+    "agency",
+    "start_urls",
+    "hosts",
+    "render",
+    "schedule",
+    "obey_robots",
+    "allow_private",
+}
 
 
-def _build(agency_rows: list[Mapping[str, Any]], site_rows: list[Mapping[str, Any]], source: str) -> Registry:
+def _build(
+    agency_rows: list[Mapping[str, Any]], site_rows: list[Mapping[str, Any]], source: str
+) -> Registry:
     agencies: list[Agency] = []
     seen: dict[str, int] = {}
     for i, data in enumerate(agency_rows):

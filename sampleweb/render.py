@@ -44,6 +44,55 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
+Spanned = list[list[tuple[str, int]]]  # a table as rows of (cell text, columns covered)
+
+# Header rows of the standard tables whose merged cells the text exports print once:
+# (the row's labels after the corner cell) -> how many columns each covers.
+_HEADER_SPANS: dict[tuple[str, ...], tuple[int, ...]] = {
+    ("申请人情况",): (7,),
+    ("自然人", "法人或其他组织", "总计"): (1, 5, 1),
+    ("行政复议", "行政诉讼"): (5, 10),
+    ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"): (
+        (1, 1, 1, 1, 1, 5, 5)
+    ),
+}
+
+
+def _is_figure(cell: str) -> bool:
+    return bool(cell) and (cell[0].isdigit() or cell[0] == "-") and any(c.isdigit() for c in cell)
+
+
+def spanned(table: list[list[str]]) -> Spanned:
+    """The table with merged cells as a Word or CMS table has them: every row covers the
+    full width. A text export prints a horizontally merged cell once, so a short row gets
+    its missing columns as spans: a lone cell spans the row, a known header row spans as
+    the standard table does, a data row's last label absorbs the label columns, and any
+    other row's first cell the missing columns. Vertically merged cells stay blank cells."""
+    width = max(len(row) for row in table)
+    out: Spanned = []
+    for row in table:
+        missing = width - len(row)
+        spans = [1] * len(row)
+        if missing and len(row) == 1:
+            spans = [width]
+        elif missing:
+            labels = tuple(c for c in row if c)
+            known = _HEADER_SPANS.get(labels) or _HEADER_SPANS.get(labels[1:])
+            lead = len(row) - len(known) if known is not None else 0
+            if known is not None and sum(known) + lead <= width and (lead or sum(known) == width):
+                spans = [1] * lead + list(known)
+                spans[0] += width - sum(spans)
+            elif any(_is_figure(c) for c in row):
+                last_label = max(
+                    (i for i, c in enumerate(row) if c and not _is_figure(c)), default=0
+                )
+                spans[last_label] += missing
+            else:
+                spans[0] += missing
+        out.append(list(zip(row, spans, strict=True)))
+    return out
+
+
 def html_fragment(text: str) -> str:
     parts: list[str] = []
     for block in blocks(text):
@@ -51,7 +100,13 @@ def html_fragment(text: str) -> str:
             parts.append(f"<p>{escape(block)}</p>")
             continue
         rows = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in block
+            "<tr>"
+            + "".join(
+                f'<td colspan="{n}">{escape(c)}</td>' if n > 1 else f"<td>{escape(c)}</td>"
+                for c, n in row
+            )
+            + "</tr>"
+            for row in spanned(block)
         )
         parts.append(f'<table border="1" cellspacing="0">{rows}</table>')
     return "\n".join(parts)
@@ -74,6 +129,29 @@ def _w_par(text: str) -> str:
     return f'<w:p><w:r><w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r></w:p>'
 
 
+_W_TABLE_PROPS = (
+    "<w:tblPr><w:tblBorders>"
+    + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders></w:tblPr>"
+)
+"""Ruled borders, as every report table has them."""
+
+
+def _column_widths(width: int) -> list[int]:
+    """Twips per grid column: in table 三 (3 label + 7 value columns) the labels get room."""
+    if width == 10:
+        return [1600] * 3 + [600] * 7
+    return [9000 // width] * width
+
+
+def _w_cell(text: str, span: int) -> str:
+    props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+    return f"<w:tc>{props}{_w_par(text)}</w:tc>"
+
+
 def docx_bytes(text: str) -> bytes:
     """A valid .docx (WordprocessingML) with the text's paragraphs and tables."""
     body: list[str] = []
@@ -82,10 +160,13 @@ def docx_bytes(text: str) -> bytes:
             body.append(_w_par(block))
             continue
         rows = "".join(
-            "<w:tr>" + "".join(f"<w:tc>{_w_par(c)}</w:tc>" for c in row) + "</w:tr>"
-            for row in block
+            "<w:tr>" + "".join(_w_cell(c, n) for c, n in row) + "</w:tr>" for row in spanned(block)
         )
-        body.append(f"<w:tbl>{rows}</w:tbl>{_w_par('')}")
+        width = max(len(row) for row in block)
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in _column_widths(width))
+        body.append(
+            f"<w:tbl>{_W_TABLE_PROPS}<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>{_w_par('')}"
+        )
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}">'
         f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>"
@@ -114,7 +195,11 @@ def docx_bytes(text: str) -> bytes:
 def ofd_bytes(text: str) -> bytes:
     """A minimal OFD (GB/T 33190) package: one page of text objects, one per line."""
     ns = "http://www.ofdspec.org/2016"
-    lines = [b if isinstance(b, str) else " ".join(" ".join(r) for r in b) for b in blocks(text)]
+    lines = [
+        line
+        for b in blocks(text)
+        for line in ([b] if isinstance(b, str) else [" ".join(c for c in r if c) for r in b])
+    ]
     objects = "".join(
         f'<ofd:TextObject ID="{i + 10}" Boundary="10 {10 + i * 6} 190 6" Font="2" Size="3.5">'
         f'<ofd:TextCode X="0" Y="4">{xml_escape(line)}</ofd:TextCode></ofd:TextObject>'
@@ -209,8 +294,10 @@ def xlsx_from_text(text: str) -> bytes:
     for block in blocks(text):
         if isinstance(block, str):
             rows.append([block])
-        else:
-            rows.extend(block)
+        else:  # a merged cell's text sits in its first column, as in a real sheet
+            rows.extend(
+                [cell for c, n in row for cell in [c] + [""] * (n - 1)] for row in spanned(block)
+            )
     return xlsx_bytes(rows)
 
 

@@ -110,7 +110,7 @@ _T3_ROWS: list[tuple[str, ...]] = [
 class SynthReport:
     title: str
     text: str
-    values: dict[str, int]  # a few key figures, for tests
+    values: dict[str, int]  # the table figures as printed (t2 procurement, t3, t4 review)
 
 
 def _row(cells: list[str]) -> str:
@@ -127,8 +127,8 @@ def synth_report(agency: str, year: int, seed: int, *, break_rule: bool = False)
     title = f"{agency}{year}年政府信息公开工作年度报告"
     nums = {f"n{i}": rng.randint(3, 400) for i in range(1, 13)}
     parts = [title, "", rng.choice(_OPENINGS).format(agency=agency, year=year), "一、总体情况"]
-    for index in sorted(rng.sample(range(len(_WORK)), k=rng.randint(4, 6))):
-        parts.append(_WORK[index].format(**nums))
+    work = sorted(rng.sample(range(len(_WORK)), k=rng.randint(4, 6)))
+    overview = len(parts)  # the work paragraphs go here once the table figures are drawn
     parts.append("二、主动公开政府信息情况")
     table2 = [
         ["第二十条第（一）项"],
@@ -188,6 +188,9 @@ def synth_report(agency: str, year: int, seed: int, *, break_rule: bool = False)
     new_cells = cells(new)
     if break_rule:
         new_cells[-1] = _num(sum(new) + 2)  # 总计 no longer adds up
+    # the overview quotes the applications received as the table prints them
+    nums["n4"] = sum(new)
+    parts[overview:overview] = [_WORK[index].format(**nums) for index in work]
     rows = [*header, ["一、本年新收政府信息公开申请数量", *new_cells]]
     rows.append(["二、上年结转政府信息公开申请数量", *cells(carried)])
     for spec in _T3_ROWS:
@@ -213,9 +216,22 @@ def synth_report(agency: str, year: int, seed: int, *, break_rule: bool = False)
     parts.append(rng.choice(_PROBLEMS))
     parts.append("六、其他需要报告的事项")
     parts.append(f"{agency}{year}年度未收取信息处理费。")
-    values = {
-        "t2.procurement.projects": projects,
-        "t3.new.total": int(new_cells[-1]),
-        "t3.granted.total": sum(granted),
+    values = {"t2.procurement.projects": projects}
+    columns = ("natural", "commercial", "research", "social_welfare", "legal_service", "other_org")
+    for row, printed in (
+        ("new", new),
+        ("carried_over", carried),
+        ("granted", granted),
+        ("unavailable.not_held", not_held),
+        ("total", handled),
+        ("carried_forward", forward),
+    ):
+        values |= {f"t3.{row}.{c}": v for c, v in zip(columns, printed, strict=True)}
+        values[f"t3.{row}.total"] = sum(printed)
+    values["t3.new.total"] = int(new_cells[-1])
+    values |= {
+        f"t4.review.{c}": v
+        for c, v in zip(("upheld", "corrected", "other", "pending"), review, strict=True)
     }
+    values["t4.review.total"] = sum(review)
     return SynthReport(title=title, text="\n".join(parts) + "\n", values=values)

@@ -378,6 +378,10 @@ class Archive:
         detail: str,
         status: int | None = None,
     ) -> None:
+        """Keep a failure of one URL of one site. Kinds: ``http_status``, ``timeout``,
+        ``dns``, ``connection``, ``blocked`` (WAF), ``robots``, ``offsite``,
+        ``private_address``, ``budget``, ``extraction`` (a document archived but not
+        read), ``capture`` (a response that could not be archived)."""
         with self._write_lock, self.session() as s:
             s.add(
                 FailureRow(

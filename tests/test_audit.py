@@ -325,51 +325,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive,
         crawl(archive, sites)
         web.set_state("after")
         # re-check every known document (edits and deletions show only then)
-        second = datetime.now(UTC)
         crawl(archive, sites, settings_overrides={"NIANBAO_REVERIFY_DAYS": 0})
-        _reverify_unlisted(archive, since=second)
         yield archive, web.truth("after")
         archive.close()
-
-
-def _reverify_unlisted(archive: Archive, since: datetime) -> None:
-    """Fetch again every known document the second crawl did not see (it is in no
-    listing any more) and record the answer, as a re-verifying crawl would: the crawler
-    (crawler/) does not yet re-check documents that dropped out of every listing."""
-    import urllib.error
-    import urllib.request
-
-    from capture.recorder import CaptureRecorder
-    from capture.types import FetchedResponse
-
-    with CaptureRecorder.open(archive) as recorder:
-        for site in archive.sites():
-            for doc in archive.known_documents(site.id):
-                if doc.last_seen_at >= since:
-                    continue
-                try:
-                    with urllib.request.urlopen(doc.url, timeout=10) as answer:
-                        status, body, headers = (
-                            answer.status,
-                            answer.read(),
-                            list(answer.headers.items()),
-                        )
-                except urllib.error.HTTPError as exc:
-                    status, body, headers = exc.code, exc.read(), list(exc.headers.items())
-                recorder.record(
-                    FetchedResponse(
-                        url=doc.url,
-                        status=status,
-                        body=body,
-                        fetched_at=datetime.now(UTC),
-                        site_id=site.id,
-                        role=Role(doc.role),
-                        response_headers=headers,
-                        title=doc.title,
-                        year=doc.year,
-                        parent_url=doc.parent_url,
-                    )
-                )
 
 
 def _agency_id(archive: Archive, name: str) -> str:

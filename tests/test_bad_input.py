@@ -137,15 +137,22 @@ def test_crawl_into_a_full_data_directory_stops_with_a_clear_message(tmp_path: P
     from storage.archive import Archive
 
     db = f"sqlite:///{tmp_path}/archive.sqlite3"
-    with tmpfs(tmp_path / "full", "size=320k") as full, sampleweb.SampleWeb(state="before", port=0) as web:
+    with (
+        tmpfs(tmp_path / "full", "size=320k") as full,
+        sampleweb.SampleWeb(state="before", port=0) as web,
+    ):
         registry = tmp_path / "sites.yaml"
         registry.write_text(web.registry_yaml(), encoding="utf-8")
         env = {"NIANBAO_DATA_DIR": str(full)}
         assert nianbao("sites", "import", str(registry), "--db", db, env=env).returncode == 0
-        result = nianbao("crawl", "--db", db, "--site", "langao-gov", "--set", "NIANBAO_PROGRESS=false", env=env)
+        result = nianbao(
+            "crawl", "--db", db, "--site", "langao-gov", "--set", "NIANBAO_PROGRESS=false", env=env
+        )
         assert result.returncode == 1
         last = result.stderr.strip().splitlines()[-1]
-        assert last.startswith("nianbao: crawl run ") and "stopped: cannot write WARC record" in last
+        assert (
+            last.startswith("nianbao: crawl run ") and "stopped: cannot write WARC record" in last
+        )
         assert "No space left on device" in last
         archive = Archive(db, data_dir=full)
         checked, problems = verify(archive.warc_dir, archive.indexed_records())

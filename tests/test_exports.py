@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from archive_helpers import fetched, later, report_page, setup_archive
 
-from archive_helpers import fetched, later, report_page, seed_text, setup_archive
 from capture.types import Role
 from query.reports import iter_reports
 from query.stats import iter_stats, write_parquet
@@ -29,38 +29,86 @@ def label(n: int) -> dict:
 
 
 def nianbao(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args], capture_output=True, text=True, timeout=180,
-                          check=False, cwd=REPO, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
 
 
-def build(archive) -> None:  # noqa: ANN001
+def build(archive) -> None:
     rec = setup_archive(archive)
-    rec.record(fetched(PAGE, report_page("长街镇2020年度政府信息公开年度报告，全文见附件。"), title="长街镇2020年度政府信息公开年度报告",
-                       year=2020, agency_name="长街镇"))
-    rec.record(fetched(DOCX, (ASSETS / "seed000.docx").read_bytes(), role=Role.ATTACHMENT, parent_url=PAGE,
-                       content_type="application/octet-stream", filename="P020210125.docx", at=later(1)))
+    rec.record(
+        fetched(
+            PAGE,
+            report_page("长街镇2020年度政府信息公开年度报告，全文见附件。"),
+            title="长街镇2020年度政府信息公开年度报告",
+            year=2020,
+            agency_name="长街镇",
+        )
+    )
+    rec.record(
+        fetched(
+            DOCX,
+            (ASSETS / "seed000.docx").read_bytes(),
+            role=Role.ATTACHMENT,
+            parent_url=PAGE,
+            content_type="application/octet-stream",
+            filename="P020210125.docx",
+            at=later(1),
+        )
+    )
     rec.close()
 
 
-def test_reports_jsonl_and_csv(archive) -> None:  # noqa: ANN001
+def test_reports_jsonl_and_csv(archive) -> None:
     build(archive)
     out = nianbao("reports", "--db", archive.url, env={"NIANBAO_DATA_DIR": str(archive.data_dir)})
     assert out.returncode == 0, out.stderr
     [record] = [json.loads(line) for line in out.stdout.splitlines()]
-    assert set(record) == {"agency_id", "agency_name", "registered", "year", "title", "published_at", "first_seen_at",
-                           "status", "versions", "documents"}
-    assert (record["agency_id"], record["agency_name"], record["registered"], record["year"]) == ("changjie", "长街镇人民政府", True, 2020)
+    assert set(record) == {
+        "agency_id",
+        "agency_name",
+        "registered",
+        "year",
+        "title",
+        "published_at",
+        "first_seen_at",
+        "status",
+        "versions",
+        "documents",
+    }
+    assert (record["agency_id"], record["agency_name"], record["registered"], record["year"]) == (
+        "changjie",
+        "长街镇人民政府",
+        True,
+        2020,
+    )
     assert record["published_at"] == "2021-01-07"
     assert [d["url"] for d in record["documents"]] == [PAGE, DOCX]
-    assert set(record["documents"][0]) == {"url", "media_type", "sha256", "content_sha256", "versions", "status"}
-    assert record["documents"][1]["media_type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert set(record["documents"][0]) == {
+        "url",
+        "media_type",
+        "sha256",
+        "content_sha256",
+        "versions",
+        "status",
+    }
+    assert (
+        record["documents"][1]["media_type"]
+        == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     out = nianbao("reports", "--db", archive.url, "--format", "csv", "--year", "2020")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert len(rows) == 1 and rows[0]["documents.1.url"] == DOCX and rows[0]["registered"] == "True"
     assert nianbao("reports", "--db", archive.url, "--year", "2019").stdout == ""
 
 
-def test_stats_take_the_values_from_the_attachment(archive, tmp_path: Path) -> None:  # noqa: ANN001
+def test_stats_take_the_values_from_the_attachment(archive, tmp_path: Path) -> None:
     build(archive)
     [stats] = list(iter_stats(archive))
     expected = label(0)
@@ -70,7 +118,11 @@ def test_stats_take_the_values_from_the_attachment(archive, tmp_path: Path) -> N
     out = nianbao("stats", "--db", archive.url, "--format", "csv")
     assert out.returncode == 0, out.stderr
     [row] = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert row["t2.procurement.amount_raw"] == "10.22万元" and row["t3.new.total"] == "1" and row["t3.partial.total"] == ""
+    assert (
+        row["t2.procurement.amount_raw"] == "10.22万元"
+        and row["t3.new.total"] == "1"
+        and row["t3.partial.total"] == ""
+    )
     target = tmp_path / "stats.parquet"
     out = nianbao("stats", "--db", archive.url, "--format", "parquet", "--out", str(target))
     assert out.returncode == 0, out.stderr
@@ -79,14 +131,34 @@ def test_stats_take_the_values_from_the_attachment(archive, tmp_path: Path) -> N
     table = pq.read_table(target)
     assert table.num_rows == 1
     data = table.to_pylist()[0]
-    assert data["t2.procurement.amount_yuan"] == 102200 and data["t3.new.natural"] == 1 and data["t3.new.commercial"] is None
+    assert (
+        data["t2.procurement.amount_yuan"] == 102200
+        and data["t3.new.natural"] == 1
+        and data["t3.new.commercial"] is None
+    )
     assert nianbao("stats", "--db", archive.url, "--format", "parquet").returncode == 1
 
 
 def test_parquet_types_across_layouts(tmp_path: Path) -> None:
     records = [
-        {"agency_id": "a", "year": 2020, "layout": "2019", "parser_version": "1", "sections": [1], "values": {"t3.new.total": 3, "t2.procurement.amount_yuan": 102200.5}, "checks": []},
-        {"agency_id": "b", "year": 2021, "layout": "2021", "parser_version": "1", "sections": [], "values": {"t2.fees.amount_wan": 1.5}, "checks": [{"rule": "balance", "column": "total", "ok": False}]},
+        {
+            "agency_id": "a",
+            "year": 2020,
+            "layout": "2019",
+            "parser_version": "1",
+            "sections": [1],
+            "values": {"t3.new.total": 3, "t2.procurement.amount_yuan": 102200.5},
+            "checks": [],
+        },
+        {
+            "agency_id": "b",
+            "year": 2021,
+            "layout": "2021",
+            "parser_version": "1",
+            "sections": [],
+            "values": {"t2.fees.amount_wan": 1.5},
+            "checks": [{"rule": "balance", "column": "total", "ok": False}],
+        },
     ]
     import pyarrow.parquet as pq
 
@@ -105,13 +177,16 @@ def test_extract_local_files(shared_dir: Path) -> None:
     assert first["file"] == str(pdf) and first["layout"] == "2021" and first["error"] is None
     assert first["year"] == 2024
     assert second["values"] == label(4)["values"]
-    assert not [c for c in second["checks"] if not c["ok"] and c["rule"] in ("balance", "outcomes")] == []
+    assert (
+        not [c for c in second["checks"] if not c["ok"] and c["rule"] in ("balance", "outcomes")]
+        == []
+    )
     bad = REPO / "tests" / "fixtures" / "broken"
     out = nianbao("extract", "--format", "csv", str(next(bad.glob("*.pdf"))))
     assert out.returncode == 1 and "no file could be read" in out.stderr
 
 
-def test_reextract_records_the_parser_version(archive, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_reextract_records_the_parser_version(archive, monkeypatch: pytest.MonkeyPatch) -> None:
     from extract import document
     from query.reextract import reextract
 

@@ -87,3 +87,19 @@ def test_text_figures_rule_6() -> None:
     assert [(c["ok"], c["left"], c["right"]) for c in agree] == [(True, 4, 4)]
     disagree = text_figure_checks("2019", values, "共受理依申请公开3件。")
     assert [(c["ok"], c["left"]) for c in disagree] == [(False, 3)]
+
+
+def test_text_figures_reads_only_the_applications_received() -> None:
+    values = {"t3.new.total": 4}
+    overview = (
+        "全年受理行政许可申请355件，主动公开政府信息384条，收到群众来信12个。"
+        "本年度新收政府信息公开申请共计4件，均已按时答复。"
+    )
+    [check] = text_figure_checks("2019", values, overview)
+    assert (check["left"], check["ok"]) == (4, True)
+    assert check["quote"] == "新收政府信息公开申请共计4件"
+    assert (
+        text_figure_checks("2019", values, "受理行政许可申请355件，办结政府信息公开申请4件。") == []
+    )
+    [other] = text_figure_checks("2019", values, "共受理依申请公开1件。")
+    assert (other["left"], other["ok"]) == (1, False)

@@ -1,10 +1,10 @@
 """Conditional requests for documents the archive already holds.
 
-A known attachment, or a known report page whose attachments are known too, is requested
-with If-None-Match / If-Modified-Since from the validators the archive stored; an
-unchanged document answers 304 and is not downloaded again (the spider then re-verifies
-the page's known attachments). Listing pages, and report pages without a known
-attachment, are always read in full.
+A known report page or attachment is requested with If-None-Match / If-Modified-Since
+from the validators the archive stored; an unchanged document answers 304 and is not
+downloaded again (for a report page, the spider reads the attachment links from its
+archived copy). Listing pages are always read in full, and so is a report page whose
+archived copy could not be read (`nb_unconditional`).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ class ConditionalRequestMiddleware:
         key = canonical_url(request.url)
         if state is None or key not in state.known:
             return None
-        if request.meta.get("nb_role") == "report" and key not in state.children:
-            return None  # the page itself is needed: it names the attachments
+        if request.meta.get("nb_unconditional"):
+            return None  # the page itself is needed: its archived copy is unreadable
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None
         archive = archive_for(self.crawler)

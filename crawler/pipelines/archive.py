@@ -57,7 +57,7 @@ class ArchivePipeline:
                     CrawlFailure(
                         item.site_id,
                         item.url,
-                        "extraction",
+                        "capture",
                         f"capture failed: {type(exc).__name__}: {exc}",
                     )
                 )

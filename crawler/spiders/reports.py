@@ -7,6 +7,12 @@ Roles of a request (meta `nb_role`):
 - `report`: a report's own page (its title classified as an annual report);
 - `attachment`: a file of a report, or a report published as a bare file.
 
+When a site's listings are exhausted (the crawl goes idle), the spider reads the archived
+copies of the known report pages it did not download (they answered 304, or were checked
+within the re-verify cadence) for attachment links, and then asks again for every known
+report page and attachment that no listing of this crawl reached: a document taken down
+answers 404/410 and is recorded as vanished.
+
 Requests carry only JSON-able meta and callbacks by name, so a scheduler may serialise them.
 """
 
@@ -17,7 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from parsel import Selector
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -36,6 +43,7 @@ from crawler.adapters import hanweb, jsonapi, querystring, trs
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import Anchor, extract_anchors, page_title
 from crawler.archive_access import archive_for
+from crawler.archived import archived_page
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
 from crawler.discovery.titles import classify_title, link_score
 from crawler.encoding import as_text_response
@@ -97,6 +105,7 @@ class ReportsSpider(Spider):
                 raise ValueError(f"sites not in the registry: {', '.join(sorted(missing))}")
         for site in sites:
             spider.book[site.id] = SiteState.of(site, archive.known_documents(site.id))
+        crawler.signals.connect(spider.after_discovery, signal=signals.spider_idle)
         return spider
 
     # ------------------------------------------------------------------ requests
@@ -107,19 +116,75 @@ class ReportsSpider(Spider):
                 yield self._request(
                     state, url, role="page", depth=0, priority=250, extra={"nb_start": True}
                 )
-        for state in self.book.values():
-            for request in self._reverification_requests(state):
-                yield request
 
-    def _reverification_requests(self, state: SiteState) -> Iterator[Request]:
-        """Known documents due for re-verification are asked for even when no listing
-        links them any more: a report taken down answers 404/410 and is marked vanished.
-        (Those the listings still link are the same requests: the duplicate is dropped.)"""
-        for doc in list(state.known.values()):
-            if doc.role not in ("report", "attachment") or not self._due(doc):
+    def after_discovery(self) -> None:
+        """spider_idle: every listing is exhausted. Follow the attachment links of the
+        archived copies of report pages not downloaded, then re-request the known
+        documents no listing reached; keep the spider open while that brings requests."""
+        scheduled = 0
+        for state in self.book.values():
+            for request in self._after_discovery_requests(state):
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
+
+    def _after_discovery_requests(self, state: SiteState) -> Iterator[Request]:
+        if state.blocked:
+            state.unread_pages.clear()
+            return
+        if state.unread_pages:
+            archive = archive_for(self.crawler)
+            while state.unread_pages:
+                _key, meta = state.unread_pages.popitem()
+                yield from self._archived_page_requests(state, archive, meta)
+        if not state.swept:
+            state.swept = True
+            yield from self._unreached_requests(state)
+
+    def _archived_page_requests(
+        self, state: SiteState, archive: Any, meta: dict[str, Any]
+    ) -> Iterator[Request]:
+        """The attachment requests of a report page read back from the archive, as if the
+        page had been downloaded (`nb_only_new`: only those the archive does not hold).
+        Without a readable copy, the page is asked for again without validators."""
+        url = meta["nb_url"]
+        page = archived_page(archive, url, {**meta, "site": state.id})
+        if page is None:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copy_missing")
+            yield self._request(
+                state,
+                url,
+                role="report",
+                depth=meta.get("nb_depth", 1),
+                extra={**meta, "nb_unconditional": True},
+            ).replace(dont_filter=True)
+            return
+        self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copies_read")
+        selector = Selector(text=page.text or "<html></html>")
+        yield from self._attachment_requests(
+            state,
+            url,
+            extract_anchors(selector, page.url),
+            depth=meta.get("nb_depth", 1),
+            title=meta.get("nb_title") or page_title(selector),
+            year=meta.get("nb_year"),
+            agency=meta.get("nb_agency"),
+            published=meta.get("nb_published"),
+            only_new=bool(meta.get("nb_only_new")),
+        )
+
+    def _unreached_requests(self, state: SiteState) -> Iterator[Request]:
+        """Known report pages and attachments that no listing of this crawl reached are
+        asked for again (conditionally: 304 says still there): a report taken down
+        answers 404/410 and is marked vanished; one moved is found at its new place."""
+        for key, doc in list(state.known.items()):
+            if doc.role not in ("report", "attachment") or key in state.reached:
                 continue
             if getattr(doc, "status", "present") == "vanished":
                 continue
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/unlisted_reverified")
+            parent = getattr(doc, "parent_url", None)
             yield self._request(
                 state,
                 doc.url,
@@ -130,21 +195,11 @@ class ReportsSpider(Spider):
                     "nb_title": doc.title,
                     "nb_year": doc.year,
                     "nb_agency": getattr(doc, "agency_name", None),
-                    "nb_parent": getattr(doc, "parent_url", None),
-                    "nb_bare": doc.role == "attachment" and not getattr(doc, "parent_url", None),
-                    "nb_reverify": True,
+                    "nb_parent": parent,
+                    "nb_bare": doc.role == "attachment" and not parent,
+                    "nb_unlisted": True,
                 },
             )
-
-    def _due(self, doc: Any) -> bool:
-        if self.reverify_days <= 0:
-            return True
-        seen_at = getattr(doc, "last_seen_at", None)
-        if seen_at is None:
-            return True
-        if seen_at.tzinfo is None:
-            seen_at = seen_at.replace(tzinfo=UTC)
-        return datetime.now(UTC) - seen_at >= timedelta(days=self.reverify_days)
 
     def _request(
         self,
@@ -161,6 +216,8 @@ class ReportsSpider(Spider):
         meta: dict[str, Any] = {"site": state.id, "nb_role": role, "nb_depth": depth}
         if extra:
             meta.update(extra)
+        if role in ("report", "attachment") and fetch is None:
+            state.reached.add(canonical_url(url))
         if not state.site.obey_robots:
             meta["dont_obey_robotstxt"] = True
         if role in ("report", "attachment"):
@@ -209,10 +266,10 @@ class ReportsSpider(Spider):
         if hanweb.is_hanweb_page(page.text):
             # Records embedded as CDATA in <script type="text/xml"> are not markup.
             anchors += extract_anchors(hanweb.records_html(page.text), page.url)
-        report_requests = list(self._report_requests(state, page, anchors))
+        report_requests, report_links = self._report_requests(state, page, anchors)
         depth = response.meta.get("nb_depth", 0)
         role = response.meta.get("nb_role", "page")
-        if not report_requests and role == "page":
+        if not report_links and role == "page":
             match = classify_title(page_title(selector))
             if match is not None and not response.meta.get("nb_start"):
                 # A report page reached through navigation rather than a listing.
@@ -231,19 +288,19 @@ class ReportsSpider(Spider):
         } - state.seen_links
         state.seen_links |= fresh_links
         empty_streak = (
-            0 if report_requests or fresh_links else response.meta.get("nb_empty_streak", 0) + 1
+            0 if report_links or fresh_links else response.meta.get("nb_empty_streak", 0) + 1
         )
         fetches: list[ListingFetch] = []
-        if report_requests:
+        if report_links:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
         if (
-            report_requests
+            report_links
             or (likely_listing and role == "page")
             or (role == "listing" and empty_streak < self.max_empty_listing_pages)
         ):
             fetches += trs.listing_fetches(listing, self.max_listing_pages)
             fetches += querystring.pagination_fetches(listing, anchors)
-        if hanweb.is_hanweb_page(page.text) and (report_requests or likely_listing):
+        if hanweb.is_hanweb_page(page.text) and (report_links or likely_listing):
             fetches += hanweb.listing_fetches(listing, max_records=self.max_listing_pages * 50)
         fetches += jsonapi.listing_fetches(listing)
         for fetch in fetches:
@@ -262,9 +319,9 @@ class ReportsSpider(Spider):
             yield from navigation
         elif role == "page" and depth < self.max_depth:
             navigation = list(
-                self._navigation_requests(state, anchors, depth + 1, listing=bool(report_requests))
+                self._navigation_requests(state, anchors, depth + 1, listing=bool(report_links))
             )
-            if not navigation and not report_requests and not fetches and depth == 0:
+            if not navigation and not report_links and not fetches and depth == 0:
                 # Nothing on the start page points at reports: explore one level.
                 navigation = list(
                     self._navigation_requests(state, anchors, depth + 1, min_score=0.0)
@@ -272,7 +329,7 @@ class ReportsSpider(Spider):
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/explored_start_pages")
             yield from navigation
         if (
-            not report_requests
+            not report_links
             and not fetches
             and likely_listing
             and self._should_render(state, response, page.text)
@@ -294,9 +351,13 @@ class ReportsSpider(Spider):
 
     def _report_requests(
         self, state: SiteState, page: TextResponse, anchors: Iterable[Anchor]
-    ) -> Iterator[Request]:
+    ) -> tuple[list[Request], int]:
+        """Requests for the reports a page links, and how many report links it has (those
+        known and within the re-verify cadence included: the page is a listing all the
+        same, and they are no navigation)."""
         depth = page.meta.get("nb_depth", 0)
         seen: set[str] = set()
+        requests: list[Request] = []
         for anchor in anchors:
             if is_ignored_link(anchor.url) or not state.in_scope(anchor.url):
                 continue
@@ -309,10 +370,6 @@ class ReportsSpider(Spider):
             if key in seen:
                 continue
             seen.add(key)
-            if self._fresh(state, key):
-                state.reports.add(key)
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/reverify_skipped")
-                continue
             extra = {
                 "nb_title": anchor.text,
                 "nb_year": match.year,
@@ -321,18 +378,38 @@ class ReportsSpider(Spider):
                 "nb_parent": page.url,
             }
             role = "attachment" if is_attachment_link(anchor.url, anchor.text) else "report"
+            if self._fresh(state, key):
+                state.reports.add(key)
+                state.reached.add(key)
+                state.reached.update(canonical_url(d.url) for d in state.children.get(key, []))
+                if role == "report":
+                    # Its archived copy is read once listings are exhausted, for any
+                    # attachment the archive does not hold yet (an interrupted crawl).
+                    state.unread_pages.setdefault(
+                        key,
+                        {
+                            **extra,
+                            "nb_url": state.known[key].url,
+                            "nb_depth": depth + 1,
+                            "nb_only_new": True,
+                        },
+                    )
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/reverify_skipped")
+                continue
             if role == "attachment":
                 extra["nb_bare"] = True
-            yield self._request(state, anchor.url, role=role, depth=depth + 1, extra=extra)
+            requests.append(
+                self._request(state, anchor.url, role=role, depth=depth + 1, extra=extra)
+            )
+        return requests, len(seen)
 
     def _fresh(self, state: SiteState, key: str) -> bool:
-        """A known report checked within the re-verify cadence is not fetched again —
-        unless it is a page with no known attachment: an interrupted crawl may have
-        archived the page but not its files, and only the page says which they are."""
+        """A known report checked within the re-verify cadence is not fetched again (the
+        attachment links of a page are then read from its archived copy)."""
         known = state.known.get(key)
         if known is None or self.reverify_days <= 0:
             return False
-        if known.role == "report" and key not in state.children:
+        if getattr(known, "status", "present") == "vanished":
             return False
         seen_at = getattr(known, "last_seen_at", None)
         if seen_at is None:
@@ -384,9 +461,9 @@ class ReportsSpider(Spider):
         page = as_text_response(response)
         html = hanweb.records_html(page.text)
         anchors = extract_anchors(html, page.url)
-        requests = list(self._report_requests(state, page, anchors))
+        requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
-        if requests:
+        if report_links:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
@@ -414,9 +491,9 @@ class ReportsSpider(Spider):
             )
             return
         anchors = jsonapi.entries(data, page.url)
-        requests = list(self._report_requests(state, page, anchors))
+        requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
-        if requests:
+        if report_links:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             for fetch in jsonapi.next_fetches(data, page.url, self.max_listing_pages):
                 if state.in_scope(fetch.url):
@@ -459,6 +536,7 @@ class ReportsSpider(Spider):
         meta = page.meta
         title = meta.get("nb_title") or page_title(selector)
         state.reports.add(canonical_url(page.url))
+        state.reached.add(canonical_url(page.url))
         yield fetched_response(
             page,
             Role.REPORT,
@@ -468,6 +546,32 @@ class ReportsSpider(Spider):
             agency_name=meta.get("nb_agency") or (match.agency if match else None),
             published_at=meta.get("nb_published"),
         )
+        yield from self._attachment_requests(
+            state,
+            page.url,
+            anchors,
+            depth=meta.get("nb_depth", 0),
+            title=title,
+            year=meta.get("nb_year") or (match.year if match else None),
+            agency=meta.get("nb_agency") or (match.agency if match else None),
+            published=meta.get("nb_published"),
+        )
+
+    def _attachment_requests(
+        self,
+        state: SiteState,
+        page_url: str,
+        anchors: Iterable[Anchor],
+        *,
+        depth: int,
+        title: str | None,
+        year: int | None,
+        agency: str | None,
+        published: str | None,
+        only_new: bool = False,
+    ) -> Iterator[Request]:
+        """Requests for the attachments a report page links (`only_new`: those the archive
+        does not hold; the others count as reached)."""
         seen: set[str] = set()
         for anchor in anchors:
             if not is_attachment_link(anchor.url, anchor.text) or is_ignored_link(anchor.url):
@@ -476,18 +580,21 @@ class ReportsSpider(Spider):
             if key in seen or not state.in_scope(anchor.url) or trap_reason(anchor.url):
                 continue
             seen.add(key)
+            if only_new and key in state.known:
+                state.reached.add(key)
+                continue
             yield self._request(
                 state,
                 anchor.url,
                 role="attachment",
-                depth=meta.get("nb_depth", 0) + 1,
+                depth=depth + 1,
                 extra={
                     "nb_title": title,
-                    "nb_year": meta.get("nb_year") or (match.year if match else None),
-                    "nb_agency": meta.get("nb_agency") or (match.agency if match else None),
-                    "nb_parent": page.url,
+                    "nb_year": year,
+                    "nb_agency": agency,
+                    "nb_parent": page_url,
                     "nb_link_text": anchor.text,
-                    "nb_published": meta.get("nb_published"),
+                    "nb_published": published,
                 },
             )
 
@@ -518,6 +625,7 @@ class ReportsSpider(Spider):
         self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
         if meta.get("nb_bare"):
             state.reports.add(canonical_url(response.url))
+        state.reached.add(canonical_url(response.url))
         yield fetched_response(
             response,
             Role.ATTACHMENT,
@@ -544,20 +652,16 @@ class ReportsSpider(Spider):
             if role == Role.REPORT or meta.get("nb_bare"):
                 state.reports.add(canonical_url(response.url))
             if role == Role.REPORT:
-                # An unchanged page: its known attachments are re-verified without it.
-                for doc in state.children.get(canonical_url(response.url), []):
-                    yield self._request(
-                        state,
-                        doc.url,
-                        role="attachment",
-                        depth=meta.get("nb_depth", 0) + 1,
-                        extra={
-                            "nb_title": meta.get("nb_title") or doc.title,
-                            "nb_year": meta.get("nb_year") or doc.year,
-                            "nb_agency": meta.get("nb_agency"),
-                            "nb_parent": response.url,
-                        },
-                    )
+                # An unchanged page: its archived copy names its attachments (read once
+                # listings are exhausted, off the download path).
+                state.unread_pages.setdefault(
+                    canonical_url(response.url),
+                    {
+                        key: meta.get(key)
+                        for key in ("nb_title", "nb_year", "nb_agency", "nb_published")
+                    }
+                    | {"nb_url": response.url, "nb_depth": meta.get("nb_depth", 0)},
+                )
             yield fetched_response(
                 response,
                 role,

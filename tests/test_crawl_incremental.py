@@ -1,0 +1,196 @@
+"""Incremental crawls against a small local site that honours ETags (127.0.0.1, port 0):
+report pages not downloaded again still lead to their missing attachments, and known
+documents that dropped out of every listing are re-verified (and vanish when gone)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from crawler.run import crawl
+from registry.model import Agency, Registry, Site
+from storage.archive import Archive
+
+FAST = {
+    "DOWNLOAD_TIMEOUT": 2,
+    "NIANBAO_RETRY_BACKOFF": 0.01,
+    "NIANBAO_PROGRESS": False,
+    "AUTOTHROTTLE_ENABLED": False,
+    "NIANBAO_RENDER_ENABLED": False,
+}
+REPORT = "测试县2023年政府信息公开工作年度报告"
+OLD_REPORT = "测试县2021年政府信息公开工作年度报告"
+KEPT_REPORT = "测试县2022年政府信息公开工作年度报告"
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def page(title: str, body: str = "") -> bytes:
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><h1>{title}</h1>{body}</body></html>"
+    ).encode()
+
+
+def listing(*links: tuple[str, str]) -> bytes:
+    items = "".join(f'<li><a href="{h}">{t}</a><span>2024-01-20</span></li>' for h, t in links)
+    return page("政府信息公开年报", f"<ul>{items}</ul>")
+
+
+class EtagSite:
+    """Paths answer (status, body) from `routes`, with an ETag derived from the body; a
+    request whose If-None-Match matches gets 304. `log` keeps (path, status) per request."""
+
+    def __init__(self, routes: dict[str, tuple[int, bytes]]) -> None:
+        self.routes = routes
+        self.log: list[tuple[str, int]] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                status, body = site.routes.get(self.path, (404, b"not found"))
+                etag = f'"{abs(hash(body)):x}"'
+                if status == 200 and self.headers.get("If-None-Match") == etag:
+                    status, body = 304, b""
+                site.log.append((self.path, status))
+                self.send_response(status)
+                kind = "application/pdf" if self.path.endswith(".pdf") else "text/html"
+                self.send_header("Content-Type", kind)
+                if status in (200, 304):
+                    self.send_header("ETag", etag)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+
+    def answers(self, path: str) -> list[int]:
+        return [status for p, status in self.log if p == path]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[EtagSite]:
+    web = EtagSite({"/robots.txt": (200, b"User-agent: *\n")})
+    yield web
+    web.stop()
+
+
+def open_archive(tmp_path: Path, web: EtagSite) -> Archive:
+    archive = Archive(f"sqlite:///{tmp_path}/a.sqlite3", data_dir=tmp_path / "data")
+    agency = Agency(
+        id="ceshi", name="测试县人民政府", level="county", kind="government", aliases=["测试县"]
+    )
+    entry = Site(
+        id="ceshi-gov",
+        agency_id="ceshi",
+        start_urls=[web.base + "/col/index.html"],
+        hosts=["127.0.0.1"],
+        render="never",
+    )
+    archive.import_registry(Registry(agencies=[agency], sites=[entry]))
+    return archive
+
+
+def statuses(archive: Archive) -> dict[str, str]:
+    return {doc.url.rsplit("/", 1)[1]: doc.status for doc in archive.known_documents("ceshi-gov")}
+
+
+def report_with_missing_attachment(web: EtagSite, archive: Archive) -> None:
+    """A first crawl archives the report page but not its attachment (here the file is
+    not served yet; a crawl killed half-way leaves the same state)."""
+    web.routes["/col/index.html"] = (200, listing(("/r.html", REPORT)))
+    web.routes["/r.html"] = (200, page(REPORT, '<a href="/r.pdf">附件：年度报告.pdf</a>'))
+    crawl(archive, settings_overrides=FAST)
+    assert statuses(archive) == {"r.html": "present"}
+    web.routes["/r.pdf"] = (200, PDF)
+    web.log.clear()
+
+
+def test_report_page_answering_304_leads_to_its_missing_attachment(
+    tmp_path: Path, site: EtagSite
+) -> None:
+    archive = open_archive(tmp_path, site)
+    report_with_missing_attachment(site, archive)
+
+    second = crawl(archive, settings_overrides={**FAST, "NIANBAO_REVERIFY_DAYS": 0})
+    assert site.answers("/r.html") == [304]  # not downloaded again
+    assert site.answers("/r.pdf") == [200]  # found through the page's archived copy
+    assert statuses(archive) == {"r.html": "present", "r.pdf": "present"}
+    [pdf] = [d for d in archive.known_documents("ceshi-gov") if d.role == "attachment"]
+    assert pdf.parent_url == site.base + "/r.html" and pdf.title == REPORT
+    assert second.sites["ceshi-gov"].new_versions == 1  # the attachment only
+
+    site.log.clear()
+    third = crawl(archive, settings_overrides={**FAST, "NIANBAO_REVERIFY_DAYS": 0})
+    assert site.answers("/r.html") == [304] and site.answers("/r.pdf") == [304]
+    assert third.sites["ceshi-gov"].new_versions == 0
+    archive.close()
+
+
+def test_report_page_within_cadence_is_not_fetched_but_its_new_attachment_is(
+    tmp_path: Path, site: EtagSite
+) -> None:
+    archive = open_archive(tmp_path, site)
+    report_with_missing_attachment(site, archive)
+
+    crawl(archive, settings_overrides=FAST)  # default cadence: the page was just checked
+    assert site.answers("/r.html") == []
+    assert site.answers("/r.pdf") == [200]
+    assert statuses(archive) == {"r.html": "present", "r.pdf": "present"}
+
+    site.log.clear()
+    crawl(archive, settings_overrides=FAST)
+    assert site.answers("/r.html") == [] and site.answers("/r.pdf") == []
+    archive.close()
+
+
+def test_known_documents_no_listing_reaches_are_reverified(tmp_path: Path, site: EtagSite) -> None:
+    archive = open_archive(tmp_path, site)
+    site.routes.update(
+        {
+            "/col/index.html": (
+                200,
+                listing(("/r.html", REPORT), ("/old.html", OLD_REPORT), ("/kept.pdf", KEPT_REPORT)),
+            ),
+            "/r.html": (200, page(REPORT)),
+            "/old.html": (200, page(OLD_REPORT, '<a href="/old.pdf">附件.pdf</a>')),
+            "/old.pdf": (200, PDF + b"old"),
+            "/kept.pdf": (200, PDF + b"kept"),
+        }
+    )
+    crawl(archive, settings_overrides=FAST)
+    assert set(statuses(archive).values()) == {"present"} and len(statuses(archive)) == 4
+
+    # The listing drops two reports: one is taken down, the other still served.
+    site.routes["/col/index.html"] = (200, listing(("/r.html", REPORT)))
+    del site.routes["/old.html"], site.routes["/old.pdf"]
+    site.log.clear()
+    summary = crawl(archive, settings_overrides=FAST)
+    assert site.answers("/r.html") == []  # listed and within the cadence
+    assert site.answers("/old.html") == [404] and site.answers("/old.pdf") == [404]
+    assert site.answers("/kept.pdf") == [304]  # re-verified with its validators
+    assert statuses(archive) == {
+        "r.html": "present",
+        "old.html": "vanished",
+        "old.pdf": "vanished",
+        "kept.pdf": "present",
+    }
+    assert summary.sites["ceshi-gov"].new_versions == 0
+
+    # Vanished documents are not asked for again while no listing links them.
+    site.log.clear()
+    crawl(archive, settings_overrides=FAST)
+    assert site.answers("/old.html") == [] and site.answers("/kept.pdf") == [304]
+    archive.close()
