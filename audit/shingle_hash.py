@@ -113,8 +113,11 @@ def _hash_batch(encoded: list[bytes], first: int) -> tuple[np.ndarray, np.ndarra
     lengths = np.fromiter((len(e) // 2 for e in encoded), dtype=np.int64, count=len(encoded))
     keep = _kept()[units]
     chars = units[keep]
-    kept_before = np.r_[0, np.cumsum(keep, dtype=np.int64)]
-    kept_lengths = np.diff(kept_before[np.r_[0, np.cumsum(lengths)]])
+    kept_lengths = np.zeros(len(encoded), dtype=np.int64)
+    nonempty = np.flatnonzero(lengths)
+    if len(nonempty):
+        starts = np.r_[0, np.cumsum(lengths)[:-1]][nonempty]
+        kept_lengths[nonempty] = np.add.reduceat(keep, starts, dtype=np.int64)
     owner = np.repeat(np.arange(first, first + len(encoded), dtype=np.int32), kept_lengths)
     windows = len(chars) - SHINGLE + 1
     if windows <= 0:
