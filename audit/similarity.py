@@ -143,18 +143,22 @@ def find_copies_in_table(
         [boilerplate_threshold(int(k), boilerplate_share) for k in np.bincount(year_of)],
         dtype=np.int64,
     )
-    # Boilerplate: (year, shingle) keys held by at least the year's limit of texts.
+    # Boilerplate: (year, shingle) keys held by at least the year's limit of texts. There
+    # are few (a boilerplate shingle is in ≥ 30 % of a year's texts), so membership is a
+    # binary search. (np.unique would do, but in numpy 2.x it hashes: slower than sorts.)
     year_key = (year_of[t].astype(np.uint64) << np.uint64(32)) | h
-    keys, where, df = np.unique(year_key, return_inverse=True, return_counts=True)
+    keys, df = _runs(np.sort(year_key))
     boiler_keys = keys[df >= limits[(keys >> np.uint64(32)).astype(np.int64)]]
-    kept = df[where] < limits[year_of[t]]
+    kept = ~_member(year_key, boiler_keys)
     kt, kh = t[kept], h[kept]
     kept_count = np.bincount(kt, minlength=n)
     # Candidate pairs: texts sharing rare shingles, from an inverted index over all years.
     eligible = kept_count[kt] >= MIN_SHINGLES
-    it, ih = kt[eligible], kh[eligible]
-    order = np.lexsort((it, ih))
-    it, ih = it[order], ih[order]
+    index = np.sort(
+        (kh[eligible].astype(np.uint64) << np.uint64(32)) | kt[eligible].astype(np.uint64)
+    )
+    it = (index & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    ih = index >> np.uint64(32)
     starts = np.flatnonzero(np.r_[True, ih[1:] != ih[:-1]])
     sizes = np.diff(np.r_[starts, len(ih)])
     pair_codes: list[np.ndarray] = []
@@ -164,9 +168,7 @@ def find_copies_in_table(
         pair_codes.append((members[:, first] * n + members[:, second]).ravel())
     if not pair_codes:
         return []
-    codes = np.sort(np.concatenate(pair_codes))
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    codes, sampled = codes[starts], np.diff(np.r_[starts, len(codes)])
+    codes, sampled = _runs(np.sort(np.concatenate(pair_codes)))
     a, b = codes // n, codes % n
     if pair_filter is not None:
         ok = pair_filter(a, b)
@@ -210,3 +212,19 @@ def find_copies_in_table(
         if similarity >= threshold:
             out.append(Copy(i, j, round(similarity, 4), shared))
     return sorted(out, key=lambda c: (c.a, c.b))
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted array and how many times each occurs."""
+    if len(ordered) == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
+def _member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in the sorted array ``ordered``."""
+    if len(ordered) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values

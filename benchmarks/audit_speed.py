@@ -14,6 +14,7 @@ of every year through the Python API (what ``nianbao audit`` runs), with and wit
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -55,8 +56,21 @@ PHRASES = [
 ]
 
 
+COMMON = (
+    "的一是在不了有和人这中大为上们个国我以要他时来用生到作地于出就分对成会可主发年动同工也能下过"
+    "子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制"
+    "机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正"
+)
+COPY_OTHER = 0.005
+"""Share of reports that are another agency's report of the same year, names swapped."""
+COPY_OWN = 0.01
+"""Share of reports that repeat the agency's own report of the year before."""
+
+
 def body(rng: random.Random, name: str, year: int, chars: int) -> str:
+    """Stock phrases with figures, and (a third of the text) wording of its own."""
     parts = [f"{name}{year}年度政府信息公开工作年度报告。一、总体情况。"]
+    parts.append("".join(rng.choices(COMMON, k=chars // 3)) + "。")
     while sum(map(len, parts)) < chars:
         parts.append(rng.choice(PHRASES) + str(rng.randint(1, 999)) + "件。")
     parts.append(
@@ -64,6 +78,33 @@ def body(rng: random.Random, name: str, year: int, chars: int) -> str:
         "五、存在的主要问题及改进情况。六、其他需要报告的事项。"
     )
     return "".join(parts)
+
+
+class Bodies:
+    """Report texts, some of them copies (planted at ``COPY_OTHER`` and ``COPY_OWN``)."""
+
+    def __init__(self, rng: random.Random, chars: int) -> None:
+        self.rng, self.chars = rng, chars
+        self.last_of_year: dict[int, tuple[str, str]] = {}
+        self.own_before: dict[tuple[int, int], str] = {}
+        self.planted = 0
+
+    def __call__(self, agency: int, year: int) -> str:
+        name = f"机关{agency}号"
+        draw = self.rng.random()
+        previous = self.own_before.pop((agency, year - 1), None)
+        other = self.last_of_year.get(year)
+        if draw < COPY_OWN and previous is not None:
+            text = previous.replace(str(year - 1), str(year))
+            self.planted += 1
+        elif draw < COPY_OWN + COPY_OTHER and other is not None:
+            text = other[1].replace(other[0], name)
+            self.planted += 1
+        else:
+            text = body(self.rng, name, year, self.chars)
+        self.last_of_year[year] = (name, text)
+        self.own_before[(agency, year)] = text
+        return text
 
 
 def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: int) -> float:
@@ -151,6 +192,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                 ],
             )
     ident = 0
+    bodies = Bodies(rng, chars)
     batch: dict[str, list[dict[str, object]]] = {
         k: [] for k in ("cap", "rep", "doc", "ver", "ext", "obs")
     }
@@ -210,6 +252,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                 }
             )
             versions = 2 if rng.random() < 0.02 else 1
+            report_text = bodies(i, year)
             for seq in range(1, versions + 1):
                 vid = ident * 2 + seq
                 sha = uuid.uuid4().hex * 2
@@ -245,7 +288,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                         "capture_id": vid,
                         "first_seen_at": first + timedelta(days=seq),
                         "media_type": "text/html",
-                        "text": body(rng, f"机关{i}号", year, chars),
+                        "text": report_text if seq == 1 else report_text + "（更正）",
                     }
                 )
                 ok = rng.random() > 0.05
@@ -311,6 +354,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
     if archive.dialect == "postgresql":
         with archive.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    print(f"\n  {bodies.planted} copies planted", file=sys.stderr)
     return time.perf_counter() - start
 
 
@@ -358,14 +402,16 @@ def main() -> None:
             ("all findings but copied", set(FINDINGS) - {"copied"}),
             ("all findings", set(FINDINGS)),
         ):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             result = run_audit(archive, AuditOptions(years=years, findings=wanted))
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
             counts: dict[str, int] = {}
             for f in result.findings:
                 counts[f.finding] = counts.get(f.finding, 0) + 1
             print(
-                f"[{args.db}] audit ({label}) of {len(result.cells)} agency-years: {elapsed:.1f} s; {counts}"
+                f"[{args.db}] audit ({label}) of {len(result.cells)} agency-years: {elapsed:.1f} s "
+                f"(this process's CPU {cpu:.1f} s; load average {os.getloadavg()[0]:.1f} on "
+                f"{os.cpu_count()} cores); {counts}"
             )
         archive.close()
     finally:

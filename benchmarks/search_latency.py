@@ -2,12 +2,15 @@
 
 Fills an archive (SQLite and/or PostgreSQL) with N synthetic report versions — realistic
 Chinese text of 3–8 KB assembled from the sentences of the hand-labelled seed reports, with
-agency names and figures varied — indexed through ``query.search_index``, then times
-``query.search.search`` over Q queries of 1–6 characters drawn from the texts, and a plain
-``LIKE '%q%'`` scan that finds the same versions (on a sample of the queries: each scan
-reads every text).
+agency names and figures varied — and their full-text index, in bulk: the rows the archive
+would hold, the index terms of ``query.tokenize.index_terms`` (assembled per sentence,
+checked against the whole text for the first texts), written as ``query.search_index``
+writes them (PostgreSQL: COPY of the tsvectors, the GIN index built once at the end).
+Then times ``query.search.search`` over Q queries of 1–6 characters drawn from the texts,
+and a plain ``LIKE '%q%'`` scan that finds the same versions (on a sample of the queries:
+each scan reads every text).
 
-    .venv/bin/python benchmarks/search_latency.py --n 20000 --db both
+    .venv/bin/python benchmarks/search_latency.py --n 1000000 --db sqlite --batch 5000
 
 Prints: fill time, median and p95 search latency, median LIKE scan time, the speed-up.
 """
@@ -23,12 +26,13 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from query.search import SearchFilters, search
-from query.search_index import index_rows
+from query.tokenize import index_terms
 from storage.archive import Archive
 from storage.models import (
     AgencyRow,
@@ -69,32 +73,77 @@ def agency_name(rng: random.Random) -> str:
     return "".join(rng.choice(PLACES) for _ in range(2)) + rng.choice(SUFFIX)
 
 
-def report_text(rng: random.Random, pool: list[str], name: str, year: int) -> str:
-    target = rng.randint(1000, 2700)  # characters: 3–8 KB of UTF-8
-    parts = [f"{name}{year}年度政府信息公开工作年度报告。"]
-    size = len(parts[0])
-    while size < target:
-        s = rng.choice(pool)
-        if rng.random() < 0.3:
-            s = s.replace("本机关", name).replace("我镇", name).replace("我县", name)
-        if rng.random() < 0.5:
-            s = "".join(str(rng.randint(0, 99)) if ch.isdigit() else ch for ch in s)
-        parts.append(s)
-        size += len(s)
-    return "".join(parts)
+NAME_MARKS = ("本机关", "我镇", "我县")
+VARIANTS = 8
+"""Versions of each seed sentence with its figures redrawn (the pieces texts are built of)."""
+CHECKED = 300
+"""The first texts' index terms are computed from the whole text too, and must agree."""
+
+
+class TextGenerator:
+    """Report texts of 1000–2700 characters (3–8 KB) assembled from seed sentences, with
+    their index terms (``query.tokenize.index_terms``) assembled alike.
+
+    Every piece ends with "。", where a run of characters ends, so a text's distinct
+    terms are the union of its pieces' terms: computed once per piece, not per text."""
+
+    def __init__(self, rng: random.Random, pool: list[str]) -> None:
+        self.rng = rng
+        self.np_rng = np.random.default_rng(rng.getrandbits(64))
+        self.pieces: list[str] = []
+        for sentence in pool:
+            for _ in range(VARIANTS):
+                self.pieces.append(
+                    "".join(str(rng.randint(0, 99)) if ch.isdigit() else ch for ch in sentence)
+                    if rng.random() < 0.5
+                    else sentence
+                )
+        self.terms = [frozenset(index_terms(p)) for p in self.pieces]
+        self.named = np.array([any(m in p for m in NAME_MARKS) for p in self.pieces])
+        self.lengths = np.array([len(p) for p in self.pieces])
+        self.made = 0
+
+    def text(self, name: str, year: int) -> tuple[str, list[str]]:
+        head = f"{name}{year}年度政府信息公开工作年度报告。"
+        target = self.rng.randint(1000, 2700) - len(head)
+        chosen = self.np_rng.integers(0, len(self.pieces), size=64)
+        while self.lengths[chosen].sum() < target:
+            chosen = np.r_[chosen, self.np_rng.integers(0, len(self.pieces), size=64)]
+        count = int(np.searchsorted(np.cumsum(self.lengths[chosen]), target)) + 1
+        chosen = chosen[:count]
+        rename = self.named[chosen] & (self.np_rng.random(count) < 0.3)
+        parts = [head]
+        terms = set(index_terms(head))
+        for k, swap in zip(chosen.tolist(), rename.tolist(), strict=True):
+            piece = self.pieces[k]
+            if swap:
+                piece = piece.replace("本机关", name).replace("我镇", name).replace("我县", name)
+                terms.update(index_terms(piece))
+            else:
+                terms.update(self.terms[k])
+            parts.append(piece)
+        body = "".join(parts)
+        if self.made < CHECKED and terms != set(index_terms(body)):
+            raise AssertionError(f"assembled index terms differ from the text's: {body[:80]}")
+        self.made += 1
+        return body, sorted(terms)
 
 
 def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[str]]:
+    """N versions (one per report, five report years per agency) and their index, written
+    in bulk: rows as the archive holds them, index terms as ``query.search_index`` writes
+    them (FTS5 rows; PostgreSQL tsvectors, with the GIN index built once at the end)."""
     rng = random.Random(seed)
-    pool = sentences()
+    generator = TextGenerator(rng, sentences())
     now = datetime(2026, 1, 1, tzinfo=UTC)
     agencies = (n + 4) // 5  # five report years each
     names = [agency_name(rng) for _ in range(agencies)]
     start = time.perf_counter()
     samples: list[str] = []
+    postgres = archive.dialect == "postgresql"
     with archive.session() as s:
         s.execute(
-            insert(AgencyRow),
+            insert(AgencyRow.__table__),
             [
                 {
                     "id": f"a{i}",
@@ -112,7 +161,7 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
             ],
         )
         s.execute(
-            insert(SiteRow),
+            insert(SiteRow.__table__),
             [
                 {
                     "id": "bench",
@@ -128,14 +177,18 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                 }
             ],
         )
+        if postgres:
+            s.execute(text("DROP INDEX search_terms_gin"))
     done = 0
+    first_terms: list[str] = []
     while done < n:
         count = min(batch, n - done)
-        caps, reps, docs, vers, texts = [], [], [], [], []
+        caps, reps, docs, vers, index = [], [], [], [], []
         for j in range(done, done + count):
             agency, year = j // 5, 2019 + j % 5
-            body = report_text(rng, pool, names[agency], year)
-            texts.append(body)
+            body, terms = generator.text(names[agency], year)
+            if j == 0:
+                first_terms = terms
             url = f"http://bench.invalid/{j}.html"
             sha = uuid.UUID(int=rng.getrandbits(128)).hex * 2
             caps.append(
@@ -204,6 +257,7 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                     "text": body,
                 }
             )
+            index.append((j + 1, terms))
             if rng.random() < 0.02:
                 k = rng.randint(1, 6)
                 at = rng.randrange(0, len(body) - k)
@@ -211,17 +265,49 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                 if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
                     samples.append(piece)
         with archive.session() as s:
-            s.execute(insert(CaptureRow), caps)
-            s.execute(insert(ReportRow), reps)
-            s.execute(insert(DocumentRow), docs)
-            s.execute(insert(VersionRow), vers)
-            index_rows(s, [(v["id"], t) for v, t in zip(vers, texts, strict=True)])
+            for model, rows in (
+                (CaptureRow, caps),
+                (ReportRow, reps),
+                (DocumentRow, docs),
+                (VersionRow, vers),
+            ):
+                s.execute(insert(model.__table__), rows)
+            raw = s.connection().connection.driver_connection
+            if postgres:
+                with (
+                    raw.cursor() as cur,
+                    cur.copy("COPY search_terms (version_id, terms) FROM STDIN") as copy,
+                ):
+                    for vid, terms in index:
+                        copy.write_row((vid, " ".join(_tsv_lexeme(t) for t in terms)))
+            else:
+                raw.executemany(
+                    "INSERT INTO search_fts(rowid, terms) VALUES (?, ?)",
+                    [(vid, " ".join(terms)) for vid, terms in index],
+                )
         done += count
         print(f"  {done} versions", file=sys.stderr, end="\r")
-    if archive.dialect == "postgresql":
+    if postgres:
         with archive.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("SET maintenance_work_mem = '1GB'"))
+            conn.execute(text("CREATE INDEX search_terms_gin ON search_terms USING gin (terms)"))
+            conn.execute(text("ANALYZE"))
+            same = conn.execute(
+                text(
+                    "SELECT terms = array_to_tsvector(CAST(:t AS text[])) "
+                    "FROM search_terms WHERE version_id = 1"
+                ),
+                {"t": first_terms},
+            ).scalar()
+            if not same:
+                raise AssertionError("the copied tsvector differs from array_to_tsvector's")
     return time.perf_counter() - start, samples
+
+
+def _tsv_lexeme(term: str) -> str:
+    """A lexeme in ``tsvector`` input syntax (quoted; quote and backslash escaped)."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -215,6 +216,11 @@ class Archive:
             self.engine.dispose()
             raise db.DatabaseError(
                 f"cannot open the archive database {self.safe_url}: {_first_line(exc)}"
+            ) from exc
+        except AlembicError as exc:
+            self.engine.dispose()
+            raise db.DatabaseError(
+                f"cannot bring the schema of {self.safe_url} up to date: {exc}"
             ) from exc
 
     @property
