@@ -25,12 +25,11 @@ REPO = Path(__file__).resolve().parent.parent.parent
     "--registry",
     "registry_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=REPO / "config" / "sites.yaml",
-    show_default=True,
-    help="Registry to import first.",
+    default=None,
+    help="Registry to import first (default: the project's config/sites.yaml).",
 )
 @handle_errors
-def command(db_url: str | None, port: int, registry_file: Path) -> None:
+def command(db_url: str | None, port: int, registry_file: Path | None) -> None:
     """Serve the sample web, import the registry, crawl the sample sites, list the reports."""
     from rich.console import Console
     from rich.table import Table
@@ -41,6 +40,7 @@ def command(db_url: str | None, port: int, registry_file: Path) -> None:
     from registry.loader import load_registry
 
     console = Console(stderr=True)
+    registry_file = registry_file or REPO / "config" / "sites.yaml"
     registry = load_registry(registry_file)
     with open_archive(db_url) as archive, sampleweb.SampleWeb(state="before", port=port) as web:
         console.print("sample web: " + ", ".join(str(s["base_url"]) for s in web.sites))
