@@ -185,25 +185,6 @@ def candidates_sql(node: Node, dialect: str, filters: SearchFilters) -> tuple[st
     return sql, params
 
 
-COMMON_FACTOR = 20
-"""A PostgreSQL lookup is "common" when the planner expects more than this many times
-the candidate cap to match."""
-
-
-def _common(session: Any, lookup: str, cap: int) -> bool:
-    plan = session.execute(
-        text(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_terms WHERE terms @@ CAST(:lookup AS tsquery)"
-        ),
-        {"lookup": lookup},
-    ).scalar()
-    if isinstance(plan, str):
-        import json
-
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"]) > COMMON_FACTOR * cap
-
-
 # -- ranking and snippets ---------------------------------------------------------------
 def rank(hits: list[Hit], terms: list[str]) -> list[Hit]:
     """BM25 over the exact occurrence counts; the same floats on every database."""
@@ -296,11 +277,6 @@ def search(
     sql, params = candidates_sql(node, archive.dialect, filters)
     params["cap"] = candidates
     with archive.session() as s:
-        if archive.dialect == "postgresql" and _common(s, params["lookup"], candidates):
-            # A term in a large share of the versions: walking the versions newest
-            # first and stopping after ``cap`` matches beats collecting every match
-            # from the GIN index to sort them. Same rows either way.
-            s.execute(text("SET LOCAL enable_bitmapscan = off"))
         rows = s.execute(text(sql), params).all()
         hits = [
             Hit(
