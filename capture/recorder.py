@@ -17,6 +17,7 @@ from typing import Any
 from capture.normalise import content_sha256, payload_sha256
 from capture.types import FetchedResponse, RecordResult, Role
 from capture.warc import CONTENT_PROFILE, RevisitOf, RollingWarcWriter
+from extract.sniff import base_media_type
 from storage.archive import Archive, CaptureIn, DocumentIn, Lookup, VersionIn
 
 # Response headers kept in the SQL index (all headers are in the WARC record).
@@ -85,7 +86,7 @@ class CaptureRecorder:
                 status=resp.status,
                 captured_at=resp.fetched_at,
                 role=str(resp.role),
-                media_type=_media_type(headers.get("content-type")),
+                media_type=base_media_type(headers.get("content-type")) or None,
                 headers=headers,
                 payload_sha256=payload,
                 payload_length=len(resp.body),
@@ -221,9 +222,3 @@ def extraction_columns(ex: Any) -> dict[str, Any]:
         "needs_ocr": bool(ex.needs_ocr),
         "error": ex.error,
     }
-
-
-def _media_type(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    return content_type.split(";", 1)[0].strip().lower() or None

@@ -41,9 +41,14 @@ class WarcWriteError(OSError):
     """The WARC file could not be written (disk full, read-only directory…)."""
 
 
+def digest_of_hex(sha256_hex: str) -> str:
+    """The WARC form (``sha256:`` + base32) of a hex SHA-256 digest."""
+    return "sha256:" + base64.b32encode(bytes.fromhex(sha256_hex)).decode("ascii")
+
+
 def sha256_digest(data: bytes) -> str:
-    """The WARC form of a SHA-256 digest."""
-    return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
+    """The WARC form of the SHA-256 digest of ``data``."""
+    return digest_of_hex(hashlib.sha256(data).hexdigest())
 
 
 class _Sha256WARCWriter(WARCWriter):
@@ -202,9 +207,7 @@ class RollingWarcWriter:
             if revisit_of.profile != IDENTICAL_PAYLOAD_PROFILE:
                 record.rec_headers.replace_header("WARC-Profile", revisit_of.profile)
                 record.rec_headers.add_header(
-                    "WARC-Nianbao-Content-Digest",
-                    "sha256:"
-                    + base64.b32encode(bytes.fromhex(revisit_of.content_sha256 or "")).decode(),
+                    "WARC-Nianbao-Content-Digest", digest_of_hex(revisit_of.content_sha256 or "")
                 )
             return record
         return self._writer.create_warc_record(
@@ -254,5 +257,6 @@ __all__ = [
     "RollingWarcWriter",
     "WarcLocation",
     "WarcWriteError",
+    "digest_of_hex",
     "sha256_digest",
 ]

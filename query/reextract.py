@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import zlib
-from io import BytesIO
-
-from warcio.archiveiterator import ArchiveIterator
-
+from capture.reader import read_payload
 from capture.recorder import extraction_columns
 from storage.archive import Archive
 
@@ -14,15 +10,7 @@ from storage.archive import Archive
 def payload_of(archive: Archive, capture_id: int) -> tuple[bytes, str | None]:
     """The payload and Content-Type of a capture, read back from its WARC record (for a
     revisit, from the record it refers to)."""
-    loc = archive.capture_location(capture_id)
-    with open(archive.warc_dir / loc.warc_file, "rb") as fh:
-        fh.seek(loc.offset)
-        raw = fh.read(loc.length)
-    record = next(
-        iter(ArchiveIterator(BytesIO(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw))))
-    )
-    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
-    return record.content_stream().read(), content_type
+    return read_payload(archive.warc_dir, archive.capture_location(capture_id))
 
 
 def reextract(archive: Archive, *, limit: int | None = None) -> tuple[int, int]:

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from capture.fixity import IndexedRecord
 from capture.normalise import url_sha256
+from capture.reader import IndexedRecord, read_payload
 from query.search_index import index_version
 from registry.model import Agency, Registry, Site
 from storage import db
@@ -873,15 +873,7 @@ class Archive:
             if cap.record_type == "revisit" and cap.refers_to_id is not None:
                 cap = s.get(CaptureRow, cap.refers_to_id)
                 assert cap is not None
-            return IndexedRecord(
-                cap.id,
-                cap.url,
-                cap.warc_file,
-                cap.warc_offset,
-                cap.warc_length,
-                cap.record_type,
-                cap.payload_sha256,
-            )
+            return _indexed(cap)
 
     def last_payload(self, url: str) -> tuple[bytes, str | None] | None:
         """The body and Content-Type of the last full capture of the document at `url`,
@@ -892,9 +884,7 @@ class Archive:
             )
         if capture_id is None:
             return None
-        from query.reextract import payload_of  # query reads WARC records for storage
-
-        return payload_of(self, capture_id)
+        return read_payload(self.warc_dir, self.capture_location(capture_id))
 
     def indexed_records(self) -> Iterator[IndexedRecord]:
         last = 0
@@ -911,15 +901,7 @@ class Archive:
             if not batch:
                 return
             for cap in batch:
-                yield IndexedRecord(
-                    cap.id,
-                    cap.url,
-                    cap.warc_file,
-                    cap.warc_offset,
-                    cap.warc_length,
-                    cap.record_type,
-                    cap.payload_sha256,
-                )
+                yield _indexed(cap)
             last = batch[-1].id
 
     def counts(self) -> dict[str, int]:
@@ -944,6 +926,18 @@ def _first_line(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     return (
         str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else type(exc).__name__
+    )
+
+
+def _indexed(cap: CaptureRow) -> IndexedRecord:
+    return IndexedRecord(
+        cap.id,
+        cap.url,
+        cap.warc_file,
+        cap.warc_offset,
+        cap.warc_length,
+        cap.record_type,
+        cap.payload_sha256,
     )
 
 

@@ -1,0 +1,49 @@
+"""Reading one indexed WARC record back: its gzip member, parsed by warcio."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+
+@dataclass(frozen=True)
+class IndexedRecord:
+    """Where the SQL index says a capture's record lies, and what it holds."""
+
+    capture_id: int
+    url: str
+    warc_file: str
+    offset: int
+    length: int
+    record_type: str
+    payload_sha256: str
+
+
+class RecordReadError(ValueError):
+    """The indexed bytes are missing, short or not a WARC record; the message says which."""
+
+
+def read_record(warc_dir: Path, rec: IndexedRecord) -> Any:
+    """The warcio record at the indexed place (a file-system error propagates)."""
+    with open(warc_dir / rec.warc_file, "rb") as fh:
+        fh.seek(rec.offset)
+        raw = fh.read(rec.length)
+    if len(raw) != rec.length:
+        raise RecordReadError(f"record truncated: {len(raw)} of {rec.length} bytes")
+    try:
+        data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw)
+        return next(iter(ArchiveIterator(BytesIO(data))))
+    except Exception as exc:  # any parse failure: the record cannot be read
+        raise RecordReadError(f"record unreadable: {exc}") from exc
+
+
+def read_payload(warc_dir: Path, rec: IndexedRecord) -> tuple[bytes, str | None]:
+    """The payload and Content-Type of a response record."""
+    record = read_record(warc_dir, rec)
+    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    return record.content_stream().read(), content_type
