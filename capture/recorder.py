@@ -10,13 +10,20 @@ crawl fetches and indexes the page again); an index row never points at nothing.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from dataclasses import asdict
 from typing import Any
 
-from capture.normalise import content_sha256, payload_sha256
+from capture.extractor import Extractor
+from capture.normalise import payload_sha256
 from capture.types import FetchedResponse, RecordResult, Role
-from capture.warc import CONTENT_PROFILE, RevisitOf, RollingWarcWriter
+from capture.warc import (
+    CONTENT_PROFILE,
+    RevisitOf,
+    RollingWarcWriter,
+    WarcLocation,
+    WarcWriteError,
+)
 from extract.sniff import base_media_type
 from storage.archive import Archive, CaptureIn, DocumentIn, Lookup, VersionIn
 
@@ -34,23 +41,47 @@ INDEXED_HEADERS = (
 
 
 class CaptureRecorder:
-    """One per process; thread-safe. Use :meth:`open` with an archive."""
+    """One per process; thread-safe. Use :meth:`open` with an archive.
 
-    def __init__(self, archive: Archive, writer: RollingWarcWriter) -> None:
+    ``extract_workers`` > 0 extracts documents in that many worker processes (the other
+    cores of the machine), which also keeps a document that crashes its parser from
+    taking the crawl down with it; 0 extracts in the calling thread."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        writer: RollingWarcWriter,
+        *,
+        extract_workers: int = 0,
+        extractor: Extractor | None = None,
+    ) -> None:
         self.archive = archive
         self.writer = writer
         self._lock = threading.Lock()
+        self._extractor = extractor or Extractor(extract_workers)
 
     @classmethod
     def open(
-        cls, archive: Archive, *, max_warc_bytes: int | None = None, prefix: str = "nianbao"
+        cls,
+        archive: Archive,
+        *,
+        max_warc_bytes: int | None = None,
+        prefix: str = "nianbao",
+        extract_workers: int = 0,
+        extractor: Extractor | None = None,
     ) -> CaptureRecorder:
         kwargs: dict[str, Any] = {"prefix": prefix}
         if max_warc_bytes:
             kwargs["max_bytes"] = max_warc_bytes
-        return cls(archive, RollingWarcWriter(archive.warc_dir, **kwargs))
+        return cls(
+            archive,
+            RollingWarcWriter(archive.warc_dir, **kwargs),
+            extract_workers=extract_workers,
+            extractor=extractor,
+        )
 
     def close(self) -> None:
+        self._extractor.close()
         self.writer.close()
 
     def __enter__(self) -> CaptureRecorder:
@@ -60,83 +91,149 @@ class CaptureRecorder:
         self.close()
 
     def record(self, resp: FetchedResponse) -> RecordResult:
-        payload = payload_sha256(resp.body)
-        is_document = resp.role in (Role.REPORT, Role.ATTACHMENT)
-        known = self.archive.lookup(resp.url, payload, is_document=is_document)
+        return self.record_many([resp])[0]
 
+    def record_many(self, responses: list[FetchedResponse]) -> list[RecordResult]:
+        """Record several responses with one WARC fsync and one SQL transaction per group
+        (a group commit). A group never holds the same URL or payload twice, so that a
+        later capture can be written as a revisit of an earlier one."""
+        payloads = [payload_sha256(resp.body) for resp in responses]
+        results: list[RecordResult] = []
+        group: list[tuple[FetchedResponse, str]] = []
+        urls: set[str] = set()
+        digests: set[str] = set()
+        for resp, payload in zip(responses, payloads, strict=True):
+            if resp.url in urls or payload in digests:
+                results.extend(self._record_group(group))
+                group, urls, digests = [], set(), set()
+            group.append((resp, payload))
+            urls.add(resp.url)
+            digests.add(payload)
+        results.extend(self._record_group(group))
+        return results
+
+    def _record_group(self, group: list[tuple[FetchedResponse, str]]) -> list[RecordResult]:
+        if not group:
+            return []
+        documents = [resp.role in (Role.REPORT, Role.ATTACHMENT) for resp, _ in group]
+        knowns = self.archive.lookup_many(
+            [
+                (resp.url, payload, doc)
+                for (resp, payload), doc in zip(group, documents, strict=True)
+            ]
+        )
         # Extraction runs outside the lock: it is the slow part, and it may run in
-        # parallel threads. A payload identical to the document's last capture is the
+        # worker processes. A payload identical to the document's last capture is the
         # same version without reading it again.
-        version: VersionIn | None = None
-        extraction_error: str | None = None
-        doc_meta: dict[str, Any] = {}
-        same_payload = known.last_payload == payload and known.content_sha256 is not None
-        if is_document and resp.status == 200 and not same_payload:
-            version, extraction_error, doc_meta = self._extract(resp, payload)
+        jobs = [
+            i
+            for i, ((resp, payload), known, doc) in enumerate(
+                zip(group, knowns, documents, strict=True)
+            )
+            if doc
+            and resp.status == 200
+            and not (known.last_payload == payload and known.content_sha256 is not None)
+        ]
+        extracted = dict(zip(jobs, self._extractor.run([group[i] for i in jobs]), strict=True))
 
         with self._lock:
-            revisit = self._revisit_for(resp, payload, known, version)
-            loc = self.writer.write_exchange(resp, revisit)
-            headers = {
-                k.lower(): v for k, v in resp.response_headers if k.lower() in INDEXED_HEADERS
-            }
-            capture = CaptureIn(
-                url=resp.url,
-                method=resp.method,
-                status=resp.status,
-                captured_at=resp.fetched_at,
-                role=str(resp.role),
-                media_type=base_media_type(headers.get("content-type")) or None,
-                headers=headers,
-                payload_sha256=payload,
-                payload_length=len(resp.body),
-                record_type="revisit" if revisit else "response",
-                warc_record_id=loc.record_id,
-                warc_file=loc.file,
-                warc_offset=loc.offset,
-                warc_length=loc.length,
-                refers_to_id=revisit.capture_id if revisit else None,
-                site_id=resp.site_id,
-                run_id=resp.run_id,
-            )
-            document = None
-            if is_document:
-                document = DocumentIn(
-                    url=resp.url,
-                    role=str(resp.role),
-                    site_id=resp.site_id,
-                    year=resp.year or doc_meta.get("year"),
-                    agency_name=resp.agency_name or doc_meta.get("agency_name"),
-                    title=resp.title or doc_meta.get("title"),
-                    parent_url=resp.parent_url,
-                    filename=resp.filename,
-                    media_type=(version.media_type if version else None) or capture.media_type,
-                    published_at=resp.published_at or doc_meta.get("published_at"),
-                    published_source="listing"
-                    if resp.published_at
-                    else doc_meta.get("published_source"),
-                    etag=headers.get("etag"),
-                    last_modified=headers.get("last-modified"),
+            items: list[tuple[CaptureIn, DocumentIn | None, VersionIn | None]] = []
+            revisits: list[RevisitOf | None] = []
+            locations = []
+            for i, (resp, payload) in enumerate(group):
+                version, _, doc_meta = extracted.get(i, (None, None, {}))
+                revisit = self._revisit_for(resp, payload, knowns[i], version)
+                try:
+                    loc = self.writer.write_exchange(resp, revisit, sync=False)
+                except WarcWriteError:
+                    # The disk is full or gone: what was written before is still indexed
+                    # when it can be made safe, and the error goes to the caller.
+                    if items and self.writer.salvage():
+                        with contextlib.suppress(Exception):  # the WARC error is the news
+                            self.archive.ingest_many(items)
+                    raise
+                revisits.append(revisit)
+                locations.append(loc)
+                items.append(
+                    self._rows(resp, payload, revisit, loc, version, doc_meta, documents[i])
                 )
-            result = self.archive.ingest(capture, document, version)
-        return RecordResult(
-            capture_id=result.capture_id,
+            self.writer.sync()
+            ingested = self.archive.ingest_many(items)
+        out = []
+        for i, (_, payload) in enumerate(group):
+            version, error, _ = extracted.get(i, (None, None, {}))
+            known, loc, result = knowns[i], locations[i], ingested[i]
+            same_payload = known.last_payload == payload and known.content_sha256 is not None
+            out.append(
+                RecordResult(
+                    capture_id=result.capture_id,
+                    payload_sha256=payload,
+                    revisit=revisits[i] is not None,
+                    warc_file=loc.file,
+                    warc_offset=loc.offset,
+                    warc_length=loc.length,
+                    report_id=result.report_id,
+                    document_id=result.document_id,
+                    version_id=result.version_id,
+                    new_version=result.new_version,
+                    content_sha256=version.content_sha256
+                    if version
+                    else known.content_sha256
+                    if same_payload
+                    else None,
+                    extraction_error=error or result.problem,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _rows(
+        resp: FetchedResponse,
+        payload: str,
+        revisit: RevisitOf | None,
+        loc: WarcLocation,
+        version: VersionIn | None,
+        doc_meta: dict[str, Any],
+        is_document: bool,
+    ) -> tuple[CaptureIn, DocumentIn | None, VersionIn | None]:
+        headers = {k.lower(): v for k, v in resp.response_headers if k.lower() in INDEXED_HEADERS}
+        capture = CaptureIn(
+            url=resp.url,
+            method=resp.method,
+            status=resp.status,
+            captured_at=resp.fetched_at,
+            role=str(resp.role),
+            media_type=base_media_type(headers.get("content-type")) or None,
+            headers=headers,
             payload_sha256=payload,
-            revisit=revisit is not None,
+            payload_length=len(resp.body),
+            record_type="revisit" if revisit else "response",
+            warc_record_id=loc.record_id,
             warc_file=loc.file,
             warc_offset=loc.offset,
             warc_length=loc.length,
-            report_id=result.report_id,
-            document_id=result.document_id,
-            version_id=result.version_id,
-            new_version=result.new_version,
-            content_sha256=version.content_sha256
-            if version
-            else known.content_sha256
-            if same_payload
-            else None,
-            extraction_error=extraction_error or result.problem,
+            refers_to_id=revisit.capture_id if revisit else None,
+            site_id=resp.site_id,
+            run_id=resp.run_id,
         )
+        if not is_document:
+            return capture, None, version
+        document = DocumentIn(
+            url=resp.url,
+            role=str(resp.role),
+            site_id=resp.site_id,
+            year=resp.year or doc_meta.get("year"),
+            agency_name=resp.agency_name or doc_meta.get("agency_name"),
+            title=resp.title or doc_meta.get("title"),
+            parent_url=resp.parent_url,
+            filename=resp.filename,
+            media_type=(version.media_type if version else None) or capture.media_type,
+            published_at=resp.published_at or doc_meta.get("published_at"),
+            published_source="listing" if resp.published_at else doc_meta.get("published_source"),
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
+        return capture, document, version
 
     @staticmethod
     def _revisit_for(
@@ -169,56 +266,3 @@ class CaptureRecorder:
                 content_sha256=content,
             )
         return None
-
-    def _extract(
-        self, resp: FetchedResponse, payload: str
-    ) -> tuple[VersionIn, str | None, dict[str, Any]]:
-        from extract import extract_document
-
-        content_type = next(
-            (v for k, v in resp.response_headers if k.lower() == "content-type"), None
-        )
-        ex = extract_document(
-            resp.body, url=resp.url, media_type=content_type, filename=resp.filename
-        )
-        text = ex.text or ""
-        # Without text (unreadable, or a scan that needs OCR) the raw bytes decide.
-        content = content_sha256(text) if text.strip() else payload
-        meta: dict[str, Any] = {}
-        for name in ("title", "agency_name", "year", "published_at"):
-            sourced = getattr(ex, name)
-            if sourced is not None and sourced.value not in (None, ""):
-                meta[name] = sourced.value
-                if name == "published_at":
-                    meta["published_source"] = sourced.source
-        extraction = extraction_columns(ex)
-        return VersionIn(content, text, ex.media_type, extraction), ex.error, meta
-
-
-def extraction_columns(ex: Any) -> dict[str, Any]:
-    """The ``extractions`` row of an :class:`extract.types.Extraction`."""
-
-    def value(name: str) -> Any:
-        sourced = getattr(ex, name)
-        return None if sourced is None else sourced.value
-
-    year = value("year")
-    return {
-        "parser_version": ex.parser_version,
-        "media_type": ex.media_type,
-        "layout": ex.layout,
-        "title": value("title"),
-        "year": int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
-        "agency_name": value("agency_name"),
-        "published_at": value("published_at"),
-        "meta": {
-            name: asdict(getattr(ex, name))
-            for name in ("title", "agency_name", "year", "published_at")
-            if getattr(ex, name)
-        },
-        "values": dict(ex.values),
-        "checks": list(ex.checks),
-        "sections": list(ex.sections),
-        "needs_ocr": bool(ex.needs_ocr),
-        "error": ex.error,
-    }

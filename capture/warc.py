@@ -9,6 +9,7 @@ Payload digests are SHA-256 (``sha256:`` + base32), the same digest the SQL inde
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import socket
@@ -97,6 +98,7 @@ class RollingWarcWriter:
         self._fh: BinaryIO | None = None
         self._name: str | None = None
         self._writer: _Sha256WARCWriter | None = None
+        self._broken: BinaryIO | None = None
         self._serial = 0
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -142,12 +144,46 @@ class RollingWarcWriter:
         with self._lock:
             self._close_current()
 
+    def salvage(self) -> bool:
+        """After a failed write: fsync the records the file holds before the failed one
+        (complete, and flushed when written) and close it. True when they are on disk —
+        then they may be indexed; False when even that failed."""
+        with self._lock:
+            broken, self._broken = self._broken, None
+            if broken is None:
+                return True
+            try:
+                os.fsync(broken.fileno())
+                return True
+            except OSError:
+                return False
+            finally:
+                with contextlib.suppress(OSError):
+                    broken.close()
+
+    def sync(self) -> None:
+        """Fsync the open file (records in files already rolled over were fsynced then)."""
+        with self._lock:
+            if self._fh is None:
+                return
+            name = self._name
+            try:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            except OSError as exc:
+                self._fh = self._writer = self._name = None
+                raise WarcWriteError(
+                    f"cannot write WARC records to {name}: {exc.strerror}"
+                ) from exc
+
     # -- records ----------------------------------------------------------------------
     def write_exchange(
-        self, resp: FetchedResponse, revisit_of: RevisitOf | None = None
+        self, resp: FetchedResponse, revisit_of: RevisitOf | None = None, *, sync: bool = True
     ) -> WarcLocation:
         """Write the request and the response (or revisit) records; return where the
-        response record lies. The data is flushed and fsynced before this returns."""
+        response record lies. The data is flushed and fsynced before this returns, unless
+        ``sync`` is false: then the caller calls :meth:`sync` once for several records (a
+        group commit) before it indexes any of them."""
         with self._lock:
             try:
                 if self._fh is None or self._fh.tell() >= self.max_bytes:
@@ -163,11 +199,14 @@ class RollingWarcWriter:
                 )
                 self._writer.write_record(request)
                 self._fh.flush()
-                os.fsync(self._fh.fileno())
+                if sync:
+                    os.fsync(self._fh.fileno())
             except OSError as exc:
                 name = self._name
                 # A partly written file is left as it is (WARC readers stop at the torn
-                # record); the next write starts a new file.
+                # record); the next write starts a new file. The records before the
+                # failed one may still be made safe: see salvage().
+                self._broken = self._fh
                 self._fh = self._writer = self._name = None
                 raise WarcWriteError(
                     f"cannot write WARC record to {name}: {exc.strerror or exc}"

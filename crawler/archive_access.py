@@ -40,6 +40,9 @@ def recorder_for(crawler: Crawler) -> Any:
         with _lock:
             recorder = getattr(crawler, "_nianbao_recorder", None)
             if recorder is None:
-                recorder = CaptureRecorder.open(archive)
+                recorder = CaptureRecorder.open(
+                    archive,
+                    extract_workers=crawler.settings.getint("NIANBAO_EXTRACT_WORKERS", 0),
+                )
                 crawler._nianbao_recorder = recorder  # type: ignore[attr-defined]
     return recorder

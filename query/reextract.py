@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from capture.extractor import extraction_columns
 from capture.reader import read_payload
-from capture.recorder import extraction_columns
 from storage.archive import Archive
 
 

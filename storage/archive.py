@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from capture.normalise import url_sha256
 from capture.reader import IndexedRecord, read_payload
-from query.search_index import index_version
+from query.search_index import index_term_rows
+from query.tokenize import index_terms
 from registry.model import Agency, Registry, Site
 from storage import db
 from storage.agencies import guess_level_kind, match_agency, unregistered_id
@@ -45,6 +46,7 @@ from storage.models import (
 )
 
 INGEST_ATTEMPTS = 5
+LOOKUP_CHUNK = 500
 
 
 def utcnow() -> datetime:
@@ -165,6 +167,8 @@ class VersionIn:
     media_type: str | None
     extraction: dict[str, Any] | None = None
     """Columns of ``ExtractionRow`` (parser_version, layout, values, checks, …)."""
+    terms: list[str] | None = None
+    """The text's search index terms, when already computed (by an extraction worker)."""
 
 
 @dataclass
@@ -529,71 +533,96 @@ class Archive:
         """What the archive already holds for this URL and payload, in one transaction:
         the first full capture of the payload (for a revisit record) and, for documents,
         the last capture's payload and the latest version's content hash."""
+        return self.lookup_many([(url, payload_sha256, is_document)])[0]
+
+    def lookup_many(self, wanted: list[tuple[str, str, bool]]) -> list[Lookup]:
+        """:meth:`lookup` for several (url, payload sha256, is document) at once, in a
+        few set-wise queries."""
+        out: list[Lookup] = []
         with self.engine.connect() as s:  # read only: no ORM, no commit
-            prior = s.execute(
-                select(
-                    CaptureRow.id, CaptureRow.url, CaptureRow.captured_at, CaptureRow.warc_record_id
-                )
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                out.extend(self._lookup_chunk(s, wanted[start : start + LOOKUP_CHUNK]))
+        return out
+
+    @staticmethod
+    def _lookup_chunk(s: Any, wanted: list[tuple[str, str, bool]]) -> list[Lookup]:
+        if not wanted:
+            return []
+        first_of = dict(
+            s.execute(
+                select(CaptureRow.payload_sha256, func.min(CaptureRow.id))
                 .where(
-                    CaptureRow.payload_sha256 == payload_sha256,
+                    CaptureRow.payload_sha256.in_({p for _, p, _ in wanted}),
                     CaptureRow.record_type == "response",
                 )
-                .order_by(CaptureRow.id)
-                .limit(1)
-            ).first()
-            lookup = Lookup(
-                prior=PriorCapture(prior[0], prior[1], as_utc(prior[2]) or utcnow(), prior[3])
-                if prior
-                else None
-            )
-            if not is_document:
-                return lookup
-            doc = s.execute(
-                select(DocumentRow.id, DocumentRow.last_capture_id).where(
-                    DocumentRow.url_hash == url_sha256(url)
+                .group_by(CaptureRow.payload_sha256)
+            ).all()
+        )
+        doc_hashes = {url_sha256(url) for url, _, is_doc in wanted if is_doc}
+        docs = {
+            h: (doc_id, last_id)
+            for h, doc_id, last_id in s.execute(
+                select(DocumentRow.url_hash, DocumentRow.id, DocumentRow.last_capture_id).where(
+                    DocumentRow.url_hash.in_(doc_hashes)
                 )
-            ).first()
-            if doc is None:
-                return lookup
-            lookup.document_id = doc[0]
-            if doc[1] is not None:
-                last = s.execute(
+            )
+        }
+        captures: dict[int, Any] = {}
+
+        def fetch(ids: set[int]) -> None:
+            ids = ids - captures.keys()
+            if ids:
+                for row in s.execute(
                     select(
-                        CaptureRow.payload_sha256,
+                        CaptureRow.id,
                         CaptureRow.url,
                         CaptureRow.captured_at,
                         CaptureRow.warc_record_id,
+                        CaptureRow.payload_sha256,
                         CaptureRow.record_type,
                         CaptureRow.refers_to_id,
-                    ).where(CaptureRow.id == doc[1])
-                ).first()
-                if last is not None:
-                    lookup.last_payload = last[0]
-                    # the full record the last capture's content lies in
-                    if last[4] == "response":
-                        lookup.last_full = PriorCapture(
-                            doc[1], last[1], as_utc(last[2]) or utcnow(), last[3]
-                        )
-                    elif last[5] is not None:
-                        full = s.execute(
-                            select(
-                                CaptureRow.id,
-                                CaptureRow.url,
-                                CaptureRow.captured_at,
-                                CaptureRow.warc_record_id,
-                            ).where(CaptureRow.id == last[5])
-                        ).first()
-                        if full is not None:
-                            lookup.last_full = PriorCapture(
-                                full[0], full[1], as_utc(full[2]) or utcnow(), full[3]
-                            )
-            lookup.content_sha256 = s.scalar(
-                select(VersionRow.content_sha256)
-                .where(VersionRow.document_id == doc[0])
-                .order_by(VersionRow.seq.desc())
-                .limit(1)
+                    ).where(CaptureRow.id.in_(ids))
+                ):
+                    captures[row[0]] = row
+
+        fetch(set(first_of.values()) | {last for _, last in docs.values() if last is not None})
+        fetch(
+            {
+                captures[last][6]
+                for _, last in docs.values()
+                if last in captures and captures[last][5] != "response" and captures[last][6]
+            }
+        )
+        latest: dict[int, tuple[int, str]] = {}
+        for doc_id, seq, content in s.execute(
+            select(VersionRow.document_id, VersionRow.seq, VersionRow.content_sha256).where(
+                VersionRow.document_id.in_({doc_id for doc_id, _ in docs.values()})
             )
-            return lookup
+        ):
+            if doc_id not in latest or seq > latest[doc_id][0]:
+                latest[doc_id] = (seq, content)
+
+        def prior(row: Any) -> PriorCapture:
+            return PriorCapture(row[0], row[1], as_utc(row[2]) or utcnow(), row[3])
+
+        out = []
+        for url, payload, is_doc in wanted:
+            first = first_of.get(payload)
+            lookup = Lookup(prior=prior(captures[first]) if first in captures else None)
+            doc = docs.get(url_sha256(url)) if is_doc else None
+            if doc is not None:
+                lookup.document_id = doc[0]
+                last = captures.get(doc[1]) if doc[1] is not None else None
+                if last is not None:
+                    lookup.last_payload = last[4]
+                    # the full record the last capture's content lies in
+                    full = last if last[5] == "response" else captures.get(last[6])
+                    if full is not None:
+                        lookup.last_full = prior(full)
+                if doc[0] in latest:
+                    lookup.content_sha256 = latest[doc[0]][1]
+            out.append(lookup)
+        return out
 
     def ingest(
         self,
@@ -602,158 +631,186 @@ class Archive:
         version: VersionIn | None = None,
     ) -> IngestResult:
         """Index one capture and, for report documents, its report/document/version and
-        observation — all in one transaction.
+        observation — all in one transaction (see :meth:`ingest_many`)."""
+        return self.ingest_many([(capture, document, version)])[0]
+
+    def ingest_many(
+        self, items: list[tuple[CaptureIn, DocumentIn | None, VersionIn | None]]
+    ) -> list[IngestResult]:
+        """Index several captures in one transaction (a group commit): all of them or,
+        on error, none.
 
         Writers in this process take turns on a lock; writers in other processes (the
         workers of a distributed crawl) may race to create the same report, agency or
         document row. The loser's transaction breaks a unique constraint and is rolled
         back whole; done again, it finds the row the other committed. A race costs a
         retry, never a capture."""
+        if not items:
+            return []
         for attempt in range(1, INGEST_ATTEMPTS + 1):
             try:
                 with self._write_lock, self.session() as s:
-                    cap = CaptureRow(url_hash=url_sha256(capture.url), **capture.__dict__)
-                    s.add(cap)
+                    caps = [
+                        CaptureRow(url_hash=url_sha256(c.url), **c.__dict__) for c, _, _ in items
+                    ]
+                    s.add_all(caps)
                     s.flush()
-                    result = IngestResult(capture_id=cap.id)
-                    if document is not None:
-                        self._ingest_document(s, cap, document, version, result)
-                    return result
+                    results = [IngestResult(capture_id=cap.id) for cap in caps]
+                    self._ingest_documents(s, caps, items, results)
+                    return results
             except IntegrityError:
                 if attempt == INGEST_ATTEMPTS:
                     raise
                 time.sleep(random.uniform(0.01, 0.05) * attempt)
         raise AssertionError("unreachable")
 
-    def _ingest_document(
+    def _ingest_documents(
         self,
         s: Session,
-        cap: CaptureRow,
-        doc_in: DocumentIn,
-        version: VersionIn | None,
-        result: IngestResult,
+        caps: list[CaptureRow],
+        items: list[tuple[CaptureIn, DocumentIn | None, VersionIn | None]],
+        results: list[IngestResult],
     ) -> None:
-        now = cap.captured_at
-        doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.url)))
-        if doc is None:
-            if cap.status >= 400 or version is None:
+        """The report/document/version/observation rows of a group of captures, with a
+        few set-wise queries and flushes for the whole group. A group holds each URL at
+        most once (the recorder sees to it)."""
+        work = [
+            (cap, doc_in, version, result)
+            for cap, (_, doc_in, version), result in zip(caps, items, results, strict=True)
+            if doc_in is not None
+        ]
+        if not work:
+            return
+        # 1. documents: those archived already, and new ones for new report documents
+        hashes = {url_sha256(d.url) for _, d, _, _ in work}
+        hashes |= {url_sha256(d.parent_url) for _, d, _, _ in work if d.parent_url}
+        docs = {
+            doc.url_hash: doc
+            for doc in s.scalars(select(DocumentRow).where(DocumentRow.url_hash.in_(hashes)))
+        }
+        # the reports of the documents found, loaded here so that ``doc.report`` is
+        # read from the session, not fetched one at a time
+        report_ids = {d.report_id for d in docs.values()}
+        if report_ids:
+            list(s.scalars(select(ReportRow).where(ReportRow.id.in_(report_ids))))
+        placed: list[tuple[CaptureRow, DocumentIn, VersionIn | None, IngestResult, DocumentRow]]
+        placed = []
+        new: list[tuple[CaptureRow, DocumentIn, VersionIn | None, IngestResult]] = []
+        for cap, doc_in, version, result in work:
+            doc = docs.get(url_sha256(doc_in.url))
+            if doc is not None:
+                placed.append((cap, doc_in, version, result, doc))
+            elif cap.status >= 400 or version is None:
                 result.problem = "not a known document"
-                return
-            report = self._report_for(s, doc_in, now)
+            else:
+                new.append((cap, doc_in, version, result))
+        reports = self._reports_for(s, [(d, cap.captured_at) for cap, d, _, _ in new])
+        for (cap, doc_in, version, result), report in zip(new, reports, strict=True):
+            parent = docs.get(url_sha256(doc_in.parent_url)) if doc_in.parent_url else None
+            if parent is not None:
+                report = parent.report
             if report is None:
                 result.problem = "no report year: the document was kept as a capture only"
-                return
+                continue
             doc = DocumentRow(
-                report_id=report.id,
+                report=report,
                 url=doc_in.url,
                 url_hash=url_sha256(doc_in.url),
                 role=doc_in.role,
                 media_type=doc_in.media_type,
                 filename=doc_in.filename,
                 parent_url=doc_in.parent_url,
-                first_seen_at=now,
-                last_seen_at=now,
+                first_seen_at=cap.captured_at,
+                last_seen_at=cap.captured_at,
                 status="present",
             )
             s.add(doc)
-            s.flush()
-        else:
-            report = s.get(ReportRow, doc.report_id)
-            assert report is not None
-        result.report_id, result.document_id = report.id, doc.id
-        if cap.status in (404, 410):
-            if doc.status != "vanished":
-                doc.status, doc.status_changed_at = "vanished", now
-            s.add(
-                ObservationRow(
-                    document_id=doc.id,
-                    capture_id=cap.id,
-                    run_id=cap.run_id,
-                    observed_at=now,
-                    status=cap.status,
-                    outcome="gone",
-                )
-            )
-            return
-        latest = s.scalar(
-            select(VersionRow)
-            .where(VersionRow.document_id == doc.id)
-            .order_by(VersionRow.seq.desc())
-            .limit(1)
-        )
-        if cap.status == 304 or version is None:
-            outcome = "not_modified" if cap.status == 304 else "unchanged"
-            self._seen(doc, cap, doc_in, now)
-            s.add(
-                ObservationRow(
-                    document_id=doc.id,
-                    version_id=latest.id if latest else None,
-                    capture_id=cap.id,
-                    run_id=cap.run_id,
-                    observed_at=now,
-                    status=cap.status,
-                    outcome=outcome,
-                )
-            )
-            result.version_id = latest.id if latest else None
-            return
-        existing = s.scalar(
-            select(VersionRow).where(
-                VersionRow.document_id == doc.id,
-                VersionRow.content_sha256 == version.content_sha256,
-            )
-        )
-        self._seen(doc, cap, doc_in, now)
-        doc.last_capture_id = cap.id
-        if doc_in.media_type:
-            doc.media_type = doc_in.media_type
-        if existing is not None:
-            s.add(
-                ObservationRow(
-                    document_id=doc.id,
-                    version_id=existing.id,
-                    capture_id=cap.id,
-                    run_id=cap.run_id,
-                    observed_at=now,
-                    status=cap.status,
-                    outcome="unchanged",
-                )
-            )
-            result.version_id = existing.id
-            return
-        row = VersionRow(
-            document_id=doc.id,
-            seq=(latest.seq + 1) if latest else 1,
-            content_sha256=version.content_sha256,
-            capture_id=cap.id,
-            first_seen_at=now,
-            media_type=version.media_type,
-            text=version.text,
-        )
-        s.add(row)
-        s.flush()
-        index_version(s, row.id, row.text)
-        if version.extraction is not None:
-            s.add(ExtractionRow(version_id=row.id, created_at=now, **version.extraction))
-        s.add(
-            ObservationRow(
+            docs[doc.url_hash] = doc
+            placed.append((cap, doc_in, version, result, doc))
+        s.flush()  # ids of the new documents
+        # 2. versions: what each document holds already (no texts loaded)
+        latest: dict[int, tuple[int, int]] = {}  # document id -> (version id, seq)
+        by_content: dict[tuple[int, str], int] = {}
+        for vid, doc_id, seq, content in s.execute(
+            select(
+                VersionRow.id, VersionRow.document_id, VersionRow.seq, VersionRow.content_sha256
+            ).where(VersionRow.document_id.in_({p[4].id for p in placed}))
+        ):
+            by_content[(doc_id, content)] = vid
+            if doc_id not in latest or seq > latest[doc_id][1]:
+                latest[doc_id] = (vid, seq)
+        new_versions: list[tuple[CaptureRow, VersionIn, IngestResult, VersionRow]] = []
+        observations: list[tuple[ObservationRow, VersionRow | None]] = []
+        for cap, doc_in, version, result, doc in placed:
+            now = cap.captured_at
+            report = doc.report
+            result.report_id, result.document_id = report.id, doc.id
+            known = latest.get(doc.id)
+            observation = ObservationRow(
                 document_id=doc.id,
-                version_id=row.id,
                 capture_id=cap.id,
                 run_id=cap.run_id,
                 observed_at=now,
                 status=cap.status,
-                outcome="new_version",
             )
+            observations.append((observation, None))
+            if cap.status in (404, 410):
+                if doc.status != "vanished":
+                    doc.status, doc.status_changed_at = "vanished", now
+                observation.outcome = "gone"
+                continue
+            self._seen(doc, cap, doc_in, now)
+            if cap.status == 304 or version is None:
+                observation.outcome = "not_modified" if cap.status == 304 else "unchanged"
+                observation.version_id = result.version_id = known[0] if known else None
+                continue
+            doc.last_capture_id = cap.id
+            if doc_in.media_type:
+                doc.media_type = doc_in.media_type
+            existing = by_content.get((doc.id, version.content_sha256))
+            if existing is not None:
+                observation.outcome = "unchanged"
+                observation.version_id = result.version_id = existing
+                continue
+            row = VersionRow(
+                document_id=doc.id,
+                seq=known[1] + 1 if known else 1,
+                content_sha256=version.content_sha256,
+                capture_id=cap.id,
+                first_seen_at=now,
+                media_type=version.media_type,
+                text=version.text,
+            )
+            s.add(row)
+            observation.outcome = "new_version"
+            observations[-1] = (observation, row)
+            new_versions.append((cap, version, result, row))
+            if doc_in.published_at and not report.published_at:
+                report.published_at = doc_in.published_at
+                report.published_source = doc_in.published_source
+            if doc_in.title and not report.title:
+                report.title = doc_in.title
+        s.flush()  # ids of the new versions
+        # 3. what hangs on the new versions: observations, extractions, the search index
+        for observation, new in observations:
+            if new is not None:
+                observation.version_id = new.id
+        s.add_all([observation for observation, _ in observations])
+        for cap, version, result, row in new_versions:
+            if version.extraction is not None:
+                s.add(
+                    ExtractionRow(
+                        version_id=row.id, created_at=cap.captured_at, **version.extraction
+                    )
+                )
+            result.version_id, result.new_version = row.id, True
+        index_term_rows(
+            s,
+            [
+                (row.id, version.terms if version.terms is not None else index_terms(row.text))
+                for _, version, _, row in new_versions
+            ],
         )
-        if doc_in.published_at and not report.published_at:
-            report.published_at, report.published_source = (
-                doc_in.published_at,
-                doc_in.published_source,
-            )
-        if doc_in.title and not report.title:
-            report.title = doc_in.title
-        result.version_id, result.new_version = row.id, True
 
     @staticmethod
     def _seen(doc: DocumentRow, cap: CaptureRow, doc_in: DocumentIn, now: datetime) -> None:
@@ -763,34 +820,47 @@ class Archive:
         if doc_in.etag or doc_in.last_modified:
             doc.etag, doc.last_modified = doc_in.etag, doc_in.last_modified
 
-    def _report_for(self, s: Session, doc_in: DocumentIn, now: datetime) -> ReportRow | None:
-        if doc_in.parent_url:
-            parent = s.scalar(
-                select(DocumentRow).where(DocumentRow.url_hash == url_sha256(doc_in.parent_url))
+    def _reports_for(
+        self, s: Session, wanted: list[tuple[DocumentIn, datetime]]
+    ) -> list[ReportRow | None]:
+        """The report (agency × year) of each new document, None without a year: those
+        archived, and new ones (added to the session) for the others."""
+        keys: dict[tuple[str, int], tuple[DocumentIn, datetime]] = {}
+        of_doc: list[tuple[str, int] | None] = []
+        for doc_in, now in wanted:
+            key = None
+            if doc_in.year is not None:
+                key = (self._agency_for(s, doc_in, now), doc_in.year)
+                keys.setdefault(key, (doc_in, now))
+            of_doc.append(key)
+        if not keys:
+            return [None] * len(wanted)
+        found = {
+            (r.agency_id, r.year): r
+            for r in s.scalars(
+                select(ReportRow).where(
+                    ReportRow.agency_id.in_({k[0] for k in keys}),
+                    ReportRow.year.in_({k[1] for k in keys}),
+                )
             )
-            if parent is not None:
-                return s.get(ReportRow, parent.report_id)
-        if doc_in.year is None:
-            return None
-        agency_id = self._agency_for(s, doc_in.site_id, doc_in.agency_name, now)
-        report = s.scalar(
-            select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == doc_in.year)
-        )
-        if report is None:
-            report = ReportRow(
-                agency_id=agency_id,
-                year=doc_in.year,
-                title=doc_in.title,
-                published_at=doc_in.published_at,
-                published_source=doc_in.published_source,
-                first_seen_at=now,
-                site_id=doc_in.site_id,
-            )
-            s.add(report)
-            s.flush()
-        return report
+        }
+        for (agency_id, year), (doc_in, now) in keys.items():
+            if (agency_id, year) not in found:
+                report = ReportRow(
+                    agency_id=agency_id,
+                    year=year,
+                    title=doc_in.title,
+                    published_at=doc_in.published_at,
+                    published_source=doc_in.published_source,
+                    first_seen_at=now,
+                    site_id=doc_in.site_id,
+                )
+                s.add(report)
+                found[(agency_id, year)] = report
+        return [found[key] if key is not None else None for key in of_doc]
 
-    def _agency_for(self, s: Session, site_id: str, name: str | None, now: datetime) -> str:
+    def _agency_for(self, s: Session, doc_in: DocumentIn, now: datetime) -> str:
+        site_id, name = doc_in.site_id, doc_in.agency_name
         owner = self._site_owner.get(site_id)
         if owner is None:
             owner = s.scalar(select(SiteRow.agency_id).where(SiteRow.id == site_id))
