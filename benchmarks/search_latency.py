@@ -11,8 +11,14 @@ and a plain ``LIKE '%q%'`` scan that finds the same versions (on a sample of the
 each scan reads every text).
 
     .venv/bin/python benchmarks/search_latency.py --n 1000000 --db sqlite --batch 5000
+    .venv/bin/python benchmarks/search_latency.py --n 200000 --db postgresql --keep
+    .venv/bin/python benchmarks/search_latency.py --db postgresql --reuse bench_1a2b3c4d \
+        --slowest 10 --explain
 
-Prints: fill time, median and p95 search latency, median LIKE scan time, the speed-up.
+Prints: fill time, median and p95 search latency, median LIKE scan time, the speed-up;
+with ``--slowest K`` the K slowest queries (``--explain``: SQLite's query plan, or the
+steps PostgreSQL's candidates took). ``--keep`` keeps the PostgreSQL schema filled, for
+``--reuse SCHEMA`` to search it again (queries drawn afresh from its texts).
 """
 
 from __future__ import annotations
@@ -31,7 +37,15 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from query.search import SearchFilters, search
+from query.search import (
+    DEFAULT_CANDIDATES,
+    PgTrace,
+    SearchFilters,
+    candidates_sql,
+    pg_candidate_ids,
+    search,
+)
+from query.search_query import parse_query
 from query.tokenize import index_terms
 from storage.archive import Archive
 from storage.models import (
@@ -335,6 +349,24 @@ def sample_queries(archive: Archive, seed: int, count: int) -> list[str]:
     return out
 
 
+def explain(archive: Archive, query: str) -> str:
+    """How the candidates of ``query`` are found: SQLite's query plan; on PostgreSQL the
+    steps of ``pg_candidate_ids``, timed."""
+    node = parse_query(query)
+    if archive.dialect == "postgresql":
+        trace = PgTrace()
+        with archive.session() as s:
+            t = time.perf_counter()
+            ids = pg_candidate_ids(s, node, SearchFilters(), DEFAULT_CANDIDATES, trace)
+            took = (time.perf_counter() - t) * 1000
+        return f"    {len(ids)} candidates in {took:.1f} ms: " + "; ".join(trace.steps)
+    sql, params = candidates_sql(node, archive.dialect, SearchFilters())
+    params["cap"] = DEFAULT_CANDIDATES
+    with archive.engine.connect() as conn:
+        rows = conn.execute(text("EXPLAIN QUERY PLAN " + sql), params).all()
+    return "\n".join("    " + " | ".join(str(c) for c in row) for row in rows)
+
+
 def run(
     label: str, url: str, args: argparse.Namespace, data_dir: Path, reuse: bool = False
 ) -> None:
@@ -356,17 +388,18 @@ def run(
         result = search(archive, q, SearchFilters())
         times.append(time.perf_counter() - t)
         hits.append(result.total)
+    slowest = sorted(range(len(queries)), key=lambda i: -times[i])[: args.slowest]
+    for i in slowest:
+        print(f"[{label}] slow: {times[i] * 1000:7.1f} ms  {queries[i]}  ({hits[i]} hits)")
+        if args.explain:
+            print(explain(archive, queries[i]))
     scans = []
     with archive.engine.connect() as conn:
         for q in queries[: args.scans]:
             t = time.perf_counter()
             conn.execute(text("SELECT id FROM versions WHERE text LIKE :p"), {"p": f"%{q}%"}).all()
             scans.append(time.perf_counter() - t)
-    med, p95, scan = (
-        statistics.median(times) * 1000,
-        percentile(times, 0.95) * 1000,
-        statistics.median(scans) * 1000,
-    )
+    med, p95 = statistics.median(times) * 1000, percentile(times, 0.95) * 1000
     print(
         f"[{label}] {len(queries)} queries of {min(lengths)}–{max(lengths)} characters "
         f"(median hits among candidates {statistics.median(hits):.0f})"
@@ -374,10 +407,12 @@ def run(
     print(
         f"[{label}] search: median {med:.1f} ms, p95 {p95:.1f} ms, max {max(times) * 1000:.1f} ms"
     )
-    print(
-        f"[{label}] LIKE scan ({len(scans)} queries): median {scan:.1f} ms; speed-up {scan / med:.0f}× (median), "
-        f"{scan / p95:.0f}× (scan median / search p95)"
-    )
+    if scans:
+        scan = statistics.median(scans) * 1000
+        print(
+            f"[{label}] LIKE scan ({len(scans)} queries): median {scan:.1f} ms; "
+            f"speed-up {scan / med:.0f}× (median), {scan / p95:.0f}× (scan median / search p95)"
+        )
     archive.close()
 
 
@@ -392,33 +427,54 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--reuse", action="store_true", help="SQLite: search the file of an earlier run again"
+        "--reuse",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SCHEMA",
+        help="search the archive of an earlier run again, without filling: SQLite its file, "
+        "PostgreSQL the schema named (kept by --keep)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="PostgreSQL: keep the filled schema (for --reuse)"
+    )
+    parser.add_argument("--slowest", type=int, default=0, help="print the K slowest queries")
+    parser.add_argument(
+        "--explain", action="store_true", help="with --slowest: the plan of each slow query"
     )
     parser.add_argument("--dir", type=Path, default=Path("/tmp/nianbao-bench-search"))
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     if args.db in ("sqlite", "both"):
         path = args.dir / f"search-{args.n}.sqlite3"
-        reuse = args.reuse and path.exists()
+        reuse = args.reuse is not None and path.exists()
         if not reuse:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         run("sqlite", f"sqlite:///{path}", args, args.dir / "data", reuse)
     if args.db in ("postgresql", "both"):
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        reuse = bool(args.reuse)
+        schema = args.reuse if reuse else f"bench_{uuid.uuid4().hex[:8]}"
+        if not schema.replace("_", "").isalnum():
+            raise SystemExit(f"not a schema name: {schema!r}")
         admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        if not reuse:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
             run(
                 "postgresql",
                 f"{PG_SERVER}?options=-csearch_path%3D{schema}",
                 args,
                 args.dir / "data",
+                reuse,
             )
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            if args.keep or reuse:
+                print(f"[postgresql] schema {schema} kept: --reuse {schema}; drop it when done")
+            else:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
 
 

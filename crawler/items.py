@@ -1,8 +1,10 @@
-"""What the spider yields besides captures (capture.types.FetchedResponse): failures."""
+"""What the spider yields besides captures (capture.types.FetchedResponse): failures, and
+documents seen listed but not fetched again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 FAILURE_KINDS = (
     "http_status",
@@ -31,3 +33,16 @@ class CrawlFailure:
     def __post_init__(self) -> None:
         if self.kind not in FAILURE_KINDS:
             raise ValueError(f"unknown failure kind {self.kind!r}; expected one of {FAILURE_KINDS}")
+
+
+@dataclass
+class ListedDocument:
+    """A known document still linked from a listing page, which this crawl did not fetch
+    again (it was verified within NIANBAO_REVERIFY_DAYS): the listing page's capture is
+    the evidence that the document was present, for Archive.record_listed."""
+
+    site_id: str
+    url: str
+    listing_url: str
+    run_id: int | None
+    seen_at: datetime

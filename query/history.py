@@ -140,6 +140,8 @@ def render_history(history: dict[str, Any]) -> str:
         for o in doc["observations"]:
             cap = o["capture"]
             raw = f"  raw {cap['sha256'][:16]}…" if cap else ""
+            if o["outcome"] == "listed" and cap:
+                raw = f"  on {cap['url']}"
             version = f" v{o['version']}" if o["version"] else ""
             lines.append(
                 f"    {o['observed_at']}  {o['outcome']:<12} HTTP {o['status']}{version}  run {o['run_id']}{raw}"

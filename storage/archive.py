@@ -896,6 +896,48 @@ class Archive:
             self._agency_index.append((ident, name, []))
         return ident
 
+    def record_listed(
+        self, url: str, listing_url: str, run_id: int | None, seen_at: datetime
+    ) -> bool:
+        """Observe a known document as still linked from a listing page that a crawl
+        captured, without fetching the document again (it was verified recently). The
+        observation (outcome ``listed``) points at the listing page's capture — by this
+        run when it has one — as its evidence. The document's ``last_seen_at`` is left to
+        fetches. False when the archive holds no such document."""
+        with self._write_lock, self.session() as s:
+            doc = s.scalar(select(DocumentRow).where(DocumentRow.url_hash == url_sha256(url)))
+            if doc is None:
+                return False
+            listing = (
+                select(CaptureRow.id)
+                .where(CaptureRow.url_hash == url_sha256(listing_url), CaptureRow.status == 200)
+                .order_by(CaptureRow.id.desc())
+                .limit(1)
+            )
+            capture_id = None
+            if run_id is not None:
+                capture_id = s.scalar(listing.where(CaptureRow.run_id == run_id))
+            if capture_id is None:
+                capture_id = s.scalar(listing)
+            latest = s.scalar(
+                select(VersionRow.id)
+                .where(VersionRow.document_id == doc.id)
+                .order_by(VersionRow.seq.desc())
+                .limit(1)
+            )
+            s.add(
+                ObservationRow(
+                    document_id=doc.id,
+                    version_id=latest,
+                    capture_id=capture_id,
+                    run_id=run_id,
+                    observed_at=seen_at,
+                    status=200,
+                    outcome="listed",
+                )
+            )
+            return True
+
     def add_extraction(self, version_id: int, extraction: dict[str, Any]) -> bool:
         """Store a (re-)extraction of a version; False if that parser version already has one."""
         with self._write_lock, self.session() as s:

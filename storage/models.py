@@ -226,7 +226,9 @@ class ObservationRow(Base):
     observed_at: Mapped[datetime] = mapped_column(index=True)
     status: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(20))
-    """``new_version``, ``unchanged``, ``not_modified`` (304) or ``gone`` (404/410)."""
+    """``new_version``, ``unchanged``, ``not_modified`` (304), ``gone`` (404/410), or
+    ``listed``: still linked from a listing page this crawl captured (``capture_id``), not
+    fetched again because it was verified within the re-verify cadence."""
 
 
 class ExtractionRow(Base):

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from crawler.run import crawl
 from registry.model import Agency, Registry, Site
@@ -193,4 +194,41 @@ def test_known_documents_no_listing_reaches_are_reverified(tmp_path: Path, site:
     site.log.clear()
     crawl(archive, settings_overrides=FAST)
     assert site.answers("/old.html") == [] and site.answers("/kept.pdf") == [304]
+    archive.close()
+
+
+def test_a_report_within_cadence_is_observed_as_listed(tmp_path: Path, site: EtagSite) -> None:
+    """A second crawl within NIANBAO_REVERIFY_DAYS does not fetch a known report again,
+    but still records that it saw the report listed, with the listing's capture of that
+    crawl as evidence; the document's last verification time is left alone."""
+    from query.history import report_history
+    from storage.models import CaptureRow, ObservationRow
+
+    archive = open_archive(tmp_path, site)
+    site.routes["/col/index.html"] = (200, listing(("/r.html", REPORT)))
+    site.routes["/r.html"] = (200, page(REPORT))
+    crawl(archive, settings_overrides=FAST)
+    [before] = archive.known_documents("ceshi-gov")
+    site.log.clear()
+    second = crawl(archive, settings_overrides=FAST)
+    assert site.answers("/r.html") == []  # not fetched again
+    with archive.session() as s:
+        rows = s.execute(
+            select(ObservationRow, CaptureRow).join(
+                CaptureRow, CaptureRow.id == ObservationRow.capture_id
+            )
+        ).all()
+    listed = [(o, c) for o, c in rows if o.outcome == "listed"]
+    assert len(listed) == 1
+    obs, cap = listed[0]
+    assert obs.run_id == second.run_id and cap.run_id == second.run_id
+    assert cap.url == site.base + "/col/index.html" and cap.role == "listing"
+    assert obs.version_id is not None
+    [after] = archive.known_documents("ceshi-gov")
+    assert after.last_seen_at == before.last_seen_at
+    history = report_history(archive, "ceshi:2023")
+    assert [o["outcome"] for o in history["documents"][0]["observations"]] == [
+        "new_version",
+        "listed",
+    ]
     archive.close()

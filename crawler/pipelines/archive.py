@@ -17,7 +17,7 @@ from scrapy.exceptions import NotConfigured
 from capture.types import FetchedResponse
 from capture.warc import WarcWriteError
 from crawler.archive_access import archive_for, recorder_for
-from crawler.items import CrawlFailure
+from crawler.items import CrawlFailure, ListedDocument
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,15 @@ class ArchivePipeline:
                 await self._failure(
                     CrawlFailure(item.site_id, item.url, "extraction", result.extraction_error)
                 )
+        elif isinstance(item, ListedDocument):
+            # its evidence, the listing page's capture, is in a group: commit it first
+            self._flush()
+            if self._flushes:
+                await asyncio.wait(list(self._flushes))
+            if await asyncio.to_thread(
+                self.archive.record_listed, item.url, item.listing_url, item.run_id, item.seen_at
+            ):
+                stats.inc_value(f"nianbao/{item.site_id}/listed_unchanged")
         elif isinstance(item, CrawlFailure):
             await self._failure(item)
         return item

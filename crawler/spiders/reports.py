@@ -48,7 +48,7 @@ from crawler.attachments import content_disposition_filename, filename_from_url,
 from crawler.discovery.titles import classify_title, link_score
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
-from crawler.items import CrawlFailure
+from crawler.items import CrawlFailure, ListedDocument
 from crawler.links import canonical_url, is_attachment_link, is_ignored_link, trap_reason
 from crawler.middlewares.waf import block_site
 from crawler.refusals import Refused
@@ -81,6 +81,7 @@ class ReportsSpider(Spider):
             site_ids = [s for s in site_ids.split(",") if s]
         self.site_ids: list[str] | None = site_ids or None
         self.book: dict[str, SiteState] = {}
+        self._listed: dict[str, list[tuple[str, str]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -293,6 +294,7 @@ class ReportsSpider(Spider):
         fetches: list[ListingFetch] = []
         if report_links:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield from self._listed_on(page.url)
         if (
             report_links
             or (likely_listing and role == "page")
@@ -379,6 +381,7 @@ class ReportsSpider(Spider):
             }
             role = "attachment" if is_attachment_link(anchor.url, anchor.text) else "report"
             if self._fresh(state, key):
+                self._listed.setdefault(page.url, []).append((state.id, state.known[key].url))
                 state.reports.add(key)
                 state.reached.add(key)
                 state.reached.update(canonical_url(d.url) for d in state.children.get(key, []))
@@ -402,6 +405,13 @@ class ReportsSpider(Spider):
                 self._request(state, anchor.url, role=role, depth=depth + 1, extra=extra)
             )
         return requests, len(seen)
+
+    def _listed_on(self, listing_url: str) -> Iterator[ListedDocument]:
+        """The known documents the listing at ``listing_url`` links to and this crawl does
+        not fetch again: yielded after the listing's capture, which is their evidence."""
+        now = datetime.now(UTC)
+        for site_id, url in self._listed.pop(listing_url, []):
+            yield ListedDocument(site_id, url, listing_url, self.run_id, now)
 
     def _fresh(self, state: SiteState, key: str) -> bool:
         """A known report checked within the re-verify cadence is not fetched again (the
@@ -465,6 +475,7 @@ class ReportsSpider(Spider):
         yield from requests
         if report_links:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield from self._listed_on(page.url)
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
                 page.text,
@@ -495,6 +506,7 @@ class ReportsSpider(Spider):
         yield from requests
         if report_links:
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield from self._listed_on(page.url)
             for fetch in jsonapi.next_fetches(data, page.url, self.max_listing_pages):
                 if state.in_scope(fetch.url):
                     yield self._request(
