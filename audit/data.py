@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from storage.archive import as_utc, iso
@@ -102,12 +104,14 @@ class Report:
     def vanished(self) -> bool:
         return bool(self.documents) and all(d.status == "vanished" for d in self.documents)
 
-    @property
+    # first_capture and main are read many times per report by the audit, and a report's
+    # documents and versions do not change once loaded: computed once.
+    @cached_property
     def first_capture(self) -> Version | None:
         firsts = [d.versions[0] for d in self.documents if d.versions]
         return min(firsts, key=lambda v: (v.first_seen_at, v.id), default=None)
 
-    @property
+    @cached_property
     def main(self) -> Version | None:
         """The latest version that carries the report: most table values, then most text."""
         latest = [d.latest for d in self.documents if d.latest is not None]
@@ -304,6 +308,15 @@ def listing_captures(
 
 def texts(session: Session, version_ids: list[int], batch: int = 2000) -> dict[int, str]:
     out: dict[int, str] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        # one array parameter rather than thousands of bound values to render
+        by_array = text("SELECT id, text FROM versions WHERE id = ANY(:ids)").bindparams(
+            bindparam("ids", type_=ARRAY(BigInteger))
+        )
+        for i in range(0, len(version_ids), 25 * batch):
+            chunk = version_ids[i : i + 25 * batch]
+            out.update((vid, body or "") for vid, body in session.execute(by_array, {"ids": chunk}))
+        return out
     for i in range(0, len(version_ids), batch):
         chunk = version_ids[i : i + batch]
         rows = session.execute(

@@ -30,6 +30,8 @@ from storage.archive import Archive, iso
 FINDINGS = ("missing", "late", "changed", "vanished", "inconsistent", "incomplete", "copied")
 SECTIONS = (1, 2, 3, 4, 5, 6)
 TABLE_PREFIXES = {"t2.": "表二 主动公开", "t3.": "表三 依申请", "t4.": "表四 复议诉讼"}
+_PREFIX = len("t2.")
+assert all(len(prefix) == _PREFIX for prefix in TABLE_PREFIXES)
 EVIDENCE_CRAWLS = 5
 """How many of the crawls that found nothing are cited (the latest ones)."""
 
@@ -252,15 +254,21 @@ class Auditor:
             return Cell(agency.id, year, "missing", due), [finding]
         first = report.first_capture
         first_seen = first.first_seen_at if first else report.first_seen_at
-        evidence = [first.evidence(note="first capture of the report")] if first else []
         missed = self.crawls_between(agency.id, deadline, first_seen)
         published = _parse_day(report.published_at)
         cell = Cell(agency.id, year, "on_time", due, report.id)
-        extra = {
-            "due": due.isoformat(),
-            "published_at": report.published_at,
-            "first_seen_at": iso(first_seen),
-        }
+
+        def late(detail: str, basis: str) -> Finding:
+            # (evidence is assembled only for findings: most reports are on time)
+            evidence = [first.evidence(note="first capture of the report")] if first else []
+            extra = {
+                "due": due.isoformat(),
+                "published_at": report.published_at,
+                "first_seen_at": iso(first_seen),
+                "basis": basis,
+            }
+            return Finding(agency.id, year, "late", detail, evidence, extra)
+
         if published is not None and published > due:
             if china_date(first_seen) <= due:
                 # The archive holds it from before the deadline: the page's date is wrong.
@@ -269,11 +277,8 @@ class Auditor:
                 f"published {published.isoformat()}, due {due.isoformat()} (the publisher's date"
             )
             detail += f", {report.published_source})" if report.published_source else ")"
-            finding = Finding(
-                agency.id, year, "late", detail, evidence, {**extra, "basis": "publisher_date"}
-            )
             cell.status = "late"
-            return cell, [finding]
+            return cell, [late(detail, "publisher_date")]
         if missed:
             if published is not None:
                 detail = (
@@ -286,9 +291,7 @@ class Auditor:
                     f"no publication date given; first captured {iso(first_seen)}, after the deadline "
                     f"{due.isoformat()} and after {len(missed)} successful crawl(s) that did not find it"
                 )
-            finding = Finding(
-                agency.id, year, "late", detail, evidence, {**extra, "basis": "first_capture"}
-            )
+            finding = late(detail, "first_capture")
             self._crawl_evidence.append((finding, missed))
             cell.status = "late"
             return cell, [finding]
@@ -440,12 +443,12 @@ class Auditor:
 
     def incomplete(self, report: D.Report, main: D.Version) -> Iterator[Finding]:
         found: set[int] = set()
-        values: set[str] = set()
+        tables: set[str] = set()  # the "tN." prefixes of the values read
         for doc in report.documents:
             ex = doc.latest.extraction if doc.latest else None
             if ex:
-                found.update(int(n) for n in ex["sections"] if isinstance(n, int))
-                values.update(ex["values"])
+                found.update(n for n in ex["sections"] if isinstance(n, int))
+                tables.update(k[:_PREFIX] for k in ex["values"])
         assert main.extraction is not None
         if main.extraction["needs_ocr"] and not found:
             return
@@ -453,9 +456,7 @@ class Auditor:
         missing_tables = []
         if report.year >= 2019:
             missing_tables = [
-                label
-                for prefix, label in TABLE_PREFIXES.items()
-                if not any(k.startswith(prefix) for k in values)
+                label for prefix, label in TABLE_PREFIXES.items() if prefix not in tables
             ]
         if not missing_sections and not missing_tables:
             return

@@ -61,8 +61,13 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def iso(value: datetime | None) -> str | None:
-    value = as_utc(value)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+    """``2021-02-15T03:00:12Z`` (UTC, whole seconds); naive values are UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is not None and value.tzinfo is not UTC and value.utcoffset():
+        value = value.astimezone(UTC)
+    # isoformat is several times cheaper than strftime (the audit formats ~10⁶ of them)
+    return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
 @dataclass

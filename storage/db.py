@@ -6,10 +6,12 @@ interpreter's own, older library; PostgreSQL through psycopg 3.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlean
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -49,8 +51,18 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def json_loads(text: str | bytes) -> Any:
+    """JSON columns are read with orjson (several times faster than the standard library:
+    an audit reads ~10⁶ of them); what orjson refuses (NaN, huge integers) falls back."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def create(url: str, **kwargs: Any) -> Engine:
     """An engine for the archive, with SQLite tuned for a single-writer archive."""
+    kwargs.setdefault("json_deserializer", json_loads)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
