@@ -65,6 +65,10 @@ def page(i: int, visits: int, rng: random.Random) -> bytes:
     ).encode()
 
 
+CALLERS = 2
+"""Threads handing groups to the recorder, as the crawl's pipeline does."""
+
+
 class Prepared(Extractor):
     """The real extractor's results, computed before the clock starts (archive measure)."""
 
@@ -133,7 +137,7 @@ def run(
     start = time.perf_counter()
     # Groups go in from two threads, as the crawl's pipeline hands them over: one
     # group's extraction overlaps another's writing.
-    callers = ThreadPoolExecutor(1 if prepared else 2)
+    callers = ThreadPoolExecutor(CALLERS)
     groups = [
         [capture(i, 1, t0) for i in range(k, min(fresh, k + batch))] for k in range(0, fresh, batch)
     ]

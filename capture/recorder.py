@@ -158,7 +158,11 @@ class CaptureRecorder:
                     self._rows(resp, payload, revisit, loc, version, doc_meta, documents[i])
                 )
             self.writer.sync()
-            ingested = self.archive.ingest_many(items)
+        # Indexed outside the WARC lock: another group's lookups and WARC records go on
+        # meanwhile (the archive takes its own write lock). A group looked up before this
+        # one commits may then store in full a payload this one holds; never the reverse
+        # of the WARC-first rule.
+        ingested = self.archive.ingest_many(items)
         out = []
         for i, (_, payload) in enumerate(group):
             version, error, _ = extracted.get(i, (None, None, {}))
