@@ -13,8 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.archive import as_utc, iso
@@ -303,26 +302,6 @@ def listing_captures(
     ):
         if (run_id, site_id) in crawls:
             out[(run_id, site_id)] = {"url": url, "captured_at": iso(captured_at), "sha256": sha}
-    return out
-
-
-def texts(session: Session, version_ids: list[int], batch: int = 2000) -> dict[int, str]:
-    out: dict[int, str] = {}
-    if session.get_bind().dialect.name == "postgresql":
-        # one array parameter rather than thousands of bound values to render
-        by_array = text("SELECT id, text FROM versions WHERE id = ANY(:ids)").bindparams(
-            bindparam("ids", type_=ARRAY(BigInteger))
-        )
-        for i in range(0, len(version_ids), 25 * batch):
-            chunk = version_ids[i : i + 25 * batch]
-            out.update((vid, body or "") for vid, body in session.execute(by_array, {"ids": chunk}))
-        return out
-    for i in range(0, len(version_ids), batch):
-        chunk = version_ids[i : i + batch]
-        rows = session.execute(
-            select(VersionRow.id, VersionRow.text).where(VersionRow.id.in_(chunk))
-        ).all()
-        out.update((vid, body or "") for vid, body in rows)
     return out
 
 

@@ -26,6 +26,7 @@ from audit.similarity import (
 )
 from query.diff import VersionDiff, text_changes, value_changes
 from storage.archive import Archive, iso
+from storage.texts import version_texts
 
 FINDINGS = ("missing", "late", "changed", "vanished", "inconsistent", "incomplete", "copied")
 SECTIONS = (1, 2, 3, 4, 5, 6)
@@ -324,7 +325,7 @@ class Auditor:
             if len(d.versions) > 1
         ]
         ids = [v for pair in pairs for v in pair]
-        self._texts = D.texts(s, ids)
+        self._texts = version_texts(s, ids)
         self._values = D.values(s, ids)
 
     def changed(self, report: D.Report) -> Iterator[Finding]:
@@ -484,7 +485,7 @@ class Auditor:
     def copies(self, s: Any) -> list[Finding]:
         mains = [(r, r.main) for r in self.data.reports.values() if r.main is not None]
         mains.sort(key=lambda rv: rv[0].id)
-        bodies = D.texts(s, [v.id for _, v in mains if v is not None])
+        bodies = version_texts(s, [v.id for _, v in mains if v is not None])
         names = []
         for report, _ in mains:
             agency = self.data.agencies.get(report.agency_id)

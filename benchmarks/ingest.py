@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from capture.extractor import Extracted, Extractor, extract_version
+from capture.extractor import Extracted, Extractor, extract_version, extraction_job
 from capture.recorder import CaptureRecorder
 from capture.types import FetchedResponse, Role
 from registry.loader import parse_yaml
@@ -76,8 +76,7 @@ class Prepared(Extractor):
         super().__init__(0)
         self.done: dict[bytes, Extracted] = {}
         for resp, _ in responses:
-            content_type = resp.response_headers[0][1]
-            self.done[resp.body] = extract_version(resp.body, resp.url, content_type, None, "")
+            self.done[resp.body] = extract_version(*extraction_job(resp, ""))
 
     def run(self, group: list[tuple[FetchedResponse, str]]) -> list[Extracted]:
         out = []

@@ -45,7 +45,10 @@ def extract_version(
     return version, ex.error, meta
 
 
-def _job(resp: FetchedResponse, payload: str) -> tuple[bytes, str, str | None, str | None, str]:
+def extraction_job(
+    resp: FetchedResponse, payload: str
+) -> tuple[bytes, str, str | None, str | None, str]:
+    """The arguments of :func:`extract_version` for a captured response."""
     content_type = next((v for k, v in resp.response_headers if k.lower() == "content-type"), None)
     return resp.body, resp.url, content_type, resp.filename, payload
 
@@ -74,7 +77,7 @@ class Extractor:
         return self._pool
 
     def run(self, group: list[tuple[FetchedResponse, str]]) -> list[Extracted]:
-        jobs = [_job(resp, payload) for resp, payload in group]
+        jobs = [extraction_job(resp, payload) for resp, payload in group]
         if not jobs:
             return []
         if not self.workers:

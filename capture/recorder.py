@@ -125,14 +125,14 @@ class CaptureRecorder:
         # Extraction runs outside the lock: it is the slow part, and it may run in
         # worker processes. A payload identical to the document's last capture is the
         # same version without reading it again.
+        same = [
+            known.last_payload == payload and known.content_sha256 is not None
+            for (_, payload), known in zip(group, knowns, strict=True)
+        ]
         jobs = [
             i
-            for i, ((resp, payload), known, doc) in enumerate(
-                zip(group, knowns, documents, strict=True)
-            )
-            if doc
-            and resp.status == 200
-            and not (known.last_payload == payload and known.content_sha256 is not None)
+            for i, (resp, _) in enumerate(group)
+            if documents[i] and resp.status == 200 and not same[i]
         ]
         extracted = dict(zip(jobs, self._extractor.run([group[i] for i in jobs]), strict=True))
 
@@ -167,7 +167,6 @@ class CaptureRecorder:
         for i, (_, payload) in enumerate(group):
             version, error, _ = extracted.get(i, (None, None, {}))
             known, loc, result = knowns[i], locations[i], ingested[i]
-            same_payload = known.last_payload == payload and known.content_sha256 is not None
             out.append(
                 RecordResult(
                     capture_id=result.capture_id,
@@ -183,7 +182,7 @@ class CaptureRecorder:
                     content_sha256=version.content_sha256
                     if version
                     else known.content_sha256
-                    if same_payload
+                    if same[i]
                     else None,
                     extraction_error=error or result.problem,
                 )

@@ -40,6 +40,7 @@ from query.search_query import And, Node, Not, QueryError, Term, parse_query, po
 from registry.model import KINDS, LEVELS
 from storage.archive import Archive, iso
 from storage.models import AgencyRow, CaptureRow, DocumentRow, ReportRow, VersionRow
+from storage.texts import version_texts
 
 LAYOUTS = ("2019", "2021", "none")
 DEFAULT_CANDIDATES = 200
@@ -459,14 +460,7 @@ def search(
     with archive.session() as s:
         if archive.dialect == "postgresql":
             ids = pg_candidate_ids(s, node, filters, candidates)
-            bodies = dict(
-                s.execute(
-                    text("SELECT id, text FROM versions WHERE id = ANY(:ids)").bindparams(
-                        bindparam("ids", type_=_IDS)
-                    ),
-                    {"ids": ids},
-                ).all()
-            )
+            bodies = version_texts(s, ids)
             rows = [(vid, bodies[vid]) for vid in ids]
         else:
             sql, params = candidates_sql(node, archive.dialect, filters)

@@ -1,6 +1,6 @@
 """Keeping the full-text index of report versions (migration ``0002_search``).
 
-``index_version`` is called in the transaction that adds a version; ``rebuild`` indexes
+``index_term_rows`` is called in the transaction that adds versions; ``rebuild`` indexes
 every version again (after a change of ``query.tokenize``, or for an archive filled before
 the index existed).
 """
@@ -41,11 +41,6 @@ def index_term_rows(session: Session, rows: list[tuple[int, list[str]]]) -> None
     sqlite = session.get_bind().dialect.name == "sqlite"
     params = [{"id": vid, "terms": " ".join(terms)} for vid, terms in rows]
     session.execute(_SQLITE_INSERT if sqlite else _PG_INSERT, params)
-
-
-def index_version(session: Session, version_id: int, body: str) -> None:
-    """Index one version's text (in the caller's transaction)."""
-    index_rows(session, [(version_id, body)])
 
 
 def clear(session: Session) -> None:

@@ -535,15 +535,11 @@ class Archive:
             ]
 
     # -- ingest -----------------------------------------------------------------------
-    def lookup(self, url: str, payload_sha256: str, *, is_document: bool) -> Lookup:
-        """What the archive already holds for this URL and payload, in one transaction:
-        the first full capture of the payload (for a revisit record) and, for documents,
-        the last capture's payload and the latest version's content hash."""
-        return self.lookup_many([(url, payload_sha256, is_document)])[0]
-
     def lookup_many(self, wanted: list[tuple[str, str, bool]]) -> list[Lookup]:
-        """:meth:`lookup` for several (url, payload sha256, is document) at once, in a
-        few set-wise queries."""
+        """What the archive already holds for each (url, payload sha256, is document), in
+        a few set-wise queries in one transaction: the first full capture of the payload
+        (for a revisit record) and, for documents, the last capture's payload and the
+        latest version's content hash."""
         out: list[Lookup] = []
         with self.engine.connect() as s:  # read only: no ORM, no commit
             for start in range(0, len(wanted), LOOKUP_CHUNK):
@@ -629,16 +625,6 @@ class Archive:
                     lookup.content_sha256 = latest[doc[0]][1]
             out.append(lookup)
         return out
-
-    def ingest(
-        self,
-        capture: CaptureIn,
-        document: DocumentIn | None = None,
-        version: VersionIn | None = None,
-    ) -> IngestResult:
-        """Index one capture and, for report documents, its report/document/version and
-        observation — all in one transaction (see :meth:`ingest_many`)."""
-        return self.ingest_many([(capture, document, version)])[0]
 
     def ingest_many(
         self, items: list[tuple[CaptureIn, DocumentIn | None, VersionIn | None]]
