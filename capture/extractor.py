@@ -14,13 +14,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from typing import Any
 
+from capture.issuer import document_issuer
 from capture.normalise import content_sha256
 from capture.types import FetchedResponse
+from registry.names import clean_name, clean_text
 from storage.archive import VersionIn
 
 Extracted = tuple[VersionIn, str | None, dict[str, Any]]
 """The version (content hash, text, extraction row, index terms), the extraction error,
-and the document's metadata read from its content (title, agency, year, publication)."""
+and the document's metadata read from its content (title, agency, year, publication,
+issuer)."""
 
 
 def extract_version(
@@ -41,7 +44,14 @@ def extract_version(
             meta[name] = sourced.value
             if name == "published_at":
                 meta["published_source"] = sourced.source
-    version = VersionIn(content, text, ex.media_type, extraction_columns(ex), index_terms(text))
+    columns = extraction_columns(ex)
+    issuer = document_issuer(body, ex.media_type, text)
+    if issuer is not None:
+        # the issuer the document names for itself: kept with the extraction's metadata
+        # (as evidence) and handed to the archive, which attributes the report with it
+        meta["issuer_name"] = issuer.name
+        columns["meta"]["issuer"] = {"value": issuer.name, "source": issuer.source}
+    version = VersionIn(content, text, ex.media_type, columns, index_terms(text))
     return version, ex.error, meta
 
 
@@ -122,9 +132,10 @@ def extraction_columns(ex: Any) -> dict[str, Any]:
         "parser_version": ex.parser_version,
         "media_type": ex.media_type,
         "layout": ex.layout,
-        "title": value("title"),
+        # text a page chose: no markup or invisible characters, no overlong names
+        "title": clean_text(value("title")),
         "year": int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
-        "agency_name": value("agency_name"),
+        "agency_name": clean_name(value("agency_name")),
         "published_at": value("published_at"),
         "meta": {
             name: asdict(getattr(ex, name))

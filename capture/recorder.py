@@ -235,6 +235,7 @@ class CaptureRecorder:
             published_source="listing" if resp.published_at else doc_meta.get("published_source"),
             etag=headers.get("etag"),
             last_modified=headers.get("last-modified"),
+            issuer_name=doc_meta.get("issuer_name"),
         )
         return capture, document, version
 

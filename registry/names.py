@@ -29,6 +29,12 @@ _CODE_ELEMENT = re.compile(
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)", re.S)
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*(?:>|$)")
 _ANGLE = re.compile(r"[<>]")
+# terminal escape sequences, whole (their payload is no text either): CSI, OSC, DCS/PM/APC
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\-_]"
+)
 _SPACE = re.compile(r"\s+")
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 _NAME_EDGES = " \t:：;；,，、.。·•|｜_-—–~'\"“”‘’()（）[]【】〔〕《》<>"
@@ -67,7 +73,7 @@ def clean_text(text: str | None, *, max_length: int = MAX_TITLE) -> str | None:
     characters (cut with …). None when nothing is left."""
     if text is None:
         return None
-    text = _printable(_strip_markup(str(text)))
+    text = _printable(_ESCAPES.sub("", _strip_markup(str(text))))
     text = _SPACE.sub(" ", text).strip()
     text = _CJK_SPACE.sub("", text)
     if not text:

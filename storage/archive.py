@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,18 @@ from capture.reader import IndexedRecord, read_payload
 from query.search_index import index_term_rows
 from query.tokenize import index_terms
 from registry.model import Agency, Registry, Site
+from registry.names import clean_name, clean_text
 from storage import db
-from storage.agencies import guess_level_kind, match_agency, unregistered_id
+from storage.agencies import (
+    AgencyEntry,
+    AgencyIndex,
+    NameSource,
+    guess_level_kind,
+    looks_like_agency,
+    names_compatible,
+    plausible_name,
+    unregistered_id,
+)
 from storage.models import (
     AgencyRow,
     CaptureRow,
@@ -163,6 +173,20 @@ class DocumentIn:
     published_source: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    issuer_name: str | None = None
+    """The document's own issuer (its 落款 signature, first line or ``ContentSource``):
+    decides the agency when the title names none the archive can place."""
+
+    def cleaned(self) -> DocumentIn:
+        """Text taken from crawled pages made safe to keep and export: no markup,
+        entities, control or invisible characters; names that are not names dropped."""
+        return replace(
+            self,
+            title=clean_text(self.title),
+            agency_name=clean_name(self.agency_name),
+            issuer_name=clean_name(self.issuer_name),
+            filename=clean_text(self.filename, max_length=255),
+        )
 
 
 @dataclass
@@ -213,7 +237,7 @@ class Archive:
         self.engine = db.create(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
-        self._agency_index: list[tuple[str, str, list[str]]] | None = None
+        self._agency_index: AgencyIndex | None = None
         self._site_owner: dict[str, str] = {}
         self._sequences: dict[str, str | None] = {}
         try:
@@ -639,6 +663,7 @@ class Archive:
         retry, never a capture."""
         if not items:
             return []
+        items = [(c, d.cleaned() if d is not None else None, v) for c, d, v in items]
         for attempt in range(1, INGEST_ATTEMPTS + 1):
             try:
                 with self._write_lock, self.session() as s:
@@ -883,40 +908,98 @@ class Archive:
         return [found[key] if key is not None else None for key in of_doc]
 
     def _agency_for(self, s: Session, doc_in: DocumentIn, now: datetime) -> str:
-        site_id, name = doc_in.site_id, doc_in.agency_name
+        """The agency a new report belongs to: the one its title names, else the one its
+        issuer names, else the site's owner (``storage.agencies``). A name the registry
+        does not know becomes an agency marked ``registered: false``."""
+        site_id = doc_in.site_id
         owner = self._site_owner.get(site_id)
         if owner is None:
             owner = s.scalar(select(SiteRow.agency_id).where(SiteRow.id == site_id))
             if owner is None:
                 raise KeyError(f"unknown site {site_id!r}")
             self._site_owner[site_id] = owner
-        if not name:
+        title, issuer = doc_in.agency_name, doc_in.issuer_name
+        if not plausible_name(title):
+            title = None  # 政府, 本机关: no name
+        if not looks_like_agency(issuer):
+            issuer = None
+        if title is None and issuer is None:
             return owner
+        index = self._agencies(s)
+        if title is not None:
+            found = index.match(title, owner=owner, source=NameSource.TITLE)
+            if found is not None:
+                return found
+        if issuer is not None:
+            found = index.match(issuer, owner=owner, source=NameSource.ISSUER)
+            # the issuer places the report when the title names nothing, or names a
+            # shorter form of the same agency (市教育局 signed 宁波市教育局)
+            if found is not None and (title is None or index.compatible(title, found)):
+                return found
+        if title is not None:
+            # a relative name (县卫健局) is the one of the owner's region; an absolute
+            # issuer's name is fuller than the title's form of it
+            name = index.qualify(title, owner) or title
+            if issuer is not None and names_compatible(title, issuer) and len(issuer) > len(name):
+                name = issuer
+        else:
+            assert issuer is not None
+            name = issuer
+        return self._unregistered(s, index, name, title, owner, now)
+
+    def _agencies(self, s: Session) -> AgencyIndex:
         if self._agency_index is None:
-            self._agency_index = [
-                (row.id, row.name, list(row.aliases or [])) for row in s.scalars(select(AgencyRow))
-            ]
-        found = match_agency(name, self._agency_index, prefer=owner)
+            self._agency_index = AgencyIndex.of(
+                AgencyEntry(
+                    row.id,
+                    row.name,
+                    tuple(row.aliases or ()),
+                    row.parent_id,
+                    row.level,
+                    row.kind,
+                    row.registered,
+                )
+                for row in s.scalars(select(AgencyRow))
+            )
+        return self._agency_index
+
+    def _unregistered(
+        self,
+        s: Session,
+        index: AgencyIndex,
+        name: str,
+        printed: str | None,
+        owner: str,
+        now: datetime,
+    ) -> str:
+        """The ``registered: false`` agency of ``name`` (made when new), under its likely
+        parent; the name as the title printed it, when different, is its alias."""
+        found = index.match(name, owner=owner)
         if found is not None:
             return found
         ident = unregistered_id(name)
-        if s.get(AgencyRow, ident) is None:
+        row = s.get(AgencyRow, ident)
+        if row is None:
             level, kind = guess_level_kind(name)
-            s.add(
-                AgencyRow(
-                    id=ident,
-                    name=name,
-                    aliases=[],
-                    level=level,
-                    kind=kind,
-                    parent_id=owner,
-                    registered=False,
-                    created_at=now,
-                    updated_at=now,
-                )
+            aliases = [printed] if printed and printed != name else []
+            row = AgencyRow(
+                id=ident,
+                name=name,
+                aliases=aliases,
+                level=level,
+                kind=kind,
+                parent_id=index.parent_for(name, owner),
+                registered=False,
+                created_at=now,
+                updated_at=now,
             )
+            s.add(row)
             s.flush()
-            self._agency_index.append((ident, name, []))
+        index.add(
+            AgencyEntry(
+                ident, row.name, tuple(row.aliases or ()), row.parent_id, row.level, row.kind, False
+            )
+        )
         return ident
 
     def record_listed(
