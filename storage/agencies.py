@@ -121,7 +121,8 @@ _AGENCY_SUFFIX = re.compile(
     r"(?:政府|办公室|办公厅|办事处|委员会|管委会|委|局|厅|署|部|办|中心|站|所|队|院|会|社|海关"
     r"|支行|分行|调查队|兵团|省|自治区|市|州|盟|县|区|旗|镇|乡|街道|苏木)$"
 )
-_NOT_A_NAME = re.compile(r"[0-9０-９。，；、！？!?,;]|年|月|日|网站|网$|本网|编辑|来源|作者")
+_NOT_A_NAME = re.compile(r"(?:19|20)\d{2}|[。，；、！？!?,;:：]|\d+[年月日]|网站|网$|本网|编辑|来源|作者")
+_NOT_AN_ISSUER = re.compile(r"[0-9０-９]|年|月|日")
 
 
 def _plain(name: str) -> str:
@@ -166,7 +167,7 @@ _BARE_WORD = re.compile(
 
 
 def plausible_name(name: str | None) -> bool:
-    """Could be a name: not a bare word (政府, 本机关), no digits or sentence marks."""
+    """Could be a name: not a bare word (政府, 本机关), no year, date or sentence marks."""
     if not name:
         return False
     plain = _plain(name)
@@ -176,7 +177,12 @@ def plausible_name(name: str | None) -> bool:
 def looks_like_agency(name: str | None) -> bool:
     """A cleaned, short name that ends like an agency (局, 人民政府, 街道办事处, 镇 …) and
     is not a bare word, a sentence, a date or a web site."""
-    return plausible_name(name) and bool(_AGENCY_SUFFIX.search(_plain(name or "")))
+    plain = _plain(name or "")
+    return (
+        plausible_name(name)
+        and bool(_AGENCY_SUFFIX.search(plain))
+        and not _NOT_AN_ISSUER.search(plain)
+    )
 
 
 def names_compatible(name: str, other: str) -> bool:
