@@ -33,7 +33,6 @@ __all__ = [
     "canonical",
     "guess_level_kind",
     "looks_like_agency",
-    "match_agency",
     "name_key",
     "names_compatible",
     "plausible_name",
@@ -121,7 +120,9 @@ _AGENCY_SUFFIX = re.compile(
     r"(?:政府|办公室|办公厅|办事处|委员会|管委会|委|局|厅|署|部|办|中心|站|所|队|院|会|社|海关"
     r"|支行|分行|调查队|兵团|省|自治区|市|州|盟|县|区|旗|镇|乡|街道|苏木)$"
 )
-_NOT_A_NAME = re.compile(r"(?:19|20)\d{2}|[。，；、！？!?,;:：]|\d+[年月日]|网站|网$|本网|编辑|来源|作者")
+_NOT_A_NAME = re.compile(
+    r"(?:19|20)\d{2}|[。，；、！？!?,;:：]|\d+[年月日]|网站|网$|本网|编辑|来源|作者"
+)
 _NOT_AN_ISSUER = re.compile(r"[0-9０-９]|年|月|日")
 
 
@@ -379,12 +380,3 @@ class AgencyIndex:
             if rank < own or (rank == own and kind == "department" and entry.kind == "government"):
                 return ident
         return None
-
-
-def match_agency(
-    name: str, candidates: list[tuple[str, str, list[str]]], *, prefer: str | None = None
-) -> str | None:
-    """The id of the agency whose name or an alias matches ``name``; ``candidates`` are
-    (id, name, aliases), ``prefer`` (the site's owner) breaks ties."""
-    index = AgencyIndex.of(AgencyEntry(i, n, tuple(a)) for i, n, a in candidates)
-    return index.match(name, owner=prefer)
