@@ -73,7 +73,8 @@ def clean_text(text: str | None, *, max_length: int = MAX_TITLE) -> str | None:
     characters (cut with …). None when nothing is left."""
     if text is None:
         return None
-    text = _printable(_ESCAPES.sub("", _strip_markup(str(text))))
+    # whatever markup surrounds a title, 64 times its length is more than enough of it
+    text = _printable(_ESCAPES.sub("", _strip_markup(str(text)[: 64 * max_length])))
     text = _SPACE.sub(" ", text).strip()
     text = _CJK_SPACE.sub("", text)
     if not text:

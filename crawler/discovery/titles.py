@@ -134,6 +134,8 @@ _AGENCY_SUFFIX = re.compile(
     r"(?:政府|办公室|办公厅|办事处|委员会|管委会|委|局|厅|署|部|办|中心|站|所|队|院|会|社"
     r"|省|自治区|市|州|盟|县|区|旗|镇|乡|街道|苏木|分局|海关|支行|分行|调查队|兵团)$"
 )
+# digits in a name (青河20镇) are possible; a year, a long number or a leading number is not
+_NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|\d{6,}|[A-Za-z]\d{3,}|^\d|\d[-./:]|[-./:]\d")
 _AGENCY_EDGES = " :：;；,，、.。·|｜_-—–~\"“”'‘’()（）[]【】〔〕《》"
 
 
@@ -245,7 +247,7 @@ def _tail(tail: str) -> tuple[int | None, str | None, bool, str] | None:
 
 def classify_title(title: str) -> TitleMatch | None:
     """The report year, agency and kind named by `title`, or None for anything else."""
-    if not title or not title.strip():
+    if not title or not title.strip() or len(title) > 50 * MAX_TITLE:
         return None
     text = _prepare(title)
     if not text or len(text) > MAX_TITLE:
@@ -318,7 +320,7 @@ def classify_title(title: str) -> TitleMatch | None:
         agency += "政府"  # 湖州市人民政府信息公开…: the 政府 belongs to the name
     agency = agency or agency_after or (_agency_name(issuer) if issuer else None)
     if agency is not None:
-        if re.search(r"\d", agency) or len(agency) > 40:
+        if _NOT_A_NAME.search(agency) or len(agency) > 40:
             return None
         if _NOT_GOVERNMENT.search(agency):
             return None
