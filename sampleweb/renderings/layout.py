@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sampleweb.renderings.model import Block, Kind, Para, Report, Table, grid
+from sampleweb.renderings.model import Block, Cell, Kind, Para, Report, Table, grid
 
 PT = 25.4 / 72  # millimetres per point
 
@@ -67,6 +67,35 @@ def wrap(text: str, size: float, width: float) -> list[str]:
             used += step
         lines.append(line)
     return lines
+
+
+def fit_widths(
+    rows: list[list[Cell | None]], desired: list[float], total: float, size: float, pad: float
+) -> list[float]:
+    """Column widths summing to ``total``: value columns (every cell a value or a column
+    label) keep their values on one line; label columns share the rest by their needs."""
+    ncols = len(desired)
+    value_col = [
+        any(row[c] is not None and row[c].key for row in rows)  # type: ignore[union-attr]
+        for c in range(ncols)
+    ]
+    need = [0.0] * ncols
+    for c in range(ncols):
+        values = [
+            row[c].text for row in rows if row[c] is not None and row[c].key and row[c].colspan == 1
+        ]  # type: ignore[union-attr]
+        need[c] = max((text_width(v, size) for v in values), default=0.0) + 2 * pad + 0.5
+    fixed = sum(max(need[c], 7.0) for c in range(ncols) if value_col[c])
+    free = [c for c in range(ncols) if not value_col[c]]
+    widths = list(desired)
+    if free and fixed < total:
+        labels = sum(desired[c] for c in free)
+        for c in range(ncols):
+            widths[c] = max(need[c], 7.0) if value_col[c] else desired[c] * (total - fixed) / labels
+        if sum(widths) < total:  # room to spare: grow everything proportionally
+            widths = [w * total / sum(widths) for w in widths]
+        return widths
+    return [w * total / sum(desired) for w in desired]
 
 
 @dataclass
@@ -134,8 +163,7 @@ class _Composer:
                     (text_width(line, size) for line in cell.text.split("\n")), default=0.0
                 )
                 desired[c] = max(desired[c], min(longest + 2 * pad, 55.0))
-        scale = self.content_width / sum(desired)
-        widths = [w * scale for w in desired]
+        widths = fit_widths(rows, desired, self.content_width, size, pad)
         xs = [self.o.margin]
         for w in widths:
             xs.append(xs[-1] + w)

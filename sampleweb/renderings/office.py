@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from sampleweb.renderings.model import Kind, Para, Report, Table, placements
+from sampleweb.renderings.model import Kind, Para, Report, Table, grid, placements
 
 FONTS = ["宋体", "仿宋_GB2312", "Noto Serif CJK SC", "微软雅黑", "方正仿宋_GBK"]
 
@@ -26,8 +26,30 @@ def _paragraph_text(paragraph, text: str) -> None:  # type: ignore[no-untyped-de
         run = paragraph.add_run(line)
 
 
-def _fill_table(table_obj, table: Table) -> None:  # type: ignore[no-untyped-def]
+def _fill_table(table_obj, table: Table, total_mm: float = 150.0, font_pt: float = 10.5) -> None:  # type: ignore[no-untyped-def]
+    """Fill a python-docx table from ``table``: merges, text, and column widths from the
+    text the columns hold (values on one line, labels sharing the rest), as a person
+    laying out the official form would."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from sampleweb.renderings.layout import PT, fit_widths, text_width
+
+    rows = grid(table)
+    size = font_pt * PT
+    desired = [8.0] * len(rows[0])
+    for row in rows:
+        for c, cell in enumerate(row):
+            if cell is not None and cell.colspan == 1:
+                longest = max(
+                    (text_width(line, size) for line in cell.text.split("\n")), default=0.0
+                )
+                desired[c] = max(desired[c], min(longest + 4, 50.0))
+    widths = fit_widths(rows, desired, total_mm, size, 1.9)
+    table_obj.autofit = False
+    for c, width in enumerate(widths):
+        for cell_obj in table_obj.columns[c].cells:
+            cell_obj.width = Mm(width)
 
     for r, c, cell in placements(table):
         target = table_obj.cell(r, c)
@@ -40,6 +62,8 @@ def _fill_table(table_obj, table: Table) -> None:  # type: ignore[no-untyped-def
             run._element.getparent().remove(run._element)
         if cell.text:
             _paragraph_text(paragraph, cell.text)
+            for run in paragraph.runs:
+                run.font.size = Pt(font_pt)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -88,6 +112,9 @@ def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> 
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
     blocks = list(report.blocks)
+    section = document.sections[0]
+    usable = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+    table_pt = rng.choice([9.0, 10.5])
     if variant == "textbox":
         head = [b.text for b in blocks[:1] if isinstance(b, Para)]
         document.element.body.insert(0, parse_xml(_text_box_xml(head, font)))
@@ -113,11 +140,11 @@ def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> 
             holder = outer.cell(0, 0)
             inner = holder.add_table(rows=len(block.rows), cols=width)
             inner.style = "Table Grid"
-            _fill_table(inner, block)
+            _fill_table(inner, block, usable - 6, table_pt)
         else:
             table_obj = document.add_table(rows=len(block.rows), cols=width)
             table_obj.style = "Table Grid"
-            _fill_table(table_obj, block)
+            _fill_table(table_obj, block, usable, table_pt)
         document.add_paragraph("")
     document.save(str(path))
 
