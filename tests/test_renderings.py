@@ -239,7 +239,7 @@ def test_text_and_markdown_exports_hold_every_value(rendered: tuple[Path, list[R
         )
         assert_contains(record, cells)
         if record["format"] == "md":
-            assert text.startswith("# ")
+            assert text.startswith("#")
 
 
 def test_workbooks_hold_every_value(rendered: tuple[Path, list[Record]]) -> None:
@@ -275,6 +275,20 @@ def test_workbooks_hold_every_value(rendered: tuple[Path, list[Record]]) -> None
 # ---------------------------------------------------------------- OFD
 
 
+def _advance_width(delta: str, size: float, text: str) -> float:
+    parts = delta.split()
+    total, i = 0.0, 0
+    while i < len(parts):
+        if parts[i] == "g":
+            total += int(parts[i + 1]) * float(parts[i + 2])
+            i += 3
+        else:
+            total += float(parts[i])
+            i += 1
+    last = text[-1:] or " "
+    return total + (size if ord(last) >= 0x2E80 else size / 2)
+
+
 def _ofd_tokens(path: Path) -> tuple[Counter[str], int]:
     """Tokens rebuilt from the geometry: text objects on one baseline whose boxes touch."""
     ns = "{http://www.ofdspec.org/2016}"
@@ -292,17 +306,33 @@ def _ofd_tokens(path: Path) -> tuple[Counter[str], int]:
                 x, y, w, _h = (float(v) for v in obj.get("Boundary").split())
                 assert obj.get("Font") and float(obj.get("Size")) > 0
                 code = obj.find(f"{ns}TextCode")
-                items.append((round(y + float(code.get("Y")), 1), x, x + w, code.text or ""))
+                x += float(code.get("X"))
+                if w > 100:  # a page-wide boundary: the width of the glyphs from DeltaX
+                    w = _advance_width(
+                        code.get("DeltaX", ""), float(obj.get("Size")), code.text or ""
+                    )
+                items.append((y + float(code.get("Y")), x, x + w, code.text or ""))
             items.sort()
-            current, end, line = "", -1.0, None
-            for y, x1, x2, text in items:
-                if line == y and x1 - end < 0.6:
+            lines: list[list[tuple[float, float, float, str]]] = []
+            for item in items:  # one line: baselines within 0.3 mm
+                if lines and item[0] - lines[-1][0][0] < 0.3:
+                    lines[-1].append(item)
+                else:
+                    lines.append([item])
+            items = [
+                (index, x1, x2, t)
+                for index, line in enumerate(lines)
+                for _, x1, x2, t in sorted(line, key=lambda i: i[1])
+            ]
+            current, end, line_no = "", -1.0, -1
+            for number, x1, x2, text in items:
+                if line_no == number and x1 - end < 0.6:
                     current += text
                 else:
                     if current:
                         tokens[current.replace(" ", "")] += 1
                     current = text
-                line, end = y, x2
+                line_no, end = number, x2
             if current:
                 tokens[current.replace(" ", "")] += 1
     return tokens, len(pages)
@@ -313,7 +343,12 @@ def test_ofd_packages_are_well_formed_and_hold_every_value(
 ) -> None:
     root, records = rendered
     ofds = by_format(records, "ofd")
-    assert {r["family"] for r in ofds} == {"ofd/lines+rules", "ofd/glyphs", "ofd/runs+rules"}
+    assert {r["family"] for r in ofds} == {
+        "ofd/lines+rules",
+        "ofd/glyphs",
+        "ofd/runs+rules",
+        "ofd/page",
+    }
     for record in ofds:
         path = root / str(record["file"])
         with zipfile.ZipFile(path) as archive:
@@ -433,3 +468,21 @@ def test_command_line_lists_and_builds(tmp_path: Path) -> None:
     assert (
         bad.returncode == 2 and bad.stderr.strip() == "error: unknown recipe(s): nope (see --list)"
     )
+
+
+def test_original_real_reports_come_with_their_labels(tmp_path: Path) -> None:
+    records = build(
+        tmp_path,
+        1,
+        synthetic=1,
+        freeform=0,
+        per_recipe=1,
+        recipes=["txt-rows"],
+        seeds=False,
+        originals=True,
+    )
+    originals = [r for r in records if r["family"] == "original"]
+    assert {r["format"] for r in originals} == {"pdf", "html", "docx"}
+    for record in originals:
+        assert (tmp_path / str(record["file"])).exists()
+        assert record["values"] and record["layout"] in ("2019", "2021")

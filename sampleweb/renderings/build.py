@@ -21,6 +21,8 @@ from pathlib import Path
 
 from sampleweb.renderings import fixed, html_pages, office, textual
 from sampleweb.renderings.content import (
+    OWN_LABELS,
+    SHARED,
     check_report,
     freeform_report,
     real_value_reports,
@@ -410,6 +412,7 @@ RECIPES: list[Recipe] = [
     Recipe("ofd-lines", "ofd", "ofd/lines+rules", "nianbao OFD writer", _ofd("lines", True)),
     Recipe("ofd-glyphs", "ofd", "ofd/glyphs", "nianbao OFD writer", _ofd("glyphs", False)),
     Recipe("ofd-runs", "ofd", "ofd/runs+rules", "nianbao OFD writer", _ofd("runs", True)),
+    Recipe("ofd-page", "ofd", "ofd/page", "nianbao OFD writer", _ofd("page", False)),
     Recipe("txt-rows", "txt", "text/rows", "export", _text("rows")),
     Recipe("txt-cells", "txt", "text/cells", "export", _text("cells")),
     Recipe(
@@ -570,9 +573,12 @@ def build(
     recipes: list[str] | None = None,
     seeds: bool = True,
     real: bool = True,
+    originals: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> list[dict[str, object]]:
-    """Render and write ``out/manifest.json``; return the ground-truth records."""
+    """Render and write ``out/manifest.json``; return the ground-truth records. With
+    ``originals`` the real labelled reports themselves (``shared/reports/real`` with the
+    labels of ``tests/labels``) are copied in too, as family ``original``."""
     out.mkdir(parents=True, exist_ok=True)
     pool = report_pool(seed, synthetic, freeform, seeds=seeds, real=real)
     chosen = [RECIPES_BY_NAME[name] for name in recipes] if recipes else RECIPES
@@ -591,11 +597,47 @@ def build(
             log(f"{stem}: {len(outputs)} file(s) in {time.perf_counter() - started:.2f}s")
     _run_conversions(conversions, log)
     records = [truth_record(report, output, recipe, out) for recipe, report, output in planned]
+    if originals:
+        records += original_records(out)
     shutil.rmtree(out / ".work", ignore_errors=True)
     manifest = {"generator": GENERATOR_VERSION, "seed": seed, "renderings": records}
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+    return records
+
+
+_MEDIA = {
+    ".pdf": ("pdf", "application/pdf"),
+    ".html": ("html", "text/html"),
+    ".docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
+def original_records(
+    out: Path, real: Path = SHARED / "real", labels: Path = OWN_LABELS
+) -> list[dict[str, object]]:
+    """The real labelled reports as they were published, with their hand labels as truth
+    (every labelled key counts; ``t3.other.*`` of layout 2021 is derived when the label
+    notes say only the sub-rows are printed — here all keys are kept as values)."""
+    records: list[dict[str, object]] = []
+    (out / "original").mkdir(exist_ok=True)
+    for label_path in sorted(labels.glob("*.json")):
+        label = json.loads(label_path.read_text("utf-8"))
+        source = real / label["source"]
+        if not source.exists():
+            continue
+        fmt, media = _MEDIA.get(source.suffix, (source.suffix.lstrip("."), None))
+        target = out / "original" / source.name
+        shutil.copyfile(source, target)
+        records.append({
+            "file": str(target.relative_to(out)), "format": fmt, "family": "original", "recipe": "original",
+            "tool": "as published", "url": f"https://www.example.gov.cn/original/{source.name}", "content_type": media,
+            "report": f"original-{source.stem}", "source": f"original:{source.name}", "agency": label.get("agency_name"),
+            "year": label.get("year"), "title": None, "published_at": label.get("published_at"), "layout": label["layout"],
+            "sections": label.get("sections_present", []), "consistent": None, "values": label["values"], "derived": {},
+            "printed": {}, "style": {}, "details": {},
+        })  # fmt: skip
     return records
 
 

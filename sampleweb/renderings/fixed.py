@@ -72,7 +72,11 @@ def pdf_canvas(pages: list[FixedPage], path: Path, report: Report) -> None:
 
 
 def pdf_fpdf(pages: list[FixedPage], path: Path, report: Report) -> None:
+    import logging
+
     from fpdf import FPDF
+
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "BDF NOT subset" noise
 
     pdf = FPDF(unit="mm", format=(pages[0].width, pages[0].height))
     pdf.set_auto_page_break(False)
@@ -255,12 +259,19 @@ def write_ofd(
     for page in pages:
         objects: list[str] = []
         for text in page.texts:
-            for offset, piece in _runs(text.text, mode):
+            for offset, piece in _runs(text.text, "lines" if mode == "page" else mode):
                 x = text.x + sum(advance(ch, text.size) for ch in text.text[:offset])
                 width = sum(advance(ch, text.size) for ch in piece)
                 top = text.y - text.size * 0.88
                 delta = _delta_x(piece, text.size)
                 delta_attr = f' DeltaX="{delta}"' if delta else ""
+                if mode == "page":  # objects spanning the page, glyphs placed absolutely
+                    objects.append(
+                        f'<ofd:TextObject ID="{new_id()}" Boundary="0 0 {page.width:.0f} {page.height:.0f}" '
+                        f'Font="3" Size="{text.size:.3f}" CTM="1 0 0 1 0 0"><ofd:FillColor Value="0 0 0"/>'
+                        f'<ofd:TextCode X="{x:.3f}" Y="{text.y:.3f}"{delta_attr}>{escape(piece)}</ofd:TextCode></ofd:TextObject>'
+                    )
+                    continue
                 objects.append(
                     f'<ofd:TextObject ID="{new_id()}" Boundary="{x:.3f} {top:.3f} {width + 0.5:.3f} {text.size * 1.2:.3f}" '
                     f'Font="3" Size="{text.size:.3f}"><ofd:FillColor Value="0 0 0"/>'
@@ -301,12 +312,12 @@ def write_ofd(
         f"<ofd:Creator>{creator[0]}</ofd:Creator><ofd:CreatorVersion>{creator[1]}</ofd:CreatorVersion></ofd:DocInfo>"
         "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
     )
+    stamp = (int(date[:4]), int(date[5:7]), int(date[8:10]), 9, 30, 0)
+    parts = [("OFD.xml", ofd), ("Doc_0/Document.xml", document), ("Doc_0/PublicRes.xml", public)]
+    parts += [(f"Doc_0/Pages/Page_{n}/Content.xml", content) for n, content in enumerate(contents)]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("OFD.xml", ofd)
-        archive.writestr("Doc_0/Document.xml", document)
-        archive.writestr("Doc_0/PublicRes.xml", public)
-        for number, content in enumerate(contents):
-            archive.writestr(f"Doc_0/Pages/Page_{number}/Content.xml", content)
+        for name, text in parts:
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), text, zipfile.ZIP_DEFLATED)
 
 
 # ---------------------------------------------------------------- scans
@@ -367,13 +378,16 @@ def write_scan(pages: list[FixedPage], path: Path, rng: random.Random, dpi: int)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=quality, dpi=(dpi, dpi))
         images.append(buffer.getvalue())
-    path.write_bytes(img2pdf.convert(images))
-    return {
-        "dpi": str(dpi),
-        "jpeg_quality": str(quality),
-        "rotation": ",".join(angles),
-        "font": font.name,
-    }
+    wrapper = "img2pdf" if rng.random() < 0.7 else "Pillow"
+    if wrapper == "img2pdf":
+        path.write_bytes(img2pdf.convert(images))
+    else:
+        from PIL import Image
+
+        frames = [Image.open(io.BytesIO(data)) for data in images]
+        frames[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=frames[1:])
+    details = {"dpi": str(dpi), "jpeg_quality": str(quality), "rotation": ",".join(angles)}
+    return details | {"font": font.name, "wrapper": wrapper}
 
 
 def fixed_pages(

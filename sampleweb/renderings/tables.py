@@ -106,7 +106,7 @@ class Styles:
     t3_header: str = "template"  # template | two | flat
     t3_labels: str = "nested"  # nested | paired | rows
     t3_other_one_row: bool = False  # layout 2021: （六）其他处理 printed as one row
-    t4: str = "template"  # template | split | rows
+    t4: str = "template"  # template | two | split | rows
     wording: str = "standard"  # standard | drift
     breaks: bool = False  # column labels broken over lines
 
@@ -118,7 +118,7 @@ class Styles:
             t3_header=rng.choice(["template", "template", "two", "flat"]),
             t3_labels=rng.choice(["nested", "nested", "paired", "rows"]),
             t3_other_one_row=rng.random() < 0.15,
-            t4=rng.choice(["template", "template", "split", "rows"]),
+            t4=rng.choices(["template", "two", "split", "rows"], weights=[45, 25, 15, 15])[0],
             wording=rng.choice(["standard", "drift"]),
             breaks=rng.random() < 0.4,
         )
@@ -349,6 +349,22 @@ def table_four(printed: dict[str, str], styles: Styles, rng: random.Random) -> l
                     values("review") + values("suit_direct") + values("suit_after_review"),
                 ],
                 header_rows=3,
+            )
+        ]
+    if styles.t4 == "two":
+        return [
+            Table(
+                "t4",
+                [
+                    [
+                        Cell("行政复议", colspan=5, header=True),
+                        Cell("行政诉讼（未经复议直接起诉）", colspan=5, header=True),
+                        Cell("行政诉讼（复议后起诉）", colspan=5, header=True),
+                    ],
+                    [Cell(c, header=True) for c in cols * 3],
+                    values("review") + values("suit_direct") + values("suit_after_review"),
+                ],
+                header_rows=2,
             )
         ]
     if styles.t4 == "split":

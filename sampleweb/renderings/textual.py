@@ -64,15 +64,12 @@ def to_markdown(report: Report, rng: random.Random) -> str:
     for block in report.blocks:
         if isinstance(block, Para):
             if block.kind == Kind.TITLE and first:
+                mark = rng.choice(["# ", "# ", "#"])  # some converters drop the space
                 if report.agency and rng.random() < 0.6 and report.agency in block.text:
-                    lines += [
-                        f"# {report.agency}",
-                        "",
-                        f"## {block.text.replace(report.agency, '', 1)}",
-                        "",
-                    ]
+                    rest = block.text.replace(report.agency, "", 1)
+                    lines += [f"{mark}{report.agency}", "", f"## {rest}", ""]
                 else:
-                    lines += [f"# {block.text}", ""]
+                    lines += [f"{mark}{block.text}", ""]
                 first = False
             elif block.kind == Kind.HEADING:
                 mark = rng.choice(["## ", "### ", "**"])
