@@ -9,6 +9,7 @@ conversions and scans), cached under pytest's temporary folder.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -170,10 +171,10 @@ def test_encodings_are_real(rendered: tuple[Path, list[Record]]) -> None:
 
 def _docx_cells(data: bytes) -> Counter[str]:
     ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-    with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
     return Counter(
-        "".join(tc.xpath(".//w:t/text()", namespaces=ns)).replace(" ", "")
+        re.sub(r"\s+", "", "".join(tc.xpath(".//w:t/text()", namespaces=ns)))
         for tc in root.iter(f"{{{ns['w']}}}tc")
     )
 

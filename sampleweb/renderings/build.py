@@ -241,7 +241,10 @@ def _pdf(
         else:
             ruled = tool != "canvas-unruled"
             pages, options = fixed.fixed_pages(report, rng, ruled=ruled)
-            (fixed.pdf_fpdf if tool == "fpdf2" else fixed.pdf_canvas)(pages, path, report)
+            if tool == "fpdf2":
+                fixed.pdf_fpdf(pages, path, report)
+            else:
+                fixed.pdf_canvas(pages, path, report, glyphs=tool == "canvas-glyphs")
             details = {
                 "landscape": str(options.landscape),
                 "ruled": str(ruled),
@@ -407,6 +410,9 @@ RECIPES: list[Recipe] = [
     Recipe("pdf-canvas", "pdf", "reportlab/canvas", "reportlab", _pdf("canvas")),
     Recipe(
         "pdf-canvas-unruled", "pdf", "reportlab/canvas-unruled", "reportlab", _pdf("canvas-unruled")
+    ),
+    Recipe(
+        "pdf-canvas-glyphs", "pdf", "reportlab/canvas-glyphs", "reportlab", _pdf("canvas-glyphs")
     ),
     Recipe("pdf-fpdf2", "pdf", "fpdf2/fpdf2", "fpdf2", _pdf("fpdf2")),
     Recipe("ofd-lines", "ofd", "ofd/lines+rules", "nianbao OFD writer", _ofd("lines", True)),

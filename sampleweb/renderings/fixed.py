@@ -45,8 +45,9 @@ def _reportlab_font() -> str:
     return "WQY"
 
 
-def pdf_canvas(pages: list[FixedPage], path: Path, report: Report) -> None:
-    """Each line of text drawn where the layout put it (ruled or not)."""
+def pdf_canvas(pages: list[FixedPage], path: Path, report: Report, *, glyphs: bool = False) -> None:
+    """Each line of text drawn where the layout put it (ruled or not); with ``glyphs`` each
+    character is placed on its own, as print drivers and some converters write PDFs."""
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
@@ -66,7 +67,13 @@ def pdf_canvas(pages: list[FixedPage], path: Path, report: Report) -> None:
             )
         for text in page.texts:
             pdf.setFont(font, text.size / PT)
-            pdf.drawString(text.x * mm, (page.height - text.y) * mm, text.text)
+            if not glyphs:
+                pdf.drawString(text.x * mm, (page.height - text.y) * mm, text.text)
+                continue
+            x = text.x
+            for char in text.text:
+                pdf.drawString(x * mm, (page.height - text.y) * mm, char)
+                x += advance(char, text.size)
         pdf.showPage()
     pdf.save()
 

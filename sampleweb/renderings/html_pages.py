@@ -30,6 +30,8 @@ def _text(cell: Cell, br: str = "<br>") -> str:
 def table_plain(table: Table, rng: random.Random) -> str:
     """A CMS rich-text editor table (UEditor/TRS): ``<td>`` with spans, ``&nbsp;`` blanks."""
     style = rng.choice(["border", "css", "thead"])
+    padded = rng.random() < 0.15
+    pad = rng.choice(["&nbsp;", "　", " &nbsp;"])
     attrs = (
         ' border="1" cellspacing="0" cellpadding="0"'
         if style != "css"
@@ -48,6 +50,8 @@ def table_plain(table: Table, rng: random.Random) -> str:
                 f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
             )
             body = _text(cell) or rng.choice(["&nbsp;", "", "<br>"])
+            if cell.key and cell.text and padded:  # editors pad numbers with spaces
+                body = f"{pad}{body}{pad}"
             if rng.random() < 0.5:
                 body = f'<p style="text-align:center">{body}</p>'
             css = ' style="border:1px solid #000;padding:2px"' if style == "css" else ""

@@ -17,16 +17,27 @@ from sampleweb.renderings.model import Kind, Para, Report, Table, grid, placemen
 FONTS = ["宋体", "仿宋_GB2312", "Noto Serif CJK SC", "微软雅黑", "方正仿宋_GBK"]
 
 
-def _paragraph_text(paragraph, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Write ``text`` into a python-docx paragraph, ``\\n`` as line breaks."""
+def _paragraph_text(paragraph, text: str, split: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Write ``text`` into a python-docx paragraph, ``\\n`` as line breaks; with ``split``
+    a number is written as two runs, as Word leaves them after edits (rsid/proofing runs)."""
     lines = text.split("\n")
+    if split and len(lines) == 1 and len(text) > 1:
+        paragraph.add_run(text[: len(text) // 2])
+        paragraph.add_run(text[len(text) // 2 :])
+        return
     run = paragraph.add_run(lines[0])
     for line in lines[1:]:
         run.add_break()
         run = paragraph.add_run(line)
 
 
-def _fill_table(table_obj, table: Table, total_mm: float = 150.0, font_pt: float = 10.5) -> None:  # type: ignore[no-untyped-def]
+def _fill_table(
+    table_obj,
+    table: Table,
+    total_mm: float = 150.0,
+    font_pt: float = 10.5,
+    split_runs: bool = False,
+) -> None:  # type: ignore[no-untyped-def]
     """Fill a python-docx table from ``table``: merges, text, and column widths from the
     text the columns hold (values on one line, labels sharing the rest), as a person
     laying out the official form would."""
@@ -61,7 +72,7 @@ def _fill_table(table_obj, table: Table, total_mm: float = 150.0, font_pt: float
         for run in list(paragraph.runs):
             run._element.getparent().remove(run._element)
         if cell.text:
-            _paragraph_text(paragraph, cell.text)
+            _paragraph_text(paragraph, cell.text, split=bool(cell.key) and split_runs)
             for run in paragraph.runs:
                 run.font.size = Pt(font_pt)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -115,6 +126,7 @@ def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> 
     section = document.sections[0]
     usable = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
     table_pt = rng.choice([9.0, 10.5])
+    split_runs = rng.random() < 0.3
     if variant == "textbox":
         head = [b.text for b in blocks[:1] if isinstance(b, Para)]
         document.element.body.insert(0, parse_xml(_text_box_xml(head, font)))
@@ -140,11 +152,11 @@ def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> 
             holder = outer.cell(0, 0)
             inner = holder.add_table(rows=len(block.rows), cols=width)
             inner.style = "Table Grid"
-            _fill_table(inner, block, usable - 6, table_pt)
+            _fill_table(inner, block, usable - 6, table_pt, split_runs)
         else:
             table_obj = document.add_table(rows=len(block.rows), cols=width)
             table_obj.style = "Table Grid"
-            _fill_table(table_obj, block, usable, table_pt)
+            _fill_table(table_obj, block, usable, table_pt, split_runs)
         document.add_paragraph("")
     document.save(str(path))
 
