@@ -72,30 +72,33 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 def fit_widths(
     rows: list[list[Cell | None]], desired: list[float], total: float, size: float, pad: float
 ) -> list[float]:
-    """Column widths summing to ``total``: value columns (every cell a value or a column
-    label) keep their values on one line; label columns share the rest by their needs."""
+    """Column widths summing to ``total``, as a person setting the form would: a value
+    column is wide enough for its values on one line and its column label in lines of about
+    four characters; label columns take their desired widths, shrunk (not below three
+    characters) when the page is too narrow; spare room is shared by every column."""
     ncols = len(desired)
-    value_col = [
-        any(row[c] is not None and row[c].key for row in rows)  # type: ignore[union-attr]
-        for c in range(ncols)
-    ]
     need = [0.0] * ncols
+    is_value = [False] * ncols
     for c in range(ncols):
-        values = [
-            row[c].text for row in rows if row[c] is not None and row[c].key and row[c].colspan == 1
-        ]  # type: ignore[union-attr]
-        need[c] = max((text_width(v, size) for v in values), default=0.0) + 2 * pad + 0.5
-    fixed = sum(max(need[c], 7.0) for c in range(ncols) if value_col[c])
-    free = [c for c in range(ncols) if not value_col[c]]
-    widths = list(desired)
-    if free and fixed < total:
-        labels = sum(desired[c] for c in free)
-        for c in range(ncols):
-            widths[c] = max(need[c], 7.0) if value_col[c] else desired[c] * (total - fixed) / labels
-        if sum(widths) < total:  # room to spare: grow everything proportionally
-            widths = [w * total / sum(widths) for w in widths]
-        return widths
-    return [w * total / sum(desired) for w in desired]
+        cells = [row[c] for row in rows if row[c] is not None and row[c].colspan == 1]  # type: ignore[union-attr]
+        values = [cell.text for cell in cells if cell.key]  # type: ignore[union-attr]
+        if not values:
+            continue
+        is_value[c] = True
+        labels = [line for cell in cells if not cell.key for line in cell.text.split("\n")]  # type: ignore[union-attr]
+        label_need = max((min(text_width(line, size), 4 * size) for line in labels), default=0.0)
+        value_need = max(text_width(v, size) for v in values)
+        need[c] = max(value_need, label_need, 3 * size) + 2 * pad + 0.5
+    widths = [need[c] if is_value[c] else desired[c] for c in range(ncols)]
+    over = sum(widths) - total
+    if over > 0:
+        shrinkable = [c for c in range(ncols) if not is_value[c]]
+        room = sum(max(widths[c] - 3 * size - 2 * pad, 0.0) for c in shrinkable)
+        if room > 0:
+            cut = min(over / room, 1.0)
+            for c in shrinkable:
+                widths[c] -= max(widths[c] - 3 * size - 2 * pad, 0.0) * cut
+    return [w * total / sum(widths) for w in widths]
 
 
 @dataclass
