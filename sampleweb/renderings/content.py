@@ -326,8 +326,13 @@ def _assemble(
     styles = styles or Styles.random(rng)
     if styles.t3_other_one_row:
         _apply_other_one_row(layout, printed, values)
-    title = rng.choice([f"{agency}{year}年政府信息公开工作年度报告", f"{agency}{year}年度政府信息公开工作年度报告",
-                        f"{year}年{agency}政府信息公开工作年度报告"])  # fmt: skip
+    titles = [
+        f"{agency}{year}年政府信息公开工作年度报告",
+        f"{agency}{year}年度政府信息公开工作年度报告",
+    ]
+    if not agency.endswith("政府"):  # 2020年海南省财政厅政府信息公开工作年度报告
+        titles.append(f"{year}年{agency}政府信息公开工作年度报告")
+    title = rng.choice(titles)
     headings = _section_headings(rng, styles.wording == "drift")
     text = _narrative(rng, agency, year, values)
     drop_six = rng.random() < 0.1
