@@ -443,7 +443,8 @@ def test_freeform_reports_have_no_tables() -> None:
 
 
 def test_build_is_deterministic(tmp_path: Path) -> None:
-    recipes = ["html-trs", "html-gkmlpt", "txt-rows", "md-gfm", "ofd-lines"]
+    recipes = ["html-trs", "html-gkmlpt", "txt-rows", "md-gfm", "ofd-lines", "pdf-canvas", "pdf-fpdf2",
+               "pdf-platypus", "docx-merged"]  # fmt: skip
     first = build(
         tmp_path / "a", 5, synthetic=2, freeform=0, per_recipe=2, recipes=recipes, real=False
     )

@@ -6,8 +6,10 @@ image-only PDF: no text layer).
 
 from __future__ import annotations
 
+import datetime
 import io
 import random
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -52,7 +54,8 @@ def pdf_canvas(pages: list[FixedPage], path: Path, report: Report, *, glyphs: bo
     from reportlab.pdfgen import canvas
 
     font = _reportlab_font()
-    pdf = canvas.Canvas(str(path), pagesize=(pages[0].width * mm, pages[0].height * mm))
+    size = (pages[0].width * mm, pages[0].height * mm)
+    pdf = canvas.Canvas(str(path), pagesize=size, invariant=1)  # no time stamp: deterministic
     pdf.setTitle(report.title)
     pdf.setAuthor(report.agency or "")
     for page in pages:
@@ -87,6 +90,10 @@ def pdf_fpdf(pages: list[FixedPage], path: Path, report: Report) -> None:
 
     pdf = FPDF(unit="mm", format=(pages[0].width, pages[0].height))
     pdf.set_auto_page_break(False)
+    date = report.published_at or "2021-01-20"
+    pdf.set_creation_date(
+        datetime.datetime(int(date[:4]), int(date[5:7]), int(date[8:10]), tzinfo=datetime.UTC)
+    )
     pdf.add_font("wqy", fname=str(_require(TTF)))
     pdf.set_title(report.title)
     pdf.set_creator("fpdf2")
@@ -201,7 +208,7 @@ def _platypus(report: Report, path: Path, *, landscape: bool, ruled: bool, cell_
         )
         story.append(Spacer(1, 6))
     document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
-                                 title=report.title, author=report.agency or "")  # fmt: skip
+                                 title=report.title, author=report.agency or "", invariant=1)  # fmt: skip
     document.build(story)
 
 
@@ -387,12 +394,14 @@ def write_scan(pages: list[FixedPage], path: Path, rng: random.Random, dpi: int)
         images.append(buffer.getvalue())
     wrapper = "img2pdf" if rng.random() < 0.7 else "Pillow"
     if wrapper == "img2pdf":
-        path.write_bytes(img2pdf.convert(images))
+        path.write_bytes(img2pdf.convert(images, nodate=True))
     else:
         from PIL import Image
 
         frames = [Image.open(io.BytesIO(data)) for data in images]
-        frames[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=frames[1:])
+        when = time.gmtime(1611135000)  # a fixed date: deterministic output
+        frames[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=frames[1:],
+                       creationDate=when, modDate=when)  # fmt: skip
     details = {"dpi": str(dpi), "jpeg_quality": str(quality), "rotation": ",".join(angles)}
     return details | {"font": font.name, "wrapper": wrapper}
 

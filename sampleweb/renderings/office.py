@@ -6,10 +6,12 @@ each ``soffice`` with its own profile (two sharing one silently produce nothing)
 
 from __future__ import annotations
 
+import datetime
 import random
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from sampleweb.renderings.model import Kind, Para, Report, Table, grid, placements
@@ -96,6 +98,17 @@ def _text_box_xml(texts: list[str], font: str) -> str:
     )
 
 
+def fix_zip_times(path: Path, date: str | None) -> None:
+    """Rewrite a zip package with every member dated ``date`` (deterministic output)."""
+    date = date or "2021-01-20"
+    stamp = (int(date[:4]), int(date[5:7]), int(date[8:10]), 9, 30, 0)
+    with zipfile.ZipFile(path) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
+
+
 def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> None:
     """``variant``: ``merged`` (tables with gridSpan/vMerge), ``nested`` (each report table
     inside a one-cell layout table), ``textbox`` (title and signature in text boxes)."""
@@ -159,6 +172,7 @@ def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> 
             _fill_table(table_obj, block, usable, table_pt, split_runs)
         document.add_paragraph("")
     document.save(str(path))
+    fix_zip_times(path, report.published_at)
 
 
 def write_xlsx(report: Report, path: Path, rng: random.Random) -> None:
@@ -200,7 +214,11 @@ def write_xlsx(report: Report, path: Path, rng: random.Random) -> None:
                     end_column=c + cell.colspan,
                 )
         row0 += len(table.rows) + 2
+    date = report.published_at or "2021-01-20"
+    stamp = datetime.datetime(int(date[:4]), int(date[5:7]), int(date[8:10]), 9, 30)
+    book.properties.created = book.properties.modified = stamp
     book.save(str(path))
+    fix_zip_times(path, report.published_at)
 
 
 def write_html_for_office(report: Report, path: Path, rng: random.Random) -> None:
