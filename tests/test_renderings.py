@@ -9,11 +9,14 @@ conversions and scans), cached under pytest's temporary folder.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Mapping
@@ -23,10 +26,11 @@ import lxml.html
 import pytest
 from lxml import etree
 
+import sampleweb.renderings
 from extract import extract_document, read_document
 from extract import keys as K
 from sampleweb.renderings import RECIPES, build, load_manifest
-from sampleweb.renderings.content import freeform_report, synthetic_report
+from sampleweb.renderings.content import OWN_LABELS, SHARED, freeform_report, synthetic_report
 from sampleweb.renderings.html_pages import FAMILIES
 from sampleweb.renderings.office import soffice_convert
 
@@ -34,10 +38,27 @@ SEED = 20261207
 Record = Mapping[str, object]
 
 
+pytestmark = pytest.mark.timeout(900)  # the first test builds the renderings (LibreOffice, scans)
+
+
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]:
-    root = tmp_path_factory.mktemp("renderings")
-    build(root, SEED, synthetic=4, freeform=1, per_recipe=1)
+def rendered() -> tuple[Path, list[Record]]:
+    """The fixed-seed renderings, built once and cached in the temporary folder under a
+    digest of the generator's source and inputs (a changed generator builds anew)."""
+    package = Path(sampleweb.renderings.__file__).parent
+    digest = hashlib.sha256()
+    inputs = sorted(package.glob("*.py")) + sorted(OWN_LABELS.glob("*.json"))
+    inputs += sorted((SHARED / "seeds").rglob("*.*"))
+    for source in inputs:
+        digest.update(source.read_bytes())
+    root = Path(tempfile.gettempdir()) / f"nianbao-renderings-{SEED}-{digest.hexdigest()[:16]}"
+    if not (root / "manifest.json").exists():
+        work = Path(tempfile.mkdtemp(prefix="nianbao-renderings-build-"))
+        build(work, SEED, synthetic=4, freeform=1, per_recipe=1)
+        try:
+            work.rename(root)
+        except OSError:  # built meanwhile by another run: use that one
+            shutil.rmtree(work, ignore_errors=True)
     return root, load_manifest(root)
 
 

@@ -250,7 +250,7 @@ def soffice_convert(
         if infilter:
             command.append(f"--infilter={infilter}")
         command += ["--convert-to", target, "--outdir", str(outdir), *map(str, files)]
-        subprocess.run(command, check=True, capture_output=True, timeout=60 + 20 * len(files))
+        subprocess.run(command, check=True, capture_output=True, timeout=300 + 30 * len(files))
     extension = target.split(":")[0]
     produced: dict[Path, Path] = {}
     missing = []
