@@ -326,6 +326,14 @@ def _assemble(
     styles = styles or Styles.random(rng)
     if styles.t3_other_one_row:
         _apply_other_one_row(layout, printed, values)
+    raw = printed.get("t2.procurement.amount_raw", "")
+    if styles.money_unit_in_header and raw.endswith(("万元", "万")) and layout == "2019":
+        # the unit printed in the column label, the cell a bare number: the raw text is the
+        # number as printed, the value in yuan still the amount (report-tables.md: money)
+        bare = raw.removesuffix("万元").removesuffix("万")
+        printed["t2.procurement.amount_raw"] = values["t2.procurement.amount_raw"] = bare
+    else:
+        styles.money_unit_in_header = False
     titles = [
         f"{agency}{year}年政府信息公开工作年度报告",
         f"{agency}{year}年度政府信息公开工作年度报告",

@@ -106,6 +106,7 @@ class Styles:
     t3_header: str = "template"  # template | two | flat
     t3_labels: str = "nested"  # nested | paired | rows
     t3_other_one_row: bool = False  # layout 2021: （六）其他处理 printed as one row
+    money_unit_in_header: bool = False  # 采购总金额（万元） over a bare number
     t4: str = "template"  # template | two | split | rows
     wording: str = "standard"  # standard | drift
     breaks: bool = False  # column labels broken over lines
@@ -118,6 +119,7 @@ class Styles:
             t3_header=rng.choice(["template", "template", "two", "flat"]),
             t3_labels=rng.choice(["nested", "nested", "paired", "rows"]),
             t3_other_one_row=rng.random() < 0.15,
+            money_unit_in_header=rng.random() < 0.15,
             t4=rng.choices(["template", "two", "split", "rows"], weights=[45, 25, 15, 15])[0],
             wording=rng.choice(["standard", "drift"]),
             breaks=rng.random() < 0.4,
@@ -148,7 +150,12 @@ def table_two(
         labels = [Cell("信息内容", header=True)]
         for index, column in enumerate(columns):
             span = 1 + (spare if index == len(columns) - 1 else 0)
-            labels.append(Cell(_label(column, styles, rng), colspan=span, header=True))
+            text = _label(column, styles, rng)
+            if column == "采购总金额" and styles.money_unit_in_header:
+                text = rng.choice(
+                    ["采购总金额（万元）", "采购总金额\n（万元）", "采购总金额(万元)"]
+                )
+            labels.append(Cell(text, colspan=span, header=True))
         if spare and styles.t2_short_span == "label":
             labels = [Cell("信息内容", colspan=1 + spare, header=True)] + [
                 Cell(cell.text, header=True) for cell in labels[1:]
