@@ -465,12 +465,21 @@ def _keys_in(report: Report, blocks: list[Block]) -> list[str]:
 
 
 def truth_record(report: Report, output: Output, recipe: Recipe, root: Path) -> dict[str, object]:
-    """The ground truth of one file.
+    """The ground truth of one file (one entry of ``manifest.json``'s ``renderings``):
 
-    ``values``: every printed value by key (``null`` for a blank cell), the values the file
-    must give back; ``derived``: spec values computed from printed ones (``t3.other.*`` of
-    layout 2021 when only its sub-rows are printed); ``printed``: the cell texts;
-    ``layout`` (``null`` for a page of a split article without table 二).
+    - ``file`` (relative to the folder), ``format`` (html — JSON/JSONP bodies included —,
+      docx, doc, wps, pdf, ofd, txt, md, xlsx, xls, scan), ``family`` (page template or
+      tool variant), ``recipe``, ``tool``; ``url`` and ``content_type`` as a server would
+      send them (pass both to ``extract_document``);
+    - ``report``, ``source`` (synthetic, freeform, seed:…, real-values:…, original:…),
+      ``agency``, ``year``, ``title``, ``published_at``, ``consistent`` (rules 1-4 hold);
+    - ``layout`` (``null`` for a page of a split article without table 二), ``sections``
+      (the standard sections 1-6 whose headings the file prints);
+    - ``values``: every printed value by key (``null`` for a blank cell, ``/``, ``—``, ``无``),
+      what the file must give back; ``derived``: spec values computed from printed ones
+      (``t3.other.*`` of layout 2021 when only its sub-rows are printed); ``printed``: the
+      cell texts by key;
+    - ``style`` (the table shapes chosen) and ``details`` (charset, dpi, pages, …).
     """
     blocks = output.blocks if output.blocks is not None else report.blocks
     keys = _keys_in(report, blocks)
