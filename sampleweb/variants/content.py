@@ -149,7 +149,13 @@ ASSET_DOCS: dict[str, tuple[AssetDoc, ...]] = {
 }
 
 # seed id -> the seed's own agency name (as in its text) and what kind of agency it fits
-SEED_FIT = {"000": "township", "001": "county", "002": "township", "003": "township", "004": "township"}
+SEED_FIT = {
+    "000": "township",
+    "001": "county",
+    "002": "township",
+    "003": "township",
+    "004": "township",
+}
 SEED_NAME = {"000": "长街镇", "001": "岚皋县", "002": "海滨街", "003": "坎布拉镇", "004": "广武镇"}
 
 
@@ -229,10 +235,7 @@ DECOY_BODY = (
 
 
 def _date(rng: random.Random, year: int, late: bool = False) -> str:
-    if late:
-        month = rng.randint(4, 9)
-    else:
-        month = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
+    month = rng.randint(4, 9) if late else rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
     day = rng.randint(1, 28)
     return f"{year}-{month:02d}-{day:02d}"
 
@@ -251,7 +254,17 @@ def _title(rng: random.Random, name: str, year: int, form: str) -> str:
     }[form]
 
 
-TITLE_FORMS = ("std", "std", "std", "year-first", "niandu", "no-gongzuo", "underscore", "paren", "zwgk")
+TITLE_FORMS = (
+    "std",
+    "std",
+    "std",
+    "year-first",
+    "niandu",
+    "no-gongzuo",
+    "underscore",
+    "paren",
+    "zwgk",
+)
 
 
 def report_text(rng: random.Random, agency: Agency, name: str, year: int, title: str) -> str:
@@ -422,7 +435,10 @@ def plan_decoys(
         files: list[FilePlan] = []
         body = DECOY_BODY
         if kind == Lookalike.WEBSITE_FORM:
-            title, slug = f"{place}政府网站工作年度报表（{y}年度）", rng.choice(("zfwzgzndbb", "zfgzwzbb"))
+            title, slug = (
+                f"{place}政府网站工作年度报表（{y}年度）",
+                rng.choice(("zfwzgzndbb", "zfgzwzbb")),
+            )
             body = (
                 f"<p>{title}</p><table border='1'><tr><td>网站名称</td><td>{owner.name}门户网站</td></tr>"
                 f"<tr><td>首页标识码</td><td>{owner.division_code or '0000'}000001</td></tr>"
@@ -446,7 +462,9 @@ def plan_decoys(
         elif kind == Lookalike.NOTICE:
             title = f"关于做好{y}年政府信息公开工作年度报告编制和发布工作的通知"
             slug = "tzgg"
-            form = docx_bytes("政府信息公开工作年度报告格式\n\n一、总体情况\n二、主动公开政府信息情况\n")
+            form = docx_bytes(
+                "政府信息公开工作年度报告格式\n\n一、总体情况\n二、主动公开政府信息情况\n"
+            )
             files.append(FilePlan("docx", form, sniff_media_type(form), "附件：年度报告格式.docx"))
         elif kind == Lookalike.INTERPRETATION:
             title = rng.choice(
@@ -476,9 +494,7 @@ def plan_decoys(
         else:  # STATISTICS
             title, slug = f"{place}{y}年国民经济和社会发展统计公报", "tjgb"
             body = f"<p>{y}年，全{place[-1]}上下坚持稳中求进工作总基调，经济社会持续健康发展。</p>"
-        out.append(
-            DecoyPlan(kind, title, slug, _date(rng, y + 1), body, files, key=900 + i)
-        )
+        out.append(DecoyPlan(kind, title, slug, _date(rng, y + 1), body, files, key=900 + i))
     return out
 
 

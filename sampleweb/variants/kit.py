@@ -292,7 +292,7 @@ class SiteKit:
         show_furniture = self.knob("furniture") == "counter" if furniture is None else furniture
         mark = FURNITURE_MARK.decode() if show_furniture else ""
         return (
-            f'<!DOCTYPE html>\n<html><head>{self.charset_meta()}<title>{escape(title)}</title>'
+            f"<!DOCTYPE html>\n<html><head>{self.charset_meta()}<title>{escape(title)}</title>"
             f"{self.head_metas(column, article)}{head}</head>\n"
             f'<body><div class="header"><h1 class="logo">{escape(self.site_name)}</h1></div>\n'
             f"{navbar}\n{body}\n"
@@ -444,7 +444,9 @@ class SiteKit:
             if markup == "table":
                 rows.append(f"<tr><td>{link}</td>{e.extra}<td>{e.date}</td></tr>")
             elif markup == "div":
-                rows.append(f'<div class="list-item">{link}<span class="date">{e.date}</span></div>')
+                rows.append(
+                    f'<div class="list-item">{link}<span class="date">{e.date}</span></div>'
+                )
             else:
                 rows.append(f"<li>{link}<span>{e.date}</span></li>")
         if markup == "table":
@@ -475,7 +477,7 @@ class SiteKit:
             raw = display.encode("gbk", "replace").decode("latin-1")
             return {"Content-Disposition": f'attachment; filename="{raw}"'}
         return {
-            "Content-Disposition": f"attachment; filename=\"{hexname(key, n=8)}.{fmt}\"; "
+            "Content-Disposition": f'attachment; filename="{hexname(key, n=8)}.{fmt}"; '
             f"filename*=UTF-8''{quote(display)}"
         }
 
@@ -741,6 +743,35 @@ class SiteKit:
             s for s in self.nav_steps if s.kind == StepKind.ROBOTS or not self.forbidden(s.url)
         ]
         self.doc_steps = [s for s in self.doc_steps if not self.forbidden(s.url)]
+
+
+def finish_hosts(kit: SiteKit) -> None:
+    """A polite crawler reads robots.txt on every host it fetches from: one step per
+    further host the path visits, right after the main host's."""
+    hosts = []
+    for s in kit.nav_steps + kit.doc_steps:
+        for role, base in kit.bases.items():
+            if role != "main" and s.url.startswith(base + "/") and role not in hosts:
+                hosts.append(role)
+    added: list[Step] = []
+    for role in hosts:
+        res = kit.pages[role].get("/robots.txt")
+        if res is not None and res.status == 200:
+            added.append(
+                Step("GET", kit.url("/robots.txt", role), StepKind.ROBOTS, media="text/plain")
+            )
+        else:
+            added.append(
+                Step(
+                    "GET",
+                    kit.url("/robots.txt", role),
+                    StepKind.ROBOTS,
+                    status=404,
+                    media="text/html",
+                )
+            )
+    at = max((i + 1 for i, s in enumerate(kit.nav_steps) if s.kind == StepKind.ROBOTS), default=0)
+    kit.nav_steps[at:at] = added
 
 
 def _at(day: str) -> datetime:

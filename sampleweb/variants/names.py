@@ -36,9 +36,11 @@ COUNTY_DEPARTMENTS = (
     ("文化和旅游局", "whlyj"),
     ("水利局", "slj"),
 )
-CITY_DEPARTMENTS = tuple(
-    (name.replace("分局", "局"), slug) for name, slug in COUNTY_DEPARTMENTS
-) + (("公安局", "gaj"), ("医疗保障局", "ybj"))
+CITY_DEPARTMENTS = (
+    *((name.replace("分局", "局"), slug) for name, slug in COUNTY_DEPARTMENTS),
+    ("公安局", "gaj"),
+    ("医疗保障局", "ybj"),
+)
 PROVINCE_DEPARTMENTS = (
     ("财政厅", "czt"),
     ("教育厅", "jyt"),
@@ -144,7 +146,9 @@ class NamePool:
 
     def code(self) -> str:
         self.counter += 1
-        return f"{self.rng.randint(11, 65)}{self.rng.randint(1, 19):02d}{self.counter % 90 + 10:02d}"
+        return (
+            f"{self.rng.randint(11, 65)}{self.rng.randint(1, 19):02d}{self.counter % 90 + 10:02d}"
+        )
 
 
 def _slug(site: str, part: str) -> str:
@@ -184,7 +188,8 @@ def county_tree(
         level=level,
         kind="government",
         division_code=code,
-        aliases=(short, place + "政府") + (("淮安市洪泽区人民政府", "淮安市洪泽区") if real == "洪泽区" else ()),
+        aliases=(short, place + "政府")
+        + (("淮安市洪泽区人民政府", "淮安市洪泽区") if real == "洪泽区" else ()),
         pinyin="gov",
     )
     tree = AgencyTree(owner, real=real)
@@ -301,3 +306,11 @@ def another_province(pool: NamePool, rng: random.Random, site: str) -> Agency:
 
 def unregister(agency: Agency) -> Agency:
     return replace(agency, registered=False)
+
+
+def maybe_another(
+    pool: NamePool, tree: AgencyTree, rng: random.Random, site: str, p: float = 0.4
+) -> None:
+    """With probability `p`, a city's list also carries its province's report (§2.3)."""
+    if tree.owner.level == "city" and rng.random() < p:
+        tree.others.append(another_province(pool, rng, site))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import http.cookiejar
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -92,7 +91,6 @@ class SiteWalker:
                 http.client.HTTPException,
                 ConnectionError,
                 TimeoutError,
-                socket.timeout,
             ) as error:
                 last_error = f"{type(error).__name__}: {error}"
                 continue
@@ -105,7 +103,11 @@ class SiteWalker:
     def fetch(self, step: Step) -> Answer:
         headers = {"User-Agent": "Mozilla/5.0 (oracle)", **dict(step.headers)}
         answer = self.send(step.method, step.url, step.body, headers)
-        if step.kind != StepKind.CHALLENGE and self.site.challenge and answer.status in (412, 521):
+        if step.status in (412, 521):
+            return answer  # the truth expects the challenge here
+        for _round in range(3):
+            if not (self.site.challenge and answer.status in (412, 521)):
+                break
             # the challenge cookie expired: answer the challenge again, then retry
             self.solve(answer, step.url)
             answer = self.send(step.method, step.url, step.body, headers)
@@ -159,20 +161,24 @@ class SiteWalker:
             self.walk.problems.append(f"{self.site.site}: expected document never fetched: {url}")
         if decoys:
             for decoy in self.site.decoys:
+                step = Step("GET", decoy.url, StepKind.NAV)
                 try:
-                    answer = self.send("GET", decoy.url, b"", {"User-Agent": "Mozilla/5.0"})
+                    answer = self.fetch(step)
                 except ConnectionError as error:
                     self.walk.problems.append(f"{self.site.site} decoy {decoy.url}: {error}")
                     continue
-                if answer.status in (412, 521) and self.site.challenge:
-                    self.solve(answer, decoy.url)
-                    answer = self.send("GET", decoy.url, b"", {"User-Agent": "Mozilla/5.0"})
-                if answer.status != 200 or decoy.title[:8] not in _text(answer.body):
+                text = _text(answer.body)
+                shown = (decoy.title[:8], _percent_u(decoy.title[:8]))
+                if answer.status != 200 or not any(t in text for t in shown):
                     self.walk.problems.append(
                         f"{self.site.site} decoy {decoy.url}: status {answer.status} "
                         f"or title {decoy.title!r} missing"
                     )
         return self.walk
+
+
+def _percent_u(text: str) -> str:
+    return "".join(c if ord(c) < 128 else f"%u{ord(c):04X}" for c in text)
 
 
 def _text(body: bytes) -> str:
@@ -187,8 +193,22 @@ def _text(body: bytes) -> str:
 def _cookie(url: str, name: str, value: str) -> http.cookiejar.Cookie:
     host = urllib.request.urlparse(url).hostname or ""
     return http.cookiejar.Cookie(
-        0, name, value, None, False, host, False, False, "/", True, False,
-        None, False, None, None, {},
+        0,
+        name,
+        value,
+        None,
+        False,
+        host,
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        False,
+        None,
+        None,
+        {},
     )
 
 

@@ -133,9 +133,7 @@ def pdf_bytes(text: str, *, title: str = "") -> bytes:
     objects[pages_obj - 1] = (
         f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
     ).encode()
-    info = add(
-        b"<< /Producer (sampleweb.variants) /Title <FEFF" + _hex(title).encode() + b"> >>"
-    )
+    info = add(b"<< /Producer (sampleweb.variants) /Title <FEFF" + _hex(title).encode() + b"> >>")
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for i, body in enumerate(objects, start=1):

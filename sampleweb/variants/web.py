@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import random
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from types import TracebackType
 
 from sampleweb.model import SiteContent
 from sampleweb.model import SiteTruth as LegacySiteTruth
 from sampleweb.sites.base import check_state
 from sampleweb.variants.families import FAMILIES, FamilySpec
-from sampleweb.variants.kit import BuiltSite, SiteKit
+from sampleweb.variants.kit import BuiltSite, SiteKit, finish_hosts
 from sampleweb.variants.model import Family, SiteTruth, WebTruth
 from sampleweb.variants.names import NamePool
 from sampleweb.variants.server import Misbehaviour, VariantServer
@@ -20,9 +21,7 @@ DEFAULT_PREFIX = "127.0."
 FIRST_OCTET = 64  # sites live on 127.0.64.1, 127.0.64.2, …
 
 
-def plan_families(
-    seed: int, n_sites: int, families: list[Family] | None = None
-) -> list[Family]:
+def plan_families(seed: int, n_sites: int, families: list[Family] | None = None) -> list[Family]:
     """Which family each site is: every family once (while sites last), then at random."""
     rng = random.Random(f"variants:{seed}:families")
     pool = list(families or FAMILIES)
@@ -80,12 +79,15 @@ class VariantWeb:
                 host = _address(host_prefix, first_octet, n_address)
                 n_address += 1
                 servers[role] = VariantServer(host, port, "nginx", stall_seconds)
-            bases = {role: f"http://{s.httpd.server_address[0]}:{s.port}" for role, s in servers.items()}
+            bases = {
+                role: f"http://{s.httpd.server_address[0]}:{s.port}" for role, s in servers.items()
+            }
             site_id = f"site{index + 1:02d}"
             rng = random.Random(f"variants:{self.seed}:{index}")
             kit = SiteKit(site_id, family, rng, bases, spec.knobs)
             built = spec.build(kit, pool)
             kit.finish_robots()
+            finish_hosts(kit)
             self.built.append(built)
             self._configure(spec, kit, servers)
             unused = [role for role in servers if role not in kit.uses and role != "main"]
@@ -94,7 +96,12 @@ class VariantWeb:
             self.servers.append(servers)
 
     def _configure(self, spec: FamilySpec, kit: SiteKit, servers: dict[str, VariantServer]) -> None:
-        misbehaviour = Misbehaviour(f"{self.seed}:{kit.id}") if kit.flaky else None
+        misbehaviour = None
+        if kit.flaky:
+            from sampleweb.variants.families.flaky import RATES
+
+            fail, stall, reset = RATES[kit.vars.get("misbehaviour", "mixed")]
+            misbehaviour = Misbehaviour(f"{self.seed}:{kit.id}", fail, stall, reset)
         for role, server in servers.items():
             server.configure(
                 server_name=kit.server_name,
@@ -250,3 +257,17 @@ class VariantWeb:
 def generate(seed: int, n_sites: int = 40, **kwargs: object) -> VariantWeb:
     """A variant web for `seed` (bound to its addresses, not started: use `with`)."""
     return VariantWeb(seed, n_sites, **kwargs)  # type: ignore[arg-type]
+
+
+def truth_json(truth: WebTruth) -> str:
+    """The truth as JSON (POST bodies as latin-1 text), for other processes and tools."""
+
+    def default(value: object) -> object:
+        if isinstance(value, bytes):
+            return value.decode("latin-1")
+        raise TypeError(type(value).__name__)
+
+    data = asdict(truth)
+    for site, obj in zip(data["sites"], truth.sites, strict=True):
+        site["min_fetches"] = obj.min_fetches
+    return json.dumps(data, ensure_ascii=False, indent=1, default=default)

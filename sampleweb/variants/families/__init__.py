@@ -6,7 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sampleweb.variants.families import hanweb, trs
+from sampleweb.variants.families import (
+    aspnet,
+    county,
+    flaky,
+    gkmlpt,
+    hanweb,
+    jpaas,
+    label,
+    legacy,
+    portal,
+    trs,
+    trssearch,
+    waf,
+)
 from sampleweb.variants.kit import BuiltSite, SiteKit
 from sampleweb.variants.model import Family
 from sampleweb.variants.names import NamePool
@@ -23,5 +36,15 @@ class FamilySpec:
 
 FAMILIES: dict[Family, FamilySpec] = {
     Family.HANWEB: FamilySpec(Family.HANWEB, hanweb.KNOBS, hanweb.build, roles=("oss",)),
+    Family.GKMLPT: FamilySpec(Family.GKMLPT, gkmlpt.KNOBS, gkmlpt.build),
+    Family.JPAAS: FamilySpec(Family.JPAAS, jpaas.KNOBS, jpaas.build, roles=("oss",)),
+    Family.LABEL: FamilySpec(Family.LABEL, label.KNOBS, label.build, roles=("xxgk",)),
+    Family.ASPNET: FamilySpec(Family.ASPNET, aspnet.KNOBS, aspnet.build),
+    Family.LEGACY: FamilySpec(Family.LEGACY, legacy.KNOBS, legacy.build),
+    Family.WAF: FamilySpec(Family.WAF, waf.KNOBS, waf.build),
+    Family.FLAKY: FamilySpec(Family.FLAKY, flaky.KNOBS, flaky.build, roles=("oss",)),
+    Family.COUNTY: FamilySpec(Family.COUNTY, county.KNOBS, county.build, static=True),
+    Family.PORTAL: FamilySpec(Family.PORTAL, portal.KNOBS, portal.build, roles=("m", "alias")),
+    Family.TRS_SEARCH: FamilySpec(Family.TRS_SEARCH, trssearch.KNOBS, trssearch.build),
     Family.TRS: FamilySpec(Family.TRS, trs.KNOBS, trs.build, static=True),
 }

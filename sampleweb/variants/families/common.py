@@ -97,11 +97,11 @@ def nav_chain(
             reveals = [escape(kit.href(nxt.path, page.path))]
         else:
             link, reveals = last_link.html, last_link.reveals
-        others = "".join(
-            f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in page.links
-        )
+        others = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in page.links)
         body = f'<div class="column-nav"><ul>{others}{link}</ul></div>'
-        kit.pages[host][page.path] = kit.html_resource(kit.document(page.title, body, column=page.title))
+        kit.pages[host][page.path] = kit.html_resource(
+            kit.document(page.title, body, column=page.title)
+        )
         if i >= first:
             kit.step(StepKind.NAV, page.path, host=host, reveals=reveals)
     return pages[first].path if first < len(pages) else column_path
@@ -114,7 +114,9 @@ def news_section(
     truth's path: this is what an unfocused crawl spends its budget on)."""
     entries: list[Entry] = []
     for f in fillers:
-        path = f"{base}{f.published[:7].replace('-', '')}/t{f.published.replace('-', '')}_{f.key}.html"
+        path = (
+            f"{base}{f.published[:7].replace('-', '')}/t{f.published.replace('-', '')}_{f.key}.html"
+        )
         body = f"<p>{escape(f.title)}。</p><p>近日，相关工作有序推进。</p>"
         doc = kit.document(
             f.title,
@@ -136,7 +138,11 @@ def news_section(
         )
         kit.add_page(
             path,
-            kit.document("新闻中心", f"{kit.list_items(shown)}<div class='pager'>{pager}</div>", column="新闻中心"),
+            kit.document(
+                "新闻中心",
+                f"{kit.list_items(shown)}<div class='pager'>{pager}</div>",
+                column="新闻中心",
+            ),
         )
     return base + "index.html", entries
 
@@ -164,9 +170,13 @@ def decoy_columns(
     }
     for d in decoys:
         col = f"{base}{d.slug}/"
-        page = f"{col}{d.published[:7].replace('-', '')}/t{d.published.replace('-', '')}_{d.key}.html"
+        page = (
+            f"{col}{d.published[:7].replace('-', '')}/t{d.published.replace('-', '')}_{d.key}.html"
+        )
         kit.publish_decoy(d, page, column=names[d.kind])
-        listing = kit.list_items([Entry(d.title, d.published, kit.href(page, col + "index.html"), "decoy")])
+        listing = kit.list_items(
+            [Entry(d.title, d.published, kit.href(page, col + "index.html"), "decoy")]
+        )
         kit.add_page(col + "index.html", kit.document(names[d.kind], listing, column=names[d.kind]))
         links.append((names[d.kind], kit.href(col + "index.html", from_path)))
     return links
@@ -180,7 +190,9 @@ class Content:
     fillers: list[FillerPlan]
 
 
-def split_decoys(kit: SiteKit, tree: AgencyTree, years: tuple[int, int]) -> tuple[list[DecoyPlan], list[DecoyPlan]]:
+def split_decoys(
+    kit: SiteKit, tree: AgencyTree, years: tuple[int, int]
+) -> tuple[list[DecoyPlan], list[DecoyPlan]]:
     many = kit.knob("lookalikes") == "many"
     kinds = pick_lookalikes(kit.rng, kit.rng.randint(4, 7) if many else kit.rng.randint(2, 3))
     decoys = plan_decoys(kit.rng, tree, kinds, years)

@@ -32,7 +32,7 @@ from sampleweb.variants.families.common import (
 )
 from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit, hexname
 from sampleweb.variants.model import StepKind
-from sampleweb.variants.names import NamePool, county_tree
+from sampleweb.variants.names import NamePool, county_tree, maybe_another
 
 PROXY_PATHS = (
     "/module/web/jpage/dataproxy.jsp",
@@ -56,6 +56,38 @@ KNOBS: dict[str, tuple[str, ...]] = {
     "install": ("root", "jcms_files"),
     "placement": ("dedicated", "mixed"),
 }
+
+JPAGE_PATH = "/module/jslib/jquery/jpage/jquery.jpage.js"
+# renders the inline datastore, and asks the proxy for the next group on 下一页 (XML or JS text)
+JPAGE_JS = r"""
+function jpage_records(text) {
+  if (text.indexOf('dataStore = [') >= 0) { return eval(text.substring(text.indexOf('dataStore = [') + 12).replace(/;\s*$/, '')); }
+  var xml = new DOMParser().parseFromString(text, 'text/xml'), recs = xml.getElementsByTagName('record'), out = [];
+  for (var i = 0; i < recs.length; i++) { out.push(recs[i].textContent); }
+  return out;
+}
+function jpage_load(cfg) {
+  var div = document.getElementById(cfg.unitid), ul = document.createElement('ul'), group = 1;
+  div.appendChild(ul);
+  jpage_records(div.querySelector('script[type="text/xml"]').textContent).forEach(function (r) { ul.insertAdjacentHTML('beforeend', r); });
+  var groupSize = cfg.perPage * cfg.groupSize;
+  if (cfg.totalRecord <= groupSize) { return; }
+  var more = document.createElement('a'); more.href = 'javascript:void(0)'; more.textContent = '下一页'; div.appendChild(more);
+  more.onclick = function () {
+    var start = group * groupSize + 1, end = start + groupSize - 1, req;
+    if (cfg.ajaxType == 'POST') {
+      req = fetch(cfg.proxyUrl + '?startrecord=' + start + '&endrecord=' + end + '&perpage=' + cfg.perPage,
+        {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8', 'X-Requested-With': 'XMLHttpRequest'}, body: cfg.form});
+    } else {
+      req = fetch(cfg.proxyUrl + '?page=' + (group + 1) + '&' + cfg.query, {headers: {'X-Requested-With': 'XMLHttpRequest'}});
+    }
+    req.then(function (r) { return r.text(); }).then(function (t) {
+      jpage_records(t).forEach(function (r) { ul.insertAdjacentHTML('beforeend', r); });
+      group += 1; if (group * groupSize >= cfg.totalRecord) { more.remove(); }
+    });
+  };
+}
+"""
 
 FORM_TYPE = ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
 XHR = ("X-Requested-With", "XMLHttpRequest")
@@ -118,7 +150,9 @@ class Column:
         nextgroup = (
             f'<a href="{escape(self.nextgroup(next_page))}"></a>' if next_page is not None else ""
         )
-        records = "".join(f"<record><![CDATA[{record_html(self.kit, e)}]]></record>\n" for e in chunk)
+        records = "".join(
+            f"<record><![CDATA[{record_html(self.kit, e)}]]></record>\n" for e in chunk
+        )
         pages = max(1, -(-self.total // self.per_page))
         return (
             f"<datastore><nextgroup><![CDATA[{nextgroup}]]></nextgroup>\n"
@@ -130,32 +164,31 @@ class Column:
         kit = self.kit
         first = self.entries[: self.group]
         more = self.total > self.group
+        cfg = {
+            "unitid": str(self.unitid),
+            "proxyUrl": self.proxy,
+            "perPage": self.per_page,
+            "groupSize": self.group // self.per_page,
+            "totalRecord": self.total,
+            "ajaxType": "POST" if kit.knob("request") == "post-range" else "GET",
+            "form": self.form().decode(),
+            "query": self.params() if kit.knob("nextgroup") == "plain" else f"vc={self.key}",
+        }
         js = (
-            "<script language='javascript' src='/module/jslib/jquery/jpage/jquery.jpage.js'></script>"
-            "<script>$(document).ready(function(){$('#%s').jpage({dataStore: dataStore_%s, "
-            "proxyUrl: '%s', perPage: %d, groupSize: %d, totalRecord: %d, barPosition: 'bottom', "
-            "ajaxType: '%s', ajaxParam: {col: 1, appid: 1, webid: %s, path: '/', columnid: %d, "
-            "sourceContentType: 1, unitid: '%d', webname: '%s', permissiontype: 0}});});</script>"
-        ) % (
-            self.unitid,
-            self.unitid,
-            self.proxy,
-            self.per_page,
-            self.group // self.per_page,
-            self.total,
-            "POST" if kit.knob("request") == "post-range" else "GET",
-            self.webid,
-            self.col,
-            self.unitid,
-            kit.site_name,
+            f"<script language='javascript' src='{JPAGE_PATH}'></script>"
+            f"<script>jpage_load({json.dumps(cfg, ensure_ascii=False)});</script>"
         )
         human = ""
         if kit.knob("human_paging") == "uid-pagenum":
             pages = max(1, -(-self.total // self.per_page))
-            human = "<div class='pagination'>" + "".join(
-                f'<a href="{self.path}?uid={self.unitid}&amp;pageNum={p}">{p}</a> '
-                for p in range(2, pages + 1)
-            ) + "</div>"
+            human = (
+                "<div class='pagination'>"
+                + "".join(
+                    f'<a href="{self.path}?uid={self.unitid}&amp;pageNum={p}">{p}</a> '
+                    for p in range(2, pages + 1)
+                )
+                + "</div>"
+            )
         body = (
             f'<div class="column"><h2>{escape(self.name)}</h2><div id="{self.unitid}">'
             f'<script type="text/xml">{self.datastore(first, 2 if more else None)}</script>'
@@ -168,7 +201,9 @@ class Column:
     def human_page(self, page: int) -> str:
         chunk = self.entries[(page - 1) * self.per_page : page * self.per_page]
         items = "".join(record_html(self.kit, e) for e in chunk) or "<li>暂无信息</li>"
-        return self.kit.document(self.name, f"<div class='column'><ul>{items}</ul></div>", column=self.name)
+        return self.kit.document(
+            self.name, f"<div class='column'><ul>{items}</ul></div>", column=self.name
+        )
 
     def answer(self, start: int, end: int) -> Resource:
         kit = self.kit
@@ -282,6 +317,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         n_townships=rng.randint(1, 4),
     )
     kit.tree = tree
+    maybe_another(pool, tree, rng, kit.id)
     kit.site_name = tree.owner.name
     module = kit.knob("xxgk_module")
     plans = plan_reports(
@@ -311,11 +347,17 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
     xxgk_col = new_col()
     column_name = rng.choice(COLUMN_NAMES)
     column_path = f"{prefix}/col/col{report_col}/index.html"
-    kit.nav = [("首页", "/index.html"), ("政务公开", f"{prefix}/col/col{xxgk_col}/index.html"), ("新闻中心", "/xwzx/index.html")]
+    kit.nav = [
+        ("首页", "/index.html"),
+        ("政务公开", f"{prefix}/col/col{xxgk_col}/index.html"),
+        ("新闻中心", "/xwzx/index.html"),
+    ]
     report_prefix = "/attach/nbbk/" if kit.knob("robots") == "disallow-report" else None
     kit.robots(report_prefix)
     inside, side = split_decoys(kit, tree, years)
-    owners_plans = [p for p in plans if module == "none" or p.agency is tree.owner or p.agency in tree.others]
+    owners_plans = [
+        p for p in plans if module == "none" or p.agency is tree.owner or p.agency in tree.others
+    ]
     module_plans = [p for p in plans if p not in owners_plans]
 
     def files_for(plan: ReportPlan, col: int, forbid: bool) -> list[FileLoc]:
@@ -324,12 +366,16 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
         for j, f in enumerate(plan.files):
             name = f"{hexname(kit.id, plan.key, j)}.{f.fmt}"
             if forbid:
-                locs.append(FileLoc(f"{report_prefix}{name}", f"{report_prefix}{name}", label=f.display))
+                locs.append(
+                    FileLoc(f"{report_prefix}{name}", f"{report_prefix}{name}", label=f.display)
+                )
             elif style == "downfile":
                 down = f"/module/download/downfile.jsp?classid=0&filename={name}"
                 locs.append(FileLoc(down, f"/attach/0/{name}", redirect_from=down, label=f.display))
             elif style == "oss":
-                path = f"/jcms_files/jcms1/web{kit.vars.setdefault('webid', '1')}/site/attach/0/{name}"
+                path = (
+                    f"/jcms_files/jcms1/web{kit.vars.setdefault('webid', '1')}/site/attach/0/{name}"
+                )
                 locs.append(FileLoc(kit.url(path, "oss"), path, host="oss", label=f.display))
             else:
                 locs.append(FileLoc(f"/attach/0/{name}", f"/attach/0/{name}", label=f.display))
@@ -337,7 +383,9 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
 
     def publish_all(ps: list[ReportPlan], col: int) -> list[Entry]:
         out: list[Entry] = []
-        forbid_key = ps[len(ps) // 2].key if report_prefix and ps and any(p.files for p in ps) else None
+        forbid_key = (
+            ps[len(ps) // 2].key if report_prefix and ps and any(p.files for p in ps) else None
+        )
         for plan in ps:
             if not plan.page and not plan.files:
                 plan.page = True
@@ -356,9 +404,18 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
     if kit.knob("placement") == "mixed":
         for f in fillers(kit, 15, 60):
             page = art_path(f.published, report_col, 7000 + f.key)
-            kit.add_page(page, kit.document(f.title, f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>"), modified=f.published)
+            kit.add_page(
+                page,
+                kit.document(
+                    f.title,
+                    f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>",
+                ),
+                modified=f.published,
+            )
             entries.append(Entry(f.title, f.published, page, "filler", f.key))
-    ordered = merge_entries([e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"])
+    ordered = merge_entries(
+        [e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"]
+    )
     column = Column(kit, report_col, column_path, column_name, ordered)
 
     news_first, _news = news_section(kit, fillers(kit, 10, 30), "/xwzx/")
@@ -369,7 +426,11 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
     if module != "none" and module_plans:
         extra_links.append(("部门和乡镇信息公开目录", directory_path))
     nav_pages = [
-        NavPage("/index.html", tree.owner.name, [("新闻中心", news_first), ("互动交流", "/jact/front/mailpubliclist.do")]),
+        NavPage(
+            "/index.html",
+            tree.owner.name,
+            [("新闻中心", news_first), ("互动交流", "/jact/front/mailpubliclist.do")],
+        ),
         NavPage(xxgk_path, "政府信息公开", extra_links),
     ]
     link = column_link(kit, column_path, xxgk_path, column_name, "", "")
@@ -386,6 +447,7 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
             kit.add_page(f"{column_path}?uid={column.unitid}&pageNum={p}", column.human_page(p))
         kit.dynamic["main"].append(_human_beyond(kit, column, pages))
     columns = [column]
+    kit.add_raw(JPAGE_PATH, JPAGE_JS.encode(), "application/javascript", modified="2019-06-01")
     if module != "none" and module_plans:
         _module(kit, tree, module_plans, directory_path, publish_all, new_col, prefix)
     kit.dynamic["main"].append(proxy_handler(kit, columns))
@@ -430,18 +492,30 @@ def _module(kit, tree, plans, directory_path, publish_all, new_col, prefix) -> N
             )
             pager = (
                 f"<div class='page'>共{len(entries)}条 第{page}/{n_pages}页 "
-                + (f"<a href=\"javascript:goPage({page + 1})\">下一页</a>" if page < n_pages else "")
-                + f"<script>function goPage(p){{location.href=location.href.replace(/currpage=\\d+/,'currpage='+p);}}</script></div>"
+                + (f'<a href="javascript:goPage({page + 1})">下一页</a>' if page < n_pages else "")
+                + "<script>function goPage(p){location.href=location.href.replace(/currpage=\\d+/,'currpage='+p);}</script></div>"
             )
-            html = kit.document(agency.name, f"<table class='xxgk-list'>{rows}</table>{pager}", column="政府信息公开年报")
+            html = kit.document(
+                agency.name,
+                f"<table class='xxgk-list'>{rows}</table>{pager}",
+                column="政府信息公开年报",
+            )
             pages[(jdid, page)] = html
             kit.add_page(url, html)
-            steps.append((url, [e.href for e in chunk] + ([f"goPage({page + 1})", "currpage="] if page < n_pages else [])))
+            steps.append(
+                (
+                    url,
+                    [e.href for e in chunk]
+                    + ([f"goPage({page + 1})", "currpage="] if page < n_pages else []),
+                )
+            )
         if mine:
             links.append((agency.name, _search_url(old, prefix, cat, jdid, div, 1)))
-    body = "<div class='xxgk-tree'><h3>部门和乡镇</h3><ul>" + "".join(
-        f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in links
-    ) + "</ul></div>"
+    body = (
+        "<div class='xxgk-tree'><h3>部门和乡镇</h3><ul>"
+        + "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for t, h in links)
+        + "</ul></div>"
+    )
     kit.add_page(directory_path, kit.document("政府信息公开目录", body, column="政府信息公开目录"))
     if kit.knob("start") == "column":  # up through the top navigation to 政府信息公开
         kit.step(StepKind.NAV, kit.nav[1][1], reveals=[escape(directory_path)])

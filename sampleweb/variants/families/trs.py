@@ -39,7 +39,15 @@ KNOBS: dict[str, tuple[str, ...]] = {
         "defined-inline",
         "jump-only",
     ),
-    "column_slug": ("zfxxgknb", "xxgknb", "gknb", "gkndbg", "fdzdgknr/ndbg", "txxgknb", "XXGK/NDBG"),
+    "column_slug": (
+        "zfxxgknb",
+        "xxgknb",
+        "gknb",
+        "gkndbg",
+        "fdzdgknr/ndbg",
+        "txxgknb",
+        "XXGK/NDBG",
+    ),
     "owner": ("county", "department"),
     "article_paging": ("none", "paged"),
     "direct_files": ("none", "some"),
@@ -143,7 +151,9 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     owner_kind = kit.knob("owner")
     rng = kit.rng
     if owner_kind == "county":
-        tree = county_tree(pool, kit.id, rng, n_departments=rng.randint(1, 4), n_townships=rng.randint(0, 3))
+        tree = county_tree(
+            pool, kit.id, rng, n_departments=rng.randint(1, 4), n_townships=rng.randint(0, 3)
+        )
         n_reports = rng.randint(3, 15)
     else:
         tree = department_tree(pool, kit.id, rng)
@@ -205,11 +215,7 @@ def build_trs_site(kit, tree, plans: list[ReportPlan], years: tuple[int, int]) -
             if kit.knob("attachment_month") == "older":
                 stamp = f"{int(day[:4]) - (1 if day[4:6] == '01' else 0)}{(int(day[4:6]) - 2) % 12 + 1:02d}{day[6:]}"
             name = f"P0{stamp}{rng.randint(100000, 999999)}{j}.{f.fmt}"
-            page_path = f"{art_dir}t{day}_{tid}.{ext}"
-            if plan.page:
-                href = f"./{name}"
-            else:
-                href = relative_href(art_dir + name, column_first)
+            href = f"./{name}" if plan.page else relative_href(art_dir + name, column_first)
             locs.append(FileLoc(href, art_dir + name, label=f.display))
         page_path = f"{art_dir}t{day}_{tid}.{ext}" if plan.page else None
         paged = None
@@ -234,33 +240,57 @@ def build_trs_site(kit, tree, plans: list[ReportPlan], years: tuple[int, int]) -
         ym = d.published[:7].replace("-", "")
         page = f"{col}{ym}/t{d.published.replace('-', '')}_{_trs_id(kit, d.key)}.{ext}"
         kit.publish_decoy(d, page, column=column_name)
-        entries.append(Entry(d.title, d.published, relative_href(page, column_first), "decoy", d.key))
-    news_first, news_entries = news_section(kit, news, "/xwzx/gzdt/")
+        entries.append(
+            Entry(d.title, d.published, relative_href(page, column_first), "decoy", d.key)
+        )
+    news_first, _news = news_section(kit, news, "/xwzx/gzdt/")
     for f in in_list_fillers:
         ym = f.published[:7].replace("-", "")
         page = f"{col}{ym}/t{f.published.replace('-', '')}_{_trs_id(kit, f.key)}.{ext}"
         kit.add_page(
             page,
-            kit.document(f.title, f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>", column=column_name),
+            kit.document(
+                f.title,
+                f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>",
+                column=column_name,
+            ),
             modified=f.published,
         )
-        entries.append(Entry(f.title, f.published, relative_href(page, column_first), "filler", f.key))
+        entries.append(
+            Entry(f.title, f.published, relative_href(page, column_first), "filler", f.key)
+        )
 
     # --- the column's pages
-    ordered = merge_entries([e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"])
+    ordered = merge_entries(
+        [e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"]
+    )
     per_page = rng.randint(5, 15)
     n_pages = max(1, -(-len(ordered) // per_page))
     side_links = decoy_columns(kit, side, xxgk, xxgk + "index.html")
     nav_pages = [
-        NavPage("/index.html", tree.owner.name, [("新闻中心", news_first), ("政务服务", "/zwfw/index.html")]),
-        NavPage("/zwgk/index.html", "政务公开", [("政策文件", "/zwgk/zcwj/index.html"), ("政策解读", "/zwgk/zcjd/index.html")]),
+        NavPage(
+            "/index.html",
+            tree.owner.name,
+            [("新闻中心", news_first), ("政务服务", "/zwfw/index.html")],
+        ),
+        NavPage(
+            "/zwgk/index.html",
+            "政务公开",
+            [("政策文件", "/zwgk/zcwj/index.html"), ("政策解读", "/zwgk/zcjd/index.html")],
+        ),
         NavPage(xxgk + "index.html", "政府信息公开", side_links),
     ]
     target = column_first
     slug_for_link = slug.split("/")[-1] if "/" in slug else slug
     prefix = xxgk
     if "fdzdgknr/" in slug:
-        nav_pages.append(NavPage(xxgk + "fdzdgknr/index.html", "法定主动公开内容", [("政策文件", "/zwgk/zcwj/index.html")]))
+        nav_pages.append(
+            NavPage(
+                xxgk + "fdzdgknr/index.html",
+                "法定主动公开内容",
+                [("政策文件", "/zwgk/zcwj/index.html")],
+            )
+        )
         prefix = xxgk + "fdzdgknr/"
     link = column_link(
         kit,
@@ -276,11 +306,13 @@ def build_trs_site(kit, tree, plans: list[ReportPlan], years: tuple[int, int]) -
     for k in range(n_pages):
         chunk = ordered[k * per_page : (k + 1) * per_page]
         markup, reveals = pager_script(pager, n_pages, k, total)
-        body = (
-            f'<div class="column"><h2>{escape(column_name)}</h2>{kit.list_items(chunk)}{markup}</div>'
-        )
+        body = f'<div class="column"><h2>{escape(column_name)}</h2>{kit.list_items(chunk)}{markup}</div>'
         path = col + page_name(pager, k)
-        kit.add_page(path, kit.document(column_name, body, column=column_name), modified=max((e.date for e in chunk), default=None))
+        kit.add_page(
+            path,
+            kit.document(column_name, body, column=column_name),
+            modified=max((e.date for e in chunk), default=None),
+        )
         reveals = reveals + [escape(e.href) for e in chunk if e.kind == "report"]
         kit.step(StepKind.LISTING, path, reveals=reveals)
 
