@@ -32,6 +32,12 @@ class FamilySpec:
     build: Callable[[SiteKit, NamePool], BuiltSite]
     roles: tuple[str, ...] = ()  # further hosts a site of the family may use (oss, m, alias)
     static: bool = False  # its server ignores query strings (nginx serving files)
+    own: tuple[str, ...] | None = None  # the knobs that are the family's own (not its base's)
+
+    @property
+    def own_knobs(self) -> dict[str, tuple[str, ...]]:
+        names = self.own if self.own is not None else tuple(self.knobs)
+        return {k: self.knobs[k] for k in names}
 
 
 FAMILIES: dict[Family, FamilySpec] = {
@@ -41,8 +47,8 @@ FAMILIES: dict[Family, FamilySpec] = {
     Family.LABEL: FamilySpec(Family.LABEL, label.KNOBS, label.build, roles=("xxgk",)),
     Family.ASPNET: FamilySpec(Family.ASPNET, aspnet.KNOBS, aspnet.build),
     Family.LEGACY: FamilySpec(Family.LEGACY, legacy.KNOBS, legacy.build),
-    Family.WAF: FamilySpec(Family.WAF, waf.KNOBS, waf.build),
-    Family.FLAKY: FamilySpec(Family.FLAKY, flaky.KNOBS, flaky.build, roles=("oss",)),
+    Family.WAF: FamilySpec(Family.WAF, waf.KNOBS, waf.build, own=waf.OWN),
+    Family.FLAKY: FamilySpec(Family.FLAKY, flaky.KNOBS, flaky.build, roles=("oss",), own=flaky.OWN),
     Family.COUNTY: FamilySpec(Family.COUNTY, county.KNOBS, county.build, static=True),
     Family.PORTAL: FamilySpec(Family.PORTAL, portal.KNOBS, portal.build, roles=("m", "alias")),
     Family.TRS_SEARCH: FamilySpec(Family.TRS_SEARCH, trssearch.KNOBS, trssearch.build),

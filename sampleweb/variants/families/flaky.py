@@ -8,6 +8,7 @@ from sampleweb.variants.families import hanweb, legacy, trs
 from sampleweb.variants.kit import BuiltSite, SiteKit
 from sampleweb.variants.names import NamePool
 
+OWN = ("base", "misbehaviour")
 KNOBS: dict[str, tuple[str, ...]] = {
     "base": ("trs", "legacy", "hanweb"),
     "misbehaviour": ("5xx", "stalls", "resets", "mixed"),

@@ -44,8 +44,7 @@ KNOBS: dict[str, tuple[str, ...]] = {
 PAGE_SIZE = 100
 NODE_NAME = "政府信息公开工作年度报告"
 
-CHUNK_JS = r"""(window.webpackJsonp=window.webpackJsonp||[]).push([["chunk-common"],{
-"3f2a":function(t,e,n){"use strict";
+CHUNK_JS = r"""/*! gkml pc chunk-common */(function(){"use strict";
 var base=location.pathname.split("/gkmlpt/")[0];
 var PAGE0=%(page0)d;
 function fetchPostList(cat,page){return fetch(base+"/gkmlpt/api/all/"+cat+"?page="+page+"&sid="+window._CONFIG.SID,{headers:{"X-Requested-With":"XMLHttpRequest"}}).then(function(r){return r.json();});}
@@ -58,7 +57,7 @@ d.articles.forEach(function(a){html+="<li><a href='"+postUrl(a)+"' target='_blan
 html+="</ul>";var pages=Math.ceil(d.total/100);if(d.total>100){for(var i=0;i<pages;i++){html+="<a href='#"+cat+"/"+(i+PAGE0)+"'>"+(i+1)+"</a> ";}}
 document.getElementById("app").innerHTML=html;});}
 window.addEventListener("hashchange",show);show();
-}}]);"""
+})();"""
 
 DETAIL_JS = r"""(function(){var d=window._CONFIG.DETAIL;var h="<h1>"+d.title+"</h1><div class='info'>"+d.publisher+" "+d.display_publish_time+"</div><div class='article-content'>"+d.content+"</div>";
 if(d.attachment&&d.attachment.length){h+="<div class='fjdown'><p>附件：</p>"+d.attachment.map(function(a){return "<a href='"+a.url+"'>"+a.name+"</a>";}).join("<br>")+"</div>";}

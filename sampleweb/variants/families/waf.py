@@ -29,6 +29,7 @@ from sampleweb.variants.kit import BuiltSite, SiteKit
 from sampleweb.variants.model import Step, StepKind
 from sampleweb.variants.names import NamePool
 
+OWN = ("base", "challenge", "cookie_ttl", "safedog", "robots_protected")
 KNOBS: dict[str, tuple[str, ...]] = {
     "base": ("trs", "legacy"),
     "challenge": ("ruishu", "jsl", "both"),
