@@ -687,7 +687,7 @@ class SiteKit:
 
     def robots(self, report_prefix: str | None = None) -> None:
         """Serve robots.txt per the `robots` knob and record its step."""
-        mode = self.knob("robots")
+        mode = self.knob("robots", weights=(2, 3, 3, 2, 0.4))
         lines = ["User-agent: *"]
         if mode == "absent":  # the site's not-found answer (a soft 404 is a 200 HTML page)
             soft = self.knob("not_found") == "soft-404"

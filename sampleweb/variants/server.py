@@ -83,6 +83,8 @@ class VariantServer(SiteServer):
         self._guard = threading.Lock()
         self._index: tuple[int, dict[str, Resource], dict[str, Resource]] | None = None
         self.extra_headers: dict[str, str] = {}
+        # (method, path?query, status, body length) of every answer; status 0: reset
+        self.answers: list[tuple[str, str, int, int]] = []
         super().__init__(host, port, server_name, stall_seconds)
 
     def configure(
@@ -185,6 +187,7 @@ class VariantServer(SiteServer):
                         if length:
                             self.rfile.read(length)
                         server.requests.append((self.command, self.path))
+                        server.answers.append((self.command, self.path, 0, 0))
                         self.close_connection = True
                         self.connection.setsockopt(
                             socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
@@ -222,6 +225,7 @@ class VariantServer(SiteServer):
                 headers: dict[str, str],
                 send_body: bool,
             ) -> None:
+                server.answers.append((self.command, self.path, status, len(payload)))
                 headers = {**server.extra_headers, **headers}
                 which = headers.pop("X-Validators", None)
                 if which == "etag":

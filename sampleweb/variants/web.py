@@ -248,10 +248,24 @@ class VariantWeb:
                 out += [(built.kit.id, m, base + target) for m, target in list(server.requests)]
         return out
 
+    def answers(self) -> list[tuple[str, str, str, int, int]]:
+        """Every answer sent so far: (site id, method, full URL, status, body length);
+        status 0 is a connection reset without an answer."""
+        out: list[tuple[str, str, str, int, int]] = []
+        for built, servers in zip(self.built, self.servers, strict=True):
+            for role, server in servers.items():
+                base = built.kit.bases[role]
+                out += [
+                    (built.kit.id, m, base + target, status, size)
+                    for m, target, status, size in list(server.answers)
+                ]
+        return out
+
     def clear_requests(self) -> None:
         for servers in self.servers:
             for server in servers.values():
                 server.requests.clear()
+                server.answers.clear()
 
 
 def generate(seed: int, n_sites: int = 40, **kwargs: object) -> VariantWeb:
