@@ -102,6 +102,8 @@ class Score:
     minimum: int = 0
     agency_ok: int = 0
     archiver: bool = False
+    wrong_agency: list[tuple[str, str, str]] = field(default_factory=list)  # url, archived, truth
+    not_reports: list[str] = field(default_factory=list)  # archived as reports, are not
 
     def add(self, other: Score) -> None:
         self.expected += other.expected
@@ -114,6 +116,8 @@ class Score:
         self.minimum += other.minimum
         self.agency_ok += other.agency_ok
         self.archiver = self.archiver or other.archiver
+        self.wrong_agency += other.wrong_agency
+        self.not_reports += other.not_reports
 
 
 def requests_by_site(web: VariantWeb) -> Counter[str]:
@@ -154,8 +158,14 @@ def archive_scores(
                 score.found.add(doc)
                 if known.agency_name == index.agency.get(doc):
                     score.agency_ok += 1
-            elif c in index.decoys:
-                score.decoys += 1
+                else:
+                    score.wrong_agency.append(
+                        (known.url, known.agency_name, index.agency.get(doc, ""))
+                    )
+            else:
+                score.not_reports.append(known.url)
+                if c in index.decoys:
+                    score.decoys += 1
     return scores
 
 
@@ -259,6 +269,34 @@ def print_table(truth: WebTruth, columns: list[tuple[str, dict[str, Score]]]) ->
         print(line)
 
 
+def print_sites(truth: WebTruth, columns: list[tuple[str, dict[str, Score]]]) -> None:
+    print("\n== per site (found/expected documents, requests/minimum per crawler)")
+    for site in truth.sites:
+        figures = "  ".join(
+            f"{name.split()[0]} {len(scores[site.site].found)}/{scores[site.site].expected} "
+            f"{scores[site.site].requests}/{scores[site.site].minimum}"
+            for name, scores in columns
+        )
+        print(f"{site.site} {site.family!s:10} {figures}")
+        print("    " + " ".join(f"{k}={v}" for k, v in sorted(site.dialect.items())))
+
+
+def explain(truth: WebTruth, scores: dict[str, Score]) -> None:
+    print("\n== what the crawler missed or got wrong")
+    for site in truth.sites:
+        score = scores[site.site]
+        missed = [d.url for d in site.expected_documents if canon(d.url) not in score.found]
+        if not (missed or score.wrong_agency or score.not_reports):
+            continue
+        print(f"{site.site} {site.family!s}: {len(missed)} missed")
+        for url in missed[:5]:
+            print(f"    missed      {url}")
+        for url, got, want in score.wrong_agency[:5]:
+            print(f"    agency      {url}: archived {got!r}, truth {want!r}")
+        for url in score.not_reports[:5]:
+            print(f"    not a report {url}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -273,6 +311,14 @@ def main() -> int:
     parser.add_argument("--skip-wget", action="store_true")
     parser.add_argument("--wget-timeout", type=float, default=300.0, help="seconds per site")
     parser.add_argument("--skip-second", action="store_true", help="no second crawl")
+    parser.add_argument(
+        "--per-site", action="store_true", help="also one line per site: its dialect and figures"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also list the crawler's missed documents, wrong agencies and non-reports",
+    )
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     families = [Family(f.strip()) for f in args.families.split(",") if f.strip()] or None
@@ -339,6 +385,10 @@ def main() -> int:
             "\n== per family (found = report documents; prec. = archived reports that are reports)"
         )
         print_table(truth, columns)
+        if args.per_site:
+            print_sites(truth, columns)
+        if args.explain:
+            explain(truth, ours)
         total = by_family(truth, ours)["overall"]
         n_docs = total.expected
         print(

@@ -55,7 +55,8 @@ class Walk:
 class SiteWalker:
     def __init__(self, site: SiteTruth, *, timeout: float = 2.0) -> None:
         self.site = site
-        self.timeout = timeout
+        # a short timeout only where the site stalls on purpose (and is retried there)
+        self.timeout = timeout if site.flaky else max(timeout, 15.0)
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
