@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         for site in web.sites:
-            print(f"# {site['id']} {site['family']:10} {site['start_urls'][0]}", file=sys.stderr)  # type: ignore[index]
+            starts = site["start_urls"]
+            assert isinstance(starts, list)
+            print(f"# {site['id']} {site['family']!s:10} {starts[0]}", file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
     return 0

@@ -268,9 +268,16 @@ class VariantWeb:
                 server.answers.clear()
 
 
-def generate(seed: int, n_sites: int = 40, **kwargs: object) -> VariantWeb:
+def generate(
+    seed: int,
+    n_sites: int = 40,
+    *,
+    port: int = 0,
+    families: list[Family] | None = None,
+    stall_seconds: float = 3.0,
+) -> VariantWeb:
     """A variant web for `seed` (bound to its addresses, not started: use `with`)."""
-    return VariantWeb(seed, n_sites, **kwargs)  # type: ignore[arg-type]
+    return VariantWeb(seed, n_sites, port=port, families=families, stall_seconds=stall_seconds)
 
 
 def truth_json(truth: WebTruth) -> str:

@@ -26,7 +26,7 @@ from sampleweb.variants.families.common import (
     news_section,
     split_decoys,
 )
-from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit, hexname
+from sampleweb.variants.kit import BuiltSite, DynamicHandler, Entry, FileLoc, SiteKit, hexname
 from sampleweb.variants.model import StepKind
 from sampleweb.variants.names import Agency, NamePool, county_tree, maybe_another
 
@@ -157,7 +157,7 @@ def _unix(date: str) -> int:
     return int(datetime.fromisoformat(date + "T09:00:00").replace(tzinfo=UTC).timestamp())
 
 
-def api_handler(kit: SiteKit, platforms: list[Platform]):  # type: ignore[no-untyped-def]
+def api_handler(kit: SiteKit, platforms: list[Platform]) -> DynamicHandler:
     page0 = int(kit.knob("page_base"))
     single = kit.knob("paging") == "single-404"
 
@@ -181,7 +181,7 @@ def api_handler(kit: SiteKit, platforms: list[Platform]):  # type: ignore[no-unt
                 )
             else:
                 items = [a for a in p.fill if a.get("_cat") == cat]
-            items = sorted(items, key=lambda a: -int(a["date"]))  # type: ignore[call-overload]
+            items = sorted(items, key=_newest_first)
             index = page - page0
             if single:
                 if index >= 1:
@@ -198,6 +198,14 @@ def api_handler(kit: SiteKit, platforms: list[Platform]):  # type: ignore[no-unt
         return None
 
     return handle
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int | str) else 0
+
+
+def _newest_first(article: dict[str, object]) -> int:
+    return -_int(article["date"])
 
 
 def _json(data: object) -> Resource:
@@ -391,12 +399,12 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         kit.step(StepKind.SHELL, p.shell, reveals=shell_reveals)
         items = sorted(
             p.articles + (p.fill if kit.knob("tree_node") == "mixed-node" else []),
-            key=lambda a: -int(a["date"]),  # type: ignore[call-overload]
+            key=_newest_first,
         )
         n_pages = 1 if kit.knob("paging") == "single-404" else max(1, -(-len(items) // PAGE_SIZE))
         for k in range(n_pages):
             chunk = items if n_pages == 1 else items[k * PAGE_SIZE : (k + 1) * PAGE_SIZE]
-            ids = {int(a["id"]) for a in chunk}  # type: ignore[call-overload]
+            ids = {_int(a["id"]) for a in chunk}
             reveals = [f'"id": {i}' for i in sorted(p.report_ids & ids)]
             kit.step(
                 StepKind.API,

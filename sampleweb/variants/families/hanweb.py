@@ -14,6 +14,7 @@ an OSS host of their own, or directly.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html import escape
 from urllib.parse import parse_qsl, quote
 
@@ -30,9 +31,9 @@ from sampleweb.variants.families.common import (
     news_section,
     split_decoys,
 )
-from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit, hexname
+from sampleweb.variants.kit import BuiltSite, DynamicHandler, Entry, FileLoc, SiteKit, hexname
 from sampleweb.variants.model import StepKind
-from sampleweb.variants.names import NamePool, county_tree, maybe_another
+from sampleweb.variants.names import AgencyTree, NamePool, county_tree, maybe_another
 
 PROXY_PATHS = (
     "/module/web/jpage/dataproxy.jsp",
@@ -261,7 +262,7 @@ class Column:
                 )
 
 
-def proxy_handler(kit: SiteKit, columns: list[Column]):  # type: ignore[no-untyped-def]
+def proxy_handler(kit: SiteKit, columns: list[Column]) -> DynamicHandler:
     by_id = {c.col: c for c in columns}
     by_key = {c.key: c for c in columns}
     proxy = kit.knob("proxy_path")
@@ -331,7 +332,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     return BuiltSite(kit, tree, [kit.url(kit.start_path)], registry_hosts=["oss"])
 
 
-def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: ignore[no-untyped-def]
+def build_hanweb(kit: SiteKit, tree: AgencyTree, plans: list[ReportPlan]) -> None:
     rng = kit.rng
     long_ids = kit.knob("col_ids") == "long"
 
@@ -453,7 +454,7 @@ def build_hanweb(kit: SiteKit, tree, plans: list[ReportPlan]) -> None:  # type: 
     kit.dynamic["main"].append(proxy_handler(kit, columns))
 
 
-def _human_beyond(kit: SiteKit, column: Column, pages: int):  # type: ignore[no-untyped-def]
+def _human_beyond(kit: SiteKit, column: Column, pages: int) -> DynamicHandler:
     def handle(request: Request) -> Resource | None:
         if request.path != column.path or "pageNum" not in request.query:
             return None
@@ -465,7 +466,15 @@ def _human_beyond(kit: SiteKit, column: Column, pages: int):  # type: ignore[no-
     return handle
 
 
-def _module(kit, tree, plans, directory_path, publish_all, new_col, prefix) -> None:  # type: ignore[no-untyped-def]
+def _module(
+    kit: SiteKit,
+    tree: AgencyTree,
+    plans: list[ReportPlan],
+    directory_path: str,
+    publish_all: Callable[[list[ReportPlan], int], list[Entry]],
+    new_col: Callable[[], int],
+    prefix: str,
+) -> None:
     """The 信息公开 module: one directory of publishing bodies (jdid), each listing its
     reports through the same search endpoint."""
     rng = kit.rng

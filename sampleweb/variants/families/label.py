@@ -14,7 +14,7 @@ from html import escape
 from urllib.parse import parse_qsl, urlencode
 
 from sampleweb.model import Request, Resource
-from sampleweb.variants.content import plan_reports
+from sampleweb.variants.content import DecoyPlan, plan_reports
 from sampleweb.variants.families.common import (
     NavPage,
     column_link,
@@ -284,7 +284,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     return BuiltSite(kit, tree, [start_url], registry_hosts=["xxgk"])
 
 
-def _decoy_on(kit: SiteKit, d, page: str, host: str) -> None:  # type: ignore[no-untyped-def]
+def _decoy_on(kit: SiteKit, d: DecoyPlan, page: str, host: str) -> None:
     if host == "main":
         kit.publish_decoy(d, page, column="政府信息公开年报")
         return

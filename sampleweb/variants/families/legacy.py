@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from sampleweb.model import Request, Resource
-from sampleweb.variants.content import plan_reports
+from sampleweb.variants.content import DecoyPlan, ReportPlan, plan_reports
 from sampleweb.variants.families.common import (
     COLUMN_NAMES,
     NavPage,
@@ -25,7 +25,7 @@ from sampleweb.variants.families.common import (
     news_section,
     split_decoys,
 )
-from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit
+from sampleweb.variants.kit import BuiltSite, DynamicHandler, Entry, FileLoc, SiteKit
 from sampleweb.variants.model import StepKind, TrapKind
 from sampleweb.variants.names import Agency, NamePool, county_tree
 
@@ -131,7 +131,7 @@ class Listing:
                 out.append(escape(self.link(self.url(page + 1))))
         return out
 
-    def handler(self):  # type: ignore[no-untyped-def]
+    def handler(self) -> DynamicHandler:
         kit = self.kit
         beyond = kit.knob("beyond_last")
         wanted = dict(kv.partition("=")[::2] for kv in self.base_query.split("&"))
@@ -213,7 +213,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
             "struts": f"/openInfoDetail.action?id={n}",
         }[platform]
 
-    def publish(plans_: list) -> list[Entry]:  # type: ignore[type-arg]
+    def publish(plans_: list[ReportPlan]) -> list[Entry]:
         out: list[Entry] = []
         for plan in plans_:
             plan.page = plan.page or not plan.files
@@ -233,7 +233,9 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
             out.append(Entry(plan.title, plan.published, page or locs[0].href, "report", plan.key))
         return out
 
-    def others(entries: list[Entry], n_fill: tuple[int, int], decoys: list) -> list[Entry]:  # type: ignore[type-arg]
+    def others(
+        entries: list[Entry], n_fill: tuple[int, int], decoys: list[DecoyPlan]
+    ) -> list[Entry]:
         for d in decoys:
             page = detail(d.key)
             kit.publish_decoy(d, page, column=column_name)

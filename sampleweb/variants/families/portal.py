@@ -9,6 +9,7 @@ and page; a mobile mirror (`m.` host) and a second host name serve the same docu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from urllib.parse import quote
 
@@ -25,7 +26,7 @@ from sampleweb.variants.families.common import (
     split_decoys,
 )
 from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit, hexname
-from sampleweb.variants.model import Doc, StepKind, TrapKind
+from sampleweb.variants.model import Doc, Report, StepKind, TrapKind
 from sampleweb.variants.names import NamePool, province_tree
 
 KNOBS: dict[str, tuple[str, ...]] = {
@@ -184,7 +185,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         TrapKind.PRINT_VIEW,
         "/xxgk/print.jsp?id=1" if print_style == "print-jsp" else "/xxgk/detail.jsp?id=1&print=1",
     )
-    _search(kit, ordered, with_session)
+    _search(kit, ordered)
     if kit.knob("share") == "nested":
         _share(kit)
     if kit.knob("calendar") == "day-links":
@@ -233,9 +234,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     return BuiltSite(kit, tree, [kit.url(kit.start_path)], registry_hosts=["m", "alias"])
 
 
-def _with_aliases(report, main: str, other: str):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
+def _with_aliases(report: Report, main: str, other: str) -> Report:
     docs = tuple(
         Doc(d.url, d.role, d.media_type, d.filename, (*d.aliases, d.url.replace(main, other, 1)))
         if d.url.startswith(main)
@@ -245,7 +244,7 @@ def _with_aliases(report, main: str, other: str):  # type: ignore[no-untyped-def
     return replace(report, documents=docs)
 
 
-def _search(kit: SiteKit, ordered: list[Entry], with_session) -> None:  # type: ignore[no-untyped-def]
+def _search(kit: SiteKit, ordered: list[Entry]) -> None:
     """Site search: any keyword, any sort, any page (an unbounded URL space)."""
 
     def handle(request: Request) -> Resource | None:

@@ -27,7 +27,7 @@ from sampleweb.variants.families.common import (
 )
 from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit, relative_href
 from sampleweb.variants.model import StepKind
-from sampleweb.variants.names import NamePool, county_tree, department_tree
+from sampleweb.variants.names import AgencyTree, NamePool, county_tree, department_tree
 
 KNOBS: dict[str, tuple[str, ...]] = {
     "pager": (
@@ -172,7 +172,9 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     return BuiltSite(kit, tree, [kit.url(kit.start_path)])
 
 
-def build_trs_site(kit, tree, plans: list[ReportPlan], years: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def build_trs_site(
+    kit: SiteKit, tree: AgencyTree, plans: list[ReportPlan], years: tuple[int, int]
+) -> None:
     rng = kit.rng
     pager = kit.knob("pager")
     slug = kit.knob("column_slug")

@@ -27,7 +27,7 @@ from sampleweb.variants.families.common import (
     news_section,
     split_decoys,
 )
-from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit
+from sampleweb.variants.kit import BuiltSite, DynamicHandler, Entry, FileLoc, SiteKit
 from sampleweb.variants.model import StepKind, TrapKind
 from sampleweb.variants.names import NamePool, county_tree, department_tree
 
@@ -177,7 +177,7 @@ class Backend:
             conditional=False,
         )
 
-    def handler(self):  # type: ignore[no-untyped-def]
+    def handler(self) -> DynamicHandler:
         def handle(request: Request) -> Resource | None:
             if request.path != self.path:
                 return None

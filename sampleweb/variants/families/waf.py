@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from sampleweb.model import Request, Resource
 from sampleweb.variants.families import legacy, trs
-from sampleweb.variants.kit import BuiltSite, SiteKit
+from sampleweb.variants.kit import BuiltSite, DynamicHandler, SiteKit
 from sampleweb.variants.model import Step, StepKind
 from sampleweb.variants.names import NamePool
 
@@ -152,7 +152,7 @@ class Layer:
             return False
         return -120 <= time.time() - when <= self.ttl
 
-    def handler(self, protect_robots: bool):  # type: ignore[no-untyped-def]
+    def handler(self, protect_robots: bool) -> DynamicHandler:
         def handle(request: Request) -> Resource | None:
             if request.path == self.script:
                 return Resource(self.ruishu_script(), "application/javascript", conditional=False)
@@ -265,7 +265,10 @@ def solve(status: int, body: bytes, jar: http.cookiejar.CookieJar, url: str) -> 
         stamp = _b36(int(time.time()))
         return {s_name[:-1] + "T": f"{ruishu_hash(token.group(1))}.{stamp}"}
     if status == 521 and "go({" in text:
-        params = json.loads(re.search(r"go\((\{.*?\})\)</script>", text, re.S).group(1))  # type: ignore[union-attr]
+        found = re.search(r"go\((\{.*?\})\)</script>", text, re.S)
+        if found is None:
+            return {}
+        params = json.loads(found.group(1))
         for a in params["chars"]:
             for b in params["chars"]:
                 value = params["bts"][0] + a + b + params["bts"][1]
