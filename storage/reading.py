@@ -566,12 +566,12 @@ def capture_detail(archive: Archive, capture_id: int) -> CaptureDetail | None:
             cap.run_id,
         )
         row = s.execute(
-            select(DocumentRow, ReportRow.agency_id, ReportRow.year)
+            select(DocumentRow, ReportRow.agency_id, ReportRow.year, ReportRow.title)
             .join(ReportRow, ReportRow.id == DocumentRow.report_id)
             .where(DocumentRow.url_hash == cap.url_hash)
         ).first()
         if row is not None:
-            doc, agency_id, year = row
+            doc, agency_id, year, title = row
             detail.document = {
                 "url": doc.url,
                 "media_type": doc.media_type,
@@ -579,6 +579,7 @@ def capture_detail(archive: Archive, capture_id: int) -> CaptureDetail | None:
                 "status": doc.status,
                 "agency_id": agency_id,
                 "year": year,
+                "title": title,
             }
     return detail
 

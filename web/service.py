@@ -310,6 +310,8 @@ class FindingsPage:
     findings: list[Finding]
     counts: dict[str, int]
     years: list[int]
+    names: dict[str, str] = field(default_factory=dict)
+    """Agency names of the findings shown."""
 
 
 def findings_view(
@@ -344,12 +346,15 @@ def findings_view(
         chosen.append(f)
     # newest evidence first: what a watchdog has not seen yet
     chosen.sort(key=lambda f: (_newest(f), f.year, f.agency_id), reverse=True)
+    shown = chosen[offset : offset + limit]
+    agencies = state.result.data.agencies
     return FindingsPage(
         state,
         len(chosen),
-        chosen[offset : offset + limit],
+        shown,
         counts,
         sorted({f.year for f in state.result.findings}, reverse=True),
+        {f.agency_id: agencies[f.agency_id].name for f in shown if f.agency_id in agencies},
     )
 
 
