@@ -110,7 +110,8 @@ class Languages:
 
 
 class RefuseNul:
-    """Refuse a NUL byte anywhere in the path or query (PostgreSQL cannot store one)."""
+    """Refuse a NUL byte anywhere in the path or query (PostgreSQL cannot store one), and
+    drop empty parameters (``year=`` from a form's empty field means "any year")."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -126,6 +127,11 @@ class RefuseNul:
             )
             await response(scope, receive, send)
             return
+        if scope["type"] == "http" and scope.get("query_string"):
+            pairs = scope["query_string"].split(b"&")
+            kept = [p for p in pairs if p and not p.endswith(b"=")]
+            if len(kept) != len(pairs):
+                scope = dict(scope, query_string=b"&".join(kept))
         await self.app(scope, receive, send)
 
 

@@ -105,3 +105,49 @@ def serve(
             access_log=log_level == "debug",
             proxy_headers=False,
         )
+
+
+@contextlib.contextmanager
+def running(
+    archive: Archive,
+    settings: WebSettings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    replay: bool = True,
+    replay_host: str | None = None,
+) -> Iterator[tuple[str, str | None]]:
+    """The reading room served by uvicorn in a thread (and pywb beside it), for tests,
+    screenshots and benchmarks: yields (app URL, replay URL or None)."""
+    import threading
+    import time
+
+    from web.replay import free_port
+
+    settings = settings or WebSettings()
+    port = port or free_port(host)
+    with contextlib.ExitStack() as stack:
+        replay_url = settings.replay_url
+        if replay and not replay_url:
+            server, problem = stack.enter_context(
+                replay_for(archive, host, port, host=replay_host, port=0)
+            )
+            if server is None:
+                raise ReplayError(problem or "no replay server")
+            replay_url = server.url
+            settings = replace(settings, replay_url=replay_url)
+        app = create_app(Room(archive, settings))
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        uv = uvicorn.Server(config)
+        thread = threading.Thread(target=uv.run, name="nianbao-web", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not uv.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the reading room did not start on {host}:{port}")
+            time.sleep(0.05)
+        try:
+            yield f"http://{local_address(host)}:{port}", replay_url
+        finally:
+            uv.should_exit = True
+            thread.join(timeout=10)
