@@ -490,3 +490,33 @@ def test_bad_input_is_a_clear_4xx(client: TestClient, path: str, params: dict) -
     body = r.json()
     assert isinstance(body["error"], str) and body["error"]
     assert "Traceback" not in r.text
+
+
+def test_fast_judgement_agrees_with_the_audit_on_every_cell(crawled: Archive) -> None:
+    from datetime import UTC, datetime
+
+    from audit.deadlines import Deadlines
+    from audit.matrix import RegionTree, all_crawls, judge, judge_by_auditor
+
+    tree = RegionTree.load(crawled)
+    years = list(range(2018, 2027))
+    deadlines = Deadlines.load()
+    seen: set[str] = set()
+    for as_of in (datetime(2021, 3, 1, tzinfo=UTC), datetime.now(UTC)):
+        fast = judge(
+            crawled,
+            tree,
+            list(tree.agencies),
+            years,
+            as_of=as_of,
+            deadlines=deadlines,
+            crawls=all_crawls(crawled),
+        )
+        slow = judge_by_auditor(
+            crawled, tree, list(tree.agencies), years, as_of=as_of, deadlines=deadlines
+        )
+        assert [(c.agency_id, c.year, c.status, c.due) for c in fast] == [
+            (c.agency_id, c.year, c.status, c.due) for c in slow
+        ]
+        seen.update(c.status for c in fast)
+    assert {"on_time", "missing", "not_yet_due", "unchecked"} <= seen, seen

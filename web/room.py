@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from audit.data import Crawl
 from audit.deadlines import Deadlines
 from audit.findings import AuditOptions, AuditResult, run_audit
-from audit.matrix import RegionTree
+from audit.matrix import Matrix, RegionTree, all_crawls, coverage_matrix
 from storage import reading
 from storage.archive import Archive
 from web.settings import WebSettings
 
 AUDIT_MAX_AGE = 3600.0
+MATRIX_MAX_AGE = 600.0
+MATRIX_CACHE = 200
 
 
 @dataclass
@@ -113,6 +116,8 @@ class Room:
         self.audits = AuditCache(archive, self.deadlines)
         self._tree: RegionTree | None = None
         self._tree_lock = threading.Lock()
+        self._crawls: tuple[tuple[Any, ...], dict[str, list[Crawl]]] | None = None
+        self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
 
     def tree(self) -> RegionTree:
         version = reading.agencies_version(self.archive)
@@ -120,6 +125,50 @@ class Room:
             if self._tree is None or self._tree.version != version:
                 self._tree = RegionTree.load(self.archive)
             return self._tree
+
+    def crawls(self) -> dict[str, list[Crawl]]:
+        """Every successful crawl by site, read again when a crawl is added or ends."""
+        version = reading.crawls_version(self.archive)
+        with self._tree_lock:
+            if self._crawls is None or self._crawls[0] != version:
+                self._crawls = (version, all_crawls(self.archive))
+            return self._crawls[1]
+
+    def coverage(
+        self,
+        region: str,
+        years: list[int] | None,
+        levels: list[str] | None,
+        kinds: list[str] | None,
+    ) -> Matrix:
+        """The coverage matrix, kept while the archive is unchanged (at most
+        ``MATRIX_MAX_AGE`` seconds: deadlines pass with time)."""
+        key = (
+            region,
+            tuple(years or ()),
+            tuple(levels or ()),
+            tuple(kinds or ()),
+            reading.data_version(self.archive),
+        )
+        with self._tree_lock:
+            hit = self._matrices.get(key)
+        if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
+            return hit[1]
+        matrix = coverage_matrix(
+            self.archive,
+            self.tree(),
+            region=region,
+            years=years,
+            levels=levels,
+            kinds=kinds,
+            deadlines=self.deadlines,
+            crawls=self.crawls(),
+        )
+        with self._tree_lock:
+            if len(self._matrices) > MATRIX_CACHE:
+                self._matrices.clear()
+            self._matrices[key] = (time.monotonic(), matrix)
+        return matrix
 
     def close(self) -> None:
         self.archive.close()

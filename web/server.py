@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
+import os
 import signal
 from collections.abc import Iterator
 from dataclasses import replace
@@ -75,8 +76,11 @@ def serve(
     replay_port: int = 8081,
     replay: bool = True,
     log_level: str = "info",
+    workers: int = 1,
 ) -> None:
-    """Open the archive, start pywb (unless ``replay`` is False) and serve until stopped."""
+    """Open the archive, start pywb (unless ``replay`` is False) and serve until stopped;
+    with ``workers`` > 1, that many uvicorn processes share the port (each with its own
+    caches: region tree, audit)."""
     # uvicorn ends by raising the signal that stopped it again: let SIGTERM unwind this
     # function (and stop pywb) as Ctrl-C does.
     signal.signal(signal.SIGTERM, _terminate)
@@ -90,15 +94,30 @@ def serve(
             )
             if server is not None:
                 settings = replace(settings, replay_url=server.url)
-        app = create_app(Room(archive, settings))
         print(f"nianbao reading room: http://{local_address(host)}:{port}/  ({archive.safe_url})")
         if settings.replay_url:
             print(f"replay (pywb): {settings.replay_url}/")
         elif problem:
             print(f"no replay: {problem}")
         print("admin actions: " + ("on (NIANBAO_ADMIN_TOKEN)" if settings.admin_token else "off"))
+        if workers > 1:
+            os.environ["NIANBAO_DB"] = archive.url
+            os.environ["NIANBAO_DATA_DIR"] = str(archive.data_dir)
+            if settings.replay_url:
+                os.environ["NIANBAO_REPLAY_URL"] = settings.replay_url
+            uvicorn.run(
+                "web.asgi:app",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level=log_level,
+                access_log=log_level == "debug",
+                proxy_headers=False,
+            )
+            return
         uvicorn.run(
-            app,
+            create_app(Room(archive, settings)),
             host=host,
             port=port,
             log_level=log_level,

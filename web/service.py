@@ -7,13 +7,14 @@ parameters; lookups of things that do not exist raise ``KeyError`` with a messag
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from audit.findings import Finding
-from audit.matrix import NO_CODE, Matrix, coverage_matrix, judge, judge_report
+from audit.matrix import NO_CODE, Matrix, judge, judge_report
 from ops.health import site_health
 from ops.runs import site_runs
 from ops.site_schedules import default_spec, site_schedules
@@ -222,7 +223,15 @@ def agency_view(room: Room, agency_id: str) -> dict[str, Any]:
     years = list(range(min(low, now.year - 8), now.year))
     cells = {
         c.year: c
-        for c in judge(room.archive, tree, [agency_id], years, as_of=now, deadlines=room.deadlines)
+        for c in judge(
+            room.archive,
+            tree,
+            [agency_id],
+            years,
+            as_of=now,
+            deadlines=room.deadlines,
+            crawls=room.crawls(),
+        )
     }
     by_year = {r["year"]: r for r in reports}
     all_years = sorted(set(years) | set(by_year), reverse=True)
@@ -285,15 +294,8 @@ def coverage_view(
     levels: list[str] | None,
     kinds: list[str] | None,
 ) -> Matrix:
-    matrix = coverage_matrix(
-        room.archive,
-        room.tree(),
-        region=region,
-        years=years,
-        levels=levels,
-        kinds=kinds,
-        deadlines=room.deadlines,
-    )
+    matrix = copy.copy(room.coverage(region, years, levels, kinds))
+    matrix.groups = [copy.copy(g) for g in matrix.groups]
     matrix.region_name = matrix.region_name or PROVINCES.get(region)
     for group in matrix.groups:
         group.label = group.label or PROVINCES.get(group.key)

@@ -34,6 +34,13 @@ from nianbao.commands.common import db_option, fail, handle_errors
 )
 @click.option("--no-replay", is_flag=True, help="Do not start the replay server.")
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="uvicorn worker processes (one per core serves the most pages).",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -48,6 +55,7 @@ def command(
     replay_port: int,
     replay_url: str | None,
     no_replay: bool,
+    workers: int,
     log_level: str,
 ) -> None:
     """Serve the reading room: search, reports, diffs, coverage, findings and the
@@ -71,4 +79,5 @@ def command(
         replay_port=replay_port,
         replay=not no_replay,
         log_level=log_level,
+        workers=workers,
     )
