@@ -130,9 +130,13 @@ class AuditData:
     reports: dict[tuple[str, int], Report]
 
 
-def load(session: Session, years: list[int]) -> AuditData:
-    """Everything the audit of ``years`` needs (and the year before each, for comparisons)."""
+def load(session: Session, years: list[int], scope: set[str] | None = None) -> AuditData:
+    """Everything the audit of ``years`` needs (and the year before each, for comparisons).
+
+    ``scope``: only these agencies (an agency and those above it, for one report's audit),
+    their sites, those sites' crawls and their reports; None: the whole archive."""
     span = sorted(set(years) | {y - 1 for y in years})
+    only = sorted(scope) if scope is not None else None
     agencies = {
         row[0]: Agency(
             row[0], row[1], list(row[2] or []), row[3], row[4], row[5], row[6], bool(row[7])
@@ -147,23 +151,29 @@ def load(session: Session, years: list[int]) -> AuditData:
                 AgencyRow.parent_id,
                 AgencyRow.division_code,
                 AgencyRow.registered,
-            )
+            ).where(*([AgencyRow.id.in_(only)] if only is not None else []))
         )
     }
     sites_of: dict[str, list[str]] = defaultdict(list)
     for site_id, agency_id in session.execute(
-        select(SiteRow.id, SiteRow.agency_id).order_by(SiteRow.id)
+        select(SiteRow.id, SiteRow.agency_id)
+        .where(*([SiteRow.agency_id.in_(only)] if only is not None else []))
+        .order_by(SiteRow.id)
     ):
         sites_of[agency_id].append(site_id)
+    in_scope = [site for sites in sites_of.values() for site in sites]
     crawls: dict[str, list[Crawl]] = defaultdict(list)
     for run_id, site_id, started, finished in session.execute(
         select(SiteRunRow.run_id, SiteRunRow.site_id, SiteRunRow.started_at, SiteRunRow.finished_at)
         .where(SiteRunRow.outcome == "success", SiteRunRow.finished_at.is_not(None))
+        .where(*([SiteRunRow.site_id.in_(in_scope)] if only is not None else []))
         .order_by(SiteRunRow.started_at)
     ):
         crawls[site_id].append(Crawl(run_id, site_id, as_utc(started), as_utc(finished)))  # type: ignore[arg-type]
 
     report_filter = [ReportRow.year.in_(span)]
+    if only is not None:
+        report_filter.append(ReportRow.agency_id.in_(only))
     reports: dict[tuple[str, int], Report] = {}
     by_id: dict[int, Report] = {}
     for row in session.execute(

@@ -79,6 +79,9 @@ class AuditOptions:
     deadlines: Deadlines | None = None
     copy_threshold: float = 0.9
     boilerplate_share: float = 0.3
+    scope: set[str] | None = None
+    """Load only these agencies' data (one agency and those above it: the audit of one
+    report, e.g. for its page); ``copied``, which compares every report, is then not run."""
 
 
 @dataclass
@@ -113,8 +116,18 @@ class Auditor:
             if name not in FINDINGS:
                 raise ValueError(f"unknown finding {name!r}: use one of {', '.join(FINDINGS)}")
         self.wanted = set(options.findings or FINDINGS)
+        if options.scope is not None:
+            self.wanted.discard("copied")
         self._sites: dict[str, list[str]] = {}
         self._codes: dict[str, str | None] = {}
+
+    def use(self, data: D.AuditData) -> None:
+        """Judge cells (:meth:`timing`) on data loaded elsewhere (the coverage matrix of
+        a region loads only what timing needs), without running the whole audit."""
+        self.data = data
+        self._crawl_evidence = []
+        self._sites.clear()
+        self._codes.clear()
 
     # -- helpers ----------------------------------------------------------------------
     def covering_sites(self, agency_id: str) -> list[str]:
@@ -178,7 +191,7 @@ class Auditor:
 
     def _run(self) -> AuditResult:
         with self.archive.session() as s:
-            self.data = D.load(s, self.years)
+            self.data = D.load(s, self.years, self.opt.scope)
             if "changed" in self.wanted:
                 self.prepare_diffs(s)
             findings: list[Finding] = []

@@ -19,9 +19,12 @@ def iter_reports(
     agency: str | None = None,
     site: str | None = None,
     since: date | datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[dict[str, Any]]:
     """Reports with their documents. ``since`` keeps reports with a document version
-    first seen on or after that date (what changed since a previous export)."""
+    first seen on or after that date (what changed since a previous export); ``limit``
+    and ``offset`` page through them (in year, agency order)."""
     with archive.session() as s:
         query = select(ReportRow, AgencyRow).join(AgencyRow, ReportRow.agency_id == AgencyRow.id)
         if year is not None:
@@ -43,6 +46,10 @@ def iter_reports(
             )
             query = query.where(ReportRow.id.in_(changed))
         query = query.order_by(ReportRow.year, ReportRow.agency_id)
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         for report, agency_row in s.execute(query).all():
             docs = []
             rows = s.execute(

@@ -98,6 +98,8 @@ class SearchResult:
     capped: bool
     """True when the index held more candidates than were checked."""
     hits: list[Hit]
+    ids: list[int] = field(default_factory=list)
+    """Every exact hit's version id, in rank order (for counts over all hits)."""
 
 
 # -- compiling a query ------------------------------------------------------------------
@@ -501,4 +503,10 @@ def search(
                     "sha256": row[6],
                 }
                 hit.snippet = snippet(texts[hit.version_id], terms)
-    return SearchResult(query=query, total=len(hits), capped=len(rows) >= candidates, hits=page)
+    return SearchResult(
+        query=query,
+        total=len(hits),
+        capped=len(rows) >= candidates,
+        hits=page,
+        ids=[h.version_id for h in ranked],
+    )

@@ -9,6 +9,7 @@ from sampleweb.model import SiteContent, Truth
 from sampleweb.server import SiteServer
 from sampleweb.sites.base import SiteBuilder, check_state
 from sampleweb.sites.hanweb import HanwebCountySite
+from sampleweb.sites.hostile import HostileSite
 from sampleweb.sites.jsonapi import JsonApiSite
 from sampleweb.sites.querylist import QueryListSite
 from sampleweb.sites.static import StaticCitySite
@@ -98,6 +99,8 @@ class SampleWeb:
 
     `stall_seconds`: how long the one stalling page keeps its first request waiting
     (set the crawler's download timeout below it to see a timeout and a retry).
+    `hostile`: also serve the hostile site (``sampleweb.sites.hostile``: markup in
+    titles, a page script probing cookies and origins), after the others.
     """
 
     def __init__(
@@ -107,12 +110,14 @@ class SampleWeb:
         host_prefix: str = "127.0.0.",
         *,
         stall_seconds: float = 3.0,
+        hostile: bool = False,
     ) -> None:
         self.state = check_state(state)
         self._servers: list[SiteServer] = []
         self._builders: list[SiteBuilder] = []
         self._contents: dict[str, list[SiteContent]] = {}
-        for i, cls in enumerate(SITE_CLASSES):
+        classes = SITE_CLASSES + ((HostileSite,) if hostile else ())
+        for i, cls in enumerate(classes):
             host = _host(host_prefix, i)
             server = SiteServer(host, port, cls.server_name, stall_seconds)
             self._servers.append(server)

@@ -27,6 +27,8 @@ MODULES = [
     "runs",
     "health",
     "worker",
+    "serve",
+    "datasette",
 ]
 
 

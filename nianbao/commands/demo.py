@@ -64,6 +64,21 @@ def command(db_url: str | None, port: int, registry_file: Path | None) -> None:
             )
         Console().print(table)
         console.print(f"{count} reports archived; `nianbao verify` checks every WARC record.")
+        console.print("Open the reading room on this archive (then http://127.0.0.1:8080/):")
+        Console().print(serve_command(archive), soft_wrap=True, highlight=False, markup=False)
+
+
+def serve_command(archive: object) -> str:
+    """The one command that serves the reading room on ``archive``."""
+    import os
+    import shlex
+
+    from storage.db import DEFAULT_DATA_DIR
+
+    data = str(getattr(archive, "data_dir", DEFAULT_DATA_DIR))
+    prefix = "" if data == DEFAULT_DATA_DIR else f"NIANBAO_DATA_DIR={shlex.quote(data)} "
+    program = ".venv/bin/nianbao" if os.path.exists(".venv/bin/nianbao") else "nianbao"
+    return f"{prefix}{program} serve --db {shlex.quote(getattr(archive, 'safe_url', ''))}"
 
 
 SHORT_TYPES = {

@@ -1,0 +1,174 @@
+"""The reading room's state: the open archive and what it keeps between requests.
+
+- the region tree of the coverage matrix (every agency with its effective division code),
+  read again when the agencies change;
+- the whole-archive audit behind the findings pages and the feed, computed in a thread
+  and kept until the archive changes (new captures, crawls, extractions, registry) or an
+  hour passes (deadlines fall with time); pages wait for it a bounded time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from audit.data import Crawl
+from audit.deadlines import Deadlines
+from audit.findings import AuditOptions, AuditResult, run_audit
+from audit.matrix import Matrix, RegionTree, all_crawls, coverage_matrix
+from storage import reading
+from storage.archive import Archive
+from web.settings import WebSettings
+
+AUDIT_MAX_AGE = 3600.0
+MATRIX_MAX_AGE = 600.0
+MATRIX_CACHE = 200
+
+
+@dataclass
+class AuditState:
+    result: AuditResult | None
+    fresh: bool
+    running: bool
+    computed_at: datetime | None
+    seconds: float | None
+    error: str | None
+
+
+class AuditCache:
+    def __init__(self, archive: Archive, deadlines: Deadlines) -> None:
+        self.archive = archive
+        self.deadlines = deadlines
+        self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)
+        self._result: AuditResult | None = None
+        self._version: tuple[Any, ...] | None = None
+        self._computed_at: datetime | None = None
+        self._computed_mono = 0.0
+        self._seconds: float | None = None
+        self._running = False
+        self._error: str | None = None
+
+    def cached(self) -> AuditState:
+        """What is there now, without checking or starting anything."""
+        with self._lock:
+            return AuditState(
+                self._result, False, self._running, self._computed_at, self._seconds, self._error
+            )
+
+    def get(self, wait: float) -> AuditState:
+        """The audit of the archive as it is now: computed (or being computed) in a
+        thread; waits up to ``wait`` seconds, then gives the last complete one."""
+        version = reading.data_version(self.archive)
+        with self._lock:
+            fresh = (
+                self._result is not None
+                and self._version == version
+                and time.monotonic() - self._computed_mono < AUDIT_MAX_AGE
+            )
+            if not fresh and not self._running:
+                self._running = True
+                threading.Thread(
+                    target=self._compute, args=(version,), name="nianbao-audit", daemon=True
+                ).start()
+            if not fresh:
+                deadline = time.monotonic() + wait
+                while self._running and time.monotonic() < deadline:
+                    self._done.wait(timeout=max(0.0, deadline - time.monotonic()))
+                fresh = self._result is not None and self._version == version
+            return AuditState(
+                self._result,
+                fresh,
+                self._running,
+                self._computed_at,
+                self._seconds,
+                self._error,
+            )
+
+    def _compute(self, version: tuple[Any, ...]) -> None:
+        started = time.monotonic()
+        try:
+            result = run_audit(self.archive, AuditOptions(deadlines=self.deadlines))
+            error = None
+        except Exception as exc:  # the page says what went wrong; the thread ends cleanly
+            result, error = None, f"{type(exc).__name__}: {exc}"
+        with self._lock:
+            if result is not None:
+                self._result, self._version = result, version
+                self._computed_at = datetime.now(UTC)
+                self._computed_mono = time.monotonic()
+                self._seconds = round(time.monotonic() - started, 2)
+            self._error = error
+            self._running = False
+            self._done.notify_all()
+
+
+class Room:
+    """One archive opened for the web, with its caches."""
+
+    def __init__(self, archive: Archive, settings: WebSettings) -> None:
+        self.archive = archive
+        self.settings = settings
+        self.deadlines = Deadlines.load()
+        self.audits = AuditCache(archive, self.deadlines)
+        self._tree: RegionTree | None = None
+        self._tree_lock = threading.Lock()
+        self._crawls: tuple[tuple[Any, ...], dict[str, list[Crawl]]] | None = None
+        self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
+
+    def tree(self) -> RegionTree:
+        version = reading.agencies_version(self.archive)
+        with self._tree_lock:
+            if self._tree is None or self._tree.version != version:
+                self._tree = RegionTree.load(self.archive)
+            return self._tree
+
+    def crawls(self) -> dict[str, list[Crawl]]:
+        """Every successful crawl by site, read again when a crawl is added or ends."""
+        version = reading.crawls_version(self.archive)
+        with self._tree_lock:
+            if self._crawls is None or self._crawls[0] != version:
+                self._crawls = (version, all_crawls(self.archive))
+            return self._crawls[1]
+
+    def coverage(
+        self,
+        region: str,
+        years: list[int] | None,
+        levels: list[str] | None,
+        kinds: list[str] | None,
+    ) -> Matrix:
+        """The coverage matrix, kept while the archive is unchanged (at most
+        ``MATRIX_MAX_AGE`` seconds: deadlines pass with time)."""
+        key = (
+            region,
+            tuple(years or ()),
+            tuple(levels or ()),
+            tuple(kinds or ()),
+            reading.data_version(self.archive),
+        )
+        with self._tree_lock:
+            hit = self._matrices.get(key)
+        if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
+            return hit[1]
+        matrix = coverage_matrix(
+            self.archive,
+            self.tree(),
+            region=region,
+            years=years,
+            levels=levels,
+            kinds=kinds,
+            deadlines=self.deadlines,
+            crawls=self.crawls(),
+        )
+        with self._tree_lock:
+            if len(self._matrices) > MATRIX_CACHE:
+                self._matrices.clear()
+            self._matrices[key] = (time.monotonic(), matrix)
+        return matrix
+
+    def close(self) -> None:
+        self.archive.close()
