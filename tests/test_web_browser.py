@@ -132,7 +132,7 @@ def test_coverage_drill_down(page, served) -> None:  # type: ignore[no-untyped-d
 
 def test_hostile_title_is_shown_as_text(page, served) -> None:  # type: ignore[no-untyped-def]
     archive, app, _ = served
-    _, rows = reading.list_agencies(archive, name="河口县", registered=False)
+    _, rows = reading.list_agencies(archive, name="河口县", registered=True)
     agency = rows[0].id
     for url in (f"/reports/{agency}/2023", "/search?q=pwned", f"/agencies/{agency}"):
         page.goto(app + url)
@@ -140,14 +140,14 @@ def test_hostile_title_is_shown_as_text(page, served) -> None:  # type: ignore[n
         assert page.title() != "pwned", url
         assert page.locator("main img").count() == 0, url
         assert page.locator("main script").count() == 0, url
-        text = page.locator("main").inner_text()
-        assert (
-            "<script>document.title='pwned'</script>" in text
-            or "<img src=x" in text
-            or "pwned" in text
-        ), url
+        if url.startswith("/search"):
+            # the archived text keeps the markup, and the page shows it as text
+            text = page.locator("main").inner_text()
+            assert "pwned" in text and ("<script>" in text or "<img src=x" in text), url
     page.goto(app + f"/reports/{agency}/2023")
-    assert "<script>document.title='pwned'</script>" in page.locator("h1").inner_text()
+    # the crawled title was cleaned of its markup before it was archived
+    heading = page.locator("h1").inner_text()
+    assert "河口县" in heading and "<script" not in heading
     assert not page.dialogs
 
 
@@ -160,7 +160,7 @@ def test_archived_scripts_cannot_reach_the_app(page, served) -> None:  # type: i
     archive, app, replay = served
     # the worst case: an app cookie readable by scripts of the app's origin
     page.context.add_cookies([{"name": "nb_secret", "value": SECRET, "url": app}])
-    _, rows = reading.list_agencies(archive, name="河口县", registered=False)
+    _, rows = reading.list_agencies(archive, name="河口县", registered=True)
     capture = reading.first_report_capture(archive, rows[0].id, 2023)
     page.goto(f"{app}/captures/{capture}")
     assert page.evaluate("document.cookie").find(SECRET) >= 0  # the app's own page sees it

@@ -54,7 +54,9 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 def hostile_agency(archive: Archive) -> str:
-    _, rows = reading.list_agencies(archive, name="河口县", registered=False)
+    """The hostile report's agency: the markup is cleaned out of its title before the title
+    names an agency (registry.names), so it is filed under the registered 河口县人民政府."""
+    _, rows = reading.list_agencies(archive, name="河口县", registered=True)
     assert rows, "the hostile report was not archived"
     return rows[0].id
 
@@ -110,7 +112,9 @@ def test_every_page_renders_in_chinese_by_default_and_english_on_request(
 def test_hostile_titles_and_texts_are_text_everywhere(client: TestClient, archive: Archive) -> None:
     agency = hostile_agency(archive)
     report = client.get(f"/api/v1/reports/{agency}/2023").json()
-    assert "<script>" in report["title"] and "<img src=x onerror" in report["title"]
+    # crawled titles are cleaned of markup; the archived texts keep it, as text
+    assert "<script" not in report["title"] and "onerror" not in report["title"]
+    assert report["title"].startswith("河口县2023年政府信息公开工作年度报告")
     version = report["documents"][0]["versions"][-1]["version_id"]
     capture = report["documents"][0]["versions"][-1]["capture"]["capture_id"]
     urls = [
@@ -130,7 +134,9 @@ def test_hostile_titles_and_texts_are_text_everywhere(client: TestClient, archiv
         for raw in RAW_MARKUP:
             assert raw not in html, (url, raw)
         if url not in ("/findings", "/archivists"):
-            assert "&lt;" in html and "河口县" in html, url
+            assert "河口县" in html, url
+        if url.startswith(("/versions/", "/search?q=pwned")):
+            assert "&lt;" in html, url
         # the only scripts are the app's own
         assert re.findall(r"<script\b[^>]*>", html) == ['<script src="/static/app.js" defer>'], url
     text = page(client, f"/versions/{version}")

@@ -34,8 +34,9 @@ LIST = "/xxgk/ndbg/index.html"
 MARKUP = "<img src=x onerror=\"document.title='pwned'\">"
 SCRIPT = "<script>document.title='pwned'</script>"
 TITLE = f"{MARKUP}河口县2023年政府信息公开工作年度报告（{SCRIPT}）"
-"""The markup before the agency's name makes the crawler file the report under an
-unregistered agency named with it: a hostile agency name too."""
+"""Markup around the agency's name: the archive must clean it out of the title before the
+title names an agency (the report belongs to the registered 河口县人民政府), and keep it as
+text in the archived page."""
 PAGE = "/xxgk/ndbg/202401/t20240118_777.html"
 
 PROBE = """<script>
