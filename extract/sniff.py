@@ -7,6 +7,7 @@ decide (text formats).
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 
 PDF = "application/pdf"
@@ -117,6 +118,51 @@ def sniff_media_type(data: bytes, declared: str | None = None, filename: str | N
             return HTML
         lower = (filename or "").lower()
         if lower.endswith((".htm", ".html", ".shtml", ".jsp", ".php", ".asp", ".aspx")):
+            return HTML
+        return TEXT
+    return OCTET
+
+
+LABELS = {
+    PDF: "pdf",
+    DOC: "doc",
+    WPS: "wps",
+    XLS: "xls",
+    DOCX: "docx",
+    XLSX: "xlsx",
+    ZIP: "zip",
+    OFD: "ofd",
+    HTML: "html",
+    TEXT: "text",
+    OLE_OTHER: "ole",
+    RTF: "rtf",
+    OCTET: "document",
+}
+"""Short names of the media types, used as the first word of error messages."""
+
+_ZIP_EXTENSIONS = {".docx": DOCX, ".xlsx": XLSX, ".ofd": OFD, ".zip": ZIP}
+_OLE_EXTENSIONS = {".doc": DOC, ".wps": WPS, ".xls": XLS, ".et": XLS}
+
+
+def quick_media_type(data: bytes, declared: str | None = None, filename: str | None = None) -> str:
+    """The media type from the first bytes and the file name only, without opening any
+    container (zip directory, OLE streams): safe to call outside an isolated worker, and
+    used to name a document whose reader was stopped."""
+    head = data[:8192]
+    suffix = posixpath.splitext(filename or "")[1].lower()
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return PDF
+    if head.startswith(OLE_MAGIC):
+        return _OLE_EXTENSIONS.get(suffix, OLE_OTHER)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _ZIP_EXTENSIONS.get(suffix, ZIP)
+    if head.startswith(b"{\\rtf"):
+        return RTF
+    if _looks_like_html(head):
+        return HTML
+    if _looks_like_text(head):
+        declared_base = base_media_type(declared)
+        if declared_base in {"text/html", "application/xhtml+xml"}:
             return HTML
         return TEXT
     return OCTET
