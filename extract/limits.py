@@ -11,6 +11,7 @@ from __future__ import annotations
 import resource
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,8 +49,8 @@ class Limits:
     cannot pass it)."""
     max_pages: int = 2000
     """PDF/OFD pages read at most."""
-    max_text_chars: int = 20_000_000
-    """Text kept at most per document."""
+    max_text_chars: int = 2_000_000
+    """Text kept at most per document (about 1,000 pages; the rest is cut)."""
     max_cells: int = 1_000_000
     """Table cells per document, counted once merged cells are expanded (spreadsheet
     cells, docx/html/pdf table grids): above it the document is refused."""
@@ -109,7 +110,13 @@ def read_zip_member(
         raise ExtractionError(f"{what}: member {name!r} missing") from exc
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise ExtractionError(f"{what}: member {name!r} unreadable: {exc}") from exc
-    except Exception as exc:  # zlib.error and friends
+    except MemoryError:
+        raise
+    except zlib.error as exc:
+        if "allocate" in str(exc):  # zlib out of memory: the worker's memory limit
+            raise MemoryError(str(exc)) from exc
+        raise ExtractionError(f"{what}: member {name!r} unreadable: {exc}") from exc
+    except Exception as exc:
         raise ExtractionError(f"{what}: member {name!r} unreadable: {exc}") from exc
     if len(data) > limits.max_member_bytes:
         raise ExtractionError(
