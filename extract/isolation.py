@@ -177,6 +177,8 @@ class WorkerPool:
         self._cond = threading.Condition()
         self._closed = False
         self._threads: ThreadPoolExecutor | None = None
+        self.last_usage: Usage | None = None
+        """What the last call to finish cost (for benchmarks; shared by all threads)."""
 
     def pids(self) -> list[int]:
         """Process ids of the live workers."""
@@ -244,6 +246,7 @@ class WorkerPool:
             worker.stop()
             self._release(worker, keep=False)
             usage = Usage(time.monotonic() - started, None, worker.peak_sample, worker.pid)
+            self.last_usage = usage
             raise IsolationError(
                 f"{what}: extraction stopped: wall-time limit of {limits.timeout_s:g} s exceeded",
                 StopReason.WALL_TIME,
@@ -253,6 +256,7 @@ class WorkerPool:
             code = worker.stop()
             self._release(worker, keep=False)
             usage = Usage(time.monotonic() - started, None, worker.peak_sample, worker.pid)
+            self.last_usage = usage
             raise _died(what, code, limits, usage) from exc
         except BaseException:
             worker.stop()
@@ -261,6 +265,7 @@ class WorkerPool:
         usage = Usage(
             time.monotonic() - started, report.get("cpu_s"), report.get("peak_rss"), worker.pid
         )
+        self.last_usage = usage
         self._release(worker, keep=not report.get("retire"))
         if status == "ok":
             return payload, usage
