@@ -165,53 +165,147 @@ def _count_shared_strings(archive: zipfile.ZipFile, limits: Limits) -> None:
                     raise CellLimitError(f"more than {limits.max_cells} shared strings ({name})")
 
 
-def _stream_sheet(source: Any, parser: Any) -> Iterator[tuple[str, Any]]:
-    """``("row", (index, cells))`` and ``("merge", ref)`` from a worksheet part, parsing
-    it as a stream: every row and merge is dropped from the tree once read."""
-    import defusedxml.ElementTree as SafeET
-    from openpyxl.worksheet._reader import ROW_TAG
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
+    """The shared-string table as openpyxl reads it (a string's plain text and its rich
+    text runs, not its phonetic runs), parsed as a stream. Its DTD was refused before."""
+    from xml.etree.ElementTree import iterparse
+
+    strings: list[str] = []
+    root = None
+    with archive.open(name) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            if root is None:
+                root = element
+                continue
+            if event != "end" or _local(element.tag) != "si":
+                continue
+            pieces = []
+            for child in element:
+                kind = _local(child.tag)
+                if kind == "t":
+                    pieces.append(child.text or "")
+                elif kind == "r":
+                    pieces.extend(t.text or "" for t in child if _local(t.tag) == "t")
+            strings.append("".join(pieces).replace("x005F_", ""))
+            root.clear()
+    return strings
+
+
+_COORDINATE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
+_columns: dict[str, int] = {}
+
+
+def _column(reference: str) -> int:
+    """The 1-based column of a cell reference (``"AB12"`` → 28)."""
+    match = _COORDINATE.match(reference)
+    if match is None:
+        raise ValueError(f"invalid cell reference {reference[:20]!r}")
+    letters = match.group(1).upper()
+    column = _columns.get(letters)
+    if column is None:
+        from openpyxl.utils.cell import column_index_from_string
+
+        column = _columns[letters] = column_index_from_string(letters)
+    return column
+
+
+class _CellReader:
+    """Cell values as openpyxl reads them with ``data_only=True`` (cached formula results,
+    shared and inline strings, booleans, numbers, and dates where the style says so)."""
+
+    def __init__(self, shared: list[str], book: Any) -> None:
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+
+        self.shared = shared
+        self.epoch = book.epoch
+        self.date_formats: set[int] = set(book._date_formats)
+        self.timedelta_formats: set[int] = set(book._timedelta_formats)
+        self.value_tag = f"{{{SHEET_MAIN_NS}}}v"
+        self.inline_tag = f"{{{SHEET_MAIN_NS}}}is"
+
+    def value(self, cell: Any) -> Any:
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            from openpyxl.cell.text import Text
+
+            child = cell.find(self.inline_tag)
+            return None if child is None else Text.from_tree(child).content
+        raw = cell.findtext(self.value_tag) or None
+        if raw is None:
+            return None
+        if kind == "n":
+            from openpyxl.worksheet._reader import _cast_number
+
+            number = _cast_number(raw)
+            style = cell.get("s")
+            if style and int(style) in self.date_formats:
+                from openpyxl.utils.datetime import from_excel
+
+                try:
+                    return from_excel(
+                        number, self.epoch, timedelta=int(style) in self.timedelta_formats
+                    )
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return self.shared[int(raw)]
+        if kind == "b":
+            return bool(int(raw))
+        if kind == "d":
+            from openpyxl.utils.datetime import from_ISO8601
+
+            return from_ISO8601(raw)
+        return raw
+
+
+def _stream_sheet(source: Any) -> Iterator[Any]:
+    """The ``row`` and ``mergeCell`` elements of a worksheet part, parsed as a stream (lxml,
+    at C speed; its DTD was refused before by :func:`_refuse_dtd`): each is dropped from
+    the tree once the caller has read it."""
+    from lxml import etree
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
-    stack: list[Any] = []
-    for event, element in SafeET.iterparse(source, events=("start", "end"), forbid_dtd=True):
-        if event == "start":
-            stack.append(element)
-            continue
-        stack.pop()
-        if element.tag == ROW_TAG:
-            yield "row", parser.parse_row(element)
-        elif element.tag == merge_tag:
-            yield "merge", element.get("ref") or ""
-        if 1 <= len(stack) <= 2:
-            stack[-1].remove(element)
+    events = etree.iterparse(
+        source,
+        events=("end",),
+        tag=(f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}mergeCell"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+    )
+    for _, element in events:
+        yield element
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
 
 
 def _read_sheet(
-    book: Any, sheet: Any, limits: Limits, cells: int
-) -> tuple[list[list[str]], list[Merge], int]:
+    archive: zipfile.ZipFile, path: str, title: str, cells_of: _CellReader, limits: Limits,
+    cells: int,
+) -> tuple[list[list[str]], list[Merge], int]:  # fmt: skip
     """The sheet's values (rows padded to the used width), its merged areas (clipped) and
     the workbook's running cell count; :class:`CellLimitError` past ``limits.max_cells``."""
     from openpyxl.utils.cell import range_boundaries
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    what = f"sheet {sheet.title!r}"
-    parser = WorkSheetParser(
-        None,
-        sheet._shared_strings,
-        data_only=True,
-        epoch=book.epoch,
-        date_formats=book._date_formats,
-        timedelta_formats=book._timedelta_formats,
-    )
-    rows: dict[int, dict[int, Any]] = {}
+    what = f"sheet {title!r}"
+    row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
+    values: list[list[str]] = []
     merges: list[Merge] = []
-    height = width = seen = 0
-    with sheet._get_source() as source:
-        for kind, item in _stream_sheet(source, parser):
-            if kind == "merge":
+    width = seen = index = 0
+    with archive.open(path) as source:
+        for element in _stream_sheet(source):
+            if element.tag != row_tag:
                 try:
-                    c0, r0, c1, r1 = range_boundaries(item)
+                    c0, r0, c1, r1 = range_boundaries(element.get("ref") or "")
                 except (ValueError, TypeError):
                     continue
                 if None in (c0, r0, c1, r1):
@@ -220,36 +314,64 @@ def _read_sheet(
                 if len(merges) > limits.max_cells:
                     raise CellLimitError(f"{what}: more than {limits.max_cells} merged areas")
                 continue
-            index, row_cells = item
-            if not row_cells:
+            number = element.get("r")
+            index = int(float(number)) if number else index + 1
+            column = 0
+            row_cells: list[tuple[int, str]] = []
+            for cell in element:
+                if cell.tag != cell_tag:
+                    continue
+                reference = cell.get("r")
+                column = _column(reference) if reference else column + 1
+                row_cells.append((column, _format(cells_of.value(cell))))
+            if not row_cells or index < 1:
                 continue
-            row = rows.setdefault(index, {})
-            for cell in row_cells:
-                row[cell["column"]] = cell["value"]
-            height = max(height, index)
-            width = max(width, max(cell["column"] for cell in row_cells))
+            width = max(width, max(c for c, _ in row_cells))
             seen += len(row_cells)
+            height = max(len(values), index)
             if cells + max(seen, height * width) > limits.max_cells:
                 raise CellLimitError(
                     f"{what}: more than {limits.max_cells} cells "
                     f"(used range at least {height} rows × {width} columns)"
                 )
-    values = [
-        [_format(rows.get(r, {}).get(c)) for c in range(1, width + 1)] for r in range(1, height + 1)
-    ]
+            while len(values) < index:
+                values.append([])
+            row = values[index - 1]
+            for column, text in row_cells:
+                if len(row) < column:
+                    row.extend([""] * (column - len(row)))
+                row[column - 1] = text
+    for row in values:
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+    height = len(values)
     return values, _clip_merges(merges, height, width, limits, what), cells + height * width
 
 
 def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
-    import openpyxl
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
     archive = open_zip(data, limits, "xlsx")
     with archive:
         for name in archive.namelist():
             _refuse_dtd(archive, name)
         _count_shared_strings(archive, limits)
+    # openpyxl's reader for the workbook, its styles (which numbers are dates) and its
+    # sheet list; not its worksheet loading, which parses every sheet once just to look
+    # for a <dimension>, and builds every merged cell.
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        part = reader.package.find(SHARED_STRINGS)
+        shared = _shared_strings(reader.archive, part.PartName[1:]) if part is not None else []
+        sheet_parts = [
+            (sheet.name, rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
     except (MemoryError, RecursionError):
         raise
     except Exception as exc:
@@ -257,16 +379,19 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
     sheets: list[tuple[str, list[list[SpanCell]]]] = []
     cells = 0
     try:
-        for sheet in book.worksheets:
+        cells_of = _CellReader(shared, reader.wb)
+        for title, path in sheet_parts:
             try:
-                values, merges, cells = _read_sheet(book, sheet, limits, cells)
+                values, merges, cells = _read_sheet(
+                    reader.archive, path, title, cells_of, limits, cells
+                )
             except (ExtractionError, MemoryError, RecursionError):
                 raise
             except Exception as exc:
                 raise ExtractionError(
-                    f"xlsx: sheet {sheet.title!r} unreadable ({type(exc).__name__}: {exc})"
+                    f"xlsx: sheet {title!r} unreadable ({type(exc).__name__}: {exc})"
                 ) from exc
-            sheets.append((sheet.title, _sheet_rows(values, merges)))
+            sheets.append((title, _sheet_rows(values, merges)))
     finally:
-        book.close()
+        reader.archive.close()
     return _document(XLSX, sheets)
