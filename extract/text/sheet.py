@@ -25,6 +25,7 @@ Merge = tuple[int, int, int, int]
 """A merged area as (first_row, last_row_exclusive, first_col, last_col_exclusive), 0-based."""
 
 _SHARED_STRING_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?si\s*>")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 
 def _format(value: Any) -> str:
@@ -149,20 +150,36 @@ def _refuse_dtd(archive: zipfile.ZipFile, name: str) -> None:
         return  # not XML: openpyxl never parses it as such
 
 
-def _count_shared_strings(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse a shared-string table with more strings than the workbook may have cells
-    (openpyxl loads it whole), counting on the inflated bytes as they stream."""
-    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+def _count_tags(archive: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes], limit: int) -> int:
+    """How many times ``pattern`` (a tag) occurs in a member, counted on the inflated bytes
+    as they stream (C speed, no parsing); counting stops once past ``limit``."""
+    count, tail = 0, b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            block = tail + chunk
+            # a tag cut at the previous chunk's end is counted now, and only now
+            count += len(pattern.findall(block)) - len(pattern.findall(tail))
+            tail = block[-64:]
+            if count > limit:
+                break
+    return count
+
+
+def _count_before_parsing(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a workbook whose shared strings or sheets hold more than ``limits.max_cells``
+    entries, before any of it is parsed (a million-row sheet is refused in a second)."""
+    names = archive.namelist()
     for name in names:
-        count, tail = 0, b""
-        with archive.open(name) as stream:
-            while chunk := stream.read(1 << 20):
-                block = tail + chunk
-                # a tag cut at the previous chunk's end is counted now, and only now
-                count += sum(1 for m in _SHARED_STRING_END.finditer(block) if m.end() > len(tail))
-                tail = block[-64:]
-                if count > limits.max_cells:
-                    raise CellLimitError(f"more than {limits.max_cells} shared strings ({name})")
+        if not name.lower().endswith("sharedstrings.xml"):
+            continue
+        if _count_tags(archive, name, _SHARED_STRING_END, limits.max_cells) > limits.max_cells:
+            raise CellLimitError(f"more than {limits.max_cells} shared strings ({name})")
+    cells = 0
+    for name in names:
+        if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
+            cells += _count_tags(archive, name, _CELL_TAG, limits.max_cells - cells)
+            if cells > limits.max_cells:
+                raise CellLimitError(f"more than {limits.max_cells} cells ({name})")
 
 
 def _local(tag: str) -> str:
@@ -356,7 +373,7 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
     with archive:
         for name in archive.namelist():
             _refuse_dtd(archive, name)
-        _count_shared_strings(archive, limits)
+        _count_before_parsing(archive, limits)
     # openpyxl's reader for the workbook, its styles (which numbers are dates) and its
     # sheet list; not its worksheet loading, which parses every sheet once just to look
     # for a <dimension>, and builds every merged cell.
