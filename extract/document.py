@@ -107,7 +107,7 @@ def extract_here(
         raise  # the worker reports them, and is replaced
     except Exception as exc:
         log.info("unexpected reader failure for %s", url or filename, exc_info=True)
-        extraction.error = f"reader failed: {_describe(exc)}"
+        extraction.error = f"{LABELS.get(sniffed, 'document')}: reader failed: {_describe(exc)}"
         return extraction
     extraction.media_type = document.media_type
     extraction.text = document.text

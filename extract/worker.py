@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from typing import Any
 
 from extract.ipc import become_worker, read_frame, write_frame
@@ -122,6 +123,9 @@ def main() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the protocol
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    # Readers' warnings about malformed input would reach the caller's terminal; what
+    # matters comes back as the result or the error.
+    warnings.simplefilter("ignore")
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)

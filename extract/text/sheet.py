@@ -370,10 +370,15 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
     from openpyxl.styles.stylesheet import apply_stylesheet
 
     archive = open_zip(data, limits, "xlsx")
-    with archive:
-        for name in archive.namelist():
-            _refuse_dtd(archive, name)
-        _count_before_parsing(archive, limits)
+    try:
+        with archive:
+            for name in archive.namelist():
+                _refuse_dtd(archive, name)
+            _count_before_parsing(archive, limits)
+    except (ExtractionError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # a corrupt member: bad CRC, bad deflate data…
+        raise ExtractionError(f"xlsx: unreadable member ({type(exc).__name__}: {exc})") from exc
     # openpyxl's reader for the workbook, its styles (which numbers are dates) and its
     # sheet list; not its worksheet loading, which parses every sheet once just to look
     # for a <dimension>, and builds every merged cell.
