@@ -71,4 +71,3 @@ def _summary(errors: list[str], shown: int = 3, width: int = 300) -> str:
     if len(errors) > shown:
         parts.append(f"and {len(errors) - shown} more")
     return "; ".join(parts)
-
