@@ -26,6 +26,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -103,17 +104,39 @@ class _Worker:
     """One worker process and its pipes."""
 
     def __init__(self) -> None:
-        # -P: the worker imports the installed package, never a same-named folder in the
-        # caller's working directory.
-        self.process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "extract.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            bufsize=0,
-            close_fds=True,
-        )
+        # The worker's stderr goes to an unlinked file of its own: what a dying parser
+        # prints becomes part of the error, never noise on the caller's terminal.
+        handle, path = tempfile.mkstemp(prefix="nianbao-worker-", suffix=".log")
+        os.close(handle)
+        self.log = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+        os.unlink(path)
+        try:
+            # -P: the worker imports the installed package, never a same-named folder in
+            # the caller's working directory.
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "extract.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.log,
+                bufsize=0,
+                close_fds=True,
+            )
+        except BaseException:
+            os.close(self.log)
+            raise
         self.pid = self.process.pid
         self.peak_sample: int | None = None
+
+    def last_words(self) -> str:
+        """The last line the worker wrote on its stderr during the call (one line)."""
+        try:
+            size = os.fstat(self.log).st_size
+            tail = os.pread(self.log, 4096, max(0, size - 4096))
+        except OSError:
+            return ""
+        lines = [line.strip() for line in tail.decode("utf-8", "replace").splitlines()]
+        last = next((line for line in reversed(lines) if line), "")
+        return last if len(last) <= 200 else last[:197] + "..."
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -124,6 +147,7 @@ class _Worker:
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         self.peak_sample = None
+        os.ftruncate(self.log, 0)
         write_frame(stdin, request)
         deadline = time.monotonic() + timeout_s
         while True:
@@ -164,6 +188,9 @@ class _Worker:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        with contextlib.suppress(OSError):
+            os.close(self.log)
+        self.log = -1
 
 
 class WorkerPool:
@@ -253,11 +280,12 @@ class WorkerPool:
                 usage,
             ) from exc
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            words = worker.last_words()
             code = worker.stop()
             self._release(worker, keep=False)
             usage = Usage(time.monotonic() - started, None, worker.peak_sample, worker.pid)
             self.last_usage = usage
-            raise _died(what, code, limits, usage) from exc
+            raise _died(what, code, limits, usage, words) from exc
         except BaseException:
             worker.stop()
             self._release(worker, keep=False)
@@ -334,7 +362,7 @@ class WorkerPool:
         self.close()
 
 
-def _died(what: str, code: int | None, limits: Limits, usage: Usage) -> IsolationError:
+def _died(what: str, code: int | None, limits: Limits, usage: Usage, words: str) -> IsolationError:
     if code == -signal.SIGXCPU:
         return IsolationError(
             f"{what}: extraction stopped: CPU-time limit of {limits.cpu_s:g} s exceeded",
@@ -342,9 +370,19 @@ def _died(what: str, code: int | None, limits: Limits, usage: Usage) -> Isolatio
             usage,
         )
     peak = f"; peak memory at least {usage.peak_rss // _MiB} MiB" if usage.peak_rss else ""
+    said = f"; it said: {words}" if words else ""
+    aborted = code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+    if aborted and usage.peak_rss and usage.peak_rss >= 0.7 * limits.memory_bytes:
+        # C code that cannot allocate aborts instead of raising MemoryError
+        return IsolationError(
+            f"{what}: extraction stopped: memory limit of {limits.memory_bytes // _MiB} MiB "
+            f"exceeded (the parser aborted: {_signal_name(code)}{peak}{said})",
+            StopReason.MEMORY,
+            usage,
+        )
     return IsolationError(
         f"{what}: the parser process died ({_signal_name(code)}{peak}, limit "
-        f"{limits.memory_bytes // _MiB} MiB)",
+        f"{limits.memory_bytes // _MiB} MiB{said})",
         StopReason.CRASH,
         usage,
     )

@@ -134,7 +134,7 @@ def _read_as(
     if sniffed == PDF:
         from extract.text.pdf import read_pdf
 
-        return read_pdf(data, limits)
+        return read_pdf(data, limits, isolate=False)  # the whole document is isolated
     if sniffed in (DOC, WPS):
         from extract.text.doc import read_doc
 
