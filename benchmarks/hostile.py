@@ -14,7 +14,8 @@ process's peak resident memory (Scrapy's ``memusage/max``), its time, and the fa
 recorded.
 
 Usage: ``python benchmarks/hostile.py [--large DIR] [--only NAME,…] [--crawl]`` (the
-large documents are made into DIR on first use, default ``$TMPDIR/nianbao-hostile``).
+large documents are made into DIR on first use, by default the folder the tests use,
+``$TMPDIR/nianbao-hostile-<hash of make_hostile.py>``).
 """
 
 from __future__ import annotations
@@ -153,13 +154,12 @@ def crawl_corpus(corpus: dict[str, Path]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--large", type=Path, default=Path(tempfile.gettempdir()) / "nianbao-hostile"
-    )
+    parser.add_argument("--large", type=Path, help="folder of the large documents")
     parser.add_argument("--only", default="", help="comma-separated document names")
     parser.add_argument("--crawl", action="store_true", help="also crawl them as attachments")
     args = parser.parse_args()
-    corpus = load_corpus_module().corpus(args.large)
+    module = load_corpus_module()
+    corpus = module.corpus(args.large or module.large_folder_for(Path(tempfile.gettempdir())))
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     pool = default_pool()
     extract_document(b"<html><body>warm-up</body></html>")  # start the worker

@@ -382,7 +382,9 @@ def test_nested_archives_limited() -> None:
 
 def test_isolated_worker_timeout_then_recovers() -> None:
     started = time.monotonic()
-    with pytest.raises(ExtractionError, match=r"slow: extraction stopped: wall-time limit of 0.5 s exceeded"):
+    with pytest.raises(
+        ExtractionError, match=r"slow: extraction stopped: wall-time limit of 0.5 s exceeded"
+    ):
         run_isolated(time.sleep, 30, limits=Limits(timeout_s=0.5), what="slow")
     assert time.monotonic() - started < 20  # killed, not waited for
     # the next document gets a fresh worker

@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,10 +112,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
 
 
 @pytest.fixture(scope="session")
-def corpus(request: pytest.FixtureRequest) -> dict[str, Path]:
-    """Every hostile document; the large ones are made once into pytest's cache folder."""
-    large = Path(request.config.cache.mkdir("nianbao-hostile-large"))
-    return make_hostile.corpus(large)
+def corpus() -> dict[str, Path]:
+    """Every hostile document; the large ones are made once per version of the script,
+    into the system's temporary folder (about 350 MB)."""
+    return make_hostile.corpus(make_hostile.large_folder_for(Path(tempfile.gettempdir())))
 
 
 def test_every_hostile_document_has_an_expectation() -> None:
