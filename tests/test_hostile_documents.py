@@ -369,7 +369,9 @@ def test_nianbao_extract_refuses_special_files(tmp_path: Path) -> None:
             result, _ = nianbao("extract", str(path), tmp=tmp_path.parent)
             assert time.monotonic() - started < 60
             assert result.returncode == 1
-            assert one_line(result) == f"nianbao: {path}: {kind}, not a regular file; refused"
+            assert one_line(result) == (
+                f"nianbao: no file could be read: {path}: {kind}, not a regular file; refused"
+            )
             [record] = [json.loads(line) for line in result.stdout.splitlines()]
             assert record["error"] == f"{path}: {kind}, not a regular file; refused"
         # in a folder: the special files are refused, the documents read
@@ -394,5 +396,7 @@ def test_nianbao_extract_caps_what_it_reads(tmp_path: Path) -> None:
     with big.open("wb") as out:
         out.truncate(5 * 1024**3)  # 5 GB claimed, sparse: only the cap is ever read
     result, peak = nianbao("extract", str(big), tmp=tmp_path.parent)
-    assert one_line(result) == f"nianbao: {big}: larger than the limit of 67108864 bytes; refused"
+    assert one_line(result) == (
+        f"nianbao: no file could be read: {big}: larger than the limit of 67108864 bytes; refused"
+    )
     assert peak < 512 * MiB

@@ -132,7 +132,7 @@ def command(files: tuple[Path, ...], fmt: str, with_text: bool) -> None:
     failed = [r["error"] for r in records if r["error"] is not None]
     if failed and len(failed) == len(records):
         if len(failed) == 1:
-            raise fail(failed[0])
+            raise fail(f"no file could be read: {failed[0]}")
         raise fail(f"no file could be read ({len(failed)} errors; the first: {failed[0]})")
 
 
