@@ -19,7 +19,7 @@ from extract.sniff import LABELS, base_media_type, quick_media_type, sniff_media
 from extract.text import read_document
 from extract.types import Extraction, TextDocument
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.1.1"
 """Bumped whenever a change can alter the text, tables or values of existing documents."""
 
 log = logging.getLogger(__name__)
