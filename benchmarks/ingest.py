@@ -14,7 +14,8 @@ archive    the archive stage: lookups, WARC records (fsynced), the SQL index, re
            content hash, index terms) is computed before the clock starts, with the real
            extractor, as the page bodies are: it is the extract stage's work, measured
            by benchmarks/extract_speed.py.
-pipeline   the same with extraction on the clock, in --workers processes (0: in line).
+pipeline   the same with extraction on the clock, in --workers isolated worker processes
+           (0 or 1: one; documents are never read in the recording process).
 
 Targets (2-core machine), for the archive: ≥ 500 captures/s into SQLite, ≥ 300 into
 PostgreSQL; an unchanged re-capture < 2 KB of WARC.
@@ -130,7 +131,7 @@ def run(
     if prepared:
         extractor = Prepared([(capture(i, v, t0), v) for i, v in bodies])
     rec = CaptureRecorder.open(archive, extractor=extractor)
-    if workers and not prepared:  # start the worker processes before the clock
+    if not prepared:  # start the worker processes before the clock
         extractor.run([(capture(0, 1, t0), "0" * 64)])
     warc_before = 0
     start = time.perf_counter()
@@ -196,8 +197,7 @@ def main() -> None:
         targets.append("postgresql")
     print(
         f"role: {args.role}, {args.captures} captures, group commits of {args.batch}, "
-        f"pipeline extraction: {args.workers or 'in line'}"
-        + (f" ({args.workers} worker processes)" if args.workers else "")
+        f"pipeline extraction: {max(1, args.workers)} isolated worker process(es)"
     )
     print(
         f"{'database':<12}{'measure':<10}{'captures/s':>12}{'new/s':>10}{'unchanged/s':>13}"

@@ -1,5 +1,7 @@
-"""Extraction of captured documents for the recorder: in the calling thread, or in worker
-processes that use the machine's other cores and isolate a crashing parser.
+"""Extraction of captured documents for the recorder, always in isolated worker processes
+(:mod:`extract.isolation`): a document that exhausts its time or memory limits, or crashes
+its parser, stops only its worker; the crawl process keeps its memory and goes on, and the
+failure is recorded as the version's extraction error.
 
 A version's content hash is the hash of its normalised text (``capture.normalise``), so
 extraction decides whether a capture is a new version; the worker also computes the text's
@@ -8,35 +10,50 @@ search index terms, so that the writer only writes.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from capture.issuer import document_issuer
-from capture.normalise import content_sha256
 from capture.types import FetchedResponse
+from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits
 from registry.names import clean_name, clean_text
-from storage.archive import VersionIn
 
-Extracted = tuple[VersionIn, str | None, dict[str, Any]]
+if TYPE_CHECKING:
+    from extract.isolation import WorkerPool
+    from extract.types import Extraction
+    from storage.archive import VersionIn
+
+Extracted = tuple["VersionIn", str | None, dict[str, Any]]
 """The version (content hash, text, extraction row, index terms), the extraction error,
 and the document's metadata read from its content (title, agency, year, publication,
 issuer)."""
 
+Job = tuple[bytes, str, str | None, str | None, str]
+"""The arguments of :func:`extract_version`: body, URL, content type, file name, payload hash."""
 
-def extract_version(
-    body: bytes, url: str, content_type: str | None, filename: str | None, payload: str
-) -> Extracted:
-    """Read one document: its version, its extraction error and its metadata."""
-    from extract import extract_document
+
+def read_capture(
+    body: bytes, url: str, content_type: str | None, filename: str | None
+) -> tuple[str, Extraction, list[str]]:
+    """In a worker: the document's extraction, the hash of its text (empty without text)
+    and the text's index terms."""
+    from capture.normalise import content_sha256
+    from extract.document import extract_here
     from query.tokenize import index_terms
 
-    ex = extract_document(body, url=url, media_type=content_type, filename=filename)
+    ex = extract_here(body, url=url, media_type=content_type, filename=filename)
     text = ex.text or ""
-    # Without text (unreadable, or a scan that needs OCR) the raw bytes decide.
-    content = content_sha256(text) if text.strip() else payload
+    return (content_sha256(text) if text.strip() else ""), ex, index_terms(text)
+
+
+def _version(job: Job, read: tuple[str, Extraction, list[str]] | ExtractionError) -> Extracted:
+    from storage.archive import VersionIn
+
+    if isinstance(read, ExtractionError):
+        from extract.document import failed_extraction
+
+        body, url, content_type, filename, _ = job
+        read = "", failed_extraction(body, str(read), content_type, filename or url), []
+    content, ex, terms = read
     meta: dict[str, Any] = {}
     for name in ("title", "agency_name", "year", "published_at"):
         sourced = getattr(ex, name)
@@ -44,79 +61,84 @@ def extract_version(
             meta[name] = sourced.value
             if name == "published_at":
                 meta["published_source"] = sourced.source
+    from capture.issuer import document_issuer
+
     columns = extraction_columns(ex)
-    issuer = document_issuer(body, ex.media_type, text)
+    issuer = document_issuer(job[0], ex.media_type, ex.text or "")
     if issuer is not None:
         # the issuer the document names for itself: kept with the extraction's metadata
         # (as evidence) and handed to the archive, which attributes the report with it
         meta["issuer_name"] = issuer.name
         columns["meta"]["issuer"] = {"value": issuer.name, "source": issuer.source}
-    version = VersionIn(content, text, ex.media_type, columns, index_terms(text))
+    # Without text (unreadable, or a scan that needs OCR) the raw bytes decide.
+    version = VersionIn(content or job[4], ex.text, ex.media_type, columns, terms)
     return version, ex.error, meta
 
 
-def extraction_job(
-    resp: FetchedResponse, payload: str
-) -> tuple[bytes, str, str | None, str | None, str]:
+def _what(job: Any) -> str:
+    from extract.sniff import LABELS, quick_media_type
+
+    body, url, content_type, filename = job[:4]
+    return LABELS[quick_media_type(body, content_type, filename or url.split("?", 1)[0])]
+
+
+def extract_version(
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    filename: str | None,
+    payload: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Extracted:
+    """Read one document (in a worker of the process's shared pool): its version, its
+    extraction error and its metadata."""
+    from extract.isolation import run_isolated
+
+    job: Job = (body, url, content_type, filename, payload)
+    try:
+        read: tuple[str, Extraction, list[str]] | ExtractionError = run_isolated(
+            read_capture, *job[:4], limits=limits, what=_what(job)
+        )
+    except ExtractionError as exc:
+        read = exc
+    return _version(job, read)
+
+
+def extraction_job(resp: FetchedResponse, payload: str) -> Job:
     """The arguments of :func:`extract_version` for a captured response."""
     content_type = next((v for k, v in resp.response_headers if k.lower() == "content-type"), None)
     return resp.body, resp.url, content_type, resp.filename, payload
 
 
-def crashed(payload: str, detail: str) -> Extracted:
-    """What is kept of a document whose extraction killed its worker process: the raw
-    bytes decide the version, and the failure is recorded."""
-    return VersionIn(payload, "", None, None, []), f"extraction crashed: {detail}", {}
-
-
 class Extractor:
-    """Runs :func:`extract_version` over a group of captures, in ``workers`` processes
-    (0: in the calling thread)."""
+    """Runs the extraction of a group of captures in ``workers`` isolated worker processes
+    at once (0 or 1: one worker, documents one after another)."""
 
-    def __init__(self, workers: int = 0) -> None:
-        self.workers = max(0, workers)
-        self._pool: ProcessPoolExecutor | None = None
+    def __init__(self, workers: int = 0, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.workers = max(1, workers)
+        self.limits = limits
+        self._pool: WorkerPool | None = None
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def pool(self) -> WorkerPool:
         if self._pool is None:
-            # forkserver: the crawl process runs threads (Twisted, asyncio) that a
-            # fork would copy in whatever state they are in.
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("forkserver")
-            )
+            from extract.isolation import WorkerPool
+
+            self._pool = WorkerPool(self.workers)
         return self._pool
 
     def run(self, group: list[tuple[FetchedResponse, str]]) -> list[Extracted]:
         jobs = [extraction_job(resp, payload) for resp, payload in group]
         if not jobs:
             return []
-        if not self.workers:
-            return [extract_version(*job) for job in jobs]
-        try:
-            futures = [self._executor().submit(extract_version, *job) for job in jobs]
-            return [future.result() for future in futures]
-        except BrokenProcessPool:
-            # One of the documents killed its worker (a parser crash, the memory limit):
-            # read them one at a time in a fresh pool, to find which.
-            self._restart()
-            return [self._alone(job) for job in jobs]
-
-    def _alone(self, job: tuple[bytes, str, str | None, str | None, str]) -> Extracted:
-        try:
-            future: Future[Extracted] = self._executor().submit(extract_version, *job)
-            return future.result()
-        except BrokenProcessPool as exc:
-            self._restart()
-            return crashed(job[4], f"the extraction worker process died ({exc})")
-
-    def _restart(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        reads = self.pool().map(
+            read_capture, [job[:4] for job in jobs], limits=self.limits, what=_what
+        )
+        return [_version(job, read) for job, read in zip(jobs, reads, strict=True)]
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None
 
 

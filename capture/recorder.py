@@ -43,9 +43,9 @@ INDEXED_HEADERS = (
 class CaptureRecorder:
     """One per process; thread-safe. Use :meth:`open` with an archive.
 
-    ``extract_workers`` > 0 extracts documents in that many worker processes (the other
-    cores of the machine), which also keeps a document that crashes its parser from
-    taking the crawl down with it; 0 extracts in the calling thread."""
+    Documents are extracted in ``extract_workers`` isolated worker processes at once (0
+    or 1: one), never in the calling process, so that a document that exhausts its limits
+    or crashes its parser cannot take the crawl down with it."""
 
     def __init__(
         self,

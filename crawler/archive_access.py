@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from capture.extractor import Extractor
+
 _lock = threading.Lock()
 
 
@@ -40,9 +42,24 @@ def recorder_for(crawler: Crawler) -> Any:
         with _lock:
             recorder = getattr(crawler, "_nianbao_recorder", None)
             if recorder is None:
-                recorder = CaptureRecorder.open(
-                    archive,
-                    extract_workers=crawler.settings.getint("NIANBAO_EXTRACT_WORKERS", 0),
-                )
+                recorder = CaptureRecorder.open(archive, extractor=extractor_for(crawler))
                 crawler._nianbao_recorder = recorder  # type: ignore[attr-defined]
     return recorder
+
+
+def extractor_for(crawler: Crawler) -> Extractor:
+    """The crawl's document extractor: ``NIANBAO_EXTRACT_WORKERS`` isolated workers under
+    ``NIANBAO_EXTRACT_TIMEOUT`` and ``NIANBAO_EXTRACT_MEMORY_MB``."""
+    from dataclasses import replace
+
+    from capture.extractor import Extractor
+    from extract.limits import DEFAULT_LIMITS
+
+    timeout = crawler.settings.getfloat("NIANBAO_EXTRACT_TIMEOUT", DEFAULT_LIMITS.timeout_s)
+    memory = crawler.settings.getint(
+        "NIANBAO_EXTRACT_MEMORY_MB", DEFAULT_LIMITS.memory_bytes // (1024 * 1024)
+    )
+    limits = replace(
+        DEFAULT_LIMITS, timeout_s=timeout, cpu_s=timeout, memory_bytes=memory * 1024 * 1024
+    )
+    return Extractor(crawler.settings.getint("NIANBAO_EXTRACT_WORKERS", 0), limits)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
-
-import olefile
 
 from crawler.encoding import decode_header_value
 from crawler.links import url_extension
+from extract.sniff import ole_entries_present, zip_directory_mentions
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -36,14 +33,12 @@ def sniff_file_type(body: bytes, url: str = "", filename: str | None = None) -> 
 
 
 def _sniff_ole(body: bytes, named: str) -> str:
-    try:
-        with olefile.OleFileIO(io.BytesIO(body)) as ole:
-            streams = {"/".join(entry).lower() for entry in ole.listdir()}
-    except OSError:
-        streams = set()
-    if "workbook" in streams or "book" in streams:
+    # The directory entries are searched in the raw bytes: the crawl process never
+    # follows the sector chains of an untrusted file (extraction does, in a worker).
+    streams = ole_entries_present(body, ("Workbook", "Book", "WordDocument"))
+    if "Workbook" in streams or "Book" in streams:
         return "et" if named == "et" else "xls"
-    if "worddocument" in streams:
+    if "WordDocument" in streams:
         return "wps" if named == "wps" else "doc"
     if named in ("doc", "wps", "xls", "et"):
         return named
@@ -51,16 +46,14 @@ def _sniff_ole(body: bytes, named: str) -> str:
 
 
 def _sniff_zip(body: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        return "zip"
-    if "word/document.xml" in names:
+    # Names searched in the central directory's bytes: a hostile zip may list millions
+    # of members, which the crawl process must not build.
+    names = zip_directory_mentions(body, (b"word/document.xml", b"xl/workbook.xml", b"OFD.xml"))
+    if b"word/document.xml" in names:
         return "docx"
-    if "xl/workbook.xml" in names:
+    if b"xl/workbook.xml" in names:
         return "xlsx"
-    if "OFD.xml" in names or any(name.lower().endswith("/ofd.xml") for name in names):
+    if b"OFD.xml" in names or zip_directory_mentions(body, (b"/ofd.xml",)):
         return "ofd"
     return "zip"
 

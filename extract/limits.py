@@ -1,7 +1,9 @@
 """Hard limits for reading untrusted documents, and the error every reader raises.
 
 A hostile or broken file must never stop a crawl: it hits a size, member-count, ratio,
-time or memory limit and comes back as one :class:`ExtractionError` with a precise message.
+cell, page, time or memory limit and comes back as one :class:`ExtractionError` with a
+precise message. Time and memory are enforced by the isolated worker processes of
+:mod:`extract.isolation`; the structural limits by the readers themselves.
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import resource
 import subprocess
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-T = TypeVar("T")
 
 
 class ExtractionError(Exception):
     """A document could not be read; the message says precisely why."""
+
+
+class CellLimitError(ExtractionError):
+    """Tables (or a sheet) would take more cells than ``Limits.max_cells`` once expanded."""
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,20 @@ class Limits:
     """Largest allowed compression ratio of a zip member above 1 MiB (zip bombs)."""
     max_archive_depth: int = 2
     """How deep zip archives may nest."""
-    timeout_s: float = 60.0
-    """Wall time for one parser run (subprocess or isolated worker)."""
-    memory_bytes: int = 2 * 1024 * 1024 * 1024
-    """Address-space limit of isolated workers and helper programs."""
+    timeout_s: float = 45.0
+    """Wall time for reading one document (isolated worker, helper programs)."""
+    cpu_s: float = 40.0
+    """CPU time for reading one document in an isolated worker."""
+    memory_bytes: int = 1024 * 1024 * 1024
+    """Address-space limit of isolated workers and helper programs (their resident memory
+    cannot pass it)."""
     max_pages: int = 2000
-    """PDF pages read at most."""
-    max_text_chars: int = 20_000_000
-    """Text kept at most per document."""
+    """PDF/OFD pages read at most."""
+    max_text_chars: int = 2_000_000
+    """Text kept at most per document (about 1,000 pages; the rest is cut)."""
+    max_cells: int = 1_000_000
+    """Table cells per document, counted once merged cells are expanded (spreadsheet
+    cells, docx/html/pdf table grids): above it the document is refused."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -100,7 +110,13 @@ def read_zip_member(
         raise ExtractionError(f"{what}: member {name!r} missing") from exc
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise ExtractionError(f"{what}: member {name!r} unreadable: {exc}") from exc
-    except Exception as exc:  # zlib.error and friends
+    except MemoryError:
+        raise
+    except zlib.error as exc:
+        if "allocate" in str(exc):  # zlib out of memory: the worker's memory limit
+            raise MemoryError(str(exc)) from exc
+        raise ExtractionError(f"{what}: member {name!r} unreadable: {exc}") from exc
+    except Exception as exc:
         raise ExtractionError(f"{what}: member {name!r} unreadable: {exc}") from exc
     if len(data) > limits.max_member_bytes:
         raise ExtractionError(
@@ -151,17 +167,3 @@ def run_program(
         raise ExtractionError(f"{what}: timed out after {limits.timeout_s:g} s") from exc
     except FileNotFoundError as exc:
         raise ExtractionError(f"{what}: program {args[0]!r} is not installed") from exc
-
-
-def run_isolated(func: Callable[..., T], *args: Any, limits: Limits, what: str) -> T:
-    """Run ``func(*args)`` in the isolated worker process under ``limits``.
-
-    ``func`` must be a module-level function and its arguments and result picklable. A
-    crash, a memory blow-up or a timeout of the worker becomes an :class:`ExtractionError`
-    (the worker is then killed and a fresh one started for the next document).
-    """
-    from extract.text.worker import call_in_worker
-
-    return call_in_worker(
-        func, args, timeout_s=limits.timeout_s, memory_bytes=limits.memory_bytes, what=what
-    )

@@ -7,6 +7,8 @@ decide (text formats).
 from __future__ import annotations
 
 import io
+import posixpath
+import struct
 import zipfile
 
 PDF = "application/pdf"
@@ -117,6 +119,92 @@ def sniff_media_type(data: bytes, declared: str | None = None, filename: str | N
             return HTML
         lower = (filename or "").lower()
         if lower.endswith((".htm", ".html", ".shtml", ".jsp", ".php", ".asp", ".aspx")):
+            return HTML
+        return TEXT
+    return OCTET
+
+
+LABELS = {
+    PDF: "pdf",
+    DOC: "doc",
+    WPS: "wps",
+    XLS: "xls",
+    DOCX: "docx",
+    XLSX: "xlsx",
+    ZIP: "zip",
+    OFD: "ofd",
+    HTML: "html",
+    TEXT: "text",
+    OLE_OTHER: "ole",
+    RTF: "rtf",
+    OCTET: "document",
+}
+"""Short names of the media types, used as the first word of error messages."""
+
+_OLE_EXTENSIONS = {".wps": WPS, ".et": XLS}
+_OLE_ENTRY = struct.Struct("<H")
+
+
+def ole_entries_present(data: bytes, names: tuple[str, ...]) -> set[str]:
+    """Which of ``names`` are entries of an OLE file's directory, found in the raw bytes
+    without following any sector chain (safe on hostile files, O(size)): a directory entry
+    is 128-byte aligned and starts with its UTF-16LE name, whose byte length is at +64."""
+    found: set[str] = set()
+    for name in names:
+        needle = name.encode("utf-16-le") + b"\0\0"
+        length = _OLE_ENTRY.pack(len(needle))
+        at = data.find(needle, 512)
+        while at >= 0:
+            if at % 128 == 0 and data[at + 64 : at + 66] == length:
+                found.add(name)
+                break
+            at = data.find(needle, at + 1)
+    return found
+
+
+def zip_directory_mentions(data: bytes, names: tuple[bytes, ...]) -> set[bytes]:
+    """Which of ``names`` appear in a zip file's central directory, found in the raw bytes
+    without building the member list (a hostile directory can list millions)."""
+    start, end = 0, len(data)
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd >= 0 and eocd + 22 <= len(data):
+        size, offset = struct.unpack_from("<II", data, eocd + 12)
+        if offset != 0xFFFFFFFF and offset + size <= eocd:
+            start, end = offset, offset + size
+    return {name for name in names if data.find(name, start, end) >= 0}
+
+
+def quick_media_type(data: bytes, declared: str | None = None, filename: str | None = None) -> str:
+    """The media type from the bytes, without parsing any container (the zip directory and
+    OLE directory entries are only searched for known names): safe to call outside an
+    isolated worker on any input, and used to name a document whose reader was stopped."""
+    head = data[:8192]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return PDF
+    if head.startswith(OLE_MAGIC):
+        entries = ole_entries_present(data, ("WordDocument", "Workbook", "Book"))
+        suffix = posixpath.splitext(filename or "")[1].lower()
+        if "WordDocument" in entries:
+            return WPS if suffix == ".wps" else DOC
+        if entries:
+            return XLS
+        return _OLE_EXTENSIONS.get(suffix, OLE_OTHER)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        names = zip_directory_mentions(data, (b"word/document.xml", b"xl/workbook.xml", b"OFD.xml"))
+        if b"word/document.xml" in names:
+            return DOCX
+        if b"xl/workbook.xml" in names:
+            return XLSX
+        if b"OFD.xml" in names:
+            return OFD
+        return ZIP
+    if head.startswith(b"{\\rtf"):
+        return RTF
+    if _looks_like_html(head):
+        return HTML
+    if _looks_like_text(head):
+        declared_base = base_media_type(declared)
+        if declared_base in {"text/html", "application/xhtml+xml"}:
             return HTML
         return TEXT
     return OCTET

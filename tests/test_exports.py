@@ -200,6 +200,9 @@ def test_reextract_records_the_parser_version(archive, monkeypatch: pytest.Monke
 
     build(archive)
     assert reextract(archive) == (0, 0)  # everything already read by this parser
+    # a new parser version in this process only: extraction must run here, not in a
+    # worker process (which would run the unpatched code)
+    monkeypatch.setattr("extract.ipc._in_worker", True)
     monkeypatch.setattr(document, "PARSER_VERSION", "9.9.9")
     assert reextract(archive) == (2, 0)
     assert reextract(archive) == (0, 0)

@@ -1,12 +1,25 @@
-"""Document bytes → :class:`~extract.types.TextDocument`, dispatching on the sniffed type."""
+"""Document bytes → :class:`~extract.types.TextDocument`, dispatching on the sniffed type.
+
+Every document is read in an isolated worker process (:mod:`extract.isolation`) under
+:class:`~extract.limits.Limits`; the readers bound what they build (cells, pages, members)
+before building it.
+"""
 
 from __future__ import annotations
 
-from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, check_input_size
+from extract.isolation import run_isolated
+from extract.limits import (
+    DEFAULT_LIMITS,
+    CellLimitError,
+    ExtractionError,
+    Limits,
+    check_input_size,
+)
 from extract.sniff import (
     DOC,
     DOCX,
     HTML,
+    LABELS,
     OCTET,
     OFD,
     OLE_OTHER,
@@ -18,8 +31,10 @@ from extract.sniff import (
     XLSX,
     ZIP,
     ole_stream_names,
+    quick_media_type,
     sniff_media_type,
 )
+from extract.text.grid import cell_budget
 from extract.types import TextDocument
 
 __all__ = ["ExtractionError", "Limits", "read_document"]
@@ -59,12 +74,35 @@ def read_document(
     limits: Limits = DEFAULT_LIMITS,
     _depth: int = 0,
 ) -> TextDocument:
-    """Read any supported document; raise :class:`ExtractionError` when it cannot be read.
+    """Read any supported document in an isolated worker process; raise
+    :class:`ExtractionError` when it cannot be read (refused, or stopped by a limit).
 
     ``media_type`` is the declared HTTP ``Content-Type`` (its charset is honoured for HTML
     and text); ``filename``/``url`` only help tell text formats and WPS apart.
     """
-    return _capped(_dispatch(data, media_type, filename, url, limits, _depth), limits)
+    check_input_size(data, limits)
+    if filename is None and url:
+        filename = url.split("?", 1)[0].rsplit("/", 1)[-1] or None
+    what = LABELS[quick_media_type(data, media_type, filename)]
+    return run_isolated(
+        read_here, data, media_type, filename, url, limits, _depth, limits=limits, what=what
+    )
+
+
+def read_here(
+    data: bytes,
+    media_type: str | None = None,
+    filename: str | None = None,
+    url: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    _depth: int = 0,
+) -> TextDocument:
+    """:func:`read_document` in the calling process: for worker processes only. A top-level
+    document gets a budget of ``limits.max_cells`` table cells that its parts share."""
+    if _depth:
+        return _capped(_dispatch(data, media_type, filename, url, limits, _depth), limits)
+    with cell_budget(limits.max_cells):
+        return _capped(_dispatch(data, media_type, filename, url, limits, _depth), limits)
 
 
 def _dispatch(
@@ -79,10 +117,24 @@ def _dispatch(
     if filename is None and url:
         filename = url.split("?", 1)[0].rsplit("/", 1)[-1] or None
     sniffed = sniff_media_type(data, declared=media_type, filename=filename)
+    try:
+        return _read_as(sniffed, data, media_type, filename, limits, _depth)
+    except CellLimitError as exc:
+        raise ExtractionError(f"{LABELS[sniffed]}: {exc}") from exc
+
+
+def _read_as(
+    sniffed: str,
+    data: bytes,
+    media_type: str | None,
+    filename: str | None,
+    limits: Limits,
+    _depth: int,
+) -> TextDocument:
     if sniffed == PDF:
         from extract.text.pdf import read_pdf
 
-        return read_pdf(data, limits)
+        return read_pdf(data, limits, isolate=False)  # the whole document is isolated
     if sniffed in (DOC, WPS):
         from extract.text.doc import read_doc
 
@@ -109,7 +161,7 @@ def _dispatch(
         def read_member(
             content: bytes, name: str | None, member_limits: Limits, depth: int
         ) -> TextDocument:
-            return read_document(content, filename=name, limits=member_limits, _depth=depth)
+            return read_here(content, None, name, None, member_limits, depth)
 
         return read_zip(data, read_member, limits, depth=_depth)
     if sniffed == HTML:

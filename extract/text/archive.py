@@ -51,9 +51,8 @@ def read_zip(
             tables.extend(member.tables)
             needs_ocr = needs_ocr or member.needs_ocr
     if not parts:
-        detail = "; ".join(errors) if errors else "no readable members"
-        raise ExtractionError(f"zip: nothing readable ({detail})")
-    meta = {"errors": " | ".join(errors)} if errors else {}
+        raise ExtractionError(f"zip: nothing readable ({_summary(errors)})")
+    meta = {"errors": _summary(errors)} if errors else {}
     return TextDocument(
         media_type=ZIP,
         text="\n\n".join(texts),
@@ -62,3 +61,13 @@ def read_zip(
         needs_ocr=needs_ocr,
         parts=parts,
     )
+
+
+def _summary(errors: list[str], shown: int = 3, width: int = 300) -> str:
+    """The first member errors, each cut short (nested archives nest their messages)."""
+    if not errors:
+        return "no readable members"
+    parts = [e if len(e) <= width else e[: width - 3] + "..." for e in errors[:shown]]
+    if len(errors) > shown:
+        parts.append(f"and {len(errors) - shown} more")
+    return "; ".join(parts)

@@ -13,6 +13,8 @@ from extract.types import Grid, TextDocument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIP = {W + "delText", W + "instrText", W + "fldData"}
+_MAX_SPAN = 1000
+"""Columns a gridSpan/gridBefore may cover (grid.build_table bounds spans the same way)."""
 
 
 def _paragraph_text(paragraph: Element) -> str:
@@ -55,19 +57,26 @@ class _RawCell:
     vmerge: str | None  # None, "restart" or "continue"
 
 
+def _span(text: str | None, default: int) -> int:
+    """A gridSpan/gridBefore count, at most ``_MAX_SPAN`` (however many digits it has)."""
+    if not text or not text.isdigit():
+        return default
+    return _MAX_SPAN if len(text) > 6 else min(int(text), _MAX_SPAN)
+
+
 def _table_rows(table: Element) -> list[list[SpanCell]]:
     raw_rows: list[list[_RawCell]] = []
     for row in table.findall(W + "tr"):
         col = 0
         cells: list[_RawCell] = []
-        before = _val(row.find(f"{W}trPr/{W}gridBefore"))
-        if before and before.isdigit() and int(before) > 0:
-            cells.append(_RawCell(col, int(before), "", None))
-            col += int(before)
+        before = _span(_val(row.find(f"{W}trPr/{W}gridBefore")), 0)
+        if before > 0:
+            cells.append(_RawCell(col, before, "", None))
+            col += before
         for cell in row.findall(W + "tc") + row.findall(f"{W}sdt/{W}sdtContent/{W}tc"):
             props = cell.find(W + "tcPr")
             span_text = _val(props.find(W + "gridSpan")) if props is not None else None
-            colspan = int(span_text) if span_text and span_text.isdigit() else 1
+            colspan = _span(span_text, 1)
             vmerge_el = props.find(W + "vMerge") if props is not None else None
             vmerge = None
             if vmerge_el is not None:
@@ -75,6 +84,17 @@ def _table_rows(table: Element) -> list[list[SpanCell]]:
             cells.append(_RawCell(col, max(1, colspan), _cell_text(cell), vmerge))
             col += max(1, colspan)
         raw_rows.append(cells)
+    # Rows each restart spans: 1 + the run of "continue" cells in its column just below,
+    # counted bottom-up in one pass (linear in the cells, whatever the table's height).
+    runs_below: list[dict[int, int]] = [{} for _ in raw_rows]
+    below: dict[int, int] = {}
+    for r in range(len(raw_rows) - 1, -1, -1):
+        runs_below[r] = below
+        below = {
+            cell.col: 1 + below.get(cell.col, 0)
+            for cell in raw_rows[r]
+            if cell.vmerge == "continue"
+        }
     rows: list[list[SpanCell]] = []
     for r, cells in enumerate(raw_rows):
         out: list[SpanCell] = []
@@ -83,11 +103,7 @@ def _table_rows(table: Element) -> list[list[SpanCell]]:
                 continue
             rowspan = 1
             if cell.vmerge == "restart":
-                for below in raw_rows[r + 1 :]:
-                    if any(c.col == cell.col and c.vmerge == "continue" for c in below):
-                        rowspan += 1
-                    else:
-                        break
+                rowspan += runs_below[r].get(cell.col, 0)
             out.append(SpanCell(cell.text, rowspan=rowspan, colspan=cell.colspan))
         rows.append(out)
     return rows

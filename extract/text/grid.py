@@ -8,14 +8,25 @@ hands them to :func:`build_table`, so all formats render tables the same way:
 - ``lines``: one text line per row, cells separated by tabs; a merged cell appears once
   (continuation positions of vertical merges are empty cells, horizontal merges one cell),
   like the text exports in ``shared/reports/seeds``.
+
+Expansion is bounded: a span is at most 1000 rows or columns, rows never extend past the
+table, and every table of a document draws on one budget of cells (:func:`cell_budget`,
+``Limits.max_cells``), charged *before* the cells are made, so a few bytes of
+``gridSpan``/``rowspan``/``mergeCell`` cannot ask for billions of cells.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from extract.limits import DEFAULT_LIMITS, CellLimitError
 from extract.types import Grid
+
+_MAX_SPAN = 1000
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
@@ -69,7 +80,47 @@ def clean_cell(text: str) -> str:
     return result
 
 
-@dataclass
+class CellBudget:
+    """Table cells a document may still create."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def charge(self, cells: int) -> None:
+        self.used += cells
+        if self.used > self.limit:
+            raise CellLimitError(
+                f"tables exceed the limit of {self.limit} cells once merged cells are expanded"
+            )
+
+
+_budget: ContextVar[CellBudget | None] = ContextVar("cell_budget", default=None)
+
+
+@contextmanager
+def cell_budget(limit: int) -> Iterator[CellBudget]:
+    """Every table built inside the block draws on one budget of ``limit`` cells."""
+    budget = CellBudget(limit)
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
+
+
+def charge_cells(cells: int) -> None:
+    """Charge ``cells`` to the current document's budget (readers call it before making
+    cells that :func:`build_table` does not see, such as a spreadsheet's value grid)."""
+    budget = _budget.get()
+    if budget is None:
+        if cells > DEFAULT_LIMITS.max_cells:
+            CellBudget(DEFAULT_LIMITS.max_cells).charge(cells)
+        return
+    budget.charge(cells)
+
+
+@dataclass(slots=True)
 class SpanCell:
     """One cell as written in the document, before merged cells are expanded."""
 
@@ -85,39 +136,58 @@ class Table:
 
 
 def build_table(rows: list[list[SpanCell]]) -> Table | None:
-    """Expand spans into a grid and render the text rows; ``None`` for an empty table."""
-    placed: dict[tuple[int, int], tuple[str, bool, bool]] = {}
-    # value: (text, is_origin, is_vertical_continuation)
+    """Expand spans into a grid and render the text rows; ``None`` for an empty table.
+
+    Raises :class:`~extract.limits.CellLimitError` when the expanded table would pass the
+    document's cell budget."""
+    budget = _budget.get() or CellBudget(DEFAULT_LIMITS.max_cells)
+    height = len(rows)
+    # texts[r][c]: the text placed at (r, c), None where nothing is; below[r][c]: 1 where
+    # (r, c) continues a vertical merge from the row above (shown as an empty cell).
+    texts: list[list[str | None]] = [[] for _ in range(height)]
+    below: list[bytearray] = [bytearray() for _ in range(height)]
     display: list[list[str]] = []
-    width = 0
+    placed = 0
     for r, row in enumerate(rows):
+        line, marks = texts[r], below[r]
         c = 0
         shown: list[str] = []
         for cell in row:
-            while (r, c) in placed:
-                if placed[(r, c)][2]:
+            while c < len(line) and line[c] is not None:
+                if marks[c]:
                     shown.append("")
                 c += 1
-            rowspan = max(1, min(cell.rowspan, 1000))
-            colspan = max(1, min(cell.colspan, 1000))
+            rowspan = max(1, min(cell.rowspan, _MAX_SPAN, height - r))
+            colspan = max(1, min(cell.colspan, _MAX_SPAN))
+            budget.charge(rowspan * colspan)
+            placed += rowspan * colspan
             text = clean_cell(cell.text)
+            end = c + colspan
             for dr in range(rowspan):
-                for dc in range(colspan):
-                    placed[(r + dr, c + dc)] = (text, dr == 0 and dc == 0, dr > 0 and dc == 0)
+                target, flags = texts[r + dr], below[r + dr]
+                if len(target) < end:
+                    flags.extend(bytes(end - len(target)))
+                    target.extend([None] * (end - len(target)))
+                target[c:end] = [text] * colspan
+                flags[c:end] = bytes(colspan)
+                if dr:
+                    flags[c] = 1
             shown.append(text)
-            c += colspan
-        while (r, c) in placed:
-            if placed[(r, c)][2]:
+            c = end
+        while c < len(line) and line[c] is not None:
+            if marks[c]:
                 shown.append("")
             c += 1
-        width = max(width, c)
         display.append(shown)
-    width = max([width] + [c + 1 for r, c in placed if r < len(rows)])
+    width = max((len(line) for line in texts), default=0)
+    if width * height > placed:
+        budget.charge(width * height - placed)
     grid: Grid = [
-        [placed.get((r, c), ("", False, False))[0] for c in range(width)] for r in range(len(rows))
+        [text or "" for text in line] + [""] * (width - len(line))
+        for line in texts
+        if any(text for text in line)
     ]
     lines = ["\t".join(shown) for shown in display if any(cell for cell in shown)]
-    grid = [row for row in grid if any(cell for cell in row)]
     if not grid:
         return None
     return Table(grid=grid, lines=lines)

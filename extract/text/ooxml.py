@@ -22,6 +22,8 @@ def parse_xml(data: bytes, what: str) -> Element:
         ) from exc
     except SafeET.ParseError as exc:
         raise ExtractionError(f"{what}: malformed XML: {exc}") from exc
+    except (LookupError, ValueError) as exc:  # an unknown or broken encoding declaration
+        raise ExtractionError(f"{what}: malformed XML: {exc}") from exc
 
 
 def read_xml_member(archive: zipfile.ZipFile, name: str, limits: Limits, what: str) -> Element:

@@ -16,7 +16,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, run_isolated
+from extract.isolation import run_isolated
+from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits
 from extract.sniff import PDF
 from extract.text.grid import SpanCell, build_table, clean_cell, clean_inline, join_broken
 from extract.text.pdf_layout import FoundTable, TextLine, cell_texts, find_tables, text_lines
