@@ -8,6 +8,7 @@ observations and extractions are only added; documents and reports carry derived
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 import threading
@@ -210,7 +211,8 @@ class Archive:
     ) -> None:
         self.data_dir = db.data_dir(data_dir)
         self.url = db.database_url(db_url, data=self.data_dir)
-        self.engine = db.create(self.url)
+        default = not (db_url or os.environ.get("NIANBAO_DB"))
+        self.engine = db.create(self.url, make_dirs=default)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._agency_index: list[tuple[str, str, list[str]]] | None = None

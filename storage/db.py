@@ -60,24 +60,38 @@ def json_loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
-def create(url: str, **kwargs: Any) -> Engine:
-    """An engine for the archive, with SQLite tuned for a single-writer archive."""
+def create(url: str, *, make_dirs: bool = False, **kwargs: Any) -> Engine:
+    """An engine for the archive, with SQLite tuned for a single-writer archive.
+
+    A SQLite file must be named, and its folder must exist unless ``make_dirs`` (the
+    default database under the data directory): a mistyped ``--db`` path never creates
+    folders elsewhere on the machine."""
     kwargs.setdefault("json_deserializer", json_loads)
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).parent
+        if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
+            raise DatabaseError(
+                f"{url!r} names no database file (an in-memory SQLite database vanishes "
+                "with its connection): use sqlite:///PATH/TO/FILE.sqlite3"
+            )
+        folder = Path(parsed.database).parent
+        if make_dirs:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(
                     f"cannot create the data directory {folder}: {exc.strerror}"
                 ) from exc
-            if not os.access(folder, os.W_OK):
-                raise DatabaseError(f"the data directory {folder} is not writable")
+        elif not folder.is_dir():
+            raise DatabaseError(
+                f"the folder of the database file {parsed.database} does not exist: "
+                "create it first, or correct the path"
+            )
+        if not os.access(folder, os.W_OK):
+            raise DatabaseError(f"the data directory {folder} is not writable")
         engine = create_engine(
             parsed,
             module=sqlean,
