@@ -43,6 +43,7 @@ def recorder_for(crawler: Crawler) -> Any:
                 recorder = CaptureRecorder.open(
                     archive,
                     extract_workers=crawler.settings.getint("NIANBAO_EXTRACT_WORKERS", 0),
+                    db_retry=crawler.settings.getfloat("NIANBAO_DB_RETRY_SECONDS", 60.0),
                 )
                 crawler._nianbao_recorder = recorder  # type: ignore[attr-defined]
     return recorder

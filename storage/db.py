@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlean
@@ -17,12 +20,79 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+T = TypeVar("T")
 DEFAULT_DATA_DIR = "data"
 DEFAULT_SQLITE_NAME = "nianbao.sqlite3"
 
 
 class DatabaseError(RuntimeError):
     """The archive database cannot be used; the message says which and why."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The archive database stayed unreachable (connection lost, server down, file
+    locked or on a full disk) for longer than the time allowed to wait for it."""
+
+
+_NOT_TRANSIENT = re.compile(
+    r"no such (table|column|function)|syntax error|has no column|does not exist|"
+    r"UndefinedTable|UndefinedColumn|violates",
+    re.IGNORECASE,
+)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Does ``exc`` say the database cannot be reached or used right now (as opposed to a
+    statement it refuses)? Those are worth waiting for; the others are not."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(exc, DatabaseUnavailable):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    return isinstance(exc, OperationalError) and not _NOT_TRANSIENT.search(str(exc.orig))
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own message, first line (not SQLAlchemy's statement dump)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def retrying(
+    fn: Callable[[], T],
+    budget: float,
+    *,
+    on_wait: Callable[[BaseException, float], None] | None = None,
+    first: float = 0.25,
+    longest: float = 8.0,
+) -> T:
+    """``fn()``, done again with doubling pauses while the database is unavailable, for at
+    most ``budget`` seconds in all; then :class:`DatabaseUnavailable`. ``on_wait(error,
+    pause)`` is told before each pause. Other errors pass through at once. (A failed
+    transaction was rolled back, so doing it again is safe.)"""
+    deadline = time.monotonic() + max(budget, 0.0)
+    pause = first
+    while True:
+        try:
+            return fn()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if isinstance(exc, DatabaseUnavailable):
+                    raise
+                raise DatabaseUnavailable(
+                    f"the archive database is unreachable: {first_line(exc)}"
+                ) from exc
+            wait = min(pause, left, longest)
+            if on_wait is not None:
+                on_wait(exc, wait)
+            time.sleep(wait)
+            pause *= 2
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

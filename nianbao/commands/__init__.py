@@ -27,6 +27,7 @@ MODULES = [
     "runs",
     "health",
     "worker",
+    "locks",
 ]
 
 
