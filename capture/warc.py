@@ -79,6 +79,18 @@ def writer_of(name: str) -> WriterId | None:
         return None
 
 
+def ensure_writable(directory: Path) -> None:
+    """Create the WARC directory if needed; WarcWriteError when it cannot be written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarcWriteError(
+            f"cannot create the WARC directory {directory}: {exc.strerror}"
+        ) from exc
+    if not os.access(directory, os.W_OK):
+        raise WarcWriteError(f"the WARC directory {directory} is not writable")
+
+
 def digest_of_hex(sha256_hex: str) -> str:
     """The WARC form (``sha256:`` + base32) of a hex SHA-256 digest."""
     return "sha256:" + base64.b32encode(bytes.fromhex(sha256_hex)).decode("ascii")
@@ -137,14 +149,7 @@ class RollingWarcWriter:
         self._writer: _Sha256WARCWriter | None = None
         self._broken: BinaryIO | None = None
         self._serial = 0
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WarcWriteError(
-                f"cannot create the WARC directory {self.directory}: {exc.strerror}"
-            ) from exc
-        if not os.access(self.directory, os.W_OK):
-            raise WarcWriteError(f"the WARC directory {self.directory} is not writable")
+        ensure_writable(self.directory)
 
     # -- files ------------------------------------------------------------------------
     def _open_next(self) -> None:
@@ -352,6 +357,7 @@ __all__ = [
     "WarcWriteError",
     "WriterId",
     "digest_of_hex",
+    "ensure_writable",
     "sha256_digest",
     "writer_of",
 ]

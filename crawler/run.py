@@ -25,6 +25,7 @@ from typing import Any
 from rich.table import Table
 
 from capture.liveness import alive_since, hostname
+from capture.warc import ensure_writable
 from crawler import settings as crawl_settings
 from crawler.sitestats import SiteFigures
 from storage.db import DatabaseUnavailable, retrying
@@ -141,6 +142,7 @@ def crawl(
     if not ids:
         raise ValueError("the registry has no sites to crawl")
     reap_crashed(archive)
+    ensure_writable(archive.warc_dir)  # a read-only or missing disk: say so before starting
     run_id = archive.begin_run(ids, trigger=trigger)
     overrides = dict(settings_overrides or {})
     db_retry = float(
@@ -217,5 +219,6 @@ def _end(
         retrying(lambda: archive.end_run(run_id, outcome=outcome, site_stats=site_stats), db_retry)
     except DatabaseUnavailable as exc:
         raise CrawlError(
-            f"{what}, and could not be recorded: {exc}; `nianbao runs` will show it crashed"
+            f"{what}; its end could not be recorded (the database is still unreachable): "
+            "`nianbao runs` will show it crashed"
         ) from exc

@@ -27,6 +27,7 @@ import storage.models_ops  # noqa: F401  (registers the ops tables)
 from capture.liveness import ProcessId
 from storage import leases as lease_rows
 from storage.archive import Archive, as_utc
+from storage.db import first_line
 from storage.models_ops import LeaseRow
 
 logger = logging.getLogger(__name__)
@@ -228,7 +229,11 @@ class LeaseLocks:
                     self.release(name)
                 except Exception as exc:  # the database is gone: the lease lapses, and
                     # once this process ends it is taken over at once
-                    logger.warning("%s not released: %s", name, exc.__class__.__name__)
+                    logger.warning(
+                        "lock %s not released (%s); the next crawl takes it over",
+                        name,
+                        first_line(exc),
+                    )
 
 
 class LeaseKeeper:
