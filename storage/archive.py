@@ -437,6 +437,14 @@ class Archive:
                 row.errors = dict(data.get("errors") or {})
                 row.blocked = bool(data.get("blocked", False))
                 row.outcome = str(data.get("outcome") or ("blocked" if row.blocked else "success"))
+            # sites without figures (a run that failed before it could count) end with it
+            for row in s.scalars(
+                select(SiteRunRow).where(
+                    SiteRunRow.run_id == run_id, SiteRunRow.finished_at.is_(None)
+                )
+            ):
+                row.finished_at = now
+                row.outcome = outcome
             run.stats = totals
 
     def record_failure(

@@ -7,6 +7,7 @@ completes the archive — every report of the site — with nothing lost."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -296,4 +297,104 @@ def test_read_only_data_directory_refused_before_crawling(
         assert archive.runs() == []  # refused before a run began
     finally:
         subprocess.run(["umount", "-l", str(data)], check=False)
+    archive.close()
+
+
+# -- Redis cut in a distributed crawl ---------------------------------------------------
+@pytest.fixture
+def redis_proxy() -> Iterator[tuple[str, TcpProxy]]:
+    from redis import Redis
+
+    try:
+        Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=2).ping()
+    except Exception:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is required in CI and is not reachable at 127.0.0.1:6379")
+        pytest.skip("Redis not reachable")
+    proxy = TcpProxy(("127.0.0.1", 6379))
+    yield f"redis://127.0.0.1:{proxy.port}/0", proxy
+    proxy.close()
+
+
+def _distributed(db: str, redis: str, env: dict[str, str], wait: str) -> subprocess.Popen[str]:
+    settings = {**SLOW, "NIANBAO_REDIS_RETRY_SECONDS": wait}
+    return start_nianbao(
+        "crawl", "--db", db, "--site", SITE, "--distributed", "--redis", redis,
+        "--workers", "1", *sets(settings), env=env,
+    )  # fmt: skip
+
+
+def _workers_of(data: Path) -> list[int]:
+    """Live `nianbao worker` processes of this test (by their data directory)."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if (
+            b"ops.distributed.worker" in cmd
+            and str(data).encode() in cmd
+            and not _zombie(int(proc.name))
+        ):
+            out.append(int(proc.name))
+    return out
+
+
+def test_redis_cut_stops_a_distributed_crawl_cleanly(
+    tmp_path: Path, web: sampleweb.SampleWeb, redis_proxy: tuple[str, TcpProxy]
+) -> None:
+    redis, proxy = redis_proxy
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    env = {"NIANBAO_DATA_DIR": str(tmp_path / "data")}
+    archive = make_archive(db, tmp_path / "data", web)
+    crawl_process = _distributed(db, redis, env, "2")
+    wait_for(lambda: captures(archive) >= 2, 90, "captures")
+    proxy.cut()
+    cut_at = time.monotonic()
+    _, stderr = crawl_process.communicate(timeout=120)
+    stopped_after = time.monotonic() - cut_at
+    assert crawl_process.returncode == 1
+    assert_one_line(stderr, "nianbao: crawl run 1 stopped: lost Redis at " + redis)
+    assert len(stderr.strip().splitlines()) <= 25, stderr
+    assert stopped_after < 30, stopped_after
+    assert not _workers_of(tmp_path / "data"), "a worker outlived the crawl"
+    assert run_outcome(archive) == "failed"
+    runs = nianbao("runs", "--db", db, "--format", "jsonl", env=env)
+    assert '"outcome": "failed"' in runs.stdout and '"running"' not in runs.stdout
+    assert_verified(archive)
+    # Redis back: the next distributed crawl completes the archive
+    proxy.restore()
+    again = _distributed(db, redis, env, "30")
+    _, stderr = again.communicate(timeout=180)
+    assert again.returncode == 0, stderr
+    assert run_outcome(archive) == "success"
+    assert_complete(archive, web)
+    assert_verified(archive, torn_allowed=False)
+    archive.close()
+
+
+def test_redis_cut_shorter_than_the_wait_loses_nothing(
+    tmp_path: Path, web: sampleweb.SampleWeb, redis_proxy: tuple[str, TcpProxy]
+) -> None:
+    """Redis back within NIANBAO_REDIS_RETRY_SECONDS: the requests made meanwhile wait in
+    the worker's backlog, its acks are deferred, and the crawl completes."""
+    redis, proxy = redis_proxy
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    env = {"NIANBAO_DATA_DIR": str(tmp_path / "data")}
+    archive = make_archive(db, tmp_path / "data", web)
+    crawl_process = _distributed(db, redis, env, "30")
+    wait_for(lambda: captures(archive) >= 2, 90, "captures")
+    proxy.cut()
+    time.sleep(2.0)
+    proxy.restore()
+    _, stderr = crawl_process.communicate(timeout=180)
+    assert crawl_process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "Redis is back" in stderr
+    assert run_outcome(archive) == "success"
+    assert_complete(archive, web)
+    assert_verified(archive, torn_allowed=False)
     archive.close()
