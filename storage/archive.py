@@ -209,11 +209,15 @@ class Archive:
         data_dir: str | Path | None = None,
         *,
         upgrade: bool = True,
+        create_dirs: bool = True,
     ) -> None:
+        """``create_dirs=False``: a SQLite file in a folder that does not exist is refused
+        rather than the folders made (the command line, for a URL typed by hand); the
+        default database under the data directory always gets its folder."""
         self.data_dir = db.data_dir(data_dir)
         self.url = db.database_url(db_url, data=self.data_dir)
         default = not (db_url or os.environ.get("NIANBAO_DB"))
-        self.engine = db.create(self.url, make_dirs=default)
+        self.engine = db.create(self.url, make_dirs=create_dirs or default)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._agency_index: list[tuple[str, str, list[str]]] | None = None

@@ -70,7 +70,7 @@ def open_archive(db_url: str | None) -> Any:
     from storage.archive import Archive
 
     try:
-        return Archive(db_url)
+        return Archive(db_url, create_dirs=False)
     except SQLAlchemyError as exc:
         raise DatabaseError(
             f"cannot open the archive database: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
