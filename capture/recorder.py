@@ -123,7 +123,9 @@ class CaptureRecorder:
         if self._lost is not None:  # already waited in vain: the caller is stopping
             raise DatabaseUnavailable(self._lost)
         try:
-            result = retrying(fn, self.db_retry, on_wait=waiting)
+            result = retrying(
+                fn, self.db_retry, on_wait=waiting, abandon=lambda: self._lost is not None
+            )
         except DatabaseUnavailable as exc:
             self._lost = str(exc)
             raise
@@ -131,6 +133,12 @@ class CaptureRecorder:
             self._waiting = False
             logger.warning("the archive database is back")
         return result
+
+    def give_up_on_database(self, why: str) -> None:
+        """Stop waiting for the database: calls waiting now, and later ones, raise
+        DatabaseUnavailable (the caller is stopping)."""
+        if self._lost is None:
+            self._lost = why
 
     def _ingest(
         self, items: list[tuple[CaptureIn, DocumentIn | None, VersionIn | None]]

@@ -89,6 +89,7 @@ def overall_outcome(sites: dict[str, SiteFigures]) -> str:
 
 
 TEMP_PREFIX = "nianbao-crawl-"
+PARENT_DB_WAIT = 10.0
 
 
 def temp_folder(prefix: str = TEMP_PREFIX) -> tempfile.TemporaryDirectory[str]:
@@ -145,8 +146,11 @@ def crawl(
     ensure_writable(archive.warc_dir)  # a read-only or missing disk: say so before starting
     run_id = archive.begin_run(ids, trigger=trigger)
     overrides = dict(settings_overrides or {})
-    db_retry = float(
-        overrides.get("NIANBAO_DB_RETRY_SECONDS", crawl_settings.NIANBAO_DB_RETRY_SECONDS)
+    # to record the run's end: as long as the crawl waits, at most PARENT_DB_WAIT (the
+    # crawl has waited already when it stopped for the database)
+    db_retry = min(
+        float(overrides.get("NIANBAO_DB_RETRY_SECONDS", crawl_settings.NIANBAO_DB_RETRY_SECONDS)),
+        PARENT_DB_WAIT,
     )
     with temp_folder() as tmp:
         summary_file = Path(tmp) / "summary.json"

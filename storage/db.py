@@ -68,6 +68,7 @@ def retrying(
     on_wait: Callable[[BaseException, float], None] | None = None,
     first: float = 0.25,
     longest: float = 8.0,
+    abandon: Callable[[], bool] | None = None,
 ) -> T:
     """``fn()``, done again with doubling pauses while the database is unavailable, for at
     most ``budget`` seconds in all; then :class:`DatabaseUnavailable`. ``on_wait(error,
@@ -82,7 +83,7 @@ def retrying(
             if not is_unavailable(exc):
                 raise
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or (abandon is not None and abandon()):
                 if isinstance(exc, DatabaseUnavailable):
                     raise
                 raise DatabaseUnavailable(
@@ -91,7 +92,9 @@ def retrying(
             wait = min(pause, left, longest)
             if on_wait is not None:
                 on_wait(exc, wait)
-            time.sleep(wait)
+            end = time.monotonic() + wait
+            while time.monotonic() < end and not (abandon is not None and abandon()):
+                time.sleep(min(0.1, end - time.monotonic()))
             pause *= 2
 
 

@@ -78,6 +78,8 @@ class ArchivePipeline:
                 f"{exc} (waited {self.db_retry:g}s); what was written to WARC is kept",
                 "database_lost",
             )
+            if self.recorder is not None:  # the captures still waiting give up too
+                self.recorder.give_up_on_database(str(exc))
         return item
 
     async def _process(self, item: Any) -> None:
@@ -129,7 +131,9 @@ class ArchivePipeline:
     async def _db(self, fn: Any, *args: Any) -> Any:
         """``fn(*args)`` in a thread, waiting out a database outage (DatabaseUnavailable
         after NIANBAO_DB_RETRY_SECONDS)."""
-        return await asyncio.to_thread(retrying, lambda: fn(*args), self.db_retry)
+        return await asyncio.to_thread(
+            lambda: retrying(lambda: fn(*args), self.db_retry, abandon=lambda: self._stopping)
+        )
 
     async def _record(self, item: FetchedResponse) -> Any:
         """Queue a capture for the next group commit and wait for it."""
