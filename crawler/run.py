@@ -223,6 +223,6 @@ def _end(
         retrying(lambda: archive.end_run(run_id, outcome=outcome, site_stats=site_stats), db_retry)
     except DatabaseUnavailable as exc:
         raise CrawlError(
-            f"{what}; its end could not be recorded (the database is still unreachable): "
+            f"{what}; its end could not be recorded (the database is still unavailable): "
             "`nianbao runs` will show it crashed"
         ) from exc

@@ -87,7 +87,7 @@ def retrying(
                 if isinstance(exc, DatabaseUnavailable):
                     raise
                 raise DatabaseUnavailable(
-                    f"the archive database is unreachable: {first_line(exc)}"
+                    f"the archive database is unavailable: {first_line(exc)}"
                 ) from exc
             wait = min(pause, left, longest)
             if on_wait is not None:

@@ -202,7 +202,7 @@ def test_postgresql_cut_mid_crawl_stops_cleanly(
     stopped_after = time.monotonic() - cut_at
     assert crawl.returncode == 1
     last = assert_one_line(
-        stderr, "nianbao: crawl run 1 stopped: the archive database is unreachable"
+        stderr, "nianbao: crawl run 1 stopped: the archive database is unavailable"
     )
     assert "`nianbao runs` will show it crashed" in last
     assert len(stderr.strip().splitlines()) <= 6, stderr

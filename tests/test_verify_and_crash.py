@@ -96,9 +96,7 @@ def test_verify_reads_records_the_index_does_not_point_at(archive, record_type: 
     build(archive)
     env = {"NIANBAO_DATA_DIR": str(archive.data_dir)}
     [path] = archive.warc_dir.glob("*.warc.gz")
-    offset, length, _ = next(
-        m for m in _members(path) if b"WARC-Type: " + record_type in m[2]
-    )
+    offset, length, _ = next(m for m in _members(path) if b"WARC-Type: " + record_type in m[2])
     data = bytearray(path.read_bytes())
     data[offset + length // 2] ^= 0x01
     path.write_bytes(bytes(data))
