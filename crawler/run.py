@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,13 +107,13 @@ def remove_stale_temp(prefix: str = TEMP_PREFIX) -> list[Path]:
     removed once a day old."""
     removed = []
     for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
-        pid_text = folder.name[len(prefix) :].split("-", 1)[0]
+        named = re.match(r"(\d+)-", folder.name[len(prefix) :])
         try:
             made = folder.stat().st_mtime
         except OSError:
             continue
-        if pid_text.isdigit():
-            stale = alive_since(hostname(), int(pid_text), made) is False
+        if named:
+            stale = alive_since(hostname(), int(named.group(1)), made) is False
         else:
             stale = time.time() - made > 86400
         if stale and folder.is_dir():

@@ -8,6 +8,7 @@ completes the archive — every report of the site — with nothing lost."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -171,8 +172,8 @@ def _zombie(pid: int) -> bool:
 def _dead(folders: set[Path]) -> set[Path]:
     out = set()
     for folder in folders:
-        pid = folder.name.split("-")[2]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+        named = re.match(r"nianbao-crawl-(\d+)-", folder.name)  # crawler.run.temp_folder
+        if named and not Path(f"/proc/{named.group(1)}").exists():
             out.add(folder)
     return out
 
