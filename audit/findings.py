@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from audit import data as D
+from audit.contents import TABLES, Check, ContentRules
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
 from audit.similarity import (
     find_copies_in_table,
@@ -29,10 +30,8 @@ from storage.archive import Archive, iso
 from storage.texts import version_texts
 
 FINDINGS = ("missing", "late", "changed", "vanished", "inconsistent", "incomplete", "copied")
-SECTIONS = (1, 2, 3, 4, 5, 6)
-TABLE_PREFIXES = {"t2.": "表二 主动公开", "t3.": "表三 依申请", "t4.": "表四 复议诉讼"}
 _PREFIX = len("t2.")
-assert all(len(prefix) == _PREFIX for prefix in TABLE_PREFIXES)
+"""Table values are keyed "t2.…", "t3.…", "t4.…" (audit.contents.TABLES)."""
 EVIDENCE_CRAWLS = 5
 """How many of the crawls that found nothing are cited (the latest ones)."""
 
@@ -77,6 +76,8 @@ class AuditOptions:
     findings: set[str] | None = None
     as_of: datetime | None = None
     deadlines: Deadlines | None = None
+    contents: ContentRules | None = None
+    """What each year's reports must contain (default: config/report_contents.yaml)."""
     copy_threshold: float = 0.9
     boilerplate_share: float = 0.3
     scope: set[str] | None = None
@@ -111,6 +112,7 @@ class Auditor:
         self.opt = options
         self.as_of = (options.as_of or datetime.now(UTC)).astimezone(UTC)
         self.deadlines = options.deadlines or Deadlines.load()
+        self.contents = options.contents or ContentRules.load()
         self.years = sorted(options.years) if options.years else audit_years(archive, self.as_of)
         for name in options.findings or ():
             if name not in FINDINGS:
@@ -194,6 +196,8 @@ class Auditor:
             self.data = D.load(s, self.years, self.opt.scope)
             if "changed" in self.wanted:
                 self.prepare_diffs(s)
+            if "incomplete" in self.wanted:
+                self.prepare_free_form(s)
             findings: list[Finding] = []
             cells: list[Cell] = []
             self._crawl_evidence: list[tuple[Finding, list[D.Crawl]]] = []
@@ -327,6 +331,21 @@ class Auditor:
         if "incomplete" in self.wanted:
             yield from self.incomplete(report, main)
 
+    def prepare_free_form(self, s: Any) -> None:
+        """The texts of the reports whose year's rules are checked on their words (the
+        free-form reports of the 2008 条例), read in bulk."""
+        ids = [
+            d.latest.id
+            for (agency_id, year), r in self.data.reports.items()
+            if year in self.years
+            and (self.opt.agency is None or agency_id == self.opt.agency)
+            and (rules := self.contents.for_year(year)) is not None
+            and rules.check == Check.CONTENTS
+            for d in r.documents
+            if d.latest is not None
+        ]
+        self._free_texts = version_texts(s, ids) if ids else {}
+
     def prepare_diffs(self, s: Any) -> None:
         """Texts and table values of the first and latest version of every changed
         document, read in bulk (one query per batch, not per document)."""
@@ -456,6 +475,9 @@ class Auditor:
         return out
 
     def incomplete(self, report: D.Report, main: D.Version) -> Iterator[Finding]:
+        """What the report lacks by the rules of its own year (config/report_contents.yaml):
+        the 2008 条例's six items anywhere in a free-form report on 2008–2018, the unified
+        format's sections and tables from the reports on 2019."""
         found: set[int] = set()
         tables: set[str] = set()  # the "tN." prefixes of the values read
         for doc in report.documents:
@@ -464,33 +486,38 @@ class Auditor:
                 found.update(n for n in ex["sections"] if isinstance(n, int))
                 tables.update(k[:_PREFIX] for k in ex["values"])
         assert main.extraction is not None
-        if main.extraction["needs_ocr"] and not found:
+        rules = self.contents.for_year(report.year)
+        if rules is None:
             return
-        missing_sections = [n for n in SECTIONS if n not in found]
-        missing_tables = []
-        if report.year >= 2019:
-            missing_tables = [
-                label for prefix, label in TABLE_PREFIXES.items() if prefix not in tables
-            ]
-        if not missing_sections and not missing_tables:
+        texts = getattr(self, "_free_texts", {})
+        text = "\n".join(
+            texts.get(d.latest.id, "") for d in report.documents if d.latest is not None
+        )
+        if main.extraction["needs_ocr"] and not found and len(text.strip()) < 200:
+            return  # a scan without its text: nothing to judge
+        shortfall = self.contents.check(
+            report.year,
+            sections=found,
+            tables={t.rstrip(".") for t in tables},
+            text=text,
+        )
+        if not shortfall:
             return
-        parts = []
-        if missing_sections:
-            parts.append(
-                "sections missing: " + ", ".join(_SECTION_NAMES[n] for n in missing_sections)
-            )
-        if missing_tables:
-            parts.append("tables missing: " + ", ".join(missing_tables))
+        missing_sections = [i.section for i in shortfall.missing_items if i.section is not None]
         yield Finding(
             report.agency_id,
             report.year,
             "incomplete",
-            "; ".join(parts),
+            shortfall.detail(),
             [main.evidence(content_sha256=main.content_sha256, note="the version checked")],
             {
+                "rules": shortfall.ruleset.id,
+                "rules_source": shortfall.ruleset.source,
                 "sections_found": sorted(found),
                 "missing_sections": missing_sections,
-                "missing_tables": missing_tables,
+                "missing_items": [i.id for i in shortfall.missing_items],
+                "items_found": shortfall.found_items,
+                "missing_tables": [TABLES[t] for t in shortfall.missing_tables],
             },
         )
 
@@ -554,16 +581,6 @@ class Auditor:
                 )
             )
         return found
-
-
-_SECTION_NAMES = {
-    1: "一、总体情况",
-    2: "二、主动公开政府信息情况",
-    3: "三、收到和处理政府信息公开申请情况",
-    4: "四、政府信息公开行政复议、行政诉讼情况",
-    5: "五、存在的主要问题及改进情况",
-    6: "六、其他需要报告的事项",
-}
 
 
 def _total_key(check: dict[str, Any]) -> str | None:

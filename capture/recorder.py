@@ -11,11 +11,14 @@ crawl fetches and indexes the page again); an index row never points at nothing.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from capture.extractor import Extractor
 from capture.normalise import payload_sha256
+from capture.repair import repair_tails
 from capture.types import FetchedResponse, RecordResult, Role
 from capture.warc import (
     CONTENT_PROFILE,
@@ -25,7 +28,12 @@ from capture.warc import (
     WarcWriteError,
 )
 from extract.sniff import base_media_type
-from storage.archive import Archive, CaptureIn, DocumentIn, Lookup, VersionIn
+from storage.archive import Archive, CaptureIn, DocumentIn, IngestResult, Lookup, VersionIn
+from storage.db import DatabaseUnavailable, first_line, retrying
+
+T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 # Response headers kept in the SQL index (all headers are in the WARC record).
 INDEXED_HEADERS = (
@@ -54,11 +62,15 @@ class CaptureRecorder:
         *,
         extract_workers: int = 0,
         extractor: Extractor | None = None,
+        db_retry: float = 0.0,
     ) -> None:
         self.archive = archive
         self.writer = writer
+        self.db_retry = db_retry
         self._lock = threading.Lock()
         self._extractor = extractor or Extractor(extract_workers)
+        self._waiting = False
+        self._lost: str | None = None
 
     @classmethod
     def open(
@@ -69,15 +81,20 @@ class CaptureRecorder:
         prefix: str = "nianbao",
         extract_workers: int = 0,
         extractor: Extractor | None = None,
+        db_retry: float = 0.0,
     ) -> CaptureRecorder:
         kwargs: dict[str, Any] = {"prefix": prefix}
         if max_warc_bytes:
             kwargs["max_bytes"] = max_warc_bytes
+        # The torn last record a killed writer left is moved aside before writing.
+        for repair in repair_tails(archive.warc_dir, archive.indexed_end):
+            logger.warning("WARC repair: %s", repair)
         return cls(
             archive,
             RollingWarcWriter(archive.warc_dir, **kwargs),
             extract_workers=extract_workers,
             extractor=extractor,
+            db_retry=db_retry,
         )
 
     def close(self) -> None:
@@ -89,6 +106,58 @@ class CaptureRecorder:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _db(self, fn: Callable[[], T]) -> T:
+        """``fn()`` against the database, waited for up to ``db_retry`` seconds while the
+        database is unreachable (then storage.db.DatabaseUnavailable)."""
+
+        def waiting(exc: BaseException, pause: float) -> None:
+            if not self._waiting:
+                self._waiting = True
+                logger.warning(
+                    "the archive database is unavailable (%s); waiting up to %gs for it",
+                    first_line(exc),
+                    self.db_retry,
+                )
+
+        if self._lost is not None:  # already waited in vain: the caller is stopping
+            raise DatabaseUnavailable(self._lost)
+        try:
+            result = retrying(
+                fn, self.db_retry, on_wait=waiting, abandon=lambda: self._lost is not None
+            )
+        except DatabaseUnavailable as exc:
+            self._lost = str(exc)
+            raise
+        if self._waiting:
+            self._waiting = False
+            logger.warning("the archive database is back")
+        return result
+
+    def give_up_on_database(self, why: str) -> None:
+        """Stop waiting for the database: calls waiting now, and later ones, raise
+        DatabaseUnavailable (the caller is stopping)."""
+        if self._lost is None:
+            self._lost = why
+
+    def _ingest(
+        self, items: list[tuple[CaptureIn, DocumentIn | None, VersionIn | None]]
+    ) -> list[IngestResult]:
+        """Index a group whose records are in WARC. Done again after a lost connection, it
+        first asks whether the lost commit went through (then the rows are there)."""
+        attempts = 0
+
+        def once() -> list[IngestResult]:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1 and items:
+                places = [(c.warc_file, c.warc_offset) for c, _, _ in items]
+                done = self.archive.captures_at(places)
+                if len(done) == len(places):
+                    return [IngestResult(capture_id=done[place]) for place in places]
+            return self.archive.ingest_many(items)
+
+        return self._db(once)
 
     def record(self, resp: FetchedResponse) -> RecordResult:
         return self.record_many([resp])[0]
@@ -116,11 +185,13 @@ class CaptureRecorder:
         if not group:
             return []
         documents = [resp.role in (Role.REPORT, Role.ATTACHMENT) for resp, _ in group]
-        knowns = self.archive.lookup_many(
-            [
-                (resp.url, payload, doc)
-                for (resp, payload), doc in zip(group, documents, strict=True)
-            ]
+        knowns = self._db(
+            lambda: self.archive.lookup_many(
+                [
+                    (resp.url, payload, doc)
+                    for (resp, payload), doc in zip(group, documents, strict=True)
+                ]
+            )
         )
         # Extraction runs outside the lock: it is the slow part, and it may run in
         # worker processes. A payload identical to the document's last capture is the
@@ -162,7 +233,7 @@ class CaptureRecorder:
         # meanwhile (the archive takes its own write lock). A group looked up before this
         # one commits may then store in full a payload this one holds; never the reverse
         # of the WARC-first rule.
-        ingested = self.archive.ingest_many(items)
+        ingested = self._ingest(items)
         out = []
         for i, (_, payload) in enumerate(group):
             version, error, _ = extracted.get(i, (None, None, {}))

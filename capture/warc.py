@@ -25,6 +25,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from capture.liveness import alive_since, hostname
 from capture.types import FetchedResponse
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -40,6 +41,54 @@ DROPPED_HEADERS = {
 
 class WarcWriteError(OSError):
     """The WARC file could not be written (disk full, read-only directory…)."""
+
+
+@dataclass(frozen=True)
+class WriterId:
+    """The process that wrote a WARC file, read from the file's name
+    (``<prefix>-<UTC time>-<host>-<pid>-<serial>.warc.gz``)."""
+
+    host: str
+    """The host name, ``-`` written ``_``."""
+    pid: int
+    created: float
+    """When the file was created (epoch seconds)."""
+
+    def alive(self) -> bool | None:
+        """Is the writer still running (None: a file of another host)?"""
+        if self.host != _host_in_names():
+            return None
+        return alive_since(hostname(), self.pid, self.created)
+
+
+def _host_in_names() -> str:
+    return hostname().replace("-", "_")
+
+
+def writer_of(name: str) -> WriterId | None:
+    """Who wrote the WARC file ``name`` (None for a name this writer does not make)."""
+    stem = name.removesuffix(".warc.gz")
+    parts = stem.rsplit("-", 4)
+    if len(parts) != 5:
+        return None
+    _prefix, stamp, host, pid, _serial = parts
+    try:
+        created = datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC).timestamp()
+        return WriterId(host, int(pid), created)
+    except ValueError:
+        return None
+
+
+def ensure_writable(directory: Path) -> None:
+    """Create the WARC directory if needed; WarcWriteError when it cannot be written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarcWriteError(
+            f"cannot create the WARC directory {directory}: {exc.strerror}"
+        ) from exc
+    if not os.access(directory, os.W_OK):
+        raise WarcWriteError(f"the WARC directory {directory} is not writable")
 
 
 def digest_of_hex(sha256_hex: str) -> str:
@@ -100,29 +149,22 @@ class RollingWarcWriter:
         self._writer: _Sha256WARCWriter | None = None
         self._broken: BinaryIO | None = None
         self._serial = 0
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WarcWriteError(
-                f"cannot create the WARC directory {self.directory}: {exc.strerror}"
-            ) from exc
-        if not os.access(self.directory, os.W_OK):
-            raise WarcWriteError(f"the WARC directory {self.directory} is not writable")
+        ensure_writable(self.directory)
 
     # -- files ------------------------------------------------------------------------
     def _open_next(self) -> None:
         self._close_current()
         self._serial += 1
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-        host = socket.gethostname().replace("-", "_")
-        name = f"{self.prefix}-{stamp}-{host}-{os.getpid()}-{self._serial:05d}.warc.gz"
+        name = f"{self.prefix}-{stamp}-{_host_in_names()}-{os.getpid()}-{self._serial:05d}.warc.gz"
         try:
-            fh = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across records
+            # Unbuffered: what write() returned is in the file, and after a failed write
+            # no buffered remainder can land later, behind a truncation.
+            fh = open(self.directory / name, "xb", buffering=0)  # noqa: SIM115
         except OSError as exc:
             raise WarcWriteError(f"cannot create {self.directory / name}: {exc.strerror}") from exc
-        self._fh, self._name = fh, name
-        self._writer = _Sha256WARCWriter(fh, gzip=True, warc_version="1.1")
-        info = self._writer.create_warcinfo_record(
+        writer = _Sha256WARCWriter(fh, gzip=True, warc_version="1.1")
+        info = writer.create_warcinfo_record(
             name,
             {
                 "software": "nianbao (warcio)",
@@ -131,7 +173,18 @@ class RollingWarcWriter:
                 "description": "China government information-disclosure annual reports archive",
             },
         )
-        self._writer.write_record(info)
+        try:
+            writer.write_record(info)
+        except OSError as exc:
+            # Not even the warcinfo record fits: the new file holds nothing; remove it.
+            with contextlib.suppress(OSError):
+                fh.close()
+            with contextlib.suppress(OSError):
+                (self.directory / name).unlink()
+            raise WarcWriteError(
+                f"cannot write WARC record to {name}: {exc.strerror or exc}"
+            ) from exc
+        self._fh, self._name, self._writer = fh, name, writer
 
     def _close_current(self) -> None:
         if self._fh is not None:
@@ -185,6 +238,7 @@ class RollingWarcWriter:
         ``sync`` is false: then the caller calls :meth:`sync` once for several records (a
         group commit) before it indexes any of them."""
         with self._lock:
+            offset: int | None = None
             try:
                 if self._fh is None or self._fh.tell() >= self.max_bytes:
                     self._open_next()
@@ -203,9 +257,14 @@ class RollingWarcWriter:
                     os.fsync(self._fh.fileno())
             except OSError as exc:
                 name = self._name
-                # A partly written file is left as it is (WARC readers stop at the torn
-                # record); the next write starts a new file. The records before the
-                # failed one may still be made safe: see salvage().
+                # The failed exchange is cut off (truncating frees space, even on a full
+                # disk), so the file ends on its last complete record and stays a valid
+                # WARC file; the next write starts a new file. The records before the
+                # failed one may still be made safe: see salvage(). If even the cut
+                # fails, the torn tail is moved aside later (capture.repair).
+                if self._fh is not None and offset is not None:
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(self._fh.fileno(), offset)
                 self._broken = self._fh
                 self._fh = self._writer = self._name = None
                 raise WarcWriteError(
@@ -296,6 +355,9 @@ __all__ = [
     "RollingWarcWriter",
     "WarcLocation",
     "WarcWriteError",
+    "WriterId",
     "digest_of_hex",
+    "ensure_writable",
     "sha256_digest",
+    "writer_of",
 ]

@@ -42,7 +42,11 @@ def recorder_for(crawler: Crawler) -> Any:
         with _lock:
             recorder = getattr(crawler, "_nianbao_recorder", None)
             if recorder is None:
-                recorder = CaptureRecorder.open(archive, extractor=extractor_for(crawler))
+                recorder = CaptureRecorder.open(
+                    archive,
+                    extractor=extractor_for(crawler),
+                    db_retry=crawler.settings.getfloat("NIANBAO_DB_RETRY_SECONDS", 60.0),
+                )
                 crawler._nianbao_recorder = recorder  # type: ignore[attr-defined]
     return recorder
 

@@ -5,19 +5,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-FAILURE_KINDS = (
-    "http_status",
-    "timeout",
-    "dns",
-    "connection",
-    "blocked",
-    "robots",
-    "offsite",
-    "private_address",
-    "extraction",
-    "budget",
-)
+
+class FailureKind(StrEnum):
+    """Why one URL of a crawl failed (``failures.kind``)."""
+
+    HTTP_STATUS = "http_status"
+    TIMEOUT = "timeout"
+    DNS = "dns"
+    CONNECTION = "connection"
+    BLOCKED = "blocked"
+    ROBOTS = "robots"
+    OFFSITE = "offsite"
+    """a host that is not the site's (a link, a redirect, or a request of the browser)"""
+    PRIVATE_ADDRESS = "private_address"
+    """a private or loopback address the registry does not allow for the site (an IP
+    literal, or a host name that resolves to one)"""
+    EXTRACTION = "extraction"
+    BUDGET = "budget"
+    CAPTURE = "capture"
+    """a response fetched but not archived (any error of the capture but a full disk or
+    a lost database, which stop the crawl)"""
+
+
+FAILURE_KINDS = tuple(kind.value for kind in FailureKind)
 
 
 @dataclass

@@ -4,6 +4,10 @@ PLAYWRIGHT_ABORT_REQUEST): no images, media or fonts, and no endless reloads.
 A JavaScript challenge that never accepts reloads its page forever; the browser is allowed
 NIANBAO_RENDER_MAX_RELOADS navigations to one URL per crawl process, then the page is
 abandoned (and the site recorded blocked by the WAF logic).
+
+What the browser may reach at all is decided by the network, not here: each site's
+pages are rendered behind its filtering proxy (crawler/browser_proxy.py,
+crawler/middlewares/browser.py).
 """
 
 from __future__ import annotations

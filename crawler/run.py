@@ -10,18 +10,26 @@ restarted, and a process per crawl keeps the caller free to crawl again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
+from capture.liveness import alive_since, hostname
+from capture.warc import ensure_writable
+from crawler import settings as crawl_settings
 from crawler.sitestats import SiteFigures
+from storage.db import DatabaseUnavailable, retrying
 
 
 class CrawlError(RuntimeError):
@@ -81,6 +89,39 @@ def overall_outcome(sites: dict[str, SiteFigures]) -> str:
     return "partial"
 
 
+TEMP_PREFIX = "nianbao-crawl-"
+PARENT_DB_WAIT = 10.0
+
+
+def temp_folder(prefix: str = TEMP_PREFIX) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder named after this process (``<prefix><pid>-…``), so that one
+    left behind by a killed process can be told from one in use."""
+    remove_stale_temp(prefix)
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
+
+
+def remove_stale_temp(prefix: str = TEMP_PREFIX) -> list[Path]:
+    """Remove the temporary folders of this host's dead crawl processes (killed before
+    they could remove their own): those whose process is gone, or whose pid now belongs
+    to a process started after the folder was made. Folders of the older unnamed form are
+    removed once a day old."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        named = re.match(r"(\d+)-", folder.name[len(prefix) :])
+        try:
+            made = folder.stat().st_mtime
+        except OSError:
+            continue
+        if named:
+            stale = alive_since(hostname(), int(named.group(1)), made) is False
+        else:
+            stale = time.time() - made > 86400
+        if stale and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 def crawl(
     archive: Any,
     site_ids: list[str] | None = None,
@@ -90,14 +131,29 @@ def crawl(
 ) -> RunSummary:
     """Crawl the given registry sites (all when None), record the run and its per-site
     statistics in the archive, and return them. Unknown site ids raise KeyError before
-    anything is fetched."""
+    anything is fetched.
+
+    The run is recorded with this process as its owner, which beats a heartbeat while
+    the crawl goes on; if this process dies, the crawl process stops and ``nianbao runs``
+    shows the run ``crashed``. A crawl that cannot reach the database, or write its WARC
+    files, raises :class:`CrawlError` with one line saying why."""
+    from ops.runs import RUN_HEARTBEAT, reap_crashed
+
     sites = archive.sites(site_ids or None)
     ids = [site.id for site in sites]
     if not ids:
         raise ValueError("the registry has no sites to crawl")
+    reap_crashed(archive)
+    ensure_writable(archive.warc_dir)  # a read-only or missing disk: say so before starting
     run_id = archive.begin_run(ids, trigger=trigger)
     overrides = dict(settings_overrides or {})
-    with tempfile.TemporaryDirectory(prefix="nianbao-crawl-") as tmp:
+    # to record the run's end: as long as the crawl waits, at most PARENT_DB_WAIT (the
+    # crawl has waited already when it stopped for the database)
+    db_retry = min(
+        float(overrides.get("NIANBAO_DB_RETRY_SECONDS", crawl_settings.NIANBAO_DB_RETRY_SECONDS)),
+        PARENT_DB_WAIT,
+    )
+    with temp_folder() as tmp:
         summary_file = Path(tmp) / "summary.json"
         job_file = Path(tmp) / "job.json"
         settings = {
@@ -110,28 +166,40 @@ def crawl(
         job_file.write_text(
             json.dumps({"site_ids": ids, "run_id": run_id, "settings": settings}), encoding="utf-8"
         )
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        completed = subprocess.run(
-            [sys.executable, "-m", "crawler.worker", str(job_file)],
-            env=env,
-            check=False,
+        child = subprocess.Popen([sys.executable, "-m", "crawler.worker", str(job_file)])
+        try:
+            while True:
+                try:
+                    returncode = child.wait(timeout=RUN_HEARTBEAT.total_seconds())
+                    break
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(Exception):  # a database blip: beat next time
+                        archive.heartbeat_run(run_id)
+        except BaseException:
+            child.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=30)
+            child.kill()
+            raise
+        data = (
+            json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else None
         )
-        if completed.returncode != 0 or not summary_file.exists():
-            archive.end_run(run_id, outcome="failed", site_stats={})
-            raise CrawlError(
-                f"crawl run {run_id} failed (exit {completed.returncode}); its log is above"
-            )
-        data = json.loads(summary_file.read_text(encoding="utf-8"))
+    if returncode != 0 or data is None:
+        _end(archive, run_id, "failed", {}, db_retry, f"crawl run {run_id} failed")
+        raise CrawlError(f"crawl run {run_id} failed (exit {returncode}); its log is above")
     fatal = data.get("stats", {}).get("nianbao/fatal")
     if fatal:
-        archive.end_run(run_id, outcome="failed", site_stats={})
+        _end(archive, run_id, "failed", {}, db_retry, f"crawl run {run_id} stopped: {fatal}")
         raise CrawlError(f"crawl run {run_id} stopped: {fatal}")
     figures = {site_id: SiteFigures(**values) for site_id, values in data["sites"].items()}
     outcome = overall_outcome(figures)
-    archive.end_run(
-        run_id, outcome=outcome, site_stats={k: v.as_dict() for k, v in figures.items()}
+    _end(
+        archive,
+        run_id,
+        outcome,
+        {k: v.as_dict() for k, v in figures.items()},
+        db_retry,
+        f"crawl run {run_id} ended ({outcome})",
     )
     return RunSummary(
         run_id=run_id,
@@ -140,3 +208,22 @@ def crawl(
         sites=figures,
         stats=data.get("stats", {}),
     )
+
+
+def _end(
+    archive: Any,
+    run_id: int,
+    outcome: str,
+    site_stats: dict[str, Any],
+    db_retry: float,
+    what: str,
+) -> None:
+    """End the run in the archive, waiting out a database outage; if the database stays
+    away, say so in one line (the run will show ``crashed`` once this process is gone)."""
+    try:
+        retrying(lambda: archive.end_run(run_id, outcome=outcome, site_stats=site_stats), db_retry)
+    except DatabaseUnavailable as exc:
+        raise CrawlError(
+            f"{what}; its end could not be recorded (the database is still unavailable): "
+            "`nianbao runs` will show it crashed"
+        ) from exc

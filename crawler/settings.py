@@ -30,6 +30,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = True
 DEPTH_LIMIT = 0  # the spider bounds depth itself (NIANBAO_MAX_DEPTH)
 
+# Host names are resolved, checked and pinned before connecting (crawler/resolver.py).
+TWISTED_DNS_RESOLVER = "crawler.resolver.PinningResolver"
+
 # Off: an HTTP control endpoint and a telnet console have no place in a crawler.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -49,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.waf.WafMiddleware": 560,
     "crawler.middlewares.stats.SiteStatsMiddleware": 555,
+    "crawler.middlewares.scope.ResolutionRefusalMiddleware": 900,
+    "crawler.middlewares.browser.BrowserScopeMiddleware": 950,
 }
 ITEM_PIPELINES = {"crawler.pipelines.archive.ArchivePipeline": 300}
 
@@ -69,6 +74,14 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
+        # The browser reaches nothing but through its site's filtering proxy
+        # (crawler/browser_proxy.py, one per browser context); loopback included.
+        "--proxy-server=http://127.0.0.1:1",
+        "--proxy-bypass-list=<-loopback>",
+        "--dns-prefetch-disable",
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+        "--disable-features=NetworkPrediction,DnsOverHttps",
     ],
 }
 PLAYWRIGHT_ABORT_REQUEST = "crawler.render.abort_request"
@@ -97,7 +110,9 @@ NIANBAO_WAF_DETECT = True
 NIANBAO_WAF_BROWSER_TIMEOUT = 5.0
 NIANBAO_WAF_CHALLENGE_WAIT = 1.5
 NIANBAO_SCOPE_ENABLED = True
+NIANBAO_TEST_DNS: dict[str, str | list[str]] = {}
 NIANBAO_CAPTURE_ENABLED = True
+NIANBAO_DB_RETRY_SECONDS = 60.0
 NIANBAO_INGEST_BATCH = 50
 NIANBAO_INGEST_FLUSH_SECONDS = 0.5
 NIANBAO_EXTRACT_WORKERS = 0

@@ -9,12 +9,18 @@ reactor (which cannot be restarted within a process).
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 def crawl_settings(overrides: dict[str, Any]) -> Settings:
@@ -36,8 +42,27 @@ def main(argv: list[str] | None = None) -> int:
 
     process = CrawlerProcess(crawl_settings(job.get("settings", {})))
     process.crawl(ReportsSpider, site_ids=job.get("site_ids") or None)
+    _stop_when_orphaned(process)
     process.start()
     return 0
+
+
+def _stop_when_orphaned(process: CrawlerProcess) -> None:
+    """Stop the crawl (cleanly: what is fetched is archived) when the process that started
+    it dies: nobody would end its run, which is then shown crashed."""
+    from twisted.internet import reactor
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                logger.warning("the process that started this crawl is gone: stopping")
+                reactor.callFromThread(process.stop)  # type: ignore[attr-defined]
+                return
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 if __name__ == "__main__":

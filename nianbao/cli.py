@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from nianbao import __version__
+from nianbao import __version__, terminal
 from nianbao.commands import COMMANDS
 
 
@@ -29,6 +29,7 @@ for command in COMMANDS:
 
 
 def main(argv: list[str] | None = None) -> None:
+    terminal.install()  # archived text never reaches the terminal with control sequences
     try:
         cli.main(args=argv, prog_name="nianbao", standalone_mode=True)
     except KeyboardInterrupt:

@@ -4,33 +4,53 @@ A lease is a row (``ops_leases``) naming its holder and when it expires. Taking 
 conditional statement — insert if absent, else take over only if expired — so it is
 atomic on SQLite and PostgreSQL alike. A holder renews its lease while it works (see
 :class:`LeaseKeeper`); a holder that dies stops renewing and its lease lapses, so a dead
-machine never blocks a site for longer than the lease's duration.
+machine never blocks a site for longer than the lease's duration — and a dead holder on
+the same machine not at all: a holder is named ``host:pid:start time:tag``, and a lease
+whose holder process is known dead (same host, pid gone or reused) is taken over at once.
+An archivist can list the leases and release one by hand (``nianbao locks``).
 """
 
 from __future__ import annotations
 
-import os
-import socket
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 import storage.models_ops  # noqa: F401  (registers the ops tables)
+from capture.liveness import ProcessId
+from storage import leases as lease_rows
 from storage.archive import Archive, as_utc
+from storage.db import first_line
 from storage.models_ops import LeaseRow
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(minutes=5)
 CHUNK = 500
 
 
 def holder_id() -> str:
-    """A name for this process, unique across machines: host, pid and a random tag."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """A name for this process, unique across machines: host, pid, the process's start
+    time (a pid is reused, a pid and its start time are not) and a random tag."""
+    return f"{ProcessId.current()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_process(holder: str) -> ProcessId | None:
+    """The process a holder name names (None for names of another form)."""
+    return ProcessId.parse(holder.rpartition(":")[0])
+
+
+def holder_alive(holder: str) -> bool | None:
+    """Is the holder's process alive (None: unknown — another host, another form)?"""
+    process = holder_process(holder)
+    return process.alive() if process is not None else None
 
 
 def site_lock_name(site_id: str) -> str:
@@ -76,7 +96,19 @@ class LeaseLocks:
                 s.add(LeaseRow(name=name, holder=self.holder, acquired_at=now, expires_at=until))
             return True
         except IntegrityError:
+            return self._take_from_dead(name, now, until)
+
+    def _take_from_dead(self, name: str, now: datetime, until: datetime) -> bool:
+        """Take the lease over if its holder's process is known dead (same host)."""
+        current = lease_rows.lease(self.archive, name)
+        if current is None or holder_alive(current.holder) is not False:
             return False
+        if lease_rows.take_over(self.archive, name, current.holder, self.holder, now, until):
+            logger.warning(
+                "%s: taken over from %s, a process that no longer runs", name, current.holder
+            )
+            return True
+        return False
 
     def acquire_many(
         self, names: list[str], duration: timedelta = DEFAULT_LEASE, *, now: datetime | None = None
@@ -116,6 +148,9 @@ class LeaseLocks:
                         rows,
                     )
                     got.update(inserted.scalars())
+        for name in names:
+            if name not in got and self._take_from_dead(name, now, until):
+                got.add(name)
         return got
 
     def release_many(self, names: list[str]) -> None:
@@ -190,7 +225,15 @@ class LeaseLocks:
                 yield keeper
         finally:
             for name in taken:
-                self.release(name)
+                try:
+                    self.release(name)
+                except Exception as exc:  # the database is gone: the lease lapses, and
+                    # once this process ends it is taken over at once
+                    logger.warning(
+                        "lock %s not released (%s); the next crawl takes it over",
+                        name,
+                        first_line(exc),
+                    )
 
 
 class LeaseKeeper:
@@ -219,6 +262,58 @@ class LeaseKeeper:
                         self.lost.append(name)
                 except Exception:  # a database blip: try again at the next beat
                     continue
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """A lease as ``nianbao locks list`` shows it."""
+
+    name: str
+    holder: str
+    acquired_at: datetime
+    expires_at: datetime
+    state: str
+    """``held`` (its holder is alive, or on another host and the lease not expired),
+    ``dead holder`` (same host, the process is gone: the next taker takes it at once),
+    ``expired``."""
+
+    def record(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "holder": self.holder,
+            "state": self.state,
+            "acquired_at": self.acquired_at.isoformat(timespec="seconds"),
+            "expires_at": self.expires_at.isoformat(timespec="seconds"),
+        }
+
+
+def list_locks(archive: Archive, *, now: datetime | None = None) -> list[LockInfo]:
+    now = now or datetime.now(UTC)
+    out = []
+    for row in lease_rows.all_leases(archive):
+        alive = holder_alive(row.holder)
+        if alive is False:
+            state = "dead holder"
+        elif row.expires_at < now:
+            state = "expired"
+        else:
+            state = "held"
+        out.append(LockInfo(row.name, row.holder, row.acquired_at, row.expires_at, state))
+    return out
+
+
+def release_by_hand(archive: Archive, name: str, *, force: bool = False) -> LockInfo:
+    """Release a lease whoever holds it (an archivist's decision). A lease whose holder
+    is alive on this host, or unexpired on another host, is released only with ``force``
+    (then two crawls of one site may overlap). Raises KeyError when there is no such
+    lease, LockBusy when it is held and ``force`` is not given."""
+    info = next((lock for lock in list_locks(archive) if lock.name == name), None)
+    if info is None:
+        raise KeyError(f"no lock named {name!r} (see `nianbao locks list`)")
+    if info.state == "held" and not force:
+        raise LockBusy(name, info.holder, info.expires_at)
+    lease_rows.delete_lease(archive, name, info.holder)
+    return info
 
 
 @contextmanager

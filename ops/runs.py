@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
 
+from capture.liveness import ProcessId
 from storage.archive import Archive, as_utc, iso
 from storage.models import CrawlRunRow, FailureRow, SiteRunRow
+
+
+class RunOutcome(StrEnum):
+    """How a crawl run (and each site's part of it) ended."""
+
+    RUNNING = "running"
+    SUCCESS = "success"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CRASHED = "crashed"
+    """its process died without ending it (killed, machine lost)"""
+
+
+RUN_HEARTBEAT = timedelta(seconds=30)
+"""How often the process of a run says it is alive (``crawler.run.crawl``, the coordinator
+of a distributed crawl)."""
+RUN_STALE = 4 * RUN_HEARTBEAT
+"""A run of another host whose process has been silent this long has crashed."""
+
+
+def reap_crashed(archive: Archive, *, now: datetime | None = None) -> list[int]:
+    """Mark ``crashed`` the unfinished runs whose process is gone: on this host, a process
+    that no longer exists (or a reused pid); elsewhere, one silent for RUN_STALE. The ids
+    of the runs marked."""
+    now = now or datetime.now(UTC)
+    crashed = []
+    for run_id, process, heartbeat, started in archive.unfinished_runs():
+        owner = ProcessId.parse(process) if process else None
+        alive = owner.alive() if owner is not None else None
+        silent = now - (heartbeat or started) > RUN_STALE
+        if alive is False or (alive is None and process is not None and silent):
+            crashed.append(run_id)
+    archive.mark_crashed(crashed, RunOutcome.CRASHED)
+    return crashed
+
 
 ERROR_KINDS = ("http_status", "timeout", "blocked", "robots", "extraction")
 """The kinds archivists asked to see first; any other kind recorded is listed after them."""
@@ -27,6 +65,7 @@ def site_runs(
     reports found, new versions and errors by kind."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    reap_crashed(archive)
     with archive.session() as s:
         query = (
             select(SiteRunRow, CrawlRunRow.trigger, CrawlRunRow.host)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,10 +155,12 @@ def diff_by_ids(archive: Archive, old_id: int, new_id: int) -> VersionDiff:
         return diff_versions(s, old_id, new_id)
 
 
-def render_diff(diff: VersionDiff, *, colour: bool = False) -> str:
-    """A diff for a terminal: ``-`` old passages, ``+`` new ones, then table values."""
+def render_diff(diff: VersionDiff, *, paint: Callable[[str], str] | None = None) -> str:
+    """A diff for a terminal: ``-`` old passages, ``+`` new ones, then table values.
+    ``paint`` turns SGR parameters into the markers of a style (``nianbao.terminal.begin``):
+    the old passages red, the new green, the URL bold; None prints no styles."""
     red, green, bold, off = (
-        ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m") if colour else ("", "", "", "")
+        (paint("31"), paint("32"), paint("1"), paint("0")) if paint else ("", "", "", "")
     )
     o, n = diff.old, diff.new
     lines = [

@@ -45,6 +45,10 @@ from storage.texts import version_texts
 LAYOUTS = ("2019", "2021", "none")
 DEFAULT_CANDIDATES = 200
 HIGHLIGHT = ("«", "»")
+NEGATED_ONLY = (
+    "the query needs at least one term that is not negated "
+    "(NOT x and -x exclude x: search e.g. 复议 -诉讼)"
+)
 K1, B = 1.2, 0.75
 
 
@@ -175,7 +179,7 @@ def candidates_sql(node: Node, dialect: str, filters: SearchFilters) -> tuple[st
     """The newest versions (id, text) that the index says may match, at most ``:cap``."""
     lookup = index_expression(node, dialect)
     if lookup is None:
-        raise QueryError("the query needs at least one term that is not negated")
+        raise QueryError(NEGATED_ONLY)
     params: dict[str, Any] = {"lookup": lookup}
     where = "".join(f" AND {w}" for w in _filters_sql(filters, params))
     joins = (
@@ -313,7 +317,7 @@ def pg_candidate_ids(
     found without sorting every match of a common term."""
     lookup = index_expression(node, "postgresql")
     if lookup is None:
-        raise QueryError("the query needs at least one term that is not negated")
+        raise QueryError(NEGATED_ONLY)
     steps = trace.steps if trace is not None else []
     if _user_filters(filters):
         params: dict[str, Any] = {"lim": FILTER_FIRST + 1}

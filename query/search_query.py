@@ -84,73 +84,137 @@ def _lex(query: str) -> list[tuple[str, str]]:
     return out
 
 
-class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
-        self.tokens = tokens
-        self.pos = 0
+MAX_DEPTH = 64
+"""Deepest nesting of AND, OR and NOT a query may have once parentheses that group a
+single node and doubled negations are folded away (the SQLite FTS5 and PostgreSQL
+tsquery parsers refuse much deeper expressions, and no real question needs it)."""
+_PRECEDENCE = {"OR": 1, "AND": 2, "NOT": 3}
 
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def take(self) -> tuple[str, str]:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
+@dataclass
+class _Nary:
+    """An AND or OR being built: its operands are appended in place (a long query of
+    terms side by side stays linear to parse)."""
 
-    def parse(self) -> Node:
-        if not self.tokens:
-            raise QueryError("empty query")
-        node = self.or_()
-        if self.peek() is not None:
-            kind, value = self.peek()  # type: ignore[misc]
-            raise QueryError(f"unexpected {value or kind!r} in the query")
-        return node
+    kind: type[And] | type[Or]
+    nodes: list[Node]
 
-    def or_(self) -> Node:
-        nodes = [self.and_()]
-        while self.peek() == ("op", "OR"):
-            self.take()
-            nodes.append(self.and_())
-        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+    def freeze(self) -> Node:
+        return self.kind(tuple(self.nodes))
 
-    def and_(self) -> Node:
-        nodes = [self.unary()]
-        while True:
-            token = self.peek()
-            if token is None or token == ("op", "OR") or token[0] == ")":
-                break
-            if token == ("op", "AND"):
-                self.take()
-            nodes.append(self.unary())
-        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
-    def unary(self) -> Node:
-        token = self.peek()
-        if token is None:
-            raise QueryError("the query ends where a term was expected")
-        if token == ("op", "NOT"):
-            self.take()
-            return Not(self.unary())
-        if token[0] == "(":
-            self.take()
-            node = self.or_()
-            if self.peek() is None or self.peek()[0] != ")":  # type: ignore[index]
-                raise QueryError("unclosed parenthesis in the query")
-            self.take()
-            return node
-        if token[0] == "term":
-            self.take()
-            if query_tokens(token[1]).empty:
-                raise QueryError(
-                    f"{token[1]!r} has no letters, digits or Chinese characters to search"
-                )
-            return Term(token[1])
-        raise QueryError(f"unexpected {token[1] or token[0]!r} in the query")
+_Operand = tuple["Node | _Nary", int]  # a node or an n-ary in the making, and its depth
+
+
+def _frozen(node: Node | _Nary) -> Node:
+    return node.freeze() if isinstance(node, _Nary) else node
+
+
+def _combine(op: str, left: _Operand, right: _Operand) -> _Operand:
+    """``left op right`` as one n-ary node (nested nodes of the same operator flattened)."""
+    kind = And if op == "AND" else Or
+
+    def children(operand: _Operand) -> tuple[list[Node], int]:
+        node, depth = operand
+        if isinstance(node, _Nary) and node.kind is kind:
+            return node.nodes, depth - 1
+        if isinstance(node, kind):
+            return list(node.nodes), depth - 1
+        return [_frozen(node)], depth
+
+    (left_nodes, left_depth), (right_nodes, right_depth) = children(left), children(right)
+    if isinstance(left[0], _Nary) and left[0].kind is kind:
+        left[0].nodes.extend(right_nodes)
+        return left[0], 1 + max(left_depth, right_depth)
+    return _Nary(kind, left_nodes + right_nodes), 1 + max(left_depth, right_depth)
+
+
+def _negate(operand: _Operand) -> _Operand:
+    node, depth = operand
+    if isinstance(node, Not):  # NOT NOT x is x
+        return node.node, depth - 1
+    return Not(_frozen(node)), depth + 1
+
+
+def _parse(tokens: list[tuple[str, str]]) -> Node:
+    """Operator precedence without recursion (shunting-yard): NOT before AND before OR,
+    terms side by side joined by AND. Each operand carries its depth, so a query nested
+    beyond MAX_DEPTH is refused with a message instead of exhausting a stack."""
+    if not tokens:
+        raise QueryError("empty query")
+    operands: list[_Operand] = []
+    operators: list[str] = []  # "AND", "OR", "NOT", "("
+
+    def apply(op: str) -> None:
+        if op == "NOT":
+            operands.append(_negate(operands.pop()))
+        else:
+            right = operands.pop()
+            operands.append(_combine(op, operands.pop(), right))
+        if operands[-1][1] > MAX_DEPTH:
+            raise QueryError(
+                f"the query nests AND, OR, NOT and parentheses more than {MAX_DEPTH} levels deep"
+            )
+
+    def push_binary(op: str) -> None:
+        while (
+            operators
+            and operators[-1] not in ("(", "NOT")
+            and (_PRECEDENCE[operators[-1]] >= _PRECEDENCE[op])
+        ):
+            apply(operators.pop())
+        while operators and operators[-1] == "NOT":
+            apply(operators.pop())
+        operators.append(op)
+
+    expect_operand = True
+    for kind, value in tokens:
+        if kind == "op" and value in ("AND", "OR"):
+            if expect_operand:
+                raise QueryError(f"unexpected {value!r} in the query")
+            push_binary(value)
+            expect_operand = True
+        elif kind == ")":
+            if expect_operand:
+                raise QueryError("unexpected ')' in the query")
+            while operators and operators[-1] != "(":
+                apply(operators.pop())
+            if not operators:
+                raise QueryError("unexpected ')' in the query")
+            operators.pop()
+            expect_operand = False
+        else:  # an operand begins: a term, NOT or "("
+            if not expect_operand:
+                push_binary("AND")  # terms side by side
+            if kind == "term":
+                if query_tokens(value).empty:
+                    raise QueryError(
+                        f"{value!r} has no letters, digits or Chinese characters to search"
+                    )
+                operands.append((Term(value), 1))
+                while operators and operators[-1] == "NOT":
+                    apply(operators.pop())
+                expect_operand = False
+            else:
+                operators.append("NOT" if kind == "op" else "(")
+                expect_operand = True
+        if kind == ")":
+            while operators and operators[-1] == "NOT":
+                apply(operators.pop())
+    if expect_operand:
+        raise QueryError("the query ends where a term was expected")
+    while operators:
+        op = operators.pop()
+        if op == "(":
+            raise QueryError("unclosed parenthesis in the query")
+        apply(op)
+    assert len(operands) == 1
+    return _frozen(operands[0][0])
 
 
 def parse_query(query: str) -> Node:
     """Parse a query; raises :class:`QueryError` with a precise message."""
-    return _Parser(_lex(query)).parse()
+    return _parse(_lex(query))
 
 
 def positive_terms(node: Node, negated: bool = False) -> list[str]:

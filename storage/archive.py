@@ -8,6 +8,7 @@ observations and extractions are only added; documents and reports carry derived
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 import threading
@@ -20,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from alembic.util.exc import CommandError as AlembicError
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from capture.liveness import ProcessId
 from capture.normalise import url_sha256
 from capture.reader import IndexedRecord, read_payload
 from query.search_index import index_term_rows
@@ -231,10 +233,15 @@ class Archive:
         data_dir: str | Path | None = None,
         *,
         upgrade: bool = True,
+        create_dirs: bool = True,
     ) -> None:
+        """``create_dirs=False``: a SQLite file in a folder that does not exist is refused
+        rather than the folders made (the command line, for a URL typed by hand); the
+        default database under the data directory always gets its folder."""
         self.data_dir = db.data_dir(data_dir)
         self.url = db.database_url(db_url, data=self.data_dir)
-        self.engine = db.create(self.url)
+        default = not (db_url or os.environ.get("NIANBAO_DB"))
+        self.engine = db.create(self.url, make_dirs=create_dirs or default)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._agency_index: AgencyIndex | None = None
@@ -368,15 +375,66 @@ class Archive:
         return [_site(row) for row in rows]
 
     # -- runs and failures ------------------------------------------------------------
-    def begin_run(self, site_ids: list[str], *, trigger: str = "manual") -> int:
+    def begin_run(
+        self, site_ids: list[str], *, trigger: str = "manual", process: str | None = None
+    ) -> int:
+        """Record a run as ``running``. ``process`` (``host:pid:start``, default this
+        process) is the one that will end it: if it dies first, the run is ``crashed``."""
         now = utcnow()
         with self._write_lock, self.session() as s:
-            run = CrawlRunRow(started_at=now, trigger=trigger, host=socket.gethostname(), stats={})
+            run = CrawlRunRow(
+                started_at=now,
+                trigger=trigger,
+                host=socket.gethostname(),
+                stats={},
+                process=process or str(ProcessId.current()),
+                heartbeat_at=now,
+            )
             s.add(run)
             s.flush()
             for site_id in site_ids:
                 s.add(SiteRunRow(run_id=run.id, site_id=site_id, started_at=now, errors={}))
             return run.id
+
+    def heartbeat_run(self, run_id: int) -> None:
+        """The run's process is alive and the run goes on."""
+        with self.session() as s:
+            s.execute(
+                update(CrawlRunRow)
+                .where(CrawlRunRow.id == run_id, CrawlRunRow.finished_at.is_(None))
+                .values(heartbeat_at=utcnow())
+            )
+
+    def unfinished_runs(self) -> list[tuple[int, str | None, datetime | None, datetime]]:
+        """(run id, process, last heartbeat, start) of every run not ended."""
+        with self.session() as s:
+            rows = s.execute(
+                select(
+                    CrawlRunRow.id,
+                    CrawlRunRow.process,
+                    CrawlRunRow.heartbeat_at,
+                    CrawlRunRow.started_at,
+                ).where(CrawlRunRow.finished_at.is_(None))
+            ).all()
+        return [(r[0], r[1], as_utc(r[2]), as_utc(r[3]) or utcnow()) for r in rows]
+
+    def mark_crashed(self, run_ids: list[int], outcome: str = "crashed") -> None:
+        """End runs whose process died without ending them: the run and its sites get
+        ``outcome`` and end at their last heartbeat (when the process was last alive)."""
+        if not run_ids:
+            return
+        with self._write_lock, self.session() as s:
+            for run in s.scalars(
+                select(CrawlRunRow).where(
+                    CrawlRunRow.id.in_(run_ids), CrawlRunRow.finished_at.is_(None)
+                )
+            ):
+                run.finished_at = run.heartbeat_at or run.started_at
+                run.outcome = outcome
+                for row in s.scalars(select(SiteRunRow).where(SiteRunRow.run_id == run.id)):
+                    if row.finished_at is None:
+                        row.finished_at = run.finished_at
+                        row.outcome = outcome
 
     def end_run(
         self, run_id: int, *, outcome: str, site_stats: dict[str, dict[str, Any] | RunStats]
@@ -407,6 +465,14 @@ class Archive:
                 row.errors = dict(data.get("errors") or {})
                 row.blocked = bool(data.get("blocked", False))
                 row.outcome = str(data.get("outcome") or ("blocked" if row.blocked else "success"))
+            # sites without figures (a run that failed before it could count) end with it
+            for row in s.scalars(
+                select(SiteRunRow).where(
+                    SiteRunRow.run_id == run_id, SiteRunRow.finished_at.is_(None)
+                )
+            ):
+                row.finished_at = now
+                row.outcome = outcome
             run.stats = totals
 
     def record_failure(
@@ -1121,6 +1187,49 @@ class Archive:
             for cap in batch:
                 yield _indexed(cap)
             last = batch[-1].id
+
+    def indexed_warc_files(self) -> list[str]:
+        """The WARC files the index points into."""
+        with self.session() as s:
+            return list(s.scalars(select(CaptureRow.warc_file).distinct()))
+
+    def indexed_records_in(self, warc_file: str) -> list[IndexedRecord]:
+        """The captures indexed in one WARC file, by offset."""
+        with self.session() as s:
+            return [
+                _indexed(cap)
+                for cap in s.scalars(
+                    select(CaptureRow)
+                    .where(CaptureRow.warc_file == warc_file)
+                    .order_by(CaptureRow.warc_offset)
+                )
+            ]
+
+    def captures_at(self, places: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """The ids of the captures indexed at these (WARC file, offset) places."""
+        out: dict[tuple[str, int], int] = {}
+        with self.session() as s:
+            for file in {f for f, _ in places}:
+                offsets = [o for f, o in places if f == file]
+                for start in range(0, len(offsets), LOOKUP_CHUNK):
+                    rows = s.execute(
+                        select(CaptureRow.warc_offset, CaptureRow.id).where(
+                            CaptureRow.warc_file == file,
+                            CaptureRow.warc_offset.in_(offsets[start : start + LOOKUP_CHUNK]),
+                        )
+                    )
+                    out.update({(file, int(o)): int(i) for o, i in rows})
+        return out
+
+    def indexed_end(self, warc_file: str) -> int | None:
+        """Where the last indexed record of a WARC file ends (None: none indexed)."""
+        with self.session() as s:
+            end = s.scalar(
+                select(func.max(CaptureRow.warc_offset + CaptureRow.warc_length)).where(
+                    CaptureRow.warc_file == warc_file
+                )
+            )
+        return None if end is None else int(end)
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:

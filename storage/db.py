@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import sqlean
@@ -17,12 +20,82 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+T = TypeVar("T")
 DEFAULT_DATA_DIR = "data"
 DEFAULT_SQLITE_NAME = "nianbao.sqlite3"
 
 
 class DatabaseError(RuntimeError):
     """The archive database cannot be used; the message says which and why."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The archive database stayed unreachable (connection lost, server down, file
+    locked or on a full disk) for longer than the time allowed to wait for it."""
+
+
+_NOT_TRANSIENT = re.compile(
+    r"no such (table|column|function)|syntax error|has no column|does not exist|"
+    r"UndefinedTable|UndefinedColumn|violates",
+    re.IGNORECASE,
+)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Does ``exc`` say the database cannot be reached or used right now (as opposed to a
+    statement it refuses)? Those are worth waiting for; the others are not."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(exc, DatabaseUnavailable):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    return isinstance(exc, OperationalError) and not _NOT_TRANSIENT.search(str(exc.orig))
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own message, first line (not SQLAlchemy's statement dump)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def retrying(
+    fn: Callable[[], T],
+    budget: float,
+    *,
+    on_wait: Callable[[BaseException, float], None] | None = None,
+    first: float = 0.25,
+    longest: float = 8.0,
+    abandon: Callable[[], bool] | None = None,
+) -> T:
+    """``fn()``, done again with doubling pauses while the database is unavailable, for at
+    most ``budget`` seconds in all; then :class:`DatabaseUnavailable`. ``on_wait(error,
+    pause)`` is told before each pause. Other errors pass through at once. (A failed
+    transaction was rolled back, so doing it again is safe.)"""
+    deadline = time.monotonic() + max(budget, 0.0)
+    pause = first
+    while True:
+        try:
+            return fn()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0 or (abandon is not None and abandon()):
+                if isinstance(exc, DatabaseUnavailable):
+                    raise
+                raise DatabaseUnavailable(
+                    f"the archive database is unavailable: {first_line(exc)}"
+                ) from exc
+            wait = min(pause, left, longest)
+            if on_wait is not None:
+                on_wait(exc, wait)
+            end = time.monotonic() + wait
+            while time.monotonic() < end and not (abandon is not None and abandon()):
+                time.sleep(min(0.1, end - time.monotonic()))
+            pause *= 2
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -60,24 +133,38 @@ def json_loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
-def create(url: str, **kwargs: Any) -> Engine:
-    """An engine for the archive, with SQLite tuned for a single-writer archive."""
+def create(url: str, *, make_dirs: bool = False, **kwargs: Any) -> Engine:
+    """An engine for the archive, with SQLite tuned for a single-writer archive.
+
+    A SQLite file must be named, and its folder must exist unless ``make_dirs`` (the
+    default database under the data directory): a mistyped ``--db`` path never creates
+    folders elsewhere on the machine."""
     kwargs.setdefault("json_deserializer", json_loads)
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).parent
+        if not parsed.database or parsed.database == ":memory:" or "mode=memory" in url:
+            raise DatabaseError(
+                f"{url!r} names no database file (an in-memory SQLite database vanishes "
+                "with its connection): use sqlite:///PATH/TO/FILE.sqlite3"
+            )
+        folder = Path(parsed.database).parent
+        if make_dirs:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(
                     f"cannot create the data directory {folder}: {exc.strerror}"
                 ) from exc
-            if not os.access(folder, os.W_OK):
-                raise DatabaseError(f"the data directory {folder} is not writable")
+        elif not folder.is_dir():
+            raise DatabaseError(
+                f"the folder of the database file {parsed.database} does not exist: "
+                "create it first, or correct the path"
+            )
+        if not os.access(folder, os.W_OK):
+            raise DatabaseError(f"the data directory {folder} is not writable")
         engine = create_engine(
             parsed,
             module=sqlean,

@@ -90,6 +90,10 @@ class CrawlRunRow(Base):
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     host: Mapped[str | None] = mapped_column(String(200))
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    process: Mapped[str | None] = mapped_column(String(200))
+    """``host:pid:start time`` of the process that began the run and waits for its end."""
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed by that process while the run goes on (``RUN_HEARTBEAT``)."""
 
 
 class SiteRunRow(Base):

@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.archive_access import archive_for
 from crawler.links import canonical_url
 from crawler.middlewares.site import site_state
+from storage.db import is_unavailable
 
 CONDITIONAL_ROLES = frozenset({"attachment", "report"})
 
@@ -44,10 +45,18 @@ class ConditionalRequestMiddleware:
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None
         archive = archive_for(self.crawler)
-        validators = await asyncio.to_thread(archive.validators, request.url)
-        if validators is None:
-            known = state.known[key]
-            validators = await asyncio.to_thread(archive.validators, known.url)
+        try:
+            validators = await asyncio.to_thread(archive.validators, request.url)
+            if validators is None:
+                known = state.known[key]
+                validators = await asyncio.to_thread(archive.validators, known.url)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            # No validators while the database is away: ask for the document in full
+            # (the archive pipeline waits for the database, or stops the crawl).
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/conditional_skipped")
+            return None
         if validators is None or getattr(validators, "status", "present") == "vanished":
             return None
         if validators.etag:

@@ -9,6 +9,11 @@ one to any other host as `offsite`.
 
 Redirects are new requests and pass through here again, so a redirect to another host or
 to an internal address is refused like any other request.
+
+Host names are checked when they are resolved, before any connection
+(``crawler.resolver``, the crawl's DNS resolver): this middleware gives the resolver the
+crawl's sites when the spider opens. The check of the answering address in
+``process_response`` stays as a second line.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Self
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.links import host_of, is_private_address
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
+from crawler.resolver import POLICY, shared_resolver
 
 
 def _private_ip(address: Any) -> bool:
@@ -51,7 +57,13 @@ class ScopeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self) -> None:
+        book = getattr(self.crawler.spider, "book", {}) or {}
+        POLICY.configure((state.hosts, bool(state.site.allow_private)) for state in book.values())
 
     def process_request(self, request: Request) -> None:
         state = site_state(self.crawler, request)
@@ -83,3 +95,27 @@ class ScopeMiddleware:
                 f"{host_of(request.url)} resolved to the private address {response.ip_address}",
             )
         return response
+
+
+class ResolutionRefusalMiddleware:
+    """A request whose host name the resolver refused (it resolves to a private address
+    no site allows) fails as ``private_address``, with the resolver's reason, and is not
+    retried: Twisted reports a refused resolution only as a failed DNS lookup. Placed
+    after (outside) the retry middleware."""
+
+    def __init__(self, crawler: Any) -> None:
+        if not crawler.settings.getbool("NIANBAO_SCOPE_ENABLED", True):
+            raise NotConfigured
+        self.resolver = shared_resolver(crawler.settings.getdict("NIANBAO_TEST_DNS") or None)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        if isinstance(exception, Refused):
+            return None
+        refusal = self.resolver.refusal_for(host_of(request.url))
+        if refusal is not None:
+            raise Refused(refusal.kind, refusal.detail)
+        return None

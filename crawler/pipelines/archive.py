@@ -4,7 +4,18 @@ Captures are recorded in groups (a group commit: one WARC fsync and one SQL tran
 for up to NIANBAO_INGEST_BATCH captures, or for those that arrived within
 NIANBAO_INGEST_FLUSH_SECONDS). An item's processing ends when its group is committed, so
 the crawl never reports as archived what is not, and the spider does not close before the
-last group is in."""
+last group is in.
+
+Faults end the crawl cleanly, in one line, never a traceback per item:
+- the disk is full or the WARC directory unwritable (``WarcWriteError``): the crawl stops,
+  everything archived so far is kept;
+- the database is unreachable: each database call waits for it, with doubling pauses,
+  for up to NIANBAO_DB_RETRY_SECONDS (the captures wait in memory; a group whose records
+  are already in WARC is indexed when the database is back). If it does not come back,
+  the crawl stops; records written to WARC but not indexed stay in their files (``nianbao
+  verify`` lists them) and the next crawl fetches those pages again;
+- a capture that fails for any other reason is recorded as a ``capture`` failure and the
+  crawl goes on."""
 
 from __future__ import annotations
 
@@ -17,7 +28,8 @@ from scrapy.exceptions import NotConfigured
 from capture.types import FetchedResponse
 from capture.warc import WarcWriteError
 from crawler.archive_access import archive_for, recorder_for
-from crawler.items import CrawlFailure, ListedDocument
+from crawler.items import CrawlFailure, FailureKind, ListedDocument
+from storage.db import DatabaseUnavailable, retrying
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +48,8 @@ class ArchivePipeline:
         self._timer: asyncio.TimerHandle | None = None
         self._flushes: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._closing: asyncio.Future[None] | None = None
+        self.db_retry = crawler.settings.getfloat("NIANBAO_DB_RETRY_SECONDS", 60.0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
@@ -53,50 +67,73 @@ class ArchivePipeline:
             self.crawler._nianbao_recorder = None
 
     async def process_item(self, item: Any) -> Any:
+        if self._stopping:
+            return item  # the crawl is stopping: nothing more can be archived
+        try:
+            await self._process(item)
+        except WarcWriteError as exc:
+            self._stop(str(exc), "archive_error")
+        except DatabaseUnavailable as exc:
+            self._stop(
+                f"{exc} (waited {self.db_retry:g}s); what was written to WARC is kept",
+                "database_lost",
+            )
+            if self.recorder is not None:  # the captures still waiting give up too
+                self.recorder.give_up_on_database(str(exc))
+        return item
+
+    async def _process(self, item: Any) -> None:
         stats = self.crawler.stats
         if isinstance(item, FetchedResponse):
             try:
                 result = await self._record(item)
-            except WarcWriteError as exc:
-                # Nothing more can be archived (disk full, read-only): stop the crawl,
-                # keep everything archived so far, and say why.
-                if not self._stopping:
-                    self._stopping = True
-                    logger.error("%s; stopping the crawl", exc)
-                    stats.set_value("nianbao/fatal", str(exc))
-                    self.crawler.engine.close_spider(self.crawler.spider, "archive_error")
-                return item
+            except (WarcWriteError, DatabaseUnavailable):
+                raise
             except Exception as exc:  # the crawl goes on; the failure is kept
-                logger.exception("capture of %s failed", item.url)
+                detail = f"capture failed: {type(exc).__name__}: {exc}"
+                logger.error("%s: %s", item.url, detail.splitlines()[0])
                 await self._failure(
-                    CrawlFailure(
-                        item.site_id,
-                        item.url,
-                        "capture",
-                        f"capture failed: {type(exc).__name__}: {exc}",
-                    )
+                    CrawlFailure(item.site_id, item.url, FailureKind.CAPTURE, detail)
                 )
-                return item
+                return
             stats.inc_value(f"nianbao/{item.site_id}/captures/{item.role}")
             if result.new_version:
                 stats.inc_value(f"nianbao/{item.site_id}/new_versions")
             if result.extraction_error:
                 stats.inc_value(f"nianbao/{item.site_id}/extraction_errors")
                 await self._failure(
-                    CrawlFailure(item.site_id, item.url, "extraction", result.extraction_error)
+                    CrawlFailure(
+                        item.site_id, item.url, FailureKind.EXTRACTION, result.extraction_error
+                    )
                 )
         elif isinstance(item, ListedDocument):
             # its evidence, the listing page's capture, is in a group: commit it first
             self._flush()
             if self._flushes:
                 await asyncio.wait(list(self._flushes))
-            if await asyncio.to_thread(
+            if await self._db(
                 self.archive.record_listed, item.url, item.listing_url, item.run_id, item.seen_at
             ):
                 stats.inc_value(f"nianbao/{item.site_id}/listed_unchanged")
         elif isinstance(item, CrawlFailure):
             await self._failure(item)
-        return item
+
+    def _stop(self, message: str, reason: str) -> None:
+        """Stop the crawl once, saying why in one line (the run records it as failed)."""
+        if self._stopping:
+            return
+        self._stopping = True
+        logger.error("%s; stopping the crawl", message)
+        self.crawler.stats.set_value("nianbao/fatal", message)
+        # not awaited: closing waits for the items in progress, this one among them
+        self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=reason))
+
+    async def _db(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` in a thread, waiting out a database outage (DatabaseUnavailable
+        after NIANBAO_DB_RETRY_SECONDS)."""
+        return await asyncio.to_thread(
+            lambda: retrying(lambda: fn(*args), self.db_retry, abandon=lambda: self._stopping)
+        )
 
     async def _record(self, item: FetchedResponse) -> Any:
         """Queue a capture for the next group commit and wait for it."""
@@ -123,7 +160,7 @@ class ArchivePipeline:
         items = [item for item, _ in group]
         try:
             results = await asyncio.to_thread(self.recorder.record_many, items)
-        except WarcWriteError as exc:
+        except (WarcWriteError, DatabaseUnavailable) as exc:
             for _, done in group:
                 done.set_exception(exc)
             return
@@ -143,7 +180,7 @@ class ArchivePipeline:
 
     async def _failure(self, failure: CrawlFailure) -> None:
         self.crawler.stats.inc_value(f"nianbao/{failure.site_id}/errors/{failure.kind}")
-        await asyncio.to_thread(
+        await self._db(
             self.archive.record_failure,
             self.run_id,
             failure.site_id,

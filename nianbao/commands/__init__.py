@@ -29,6 +29,7 @@ MODULES = [
     "worker",
     "serve",
     "datasette",
+    "locks",
 ]
 
 

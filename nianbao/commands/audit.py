@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from audit.contents import ContentRules, ContentRulesError
 from audit.deadlines import DeadlineError, Deadlines
 from audit.findings import FINDINGS, AuditOptions, run_audit
 from nianbao.commands.common import (
@@ -29,6 +30,22 @@ deadlines_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Deadline rules (default: config/deadlines.yaml).",
 )
+
+
+contents_option = click.option(
+    "--contents",
+    "contents_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="What each year's reports must contain (default: config/report_contents.yaml: "
+    "the 2008 条例 for reports on 2008–2018, the unified format from 2019).",
+)
+
+
+def load_contents(path: Path | None) -> ContentRules:
+    try:
+        return ContentRules.load(path)
+    except ContentRulesError as exc:
+        raise fail(str(exc)) from exc
 
 
 def load_deadlines(path: Path | None) -> Deadlines:
@@ -55,6 +72,7 @@ def load_deadlines(path: Path | None) -> Deadlines:
 @click.option("--copy-threshold", type=click.FloatRange(0.1, 1.0), default=0.9, show_default=True)
 @as_of_option
 @deadlines_option
+@contents_option
 @handle_errors
 def command(
     db_url: str | None,
@@ -65,15 +83,18 @@ def command(
     copy_threshold: float,
     as_of: datetime | None,
     deadlines_path: Path | None,
+    contents_path: Path | None,
 ) -> None:
     """One object per finding: missing, late, changed, vanished, inconsistent, incomplete,
-    copied — each with evidence (capture URL, time, sha256)."""
+    copied — each with evidence (capture URL, time, sha256). A report is judged
+    incomplete only by the rules of its own year (--contents)."""
     options = AuditOptions(
         years=list(years) or None,
         agency=agency,
         findings=set(findings) or None,
         as_of=as_of.replace(tzinfo=UTC) if as_of else None,
         deadlines=load_deadlines(deadlines_path),
+        contents=load_contents(contents_path),
         copy_threshold=copy_threshold,
     )
     with open_archive(db_url) as archive:

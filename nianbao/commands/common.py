@@ -38,8 +38,11 @@ def fail(message: str) -> Failure:
 
 def handle_errors(func: F) -> F:
     """Turn the errors users can cause into one line and a non-zero exit."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from capture.warc import WarcWriteError
     from crawler.run import CrawlError
+    from storage.db import first_line
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +50,8 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (DatabaseError, RegistryError, WarcWriteError, CrawlError) as exc:
             raise fail(str(exc)) from exc
+        except SQLAlchemyError as exc:  # the database failed under the command
+            raise fail(f"the archive database failed: {first_line(exc)}") from exc
         except KeyError as exc:
             raise fail(str(exc.args[0]) if exc.args else "not found") from exc
         except BrokenPipeError:  # pragma: no cover - e.g. `nianbao reports | head`
@@ -65,7 +70,7 @@ def open_archive(db_url: str | None) -> Any:
     from storage.archive import Archive
 
     try:
-        return Archive(db_url)
+        return Archive(db_url, create_dirs=False)
     except SQLAlchemyError as exc:
         raise DatabaseError(
             f"cannot open the archive database: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"

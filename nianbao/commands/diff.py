@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from nianbao import terminal
 from nianbao.commands.common import db_option, emit, fail, handle_errors, open_archive
 from query.diff import diff_by_ids, diff_report, render_diff
 
@@ -34,5 +35,5 @@ def command(db_url: str | None, target: str, new_version: int | None, fmt: str) 
     if not diffs:
         click.echo("no document of this report has more than one version")
         return
-    colour = sys.stdout.isatty()
-    click.echo("\n\n".join(render_diff(d, colour=colour) for d in diffs))
+    paint = terminal.begin if sys.stdout.isatty() else None
+    click.echo("\n\n".join(render_diff(d, paint=paint) for d in diffs))

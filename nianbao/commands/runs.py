@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 
 from nianbao.commands.common import db_option, emit, handle_errors, open_archive
-from ops.runs import site_runs
+from ops.runs import RunOutcome, site_runs
 from ops.text_table import echo_table, table_format_option
 
 COLUMNS = ["run_id", "site_id", "started_at", "seconds", "outcome", "trigger", "pages", "bytes",
@@ -18,7 +18,9 @@ COLUMNS = ["run_id", "site_id", "started_at", "seconds", "outcome", "trigger", "
 @click.option("--site", help="Only this site.")
 @click.option("--run", "run_id", type=int, help="Only this run.")
 @click.option(
-    "--outcome", type=click.Choice(["running", "success", "partial", "failed", "blocked"])
+    "--outcome",
+    type=click.Choice([o.value for o in RunOutcome]),
+    help="Only runs that ended so (crashed: its process died without ending it).",
 )
 @click.option(
     "--since",
@@ -39,7 +41,8 @@ def command(
     fmt: str,
 ) -> None:
     """Crawl runs, newest first: start, end, outcome, pages, bytes, reports found, new
-    versions and errors by kind (http_status, timeout, blocked, robots, extraction, …)."""
+    versions and errors by kind (http_status, timeout, blocked, robots, extraction, …).
+    A run whose process died without ending it is shown, and kept, as crashed."""
     with open_archive(db_url) as archive:
         rows = site_runs(
             archive,

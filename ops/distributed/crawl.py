@@ -9,6 +9,7 @@ the run. With ``local_workers`` it also starts that many workers on this machine
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from redis.exceptions import RedisError
 from crawler.run import CrawlError, RunSummary, overall_outcome
 from crawler.sitestats import SiteFigures, outcome_of
 from ops.distributed.keys import JOBS, CrawlKeys, redis_url
+from ops.distributed.outage import DEFAULT_WAIT
 from ops.distributed.queue import crawl_done, requeue_dead
 from ops.distributed.seeding import seed
 from storage.archive import Archive
@@ -33,8 +35,9 @@ from storage.archive import Archive
 log = logging.getLogger(__name__)
 
 
-class RedisUnavailable(RuntimeError):
-    """The shared Redis cannot be reached; the message says where."""
+class RedisUnavailable(CrawlError):
+    """The shared Redis cannot be reached (or was lost for longer than
+    NIANBAO_REDIS_RETRY_SECONDS); the message says where."""
 
 
 def connect(url: str | None = None) -> Redis:
@@ -75,6 +78,7 @@ def run_distributed(
     crawl_id = crawl_id or f"{run_id}-{uuid.uuid4().hex[:8]}"
     keys = CrawlKeys(crawl_id)
     overrides = dict(settings_overrides or {})
+    redis_wait = float(overrides.get("NIANBAO_REDIS_RETRY_SECONDS", DEFAULT_WAIT))
     children: list[subprocess.Popen[bytes]] = []
     try:
         seeded = seed(
@@ -94,28 +98,50 @@ def run_distributed(
         server.hset(JOBS, crawl_id, json.dumps(job))
         for _ in range(local_workers):
             children.append(spawn_worker(archive, url, crawl_id))
-        _wait(server, keys, timeout, poll, on_progress, children)
-    except BaseException:
+        _wait(
+            server,
+            keys,
+            timeout,
+            poll,
+            on_progress,
+            children,
+            beat=lambda: archive.heartbeat_run(run_id),
+            redis_wait=redis_wait,
+            url=url,
+        )
         server.set(keys.finished, "1")
         server.hdel(JOBS, crawl_id)
-        archive.end_run(run_id, outcome="failed", site_stats={})
+        _wait_for_final_figures(server, keys, children)
+        figures = collect_figures(server, keys, ids)
+        stats = {
+            "workers": len(server.hkeys(keys.figures)),
+            "requeued": int(server.get(keys.requeued) or 0),
+            "seeded": seeded,
+        }
         _cleanup(server, keys)
+    except BaseException as exc:
+        # Tell the workers (if Redis still answers), stop ours, end the run as failed.
+        with contextlib.suppress(RedisError):
+            server.set(keys.finished, "1")
+            server.hdel(JOBS, crawl_id)
+            _cleanup(server, keys)
         _stop_children(children)
+        with contextlib.suppress(Exception):  # the database may be what failed
+            archive.end_run(run_id, outcome="failed", site_stats={})
+        if isinstance(exc, RedisError):
+            raise RedisUnavailable(
+                f"crawl run {run_id} stopped: lost Redis at {url}: {_line(exc)}; "
+                "what was archived is kept"
+            ) from exc
+        if isinstance(exc, RedisUnavailable):
+            raise RedisUnavailable(
+                f"crawl run {run_id} stopped: {exc}; what was archived is kept"
+            ) from exc
         raise
-    server.set(keys.finished, "1")
-    server.hdel(JOBS, crawl_id)
-    _wait_for_final_figures(server, keys, children)
-    figures = collect_figures(server, keys, ids)
     outcome = overall_outcome(figures)
     archive.end_run(
         run_id, outcome=outcome, site_stats={k: v.as_dict() for k, v in figures.items()}
     )
-    stats = {
-        "workers": len(server.hkeys(keys.figures)),
-        "requeued": int(server.get(keys.requeued) or 0),
-        "seeded": seeded,
-    }
-    _cleanup(server, keys)
     return RunSummary(
         run_id=run_id,
         outcome=outcome,
@@ -125,6 +151,11 @@ def run_distributed(
     )
 
 
+def _line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _wait(
     server: Redis,
     keys: CrawlKeys,
@@ -132,32 +163,59 @@ def _wait(
     poll: float,
     on_progress: Callable[[dict[str, int]], None] | None,
     children: list[subprocess.Popen[bytes]],
+    *,
+    beat: Callable[[], None] | None = None,
+    redis_wait: float = DEFAULT_WAIT,
+    url: str = "",
 ) -> None:
+    """Until the crawl is done: requeue the requests of dead workers, beat the run's
+    heartbeat; a Redis outage is waited out for ``redis_wait`` seconds."""
+    from ops.runs import RUN_HEARTBEAT
+
     deadline = None if timeout is None else time.monotonic() + timeout
     warned = False
     waited_since = time.monotonic()
+    lost_since: float | None = None
+    beaten = time.monotonic()
     while True:
-        requeue_dead(server, keys)
-        if crawl_done(server, keys):
-            return
+        if beat is not None and time.monotonic() - beaten > RUN_HEARTBEAT.total_seconds():
+            beaten = time.monotonic()
+            with contextlib.suppress(Exception):  # a database blip: beat next time
+                beat()
+        try:
+            requeue_dead(server, keys)
+            if crawl_done(server, keys):
+                return
+            queued = int(server.zcard(keys.queue))
+            workers = int(server.scard(keys.workers))
+        except RedisError as exc:
+            now = time.monotonic()
+            if lost_since is None:
+                lost_since = now
+                log.warning(
+                    "Redis at %s is unreachable (%s); waiting up to %gs for it",
+                    url,
+                    _line(exc),
+                    redis_wait,
+                )
+            if now - lost_since > redis_wait:
+                raise RedisUnavailable(
+                    f"lost Redis at {url}: {_line(exc)} (waited {redis_wait:g}s)"
+                ) from exc
+            time.sleep(min(poll * 2, 1.0))
+            continue
+        if lost_since is not None:
+            log.warning("Redis is back after %.1fs", time.monotonic() - lost_since)
+            lost_since = None
         if on_progress is not None:
-            on_progress(
-                {
-                    "queued": int(server.zcard(keys.queue)),
-                    "workers": int(server.scard(keys.workers)),
-                }
-            )
-        if not warned and not server.scard(keys.workers) and time.monotonic() - waited_since > 10:
+            on_progress({"queued": queued, "workers": workers})
+        if not warned and not workers and time.monotonic() - waited_since > 10:
             log.warning(
                 "no worker has joined crawl %s yet: start `nianbao worker` on any machine",
                 keys.crawl_id,
             )
             warned = True
-        if (
-            children
-            and all(c.poll() is not None for c in children)
-            and not server.scard(keys.workers)
-        ):
+        if children and all(c.poll() is not None for c in children) and not workers:
             raise CrawlError(f"the local workers of crawl {keys.crawl_id} exited before joining it")
         if deadline is not None and time.monotonic() > deadline:
             raise TimeoutError(

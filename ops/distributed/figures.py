@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 from twisted.internet import task
 
 from crawler.sitestats import site_figures
 from ops.distributed.keys import CrawlKeys
+from ops.distributed.outage import outage_for
 
 
 class ReportKeys:
@@ -81,6 +83,12 @@ class FiguresPublisher:
         self.publish(True)
 
     def publish(self, final: bool) -> None:
+        try:
+            self._publish(final)
+        except RedisError as exc:  # the outage keeper decides; the next beat publishes
+            outage_for(self.crawler).failed(exc)
+
+    def _publish(self, final: bool) -> None:
         stats = self.crawler.stats.get_stats()
         book = getattr(self.crawler.spider, "book", {})
         pipe = self.server.pipeline(transaction=False)

@@ -11,16 +11,20 @@ that dies mid-download stops renewing, and its leases lapse after
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from typing import Any
 from urllib.parse import urlsplit
 
 from redis import Redis
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 from twisted.internet import task
 
+from crawler.refusals import Refused
 from ops.distributed.keys import host_key
+from ops.distributed.outage import RedisOutage, outage_for
 
 _ACQUIRE = """
 local t = redis.call('TIME')
@@ -64,6 +68,7 @@ class HostSlotsMiddleware:
         self._tokens = itertools.count(1)
         self.active: dict[str, str] = {}
         self._loop: task.LoopingCall | None = None
+        self.outage: RedisOutage | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HostSlotsMiddleware:
@@ -77,6 +82,7 @@ class HostSlotsMiddleware:
             s.getfloat("NIANBAO_HEARTBEAT_TTL", 5.0),
             s.get("NIANBAO_WORKER_ID") or "worker",
         )
+        middleware.outage = outage_for(crawler)
         beat = s.getfloat("NIANBAO_HEARTBEAT", 1.0)
         crawler.signals.connect(
             lambda: middleware.start_renewing(beat), signal=signals.spider_opened, weak=False
@@ -96,17 +102,30 @@ class HostSlotsMiddleware:
         """Extend the leases of the downloads in progress (they lapse if we die)."""
         active = list(self.active.items())
         if active:
-            self._renew(
-                keys=[key for _, key in active],
-                args=[self.lease_seconds, *[tok for tok, _ in active]],
-            )
+            try:
+                self._renew(
+                    keys=[key for _, key in active],
+                    args=[self.lease_seconds, *[tok for tok, _ in active]],
+                )
+            except RedisError as exc:  # a LoopingCall stops at the first exception
+                if self.outage is not None:
+                    self.outage.failed(exc)
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         host = urlsplit(request.url).netloc.lower()
         key = host_key(host)
         token = f"{self.worker}:{next(self._tokens)}"
         delay = self.wait
-        while not self._acquire(keys=[key], args=[self.limit, self.lease_seconds, token]):
+        while True:
+            try:
+                if self._acquire(keys=[key], args=[self.limit, self.lease_seconds, token]):
+                    break
+            except RedisError as exc:
+                # Redis away: wait for it, or give the request up (not a failure: it goes
+                # back to the shared queue with this worker's in-flight requests)
+                if self.outage is None or not self.outage.failed(exc):
+                    raise Refused(None, f"Redis lost: {exc}") from exc
+                delay = 0.25
             await asyncio.sleep(delay)
             delay = min(delay * 1.5, 0.25)
         request.meta[LEASE_KEY] = (key, token)
@@ -117,7 +136,8 @@ class HostSlotsMiddleware:
         lease = request.meta.pop(LEASE_KEY, None)
         if lease is not None:
             self.active.pop(lease[1], None)
-            self.server.zrem(lease[0], lease[1])
+            with contextlib.suppress(RedisError):  # the lease lapses by itself
+                self.server.zrem(lease[0], lease[1])
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
         self._release(request)

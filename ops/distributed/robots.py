@@ -10,14 +10,17 @@ body and parse it without fetching.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.connection import get_redis_from_settings
 
 from ops.distributed.keys import CrawlKeys
+from ops.distributed.outage import outage_for
 
 FAILED = b"E"
 BODY = b"B"
@@ -37,7 +40,18 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if netloc in self._parsers:
             return await super().robot_parser(request)
         while True:
-            cached = self.server.hget(self.keys.robots, netloc)
+            try:
+                cached = self.server.hget(self.keys.robots, netloc)
+                claimed = cached is None and bool(
+                    self.server.set(
+                        self.keys.robots_claim(netloc), self.worker, nx=True, px=self.claim_ms
+                    )
+                )
+            except RedisError as exc:
+                if not outage_for(self.crawler).failed(exc):
+                    return await super().robot_parser(request)  # read it ourselves
+                await asyncio.sleep(0.25)
+                continue
             if cached is not None:
                 if netloc in self._parsers:  # another request of ours got here first
                     return await super().robot_parser(request)
@@ -48,16 +62,16 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 return parser
             if netloc in self._parsers:
                 return await super().robot_parser(request)
-            if self.server.set(
-                self.keys.robots_claim(netloc), self.worker, nx=True, px=self.claim_ms
-            ):
+            if claimed:
                 return await super().robot_parser(request)  # fetches; stored by the hooks below
             await asyncio.sleep(0.05)
 
     async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
-        self.server.hset(self.keys.robots, netloc, BODY + response.body)
+        with contextlib.suppress(RedisError):  # others read it themselves then
+            self.server.hset(self.keys.robots, netloc, BODY + response.body)
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        self.server.hset(self.keys.robots, netloc, FAILED)
+        with contextlib.suppress(RedisError):
+            self.server.hset(self.keys.robots, netloc, FAILED)
         super()._robots_error(exc, netloc)

@@ -2,7 +2,11 @@
 
 Settings: ``NIANBAO_CRAWL_ID`` (the crawl's key prefix), ``NIANBAO_WORKER_ID``,
 ``NIANBAO_HEARTBEAT`` (seconds between beats; a worker silent for
-``NIANBAO_HEARTBEAT_TTL`` seconds is dead and its in-flight requests are requeued).
+``NIANBAO_HEARTBEAT_TTL`` seconds is dead and its in-flight requests are requeued),
+``NIANBAO_REDIS_RETRY_SECONDS`` (how long a Redis outage is waited out: see
+``ops.distributed.outage``). While Redis is away, new requests are kept in a local backlog
+and acks are deferred until the backlog is in the shared queue, so that a request is
+never acked before its children are queued.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ import logging
 import threading
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy_redis.scheduler import Scheduler
 
 from ops.distributed.figures import report_keys_for
 from ops.distributed.keys import CrawlKeys
+from ops.distributed.outage import outage_for
 from ops.distributed.queue import ReliablePriorityQueue, requeue_dead
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,9 @@ class DistributedScheduler(Scheduler):
         instance.ttl = settings.getfloat("NIANBAO_HEARTBEAT_TTL", 5.0)
         instance._stop = threading.Event()
         instance._thread = None
+        instance.outage = outage_for(crawler)
+        instance._backlog = []  # requests not queued while Redis was away
+        instance._deferred = []  # acks waiting for the backlog to be queued
         return instance
 
     def open(self, spider: Any) -> None:
@@ -76,11 +85,15 @@ class DistributedScheduler(Scheduler):
             finally:
                 token = request.meta.get(TOKEN)
                 if token is not None:
-                    try:
-                        report_keys.flush(self.spider)
-                        self.queue.ack(token)
-                    except Exception:  # Redis away: the request will be retried, not lost
-                        log.exception("cannot ack %s", request.url)
+                    if self._backlog or self.outage.down:
+                        self._deferred.append(token)  # after its children are queued
+                    else:
+                        try:
+                            report_keys.flush(self.spider)
+                            self.queue.ack(token)
+                        except RedisError as exc:
+                            self._deferred.append(token)
+                            self.outage.failed(exc)
 
         engine._remove_request = remove_and_ack
 
@@ -94,14 +107,59 @@ class DistributedScheduler(Scheduler):
                 moved = requeue_dead(self.server, self.keys)
                 if moved:
                     log.warning("requeued %d in-flight request(s) of dead workers", moved)
+            except RedisError as exc:
+                self.outage.failed(exc)
             except Exception:
                 log.exception("heartbeat failed; trying again")
+
+    def next_request(self) -> Any:
+        """The next request of the shared queue; none while Redis is away (first the
+        backlog and the deferred acks go in, once it answers again)."""
+        try:
+            self._catch_up()
+            request = super().next_request()
+        except RedisError as exc:
+            self.outage.failed(exc)
+            return None
+        self.outage.ok()
+        return request
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return bool(super().has_pending_requests())
+        except RedisError as exc:
+            self.outage.failed(exc)
+            return False
+
+    def _catch_up(self) -> None:
+        while self._backlog:
+            self._enqueue_shared(self._backlog[0])
+            self._backlog.pop(0)
+        if self._deferred:
+            report_keys_for(self.crawler).flush(self.spider)
+            while self._deferred:
+                self.queue.ack(self._deferred[0])
+                self._deferred.pop(0)
 
     def enqueue_request(self, request: Any) -> bool:
         """Through the shared dupefilter and into the shared queue in one script: a worker
         killed between the two steps would otherwise leave a request marked seen but never
         queued, and lost (its parent, requeued, would find its child filtered)."""
         request.meta.pop(TOKEN, None)  # a redirect or retry copies its parent's meta
+        if self._backlog:
+            self._backlog.append(request)
+            return True
+        try:
+            added = self._enqueue_shared(request)
+        except RedisError as exc:
+            self.outage.failed(exc)
+            self._backlog.append(request)
+            return True
+        if added and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return added
+
+    def _enqueue_shared(self, request: Any) -> bool:
         data = self.queue._encode_request(request)
         if request.dont_filter:
             self.server.zadd(self.queue.key, {data: -request.priority})
@@ -113,8 +171,6 @@ class DistributedScheduler(Scheduler):
                     keys=[self.df.key, self.queue.key], args=[fingerprint, -request.priority, data]
                 )
             )
-        if added and self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
         return added
 
     def close(self, reason: str) -> None:
@@ -122,6 +178,15 @@ class DistributedScheduler(Scheduler):
         if self._thread is not None:
             self._thread.join()
         # Whatever this worker still holds goes back for the others.
-        self.queue.requeue(self.worker, forget=True)
-        self.server.delete(self.keys.alive(self.worker))
-        super().close(reason)
+        try:
+            self._catch_up()
+            self.queue.requeue(self.worker, forget=True)
+            self.server.delete(self.keys.alive(self.worker))
+            super().close(reason)
+        except RedisError as exc:
+            log.warning(
+                "Redis away at close (%s): this worker's requests return to the queue when "
+                "its heartbeat lapses; %d new request(s) were not queued",
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                len(self._backlog),
+            )

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.spiders.reports import ReportsSpider
 from ops.distributed.keys import CrawlKeys
+from ops.distributed.outage import outage_for
 from ops.distributed.queue import crawl_done, requeue_dead
 
 
@@ -43,9 +45,14 @@ class DistributedReportsSpider(ReportsSpider):
 
     def _idle(self) -> None:
         server = get_redis_from_settings(self.crawler.settings)
-        if server.exists(self.keys.finished):
-            return
-        requeue_dead(server, self.keys)
-        if crawl_done(server, self.keys):
-            return
+        outage = outage_for(self.crawler)
+        try:
+            if server.exists(self.keys.finished):
+                return
+            requeue_dead(server, self.keys)
+            if crawl_done(server, self.keys):
+                return
+        except RedisError as exc:
+            if not outage.failed(exc):
+                return  # waited in vain: the crawl is being stopped
         raise DontCloseSpider

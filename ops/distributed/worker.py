@@ -18,15 +18,18 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 from types import FrameType
 
 from redis import Redis
+from redis.exceptions import RedisError
 
+from crawler.run import temp_folder
 from ops.distributed.keys import JOBS, CrawlKeys, redis_url
+from ops.distributed.outage import DEFAULT_WAIT
 from storage import db
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,7 @@ class Worker:
         crawl_id = str(job["crawl_id"])
         self.joined.add(crawl_id)
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        with tempfile.TemporaryDirectory(prefix="nianbao-worker-") as tmp:
+        with temp_folder("nianbao-worker-") as tmp:
             job_file = Path(tmp) / "job.json"
             job_file.write_text(
                 json.dumps({**job, "worker_id": worker_id, "redis_url": self.redis_url,
@@ -81,9 +84,27 @@ class Worker:
         return code
 
     def serve(self, *, once: bool = False, crawl_id: str | None = None) -> int:
-        """Join crawls until stopped (with ``once``: wait for one crawl, join it, return)."""
+        """Join crawls until stopped (with ``once``: wait for one crawl, join it, return).
+        While Redis is unreachable the worker waits for it (saying so once); with
+        ``once`` it gives up after NIANBAO_REDIS_RETRY_SECONDS (environment, default 60)."""
+        lost_since: float | None = None
+        give_up = float(os.environ.get("NIANBAO_REDIS_RETRY_SECONDS") or DEFAULT_WAIT)
         while not self._stop.is_set():
-            job = self.next_job(crawl_id)
+            try:
+                job = self.next_job(crawl_id)
+            except RedisError as exc:
+                now = time.monotonic()
+                if lost_since is None:
+                    lost_since = now
+                    log.warning("Redis at %s is unreachable (%s); waiting", self.redis_url, exc)
+                if once and now - lost_since > give_up:
+                    log.error("Redis at %s stayed unreachable for %gs", self.redis_url, give_up)
+                    return 1
+                self._stop.wait(min(self.poll * 5, 1.0))
+                continue
+            if lost_since is not None:
+                log.warning("Redis is back")
+                lost_since = None
             if job is None:
                 self._stop.wait(self.poll)
                 continue
