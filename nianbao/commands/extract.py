@@ -9,6 +9,7 @@ import click
 
 from nianbao.commands.common import fail, handle_errors
 from query.formats import write_csv, write_jsonl
+from query.stats import check_names
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -99,7 +100,8 @@ def csv_rows(records: list[dict]) -> list[dict]:
             )
         }
         row["sections"] = ",".join(str(x) for x in r["sections"])
-        row["checks_failed"] = ";".join(str(c.get("rule")) for c in r["checks"] if not c.get("ok"))
+        row["checks_failed"] = check_names(r["checks"], "failed")
+        row["checks_not_evaluable"] = check_names(r["checks"], "not_evaluable")
         row.update(r["values"])
         rows.append(row)
     return rows
