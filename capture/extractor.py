@@ -24,13 +24,21 @@ and the document's metadata read from its content (title, agency, year, publicat
 
 
 def extract_version(
-    body: bytes, url: str, content_type: str | None, filename: str | None, payload: str
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    filename: str | None,
+    payload: str,
+    rendered_html: bytes | None = None,
 ) -> Extracted:
-    """Read one document: its version, its extraction error and its metadata."""
+    """Read one document (with the DOM a browser rendered from it, if any): its version,
+    its extraction error and its metadata."""
     from extract import extract_document
     from query.tokenize import index_terms
 
-    ex = extract_document(body, url=url, media_type=content_type, filename=filename)
+    ex = extract_document(
+        body, url=url, media_type=content_type, filename=filename, rendered_html=rendered_html
+    )
     text = ex.text or ""
     # Without text (unreadable, or a scan that needs OCR) the raw bytes decide.
     content = content_sha256(text) if text.strip() else payload
@@ -45,12 +53,13 @@ def extract_version(
     return version, ex.error, meta
 
 
-def extraction_job(
-    resp: FetchedResponse, payload: str
-) -> tuple[bytes, str, str | None, str | None, str]:
+Job = tuple[bytes, str, str | None, str | None, str, bytes | None]
+
+
+def extraction_job(resp: FetchedResponse, payload: str) -> Job:
     """The arguments of :func:`extract_version` for a captured response."""
     content_type = next((v for k, v in resp.response_headers if k.lower() == "content-type"), None)
-    return resp.body, resp.url, content_type, resp.filename, payload
+    return resp.body, resp.url, content_type, resp.filename, payload, resp.rendered_html
 
 
 def crashed(payload: str, detail: str) -> Extracted:
@@ -91,7 +100,7 @@ class Extractor:
             self._restart()
             return [self._alone(job) for job in jobs]
 
-    def _alone(self, job: tuple[bytes, str, str | None, str | None, str]) -> Extracted:
+    def _alone(self, job: Job) -> Extracted:
         try:
             future: Future[Extracted] = self._executor().submit(extract_version, *job)
             return future.result()
@@ -110,6 +119,20 @@ class Extractor:
             self._pool = None
 
 
+def _meta(ex: Any) -> dict[str, Any]:
+    """Where each metadata value came from, the body's source, and the OCR account."""
+    meta: dict[str, Any] = {
+        name: asdict(getattr(ex, name))
+        for name in ("title", "agency_name", "year", "published_at")
+        if getattr(ex, name)
+    }
+    if getattr(ex, "body_source", None):
+        meta["body_source"] = ex.body_source
+    if getattr(ex, "ocr", None):
+        meta["ocr"] = ex.ocr
+    return meta
+
+
 def extraction_columns(ex: Any) -> dict[str, Any]:
     """The ``extractions`` row of an :class:`extract.types.Extraction`."""
 
@@ -126,11 +149,7 @@ def extraction_columns(ex: Any) -> dict[str, Any]:
         "year": int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
         "agency_name": value("agency_name"),
         "published_at": value("published_at"),
-        "meta": {
-            name: asdict(getattr(ex, name))
-            for name in ("title", "agency_name", "year", "published_at")
-            if getattr(ex, name)
-        },
+        "meta": _meta(ex),
         "values": dict(ex.values),
         "checks": list(ex.checks),
         "sections": list(ex.sections),

@@ -127,3 +127,25 @@ def match_t3_column(label: str) -> str | None:
         if pattern.match(label):
             return key
     return None
+
+
+_T2_COLUMNS_ANY = re.compile("|".join(MARKERS_2019 + MARKERS_2021))
+_T4_HEADER = re.compile(r"行政复议.*(?:维持|纠正)|(?:维持|纠正).*行政复议|行政诉讼.*(?:维持|纠正)")
+
+
+def looks_like_report_table(text: str) -> bool:
+    """Whether a table's text (whitespace removed) is, or is a piece of, one of the three
+    statistical tables: its standard column labels or several of its standard row labels.
+    Used to read such tables wherever a page puts them."""
+    if T2_START.search(text) and ("信息内容" in text or _T2_COLUMNS_ANY.search(text)):
+        return True
+    if _T2_COLUMNS_ANY.search(text):
+        return True
+    if "自然人" in text and ("商业企业" in text or "法人或其他组织" in text):
+        return True
+    if len(match_t3_rows(text)) >= 3 and re.search(r"\d", text):
+        return True
+    if _T4_HEADER.search(text) and ("尚未审结" in text or "总计" in text):
+        return True
+    t2_rows = sum(1 for _, pattern in T2_ROW_PATTERNS if pattern.search(text))
+    return t2_rows >= 3 and bool(re.search(r"\d", text))

@@ -48,6 +48,8 @@ def extraction_record(path: Path, with_text: bool) -> dict:
         "values": dict(ex.values),
         "checks": list(ex.checks),
         "needs_ocr": ex.needs_ocr,
+        "body_source": ex.body_source,
+        "ocr": ex.ocr,
         "error": ex.error,
     }
     if with_text:
@@ -96,6 +98,7 @@ def csv_rows(records: list[dict]) -> list[dict]:
                 "layout",
                 "parser_version",
                 "needs_ocr",
+                "body_source",
                 "error",
             )
         }
