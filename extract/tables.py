@@ -45,6 +45,10 @@ class TableParse:
     values: dict[str, CellValue]
     rows_found: set[str] = field(default_factory=set)
     """Which rows were printed, as ``t2.<row>``, ``t3.<row>``, ``t4``."""
+    confidence: dict[str, float] = field(default_factory=dict)
+    """For cells read by OCR (:class:`~extract.types.ScoredText`): key → confidence."""
+    inferred: list[str] = field(default_factory=list)
+    """Rows of table 三 whose label was not recognised, placed by the table's row order."""
 
 
 @dataclass
@@ -131,6 +135,7 @@ class _TableWalker:
         self.layout = layout
         self.values: dict[str, CellValue] = dict.fromkeys(K.keys_for_layout(layout))
         self.rows_found: set[str] = set()
+        self.confidence: dict[str, float] = {}
         self.t2_columns = dict(K.t2_columns(layout))
         self.t2_header: _Header | None = None
         self.t3_headers: list[Row] = []
@@ -144,12 +149,42 @@ class _TableWalker:
         self.buffer = ""
         """Label fragments since the last row with values (wrapped or broken labels)."""
         self.t4_values: list[str] = []
+        self.t3_sequence = [
+            key for key in K.t3_rows(layout) if not (layout == "2021" and key == "other")
+        ]
+        """The rows of table 三 as the layout prints them, in order."""
+        self.t3_last: str | None = None
+        self.t3_unmatched: list[list[str]] = []
+        """Cells of rows with values whose label was not recognised (garbled by OCR or a
+        converter), since the last recognised row of table 三."""
+        self.inferred: set[str] = set()
 
     def reset(self) -> None:
         """Between tables: nothing carries over."""
         self._close_pending()
+        self._infer_rows(None)
         self.buffer = ""
         self.held = []
+
+    def _infer_rows(self, key: str | None) -> None:
+        """Rows whose labels were not recognised take the keys the table's fixed order
+        leaves between the recognised rows around them, when their number is exactly the
+        number of keys missing there (``key`` None: up to the end of the table)."""
+        unmatched, self.t3_unmatched = self.t3_unmatched, []
+        if not unmatched:
+            return
+        order = self.t3_sequence
+        start = order.index(self.t3_last) + 1 if self.t3_last in order else 0
+        end = order.index(key) if key in order else len(order)
+        missing = [k for k in order[start:end] if f"t3.{k}" not in self.rows_found]
+        if key is None and self.t3_last is None:
+            return
+        if len(missing) != len(unmatched) or len(missing) != end - start:
+            return
+        for name, cells in zip(missing, unmatched, strict=True):
+            self.rows_found.add(f"t3.{name}")
+            self.inferred.add(f"t3.{name}")
+            self._store_t3(name, cells)
 
     # -- rows of tables 二 and 三 ---------------------------------------------------------
 
@@ -172,9 +207,12 @@ class _TableWalker:
         return len(self.t2_columns[key]) if table == "t2" else len(K.T3_COLUMNS)
 
     def _accept(self, table: str, key: str) -> None:
+        if table == "t3":
+            self._infer_rows(key)
         self.rows_found.add(f"{table}.{key}")
         if table == "t3":
             self.t3_current = T3_ROW_ORDER[key]
+            self.t3_last = key
 
     def _store(self, table: str, key: str, cells: list[str]) -> None:
         if table == "t2":
@@ -199,6 +237,9 @@ class _TableWalker:
         self.buffer = ""
         key = self._t2_key(text) if table == "t2" else self._t3_key(text)
         if key is None:
+            if table == "t3" and self.t3_last is not None:
+                picked = _by_header(row, self._t3_header(), K.T3_COLUMNS)
+                self.t3_unmatched.append(picked or _fit(values, len(K.T3_COLUMNS)))
             return
         self._accept(table, key)
         if table == "t2":
@@ -260,13 +301,22 @@ class _TableWalker:
                 columns.setdefault(column, []).append(index)
         self.t2_header = _Header(len(row.cells), columns)
 
+    def _scored(self, name: str, cell: str) -> None:
+        confidence = getattr(cell, "confidence", None)
+        if confidence is not None:
+            self.confidence[name] = confidence
+
     def _store_t2(self, key: str, columns: tuple[str, ...], cells: list[str]) -> None:
         for column, cell in zip(columns, cells, strict=False):
             if column == "amount":
                 raw, yuan = money_value(cell)
                 self.values[f"t2.{key}.amount_raw"] = raw
                 self.values[f"t2.{key}.amount_yuan"] = yuan
-            elif column == "amount_wan":
+                self._scored(f"t2.{key}.amount_raw", cell)
+                self._scored(f"t2.{key}.amount_yuan", cell)
+                continue
+            self._scored(f"t2.{key}.{column}", cell)
+            if column == "amount_wan":
                 self.values[f"t2.{key}.{column}"] = None if is_blank(cell) else parse_number(cell)
             else:
                 self.values[f"t2.{key}.{column}"] = cell_value(cell)
@@ -310,6 +360,7 @@ class _TableWalker:
             name = f"t3.{key}.{column}"
             if name in self.values:
                 self.values[name] = cell_value(cell)
+                self._scored(name, cell)
 
     # -- table 四 -------------------------------------------------------------------------
 
@@ -331,6 +382,7 @@ class _TableWalker:
         names = K.t4_keys()
         for name, cell in zip(names, cells, strict=False):
             self.values[name] = cell_value(cell)
+            self._scored(name, cell)
 
     # -- token rows whose values come on later lines ----------------------------------------
 
@@ -352,6 +404,7 @@ class _TableWalker:
 
     def finish(self) -> TableParse:
         self._close_pending()
+        self._infer_rows(None)
         self.finish_t4()
         if self.layout == "2021" and "t3.other" not in self.rows_found:
             for column in K.T3_COLUMNS:
@@ -360,7 +413,15 @@ class _TableWalker:
                 self.values[f"t3.other.{column}"] = (
                     sum(printed) if printed else None  # type: ignore[arg-type]
                 )
-        return TableParse(self.layout, self.values, self.rows_found)
+        for row in self.inferred:
+            # a row placed by its position: its values are no more certain than that
+            for name in self.values:
+                own = name.startswith(f"{row}.") and name.count(".") == row.count(".") + 1
+                if own and name in self.confidence:
+                    self.confidence[name] = min(self.confidence[name], 0.5)
+        return TableParse(
+            self.layout, self.values, self.rows_found, self.confidence, sorted(self.inferred)
+        )
 
 
 def parse_tables(rows: list[Row]) -> TableParse:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.types import Grid
+from extract.types import Grid, ScoredText
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
@@ -76,6 +76,9 @@ class SpanCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    confidence: float | None = None
+    """For recognised (OCR) cells: the recognition confidence; the grid then holds a
+    :class:`~extract.types.ScoredText`."""
 
 
 @dataclass
@@ -101,6 +104,8 @@ def build_table(rows: list[list[SpanCell]]) -> Table | None:
             rowspan = max(1, min(cell.rowspan, 1000))
             colspan = max(1, min(cell.colspan, 1000))
             text = clean_cell(cell.text)
+            if cell.confidence is not None:
+                text = ScoredText(text, cell.confidence)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     placed[(r + dr, c + dc)] = (text, dr == 0 and dc == 0, dr > 0 and dc == 0)
