@@ -9,6 +9,7 @@ being taken for the row （七）总计. The layout is decided from the tables' 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -149,6 +150,8 @@ class _TableWalker:
         self.buffer = ""
         """Label fragments since the last row with values (wrapped or broken labels)."""
         self.t4_values: list[str] = []
+        self.t4_groups: dict[str, list[str]] = {}
+        """Table 四 printed one row per group: group → its five cells."""
         self.t3_sequence = [
             key for key in K.t3_rows(layout) if not (layout == "2021" and key == "other")
         ]
@@ -365,6 +368,16 @@ class _TableWalker:
     # -- table 四 -------------------------------------------------------------------------
 
     def t4_row(self, row: Row) -> None:
+        """Table 四 prints its 15 figures on one row under a two-level header, or one row
+        per group (行政复议 / 未经复议直接起诉 / 复议后起诉) of five figures."""
+        label = _row_label(row)
+        group = _t4_group(label) if label else None
+        values = _after_label_values(row) if label else []
+        if group is not None and any(is_value(c) and c.strip() for c in values):
+            if group not in self.t4_groups:
+                self.t4_groups[group] = _fit(values, len(K.T4_COLUMNS))
+                self.rows_found.add("t4")
+            return
         if len(self.t4_values) >= T4_WIDTH:
             return
         labels = _labels(row.cells)
@@ -377,7 +390,17 @@ class _TableWalker:
         if self.t4_values:
             self.rows_found.add("t4")
 
+    def t4_done(self) -> bool:
+        return len(self.t4_values) >= T4_WIDTH or len(self.t4_groups) == len(K.T4_GROUPS)
+
     def finish_t4(self) -> None:
+        if self.t4_groups and len(self.t4_values) < T4_WIDTH:
+            for group, cells in self.t4_groups.items():
+                for column, cell in zip(K.T4_COLUMNS, cells, strict=False):
+                    name = f"t4.{group}.{column}"
+                    self.values[name] = cell_value(cell)
+                    self._scored(name, cell)
+            return
         cells = self.t4_values[:T4_WIDTH]
         names = K.t4_keys()
         for name, cell in zip(names, cells, strict=False):
@@ -446,7 +469,7 @@ def parse_tables(rows: list[Row]) -> TableParse:
         elif phase == "t3" and T4_START.search(joined) and not match_t3_rows(joined):
             walker.reset()
             phase = "t4"
-        elif phase == "t4" and (TABLES_END.search(joined) or len(walker.t4_values) >= T4_WIDTH):
+        elif phase == "t4" and (TABLES_END.search(joined) or walker.t4_done()):
             break
         if phase == "t2":
             walker.t2_row(row)
@@ -455,6 +478,17 @@ def parse_tables(rows: list[Row]) -> TableParse:
         else:
             walker.t4_row(row)
     return walker.finish()
+
+
+def _t4_group(label: str) -> str | None:
+    """The group of table 四 a row label names (one row per group)."""
+    if re.search(r"复议后(?:起诉)?", label):
+        return "suit_after_review"
+    if re.search(r"直接起诉|未经复议", label):
+        return "suit_direct"
+    if "行政复议" in label and "诉讼" not in label:
+        return "review"
+    return None
 
 
 def _joined(row: Row) -> str:

@@ -22,6 +22,7 @@ from extract.sniff import PDF
 from extract.text.grid import SpanCell, build_table, clean_cell, clean_inline, join_broken
 from extract.text.pdf_layout import FoundTable, TextLine, cell_texts, find_tables, text_lines
 from extract.text.pdf_page import Char, PageObjects, PdfFile
+from extract.text.pdf_stream import stream_tables
 from extract.types import Grid, TextDocument
 
 _PAGE_NUMBER = re.compile(
@@ -29,10 +30,12 @@ _PAGE_NUMBER = re.compile(
 )
 # Glyph positioning in PDFs (WPS in particular) leaves gaps between digits and Han
 # characters ("2023 年"); they were not typed, so running text drops them.
-_DIGIT_CJK_GAP = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?=\d)")
+_DIGIT_CJK_GAP = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff])(?![万元])|(?<=[\u4e00-\u9fff]) +(?=\d)")
 _HEADING = re.compile(
     r"^\s*([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d))"
 )
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,2}、")
+_ROW_END = re.compile(r"(?:\s(?:[+-]?\d[\d,.]*|[／/—-]|无)){2,}\s*$")
 _SENTENCE_END = ("。", "：", ":", "；", "！", "？", "）", "」")
 _MIN_CHARS_PER_PAGE = 20
 _INK_RATIO = 0.0012
@@ -49,6 +52,7 @@ class _Line:
     text: str
     left: float
     right: float
+    words: list[list[tuple[str, float, float]]] | None = None
 
 
 @dataclass
@@ -206,7 +210,9 @@ def _page_content(page: PageObjects, number: int) -> _Page:
         left, right = 0.0, float(page.width)
     for line in body:
         result.lines.append(
-            _Line(number, line.top, line.bottom, line.x0, line.x1, line.text, left, right)
+            _Line(
+                number, line.top, line.bottom, line.x0, line.x1, line.text, left, right, line.words
+            )
         )
     for table in result.tables:
         table.page_top = not any(line.bottom <= table.top for line in result.lines)
@@ -281,6 +287,8 @@ def _continues(previous: _Line, line: _Line) -> bool:
     ended = previous.text.rstrip().endswith(_SENTENCE_END)
     if ended and (not reaches_right or _HEADING.match(line.text)):
         return False
+    if _SECTION.match(line.text) or _ROW_END.search(previous.text):
+        return False  # a section heading, or the line before ends a row of figures
     return reaches_right and not indented
 
 
@@ -424,9 +432,23 @@ def _assemble(pages: list[_Page], page_count: int, meta: dict[str, str]) -> Text
     out: list[str] = []
     grids: list[Grid] = []
     previous: _Line | None = None
+    ordered = [item for _, _, item in items if isinstance(item, _Line)]
+    rebuilt = stream_tables(ordered)
+    position = {id(line): index for index, line in enumerate(ordered)}
     for _, _, item in items:
         if isinstance(item, _Line):
+            index = position[id(item)]
+            if index in rebuilt:
+                row = rebuilt[index]
+                if row is not None:
+                    if out and out[-1] and "\t" not in out[-1]:
+                        out.append("")
+                    out.append(row)
+                previous = None
+                continue
             text = _DIGIT_CJK_GAP.sub("", clean_inline(item.text))
+            if out and "\t" in out[-1]:
+                out.append("")
             if previous is not None and out and _continues(previous, item):
                 out[-1] = join_broken(out[-1], text)
             else:
