@@ -223,6 +223,8 @@ def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | No
                     else min(abs(middle - columns[c][0]), abs(middle - columns[c][1]))
                 ),
             )
-            cells[column] = f"{cells[column]} {token.text}".strip()
+            if cells[column]:
+                return {}  # two figures of a row in one column: no column structure here
+            cells[column] = token.text
         out[i] = "\t".join([before + own + after, *cells])
     return out
