@@ -382,9 +382,14 @@ class _TableWalker:
             return
         labels = _labels(row.cells)
         if row.positional:
-            if labels or len(row.cells) < T4_WIDTH:
+            if labels or len(row.cells) < len(K.T4_COLUMNS):
                 return
-            self.t4_values = _fit(row.cells, T4_WIDTH)
+            if len(row.cells) >= T4_WIDTH and not self.t4_values:
+                self.t4_values = _fit(row.cells, T4_WIDTH)
+            else:
+                # the table cut in parts (行政复议 | 行政诉讼): five figures a group
+                width = len(K.T4_COLUMNS) * (len(row.cells) // len(K.T4_COLUMNS))
+                self.t4_values += _fit(row.cells, min(width, T4_WIDTH - len(self.t4_values)))
         else:
             self.t4_values += [c for c in row.cells if is_value(c)]
         if self.t4_values:
