@@ -224,11 +224,116 @@ def _div_grid_rows(node: etree._Element) -> list[etree._Element] | None:
     return None
 
 
+_GRID_TEMPLATE = re.compile(r"grid-template-columns\s*:\s*([^;]+)", re.I)
+_GRID_LINE = re.compile(r"grid-(row|column)(-start|-end)?\s*:\s*([^;]+)", re.I)
+
+
+def _track_count(template: str) -> int:
+    repeat = re.match(r"\s*repeat\(\s*(\d+)\s*,", template)
+    if repeat:
+        return int(repeat.group(1))
+    return len([t for t in re.split(r"\s+(?![^(]*\))", template.strip()) if t])
+
+
+def _grid_placement(style: str) -> dict[str, tuple[int | None, int]]:
+    """``grid-row``/``grid-column`` of a CSS grid item: axis → (start line or None, span)."""
+    placement: dict[str, tuple[int | None, int]] = {}
+    parts: dict[str, dict[str, str]] = {}
+    for axis, edge, value in _GRID_LINE.findall(style):
+        parts.setdefault(axis.lower(), {})[(edge or "").lower()] = value.strip()
+    for axis, values in parts.items():
+        start: int | None = None
+        span = 1
+        texts = [values.get("", ""), values.get("-start", ""), values.get("-end", "")]
+        shorthand = values.get("", "")
+        if shorthand:
+            pieces = [p.strip() for p in shorthand.split("/")]
+            texts = [pieces[0], pieces[0], pieces[1] if len(pieces) > 1 else ""]
+        first, end = texts[1], texts[2]
+        if re.fullmatch(r"\d+", first):
+            start = int(first)
+        elif first.startswith("span"):
+            span = _span(first[4:])
+        if end.startswith("span"):
+            span = _span(end[4:])
+        elif re.fullmatch(r"\d+", end) and start is not None:
+            span = max(1, int(end) - start)
+        placement[axis] = (start, min(span, 1000))
+    return placement
+
+
+def _convert_css_grid(node: etree._Element) -> bool:
+    """A ``display:grid`` container of cells placed by ``grid-row``/``grid-column`` (or
+    flowing into ``grid-template-columns`` tracks) rewritten as a ``<table>``."""
+    style = node.get("style") or ""
+    template = _GRID_TEMPLATE.search(style)
+    items = [child for child in node if isinstance(child.tag, str)]
+    if len(items) < 6 or not all(_is_leafish(item) for item in items):
+        return False
+    placed = [_grid_placement(item.get("style") or "") for item in items]
+    explicit = sum(1 for p in placed if "row" in p and "column" in p and p["column"][0])
+    width = _track_count(template.group(1)) if template else 0
+    if explicit < len(items) * 0.8 and width < 2:
+        return False
+    taken: dict[tuple[int, int], etree._Element | None] = {}
+    starts: dict[tuple[int, int], tuple[etree._Element, int, int]] = {}
+    cursor_row, cursor_col = 1, 1
+    for item, place in zip(items, placed, strict=True):
+        row, rowspan = place.get("row", (None, 1))
+        col, colspan = place.get("column", (None, 1))
+        if row is None or col is None:
+            # auto placement: the next free slot, row by row
+            columns = max(width, 1)
+            while True:
+                if cursor_col + colspan - 1 > columns:
+                    cursor_row, cursor_col = cursor_row + 1, 1
+                if all((cursor_row, cursor_col + dc) not in taken for dc in range(colspan)):
+                    break
+                cursor_col += 1
+            row, col = cursor_row, cursor_col
+            cursor_col += colspan
+        for dr in range(rowspan):
+            for dc in range(colspan):
+                taken[(row + dr, col + dc)] = item
+        starts[(row, col)] = (item, rowspan, colspan)
+    if not taken:
+        return False
+    rows = max(r for r, _ in taken)
+    cols = max(c for _, c in taken)
+    node.tag = "table"
+    for item in items:
+        node.remove(item)
+    for r in range(1, rows + 1):
+        tr = etree.SubElement(node, "tr")
+        for c in range(1, cols + 1):
+            if (r, c) in starts:
+                item, rowspan, colspan = starts[(r, c)]
+                item.tag = "td"
+                item.tail = None
+                if rowspan > 1:
+                    item.set("rowspan", str(rowspan))
+                if colspan > 1:
+                    item.set("colspan", str(colspan))
+                tr.append(item)
+            elif (r, c) not in taken:
+                etree.SubElement(tr, "td")
+    return True
+
+
+def _looks_like_report(node: etree._Element) -> bool:
+    from extract.table_labels import looks_like_report_table
+
+    return looks_like_report_table(_label_text(node))
+
+
 def _convert_div_grids(root: etree._Element) -> None:
     """Rewrite tables made of divs (``display:table``/``grid`` layouts) into ``<table>``s."""
     for node in list(root.iter(*_CONTAINERS)):
         if node.getparent() is None or node.tag == "table":
             continue
+        if "grid" in (node.get("style") or "") and _looks_like_report(node):
+            if _convert_css_grid(node):
+                continue
         rows = _div_grid_rows(node)
         if rows is None:
             continue
