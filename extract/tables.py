@@ -151,6 +151,8 @@ class _TableWalker:
         """Label fragments since the last row with values (wrapped or broken labels)."""
         self.t4_values: list[str] = []
         self.t4_groups: dict[str, list[str]] = {}
+        self.t4_header: list[str] | None = None
+        """The last header row of table 四 (结果维持 … 总计), for its column positions."""
         """Table 四 printed one row per group: group → its five cells."""
         self.t3_sequence = [
             key for key in K.t3_rows(layout) if not (layout == "2021" and key == "other")
@@ -382,7 +384,21 @@ class _TableWalker:
             return
         labels = _labels(row.cells)
         if row.positional:
-            if labels or len(row.cells) < len(K.T4_COLUMNS):
+            if labels:
+                if all(_T4_COLUMN.search(squash(c)) for c in row.cells if c.strip()):
+                    self.t4_header = row.cells
+                return
+            cells = row.cells
+            header = self.t4_header
+            if header is not None and len(header) == len(cells) and len(cells) > 1:
+                # merged header cells expanded: one figure per run of one header cell
+                cells = [
+                    cell
+                    for index, cell in enumerate(cells)
+                    if index == 0 or header[index] != header[index - 1]
+                ]
+                row = Row(cells, True)
+            if len(row.cells) < len(K.T4_COLUMNS):
                 return
             if len(row.cells) >= T4_WIDTH and not self.t4_values:
                 self.t4_values = _fit(row.cells, T4_WIDTH)
@@ -483,6 +499,9 @@ def parse_tables(rows: list[Row]) -> TableParse:
         else:
             walker.t4_row(row)
     return walker.finish()
+
+
+_T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")
 
 
 def _t4_group(label: str) -> str | None:

@@ -331,9 +331,9 @@ def _convert_div_grids(root: etree._Element) -> None:
     for node in list(root.iter(*_CONTAINERS)):
         if node.getparent() is None or node.tag == "table":
             continue
-        if "grid" in (node.get("style") or "") and _looks_like_report(node):
-            if _convert_css_grid(node):
-                continue
+        grid = "grid" in (node.get("style") or "")
+        if grid and _looks_like_report(node) and _convert_css_grid(node):
+            continue
         rows = _div_grid_rows(node)
         if rows is None:
             continue
