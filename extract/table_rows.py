@@ -68,7 +68,10 @@ def _unglue(token: str) -> list[str]:
     ``合法权益／`` → 合法权益 ／."""
     glued = _GLUED_NUMBER.match(token)
     if glued and not re.search(r"\d年$|第$", glued.group(1)):
-        return [*_unglue(glued.group(1)), glued.group(2)]
+        head = glued.group(1)
+        if len(head) > 2 and head.endswith("无"):  # 行政事业性收费无1: 无 is a blank cell
+            return [*_unglue(head[:-1]), "无", glued.group(2)]
+        return [*_unglue(head), glued.group(2)]
     trailing = _TRAILING_BLANK.match(token)
     if trailing and not re.search(r"增$|/减", token):
         return [trailing.group(1), *_unglue(trailing.group(2))]

@@ -246,6 +246,13 @@ class _TableWalker:
                 picked = _by_header(row, self._t3_header(), K.T3_COLUMNS)
                 self.t3_unmatched.append(picked or _fit(values, len(K.T3_COLUMNS)))
             return
+        if table == "t3" and self.t3_unmatched and not any(c.strip() for c in values):
+            # the label of the figures just above, wrapped onto a row of its own (a row
+            # cut by a page break): those figures are this row's
+            cells = self.t3_unmatched.pop()
+            self._accept(table, key)
+            self._store(table, key, cells)
+            return
         self._accept(table, key)
         if table == "t2":
             columns = self.t2_columns[key]
@@ -395,7 +402,7 @@ class _TableWalker:
                 cells = [
                     cell
                     for index, cell in enumerate(cells)
-                    if index == 0 or header[index] != header[index - 1]
+                    if index == 0 or header[index] != header[index - 1] or not header[index].strip()
                 ]
                 row = Row(cells, True)
             if len(row.cells) < len(K.T4_COLUMNS):

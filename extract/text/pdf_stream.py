@@ -69,8 +69,14 @@ def _tokens(line: LineLike) -> list[_Token]:
                 pieces[-1].append(char)
             else:
                 pieces.append([char])
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
             text = "".join(c[0] for c in piece)
+            follows = number + 1 < len(pieces) and _VALUE_CHAR.match(pieces[number + 1][0][0])
+            if len(piece) > 1 and text.endswith("无") and follows:
+                # 无 (a blank cell) run into the label before it: 行政事业性收费无1
+                tokens.append(_Token(text[:-1], piece[0][1], piece[-2][2], False))
+                tokens.append(_Token("无", piece[-1][1], piece[-1][2], True))
+                continue
             tokens.append(_Token(text, piece[0][1], piece[-1][2], bool(_VALUE.match(text))))
     # numbers of enumerators are label text: （1）, (2), 3、
     for k, token in enumerate(tokens):
