@@ -399,10 +399,12 @@ class _TableWalker:
             header = self.t4_header
             if header is not None and len(header) == len(cells) and len(cells) > 1:
                 # merged header cells expanded: one figure per run of one header cell
+                last = max(i for i, name in enumerate(header) if name.strip())
                 cells = [
                     cell
                     for index, cell in enumerate(cells)
-                    if index == 0 or header[index] != header[index - 1] or not header[index].strip()
+                    if (index <= last or cell.strip())  # not padding right of the table
+                    and (index == 0 or header[index] != header[index - 1] or not header[index])
                 ]
                 row = Row(cells, True)
             if len(row.cells) < len(K.T4_COLUMNS):
