@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Protocol
 
+from extract import keys as K
 from extract.table_labels import T2_COLUMN_PATTERNS, T2_START, T3_HEADER, TABLES_END
 
 _VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[／/\\]|[—－–]+|-|无)$")
@@ -154,13 +155,101 @@ def stream_tables(lines: Sequence[LineLike]) -> dict[int, str | None]:
     return out
 
 
+_T3_NAMES = ("自然人", "商业", "科研", "社会公益", "法律服务", "其他", "总计")
+"""Table 三's applicant columns, in order, by the words their headers print."""
+
+
+_T4_NAMES = ("维持", "纠正", "其他", "尚未", "总计")
+"""Table 四's five columns, printed once for each of its three groups."""
+
+
+def _runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
+    """The header's characters read along each line and down each stack of characters
+    (narrow columns print their headers vertically): (char, x-centre, top)."""
+    runs = [
+        [(c, (x0 + x1) / 2, line.top) for word in line.words or [] for c, x0, x1 in word]
+        for line in header
+    ]
+    stacks: list[list[tuple[str, float, float]]] = []
+    for char in sorted((c for run in runs for c in run), key=lambda c: c[1]):
+        if stacks and abs(stacks[-1][-1][1] - char[1]) <= 3.0:
+            stacks[-1].append(char)
+        else:
+            stacks.append([char])
+    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks]
+
+
+def _places(runs: list[list[tuple[str, float, float]]], name: str) -> list[float]:
+    """The x-centres where ``name`` is printed (distinct places)."""
+    found: list[float] = []
+    for run in runs:
+        text = "".join(c[0] for c in run)
+        start = text.find(name)
+        while start >= 0:
+            if not (name == "其他" and text[start + 2 : start + 4] == "组织"):
+                x = sum(c[1] for c in run[start : start + len(name)]) / len(name)
+                if all(abs(x - other) > 3.0 for other in found):
+                    found.append(x)
+            start = text.find(name, start + 1)
+    return sorted(found)
+
+
+def _header_anchors(header: list[LineLike]) -> list[float] | None:
+    """The x-centres of the columns of table 三 (seven applicant columns) or table 四
+    (five columns in three groups) from the header lines above the rows; ``None`` unless
+    every column is found, left to right."""
+    if not header:
+        return None
+    runs = _runs(header)
+    t3 = [_places(runs, name) for name in _T3_NAMES]
+    if all(len(places) >= 1 for places in t3):
+        anchors = [places[0] for places in t3]
+        if all(a < b for a, b in itertools.pairwise(anchors)):
+            return anchors
+    t4 = [_places(runs, name) for name in _T4_NAMES]
+    if all(len(places) == len(K.T4_GROUPS) for places in t4):
+        groups = [[places[g] for places in t4] for g in range(len(K.T4_GROUPS))]
+        anchors = [x for group in groups for x in group]
+        if all(a < b for a, b in itertools.pairwise(anchors)):
+            return anchors
+    return None
+
+
+def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
+    """The lines without figures right above a table's first row (its header), same page."""
+    header: list[LineLike] = []
+    index = first_row - 1
+    while index >= 0 and len(header) < 16 and lines[index].page == lines[first_row].page:
+        if _is_row(_tokens(lines[index])):
+            break
+        header.append(lines[index])
+        index -= 1
+    header.reverse()
+    # the first row's own label may begin on the lines just above its figures
+    for back in range(1, min(3, len(header)) + 1):
+        if _ENUMERATOR.match(_flat(header[-back].text)):
+            return header[:-back]
+    return header
+
+
 def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | None]:
     """One table (or part between header lines): rows from its lines with figures."""
     tokens = {i: _tokens(lines[i]) for i in indexes}
     rows = [i for i in indexes if _is_row(tokens[i])]
-    if len(rows) < 2:
+    if not rows:
         return {}
     columns = _columns([tokens[i] for i in rows])
+    header = _header_above(lines, rows[0])
+    anchors = _header_anchors(header)
+    if len(rows) < 2 and anchors is None:
+        return {}
+    if anchors is not None:
+        # the header lines placed the columns: they are not labels of the first row
+        header_ids = {id(line) for line in header}
+        indexes = [i for i in indexes if id(lines[i]) not in header_ids]
+    if anchors is not None and len(columns) < len(anchors):
+        # figures in only some columns: the header's names place them
+        columns = [(x, x) for x in anchors]
     if len(columns) < 2:
         return {}
     out: dict[int, str | None] = {}
@@ -179,8 +268,10 @@ def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | No
     last_row: int | None = None
     for i in indexes:
         if i in labels:
-            for group in pending:  # every label begun above these figures (group labels too)
-                for j in group:
+            if pending:
+                # the last label begun above these figures is theirs; earlier ones are
+                # rows printed without figures (or group labels): they stay text lines
+                for j in pending[-1]:
                     labels[i].append((j, _flat(lines[j].text)))
                     out[j] = None
             pending = []
