@@ -126,9 +126,25 @@ def _segments(line_mask: np.ndarray, scale: float, orientation: str) -> list[Edg
     return edges
 
 
-def ruling_lines(gray: np.ndarray, dpi: int) -> tuple[list[Edge], np.ndarray]:
+def ink_threshold(gray: np.ndarray) -> int:
+    """The grey level that splits ink from paper (Otsu's method), kept within sane bounds
+    (a faint or JPEG-blurred scan has lighter ink)."""
+    counts = np.bincount(gray[::2, ::2].ravel(), minlength=256).astype(np.float64)
+    total = counts.sum()
+    if total == 0:
+        return _BINARY
+    levels = np.arange(256)
+    weight = np.cumsum(counts)
+    mean = np.cumsum(counts * levels)
+    between = (mean[-1] * weight - mean * total) ** 2 / np.maximum(weight * (total - weight), 1)
+    return int(min(max(int(np.argmax(between)), 110), 210))
+
+
+def ruling_lines(
+    gray: np.ndarray, dpi: int, threshold: int = _DARK
+) -> tuple[list[Edge], np.ndarray]:
     """The table rules of a page image as edges (points) and the mask of their pixels."""
-    dark = gray < _DARK
+    dark = gray < threshold
     length = max(20, int(dpi * 0.35))  # ~9 mm: longer than any glyph stroke
     horizontal = _runs(dark, length)
     vertical = _runs(dark.T, length).T
@@ -308,10 +324,32 @@ _LOOKALIKES = str.maketrans({
 _FIGURE_LIKE = re.compile(r"^[-—－+]?[0-9lI|\]\[!i丨OoD〇Q○SsZzBgq.,，]{1,12}$")
 
 
+_DASH_LIKE = re.compile(r"^[xX_\-—－一~·.。、'\"”“`]+$")
+_STRAY = " .,;:'\"”“`_~·、。，；："
+_MARKERS = ("-", "—", "－", "——", "/", "／", "无")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def figure_lookalikes(text: str, confidence: float) -> tuple[str, float]:
-    """A cell that reads as a figure but for letters the engine mistakes digits for
-    (``-|`` → ``-1``, ``O`` → ``0``): the figure, with its confidence capped so that it
-    is flagged uncertain."""
+    """A table cell as the engine read it, made a figure or a blank marker where it only
+    looks like one: letters taken for digits (``-|`` → ``-1``, ``O`` → ``0``), a dash read
+    as ``x``/``_``/``一``, stray specks around a figure; a cell with neither figure nor
+    Chinese text is noise: blank, confidence 0. Every such repair caps the confidence so
+    that the value is flagged uncertain."""
+    uncertain = min(confidence, UNCERTAIN_BELOW / 2)
+    if text.strip(_STRAY + "-—－") == "无" and text != "无":
+        return "无", uncertain
+    stripped = text.strip(_STRAY)
+    if (
+        stripped != text
+        and stripped
+        and (_FIGURE_LIKE.match(stripped) or stripped == "无" or _DASH_LIKE.match(stripped))
+    ):
+        text, confidence = stripped, uncertain
+    if text and _DASH_LIKE.match(text) and text not in _MARKERS:
+        return "—", uncertain
+    if text and text not in _MARKERS and not _CJK.search(text) and not _FIGURE_LIKE.match(text):
+        return "", 0.0
     if not _FIGURE_LIKE.match(text) or not re.search(r"[^0-9.,，\-—－+]", text):
         return text, confidence
     mapped = text.translate(_LOOKALIKES).replace("，", ",")
@@ -357,7 +395,9 @@ def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> P
 
     The rules are erased and the image binarised; the ruled tables' cells are read one by
     one (in mosaics), the rest of the page as a block of text."""
-    edges, lines = ruling_lines(gray, DPI)
+    gray, _ = deskew(gray)
+    threshold = ink_threshold(gray)
+    edges, lines = ruling_lines(gray, DPI, threshold)
     clean = gray.copy()
     if lines.any():
         # erase the rules (and their anti-aliased fringe) so glyphs stand alone
@@ -367,7 +407,7 @@ def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> P
         grown[:, 1:] |= lines[:, :-1]
         grown[:, :-1] |= lines[:, 1:]
         clean[grown] = 255
-    binary = np.where(clean < _BINARY, 0, 255).astype(np.uint8)
+    binary = np.where(clean < max(threshold, _BINARY), 0, 255).astype(np.uint8)
     scale = 72.0 / DPI
     cells, regions = _cells_with_ink(binary, edges, width, height)
     text_image = binary.copy()
