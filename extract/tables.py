@@ -106,6 +106,8 @@ def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> li
         return None
     if not all(column in header.columns for column in columns):
         return None
+    if any(i >= len(row.cells) for column in columns for i in header.columns[column]):
+        return None  # a header position the row does not reach
     first = min(min(header.columns[column]) for column in columns)
     labels = _labels(row.cells)
     if labels and labels[-1] >= first:
