@@ -155,7 +155,7 @@ def stream_tables(lines: Sequence[LineLike]) -> dict[int, str | None]:
     return out
 
 
-_T3_NAMES = ("自然人", "商业", "科研", "社会公益", "法律服务", "其他", "总计")
+_T3_NAMES = ("自然", "商业", "科研", "社会公益", "法律服务", "其他", "总计")
 """Table 三's applicant columns, in order, by the words their headers print."""
 
 
