@@ -89,6 +89,7 @@ def analyse(doc: TextDocument, extraction: Extraction) -> None:
     if doc.ocr is not None:
         ocr_values = ocr_confidences(tables)
         extraction.ocr = {**doc.ocr, "values": ocr_values}
+        extraction.uncertain = sorted(k for k, v in ocr_values.items() if v["uncertain"])
     checks = evaluate_checks(tables.layout, tables.values, ocr_values)
     checks += text_figure_checks(
         tables.layout, tables.values, section_text(doc.text, 1), ocr_values

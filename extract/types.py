@@ -80,6 +80,9 @@ class Extraction:
     ocr: dict[str, Any] | None = None
     """When values were read by OCR: ``engine``, ``pages``, … and ``values``: for every
     printed value key, ``{"confidence": float | None, "uncertain": bool}``."""
+    uncertain: list[str] = field(default_factory=list)
+    """The value keys read by OCR whose recognition is uncertain (``ocr["values"][key]
+    ["uncertain"]``), for readers that want the list."""
     error: str | None = None
     """A precise message when the document could not be read (corrupt, encrypted,
     too large, too slow, hostile); ``text`` is then empty or partial."""

@@ -56,7 +56,8 @@ def test_every_misread_value_is_flagged(scanned) -> None:
     label, extraction = scanned
     values = extraction.ocr["values"]
     wrong = {k for k, v in label["values"].items() if extraction.values.get(k) != v}
-    assert wrong <= {k for k, v in values.items() if v["uncertain"]}
+    flagged = {k for k, v in values.items() if v["uncertain"]}
+    assert wrong <= flagged and set(extraction.uncertain) == flagged
     for key, value in extraction.values.items():
         if value is not None:  # every printed value read is marked with its confidence
             assert key in values and (
