@@ -25,6 +25,7 @@ from audit.similarity import (
     same_year_or_own_previous_year,
     shingle_table,
 )
+from extract.checks import CheckStatus, check_status
 from query.diff import VersionDiff, text_changes, value_changes
 from storage.archive import Archive, iso
 from storage.texts import version_texts
@@ -410,33 +411,66 @@ class Auditor:
         )
 
     def inconsistent(self, report: D.Report, main: D.Version) -> Iterator[Finding]:
+        """Failed rules (asserted on printed totals); a report whose tables print no figure
+        at all (every rule ``not_evaluable``) is reported as not judged, not as consistent.
+        Rules resting on values read by OCR say so."""
         assert main.extraction is not None
         values = main.extraction["values"]
-        failed = [
-            c for c in main.extraction["checks"] if isinstance(c, dict) and c.get("ok") is False
-        ]
+        checks = [c for c in main.extraction["checks"] if isinstance(c, dict)]
+        statuses = [check_status(c) for c in checks]
+        failed = [c for c, st in zip(checks, statuses, strict=True) if st == CheckStatus.FAILED]
+        blank = sum(st == CheckStatus.NOT_EVALUABLE for st in statuses)
         printed = [c for c in failed if _printed(c, values)]
         unasserted = len(failed) - len(printed)
         failed = printed + self.across_years(report, main)
-        if not failed:
+        table_rules = [
+            st for c, st in zip(checks, statuses, strict=True) if c.get("rule") != "text_figures"
+        ]
+        nothing_printed = bool(table_rules) and all(
+            st == CheckStatus.NOT_EVALUABLE for st in table_rules
+        )
+        if not failed and not nothing_printed:
             return
         parts = []
         for check in failed:
             where = next(
                 (f"{k} {check[k]}" for k in ("column", "row", "group", "key") if k in check), ""
             )
+            ocr = " [OCR" + (", uncertain" if check.get("uncertain") else "") + "]"
             parts.append(
                 f"{check.get('rule')} ({where}): {check.get('left')} ≠ {check.get('right')}"
+                + (ocr if check.get("ocr") else "")
             )
+        if failed:
+            detail = (
+                f"{len(failed)} consistency rule(s) fail: "
+                + "; ".join(parts[:8])
+                + ("; …" if len(parts) > 8 else "")
+            )
+            if blank:
+                detail += f" ({blank} not evaluable: blank cells)"
+        else:
+            detail = f"not evaluable: the tables print no figure ({blank} rules over blank cells)"
+        on_ocr = [c for c in failed if c.get("ocr")]
+        if on_ocr:
+            detail += f"; {len(on_ocr)} of them rest on values read by OCR"
+        note = "the version checked" + (" (tables read by OCR)" if on_ocr else "")
+        extra: dict[str, Any] = {
+            "verdict": "failed" if failed else "not_evaluable",
+            "checks": failed,
+            "unasserted": unasserted,
+            "not_evaluable": blank,
+        }
+        if on_ocr:
+            extra["ocr"] = True
+            extra["uncertain"] = sorted({k for c in on_ocr for k in c.get("uncertain", [])})
         yield Finding(
             report.agency_id,
             report.year,
             "inconsistent",
-            f"{len(failed)} consistency rule(s) fail: "
-            + "; ".join(parts[:8])
-            + ("; …" if len(parts) > 8 else ""),
-            [main.evidence(content_sha256=main.content_sha256, note="the version checked")],
-            {"checks": failed, "unasserted": unasserted},
+            detail,
+            [main.evidence(content_sha256=main.content_sha256, note=note)],
+            extra,
         )
 
     def across_years(self, report: D.Report, main: D.Version) -> list[dict[str, Any]]:

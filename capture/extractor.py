@@ -27,20 +27,27 @@ Extracted = tuple["VersionIn", str | None, dict[str, Any]]
 and the document's metadata read from its content (title, agency, year, publication,
 issuer)."""
 
-Job = tuple[bytes, str, str | None, str | None, str]
-"""The arguments of :func:`extract_version`: body, URL, content type, file name, payload hash."""
+Job = tuple[bytes, str, str | None, str | None, str, bytes | None]
+"""The arguments of :func:`extract_version`: body, URL, content type, file name, payload
+hash, and the DOM a browser rendered from the body (or None)."""
 
 
 def read_capture(
-    body: bytes, url: str, content_type: str | None, filename: str | None
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    filename: str | None,
+    rendered_html: bytes | None = None,
 ) -> tuple[str, Extraction, list[str]]:
-    """In a worker: the document's extraction, the hash of its text (empty without text)
-    and the text's index terms."""
+    """In a worker: the document's extraction (with the DOM a browser rendered from it, if
+    any), the hash of its text (empty without text) and the text's index terms."""
     from capture.normalise import content_sha256
     from extract.document import extract_here
     from query.tokenize import index_terms
 
-    ex = extract_here(body, url=url, media_type=content_type, filename=filename)
+    ex = extract_here(
+        body, url=url, media_type=content_type, filename=filename, rendered_html=rendered_html
+    )
     text = ex.text or ""
     return (content_sha256(text) if text.strip() else ""), ex, index_terms(text)
 
@@ -51,7 +58,7 @@ def _version(job: Job, read: tuple[str, Extraction, list[str]] | ExtractionError
     if isinstance(read, ExtractionError):
         from extract.document import failed_extraction
 
-        body, url, content_type, filename, _ = job
+        body, url, content_type, filename = job[:4]
         read = "", failed_extraction(body, str(read), content_type, filename or url), []
     content, ex, terms = read
     meta: dict[str, Any] = {}
@@ -88,17 +95,18 @@ def extract_version(
     content_type: str | None,
     filename: str | None,
     payload: str,
+    rendered_html: bytes | None = None,
     *,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Extracted:
-    """Read one document (in a worker of the process's shared pool): its version, its
-    extraction error and its metadata."""
+    """Read one document (in a worker of the process's shared pool), with the DOM a browser
+    rendered from it if any: its version, its extraction error and its metadata."""
     from extract.isolation import run_isolated
 
-    job: Job = (body, url, content_type, filename, payload)
+    job: Job = (body, url, content_type, filename, payload, rendered_html)
     try:
         read: tuple[str, Extraction, list[str]] | ExtractionError = run_isolated(
-            read_capture, *job[:4], limits=limits, what=_what(job)
+            read_capture, *_read_args(job), limits=limits, what=_what(job)
         )
     except ExtractionError as exc:
         read = exc
@@ -108,7 +116,12 @@ def extract_version(
 def extraction_job(resp: FetchedResponse, payload: str) -> Job:
     """The arguments of :func:`extract_version` for a captured response."""
     content_type = next((v for k, v in resp.response_headers if k.lower() == "content-type"), None)
-    return resp.body, resp.url, content_type, resp.filename, payload
+    return resp.body, resp.url, content_type, resp.filename, payload, resp.rendered_html
+
+
+def _read_args(job: Job) -> tuple[bytes, str, str | None, str | None, bytes | None]:
+    """The arguments of :func:`read_capture` for a job (no payload hash)."""
+    return job[0], job[1], job[2], job[3], job[5]
 
 
 class Extractor:
@@ -132,7 +145,7 @@ class Extractor:
         if not jobs:
             return []
         reads = self.pool().map(
-            read_capture, [job[:4] for job in jobs], limits=self.limits, what=_what
+            read_capture, [_read_args(job) for job in jobs], limits=self.limits, what=_what
         )
         return [_version(job, read) for job, read in zip(jobs, reads, strict=True)]
 
@@ -140,6 +153,20 @@ class Extractor:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+def _meta(ex: Any) -> dict[str, Any]:
+    """Where each metadata value came from, the body's source, and the OCR account."""
+    meta: dict[str, Any] = {
+        name: asdict(getattr(ex, name))
+        for name in ("title", "agency_name", "year", "published_at")
+        if getattr(ex, name)
+    }
+    if getattr(ex, "body_source", None):
+        meta["body_source"] = ex.body_source
+    if getattr(ex, "ocr", None):
+        meta["ocr"] = ex.ocr
+    return meta
 
 
 def extraction_columns(ex: Any) -> dict[str, Any]:
@@ -159,11 +186,7 @@ def extraction_columns(ex: Any) -> dict[str, Any]:
         "year": int(year) if isinstance(year, int | str) and str(year).isdigit() else None,
         "agency_name": clean_name(value("agency_name")),
         "published_at": value("published_at"),
-        "meta": {
-            name: asdict(getattr(ex, name))
-            for name in ("title", "agency_name", "year", "published_at")
-            if getattr(ex, name)
-        },
+        "meta": _meta(ex),
         "values": dict(ex.values),
         "checks": list(ex.checks),
         "sections": list(ex.sections),

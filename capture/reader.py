@@ -147,3 +147,37 @@ def _next_magic(fh: Any, start: int) -> int | None:
             return candidate
         except zlib.error:
             pos = candidate + 1
+
+
+MAX_RENDERED_BYTES = 64 * 1024 * 1024
+
+
+def read_rendered(warc_dir: Path, rec: IndexedRecord) -> bytes | None:
+    """The browser-rendered DOM kept with a response: the ``conversion`` record written
+    right after it that refers to it (``WARC-Refers-To``), or ``None``."""
+    response = read_record(warc_dir, rec)
+    record_id = response.rec_headers.get_header("WARC-Record-ID")
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = b""
+    with open(warc_dir / rec.warc_file, "rb") as fh:
+        fh.seek(rec.offset + rec.length)
+        while not inflate.eof and len(data) <= MAX_RENDERED_BYTES:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            try:
+                data += inflate.decompress(chunk)
+            except zlib.error:
+                return None
+    if not inflate.eof:
+        return None
+    try:
+        record = next(iter(ArchiveIterator(BytesIO(data))))
+    except Exception:
+        return None
+    if record.rec_type != "conversion":
+        return None
+    if record.rec_headers.get_header("WARC-Refers-To") != record_id:
+        return None
+    body: bytes = record.content_stream().read()
+    return body

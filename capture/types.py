@@ -45,6 +45,10 @@ class FetchedResponse:
     """From Content-Disposition or the link, for attachments."""
     published_at: str | None = None
     """The publication date shown next to the link in a listing, if any (YYYY-MM-DD)."""
+    rendered_html: bytes | None = None
+    """For a page whose body only a browser shows: the DOM the browser rendered from
+    ``body`` (UTF-8 HTML). It is extracted with the page and kept in the WARC file as a
+    ``conversion`` record referring to the response record (``WARC-Refers-To``)."""
 
 
 @dataclass

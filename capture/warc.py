@@ -124,6 +124,10 @@ navigation — so the report's content is the same (``WARC-Nianbao-Content-Diges
 HTTP headers are kept; the payload is not stored again."""
 
 
+RENDERED_CONTENT_TYPE = "text/html; charset=utf-8"
+"""Content type of the conversion record holding a browser-rendered DOM."""
+
+
 @dataclass(frozen=True)
 class RevisitOf:
     url: str
@@ -248,6 +252,9 @@ class RollingWarcWriter:
                 offset = self._fh.tell()
                 self._writer.write_record(response)
                 length = self._fh.tell() - offset
+                if resp.rendered_html:
+                    # right after the response: readers find it at offset + length
+                    self._writer.write_record(self._rendered_record(resp, response))
                 request.rec_headers.add_header(
                     "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
                 )
@@ -317,6 +324,22 @@ class RollingWarcWriter:
             warc_headers_dict=self._warc_headers(resp),
         )
 
+    def _rendered_record(self, resp: FetchedResponse, response):  # type: ignore[no-untyped-def]
+        """The DOM a browser rendered from the response, as a ``conversion`` record (an
+        alternative form of the response's content) that refers to the response."""
+        assert self._writer is not None and resp.rendered_html is not None
+        headers = self._warc_headers(resp)
+        headers["WARC-Refers-To"] = response.rec_headers.get_header("WARC-Record-ID")
+        headers["WARC-Nianbao-Conversion"] = "browser-rendered-dom"
+        return self._writer.create_warc_record(
+            resp.url,
+            "conversion",
+            payload=BytesIO(resp.rendered_html),
+            length=len(resp.rendered_html),
+            warc_content_type=RENDERED_CONTENT_TYPE,
+            warc_headers_dict=headers,
+        )
+
     def _request_record(self, resp: FetchedResponse):
         assert self._writer is not None
         from urllib.parse import urlsplit
@@ -351,6 +374,7 @@ def _reason(status: int) -> str:
 __all__ = [
     "CONTENT_PROFILE",
     "IDENTICAL_PAYLOAD_PROFILE",
+    "RENDERED_CONTENT_TYPE",
     "RevisitOf",
     "RollingWarcWriter",
     "WarcLocation",

@@ -1,13 +1,28 @@
 """Consistency rules 1–4 (and 6) of ``report-tables.md`` evaluated on parsed table values.
 
-Every check is a dict ``{"rule", "column"|"row"|"group", "ok", "left", "right"}``; ``null``
-cells count as 0. Rule names: ``balance`` (1), ``outcomes`` (2), ``applicants`` (3),
-``review_suit`` (4), ``text_figures`` (6).
+Every check is a dict::
+
+    {"rule", "column"|"row"|"group", "status", "ok", "left", "right", "blank_terms"}
+
+- ``status`` is a :class:`CheckStatus`: ``ok`` (both sides agree), ``failed`` (they do
+  not), or ``not_evaluable`` — every term of the rule, on both sides, is a blank cell
+  (``null``): there is nothing to judge, so the rule neither holds nor fails. Then ``ok``,
+  ``left`` and ``right`` are ``null``.
+- When only some terms are blank the rule is evaluated with blank cells counted as 0, as
+  the spec says, and ``blank_terms`` says how many terms were blank (0 when none).
+- ``ok`` is ``true``/``false``/``null`` (kept for readers of the first check shape).
+- Checks resting on values read by OCR carry ``"ocr": true`` and, when any of those values
+  is uncertain, ``"uncertain": [keys]``.
+
+Rule names: ``balance`` (1), ``outcomes`` (2), ``applicants`` (3), ``review_suit`` (4),
+``text_figures`` (6).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from typing import Any
 
 from extract import keys as K
@@ -22,38 +37,108 @@ RULE_NAMES = {
 }
 
 
-def _n(values: dict[str, CellValue], key: str) -> int | float:
+class CheckStatus(StrEnum):
+    """The verdict of one consistency check."""
+
+    OK = "ok"
+    FAILED = "failed"
+    NOT_EVALUABLE = "not_evaluable"
+    """Every term of the rule is a blank cell: nothing to judge."""
+
+
+def check_status(check: Mapping[str, Any]) -> CheckStatus:
+    """The status of a stored check, also for checks written before ``status`` existed."""
+    status = check.get("status")
+    if status in CheckStatus.__members__.values():
+        return CheckStatus(status)
+    ok = check.get("ok")
+    if ok is None:
+        return CheckStatus.NOT_EVALUABLE
+    return CheckStatus.OK if ok else CheckStatus.FAILED
+
+
+def _n(values: Mapping[str, CellValue], key: str) -> int | float:
     value = values.get(key)
     return value if isinstance(value, int | float) else 0
 
 
-def _check(
-    rule: str, axis: str, name: str, left: int | float, right: int | float
-) -> dict[str, Any]:
-    return {"rule": rule, axis: name, "ok": left == right, "left": left, "right": right}
+class _Rules:
+    def __init__(self, values: Mapping[str, CellValue], ocr: Mapping[str, Any] | None) -> None:
+        self.values = values
+        self.ocr = ocr or {}
+        self.checks: list[dict[str, Any]] = []
+
+    def add(self, rule: str, axis: str, name: str, left: list[str], right: list[str]) -> None:
+        terms = left + right
+        blank = [key for key in terms if not isinstance(self.values.get(key), int | float)]
+        check: dict[str, Any] = {"rule": rule, axis: name}
+        if len(blank) == len(terms):
+            check.update(status=CheckStatus.NOT_EVALUABLE.value, ok=None, left=None, right=None)
+        else:
+            lsum = sum(_n(self.values, key) for key in left)
+            rsum = sum(_n(self.values, key) for key in right)
+            status = CheckStatus.OK if lsum == rsum else CheckStatus.FAILED
+            check.update(status=status.value, ok=lsum == rsum, left=lsum, right=rsum)
+        check["blank_terms"] = len(blank)
+        mark_ocr(check, terms, self.ocr)
+        self.checks.append(check)
 
 
-def evaluate_checks(layout: str, values: dict[str, CellValue]) -> list[dict[str, Any]]:
+def mark_ocr(check: dict[str, Any], terms: Iterable[str], ocr: Mapping[str, Any]) -> None:
+    """Add ``ocr``/``uncertain`` to ``check`` when any printed term was read by OCR.
+
+    ``ocr`` maps value keys to ``{"confidence": float, "uncertain": bool}``."""
+    read = [key for key in terms if key in ocr]
+    if not read:
+        return
+    check["ocr"] = True
+    uncertain = [key for key in read if ocr[key].get("uncertain")]
+    if uncertain:
+        check["uncertain"] = uncertain
+
+
+def evaluate_checks(
+    layout: str, values: Mapping[str, CellValue], ocr: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Rules 1–4 for ``values`` of ``layout``; nothing for layout ``none``."""
     if layout not in ("2019", "2021"):
         return []
-    checks: list[dict[str, Any]] = []
+    rules = _Rules(values, ocr)
     for column in K.T3_COLUMNS:
-        left = _n(values, f"t3.new.{column}") + _n(values, f"t3.carried_over.{column}")
-        right = _n(values, f"t3.total.{column}") + _n(values, f"t3.carried_forward.{column}")
-        checks.append(_check("balance", "column", column, left, right))
+        rules.add(
+            "balance",
+            "column",
+            column,
+            [f"t3.new.{column}", f"t3.carried_over.{column}"],
+            [f"t3.total.{column}", f"t3.carried_forward.{column}"],
+        )
     for column in K.T3_COLUMNS:
         # In layout 2021 ``other`` already holds the sum of its sub-rows when only those
         # were printed (``extract.tables``).
-        left = sum(_n(values, f"t3.{row}.{column}") for row in K.OUTCOME_ROWS)
-        checks.append(_check("outcomes", "column", column, left, _n(values, f"t3.total.{column}")))
+        rules.add(
+            "outcomes",
+            "column",
+            column,
+            [f"t3.{row}.{column}" for row in K.OUTCOME_ROWS],
+            [f"t3.total.{column}"],
+        )
     for row in K.t3_rows(layout):
-        left = sum(_n(values, f"t3.{row}.{column}") for column in K.APPLICANT_COLUMNS)
-        checks.append(_check("applicants", "row", row, left, _n(values, f"t3.{row}.total")))
+        rules.add(
+            "applicants",
+            "row",
+            row,
+            [f"t3.{row}.{column}" for column in K.APPLICANT_COLUMNS],
+            [f"t3.{row}.total"],
+        )
     for group in K.T4_GROUPS:
-        left = sum(_n(values, f"t4.{group}.{column}") for column in K.T4_COLUMNS[:-1])
-        checks.append(_check("review_suit", "group", group, left, _n(values, f"t4.{group}.total")))
-    return checks
+        rules.add(
+            "review_suit",
+            "group",
+            group,
+            [f"t4.{group}.{column}" for column in K.T4_COLUMNS[:-1]],
+            [f"t4.{group}.total"],
+        )
+    return rules.checks
 
 
 _RECEIVED = re.compile(
@@ -67,25 +152,31 @@ verbs (办结, 答复) are not the figure of ``t3.new.total``."""
 
 
 def text_figure_checks(
-    layout: str, values: dict[str, CellValue], overview: str
+    layout: str,
+    values: Mapping[str, CellValue],
+    overview: str,
+    ocr: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Rule 6: the number of applications received quoted in 一、总体情况 (``收到政府信息
-    公开申请4件``) agrees with ``t3.new.total`` of the table."""
+    公开申请4件``) agrees with ``t3.new.total`` of the table (not evaluable, so not
+    checked, when that cell is blank)."""
     if layout not in ("2019", "2021") or values.get("t3.new.total") is None:
         return []
     checks: list[dict[str, Any]] = []
     for match in _RECEIVED.finditer(overview):
         quoted = int(match.group(1))
         table = _n(values, "t3.new.total")
-        checks.append(
-            {
-                "rule": "text_figures",
-                "figure": "t3.new.total",
-                "quote": match.group(0),
-                "ok": quoted == table,
-                "left": quoted,
-                "right": table,
-            }
-        )
+        check: dict[str, Any] = {
+            "rule": "text_figures",
+            "figure": "t3.new.total",
+            "quote": match.group(0),
+            "status": (CheckStatus.OK if quoted == table else CheckStatus.FAILED).value,
+            "ok": quoted == table,
+            "left": quoted,
+            "right": table,
+            "blank_terms": 0,
+        }
+        mark_ocr(check, ["t3.new.total"], ocr or {})
+        checks.append(check)
         break
     return checks

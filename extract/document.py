@@ -11,15 +11,16 @@ import importlib
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from extract.isolation import run_isolated
 from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, check_input_size
-from extract.sniff import LABELS, base_media_type, quick_media_type, sniff_media_type
+from extract.sniff import HTML, LABELS, PDF, base_media_type, quick_media_type, sniff_media_type
 from extract.text import read_document
 from extract.types import Extraction, TextDocument
 
-PARSER_VERSION = "1.1.1"
+PARSER_VERSION = "1.2.1"
 """Bumped whenever a change can alter the text, tables or values of existing documents."""
 
 log = logging.getLogger(__name__)
@@ -45,25 +46,47 @@ def extract_document(
     url: str | None = None,
     media_type: str | None = None,
     filename: str | None = None,
+    rendered_html: bytes | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Extraction:
     """Text, metadata, tables and checks of one document, read in an isolated worker
-    process under ``limits``; failures go to ``error``."""
+    process under ``limits``; failures go to ``error``.
+
+    ``rendered_html`` is the DOM a browser rendered from ``data`` (the crawler's browser
+    fallback for pages that build their body in JavaScript), serialised as UTF-8 HTML.
+    Both are read; the reading holding more of the report (more table values, else more
+    text) is kept, and ``Extraction.body_source`` says which (``rendered`` for the DOM).
+    """
     name = filename or (url.split("?", 1)[0].rsplit("/", 1)[-1] if url else None)
+    what = LABELS[quick_media_type(data, media_type, name)]
     try:
         check_input_size(data, limits)
-        return run_isolated(
-            extract_here,
-            data,
-            url,
-            media_type,
-            filename,
-            limits,
-            limits=limits,
-            what=LABELS[quick_media_type(data, media_type, name)],
+        if rendered_html:
+            check_input_size(rendered_html, limits)
+        # OCR takes far longer than reading: a scan is read again by OCR, with its own time
+        # for every page, once the first reading has shown it has no text layer.
+        first = replace(limits, ocr=False)
+        args = (data, url, media_type, filename)
+        extraction: Extraction = run_isolated(
+            extract_here, *args, first, rendered_html, limits=first, what=what
         )
     except ExtractionError as exc:
         return failed_extraction(data, str(exc), media_type, name)
+    if not (limits.ocr and extraction.needs_ocr and extraction.media_type == PDF):
+        return extraction
+    from extract.text import ocr
+
+    if not ocr.available():
+        return extraction
+    run_limits = ocr.ocr_limits(limits, extraction.pages or 1)
+    try:
+        return run_isolated(
+            extract_here, *args, limits, rendered_html, limits=run_limits, what="ocr"
+        )
+    except ExtractionError as exc:
+        extraction.error = None
+        extraction.ocr = {"error": str(exc)}
+        return extraction
 
 
 def failed_extraction(
@@ -84,6 +107,7 @@ def extract_here(
     media_type: str | None = None,
     filename: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    rendered_html: bytes | None = None,
 ) -> Extraction:
     """:func:`extract_document` in the calling process: for worker processes only."""
     try:
@@ -92,6 +116,35 @@ def extract_here(
         raise
     except Exception:
         sniffed = ""
+    extraction = _read(data, url, media_type, filename, sniffed, limits)
+    if rendered_html:
+        rendered = _read(rendered_html, url, "text/html; charset=utf-8", None, HTML, limits)
+        if rendered.error is None and (
+            extraction.error is not None or _richer(rendered, extraction)
+        ):
+            rendered.body_source = "rendered"
+            rendered.media_type = extraction.media_type if extraction.error is None else HTML
+            return rendered
+    return extraction
+
+
+def _richer(a: Extraction, b: Extraction) -> bool:
+    """Whether reading ``a`` holds more of the report than ``b``."""
+    filled_a = sum(v is not None for v in a.values.values())
+    filled_b = sum(v is not None for v in b.values.values())
+    if filled_a != filled_b:
+        return filled_a > filled_b
+    return len(a.text.strip()) > max(200, 1.2 * len(b.text.strip()))
+
+
+def _read(
+    data: bytes,
+    url: str | None,
+    media_type: str | None,
+    filename: str | None,
+    sniffed: str,
+    limits: Limits,
+) -> Extraction:
     extraction = Extraction(
         parser_version=PARSER_VERSION,
         media_type=sniffed or base_media_type(media_type) or "application/octet-stream",
@@ -112,6 +165,8 @@ def extract_here(
     extraction.media_type = document.media_type
     extraction.text = document.text
     extraction.needs_ocr = document.needs_ocr
+    extraction.pages = getattr(document, "pages", None)
+    extraction.body_source = document.meta.get("body_source")
     try:
         analyse = _analyser()
         if analyse is not None:

@@ -54,6 +54,10 @@ class Limits:
     max_cells: int = 1_000_000
     """Table cells per document, counted once merged cells are expanded (spreadsheet
     cells, docx/html/pdf table grids): above it the document is refused."""
+    ocr: bool = True
+    """Read PDFs without a text layer by OCR. :func:`extract.extract_document` reads a
+    document with OCR off first, then, for a scan, again with OCR on and time for every
+    page (:func:`extract.text.ocr.ocr_limits`)."""
 
 
 DEFAULT_LIMITS = Limits()

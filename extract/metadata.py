@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from extract.text.plain import strip_markup
 from extract.types import Sourced, TextDocument
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}(?:年度)?报告|年度报告|工作报告")
@@ -46,7 +47,7 @@ _META_TITLE_NAMES = ("ArticleTitle", "articletitle", "title", "Title")
 def _first_lines(text: str, count: int = 6) -> list[str]:
     lines = []
     for line in text.splitlines():
-        stripped = line.strip(" \t\u3000\u00a0")
+        stripped = strip_markup(line).strip(" \t\u3000\u00a0")
         if stripped:
             lines.append(stripped)
         if len(lines) >= count:
@@ -75,8 +76,9 @@ def _is_title_head(line: str) -> bool:
 
 
 def clean_title(title: str) -> str:
-    """Whitespace collapsed, and dropped next to CJK (``2023 年`` → ``2023年``)."""
-    title = re.sub(r"\s+", " ", title).strip()
+    """Markup stripped (``# …``, ``**…**``, tags), whitespace collapsed, and dropped next to
+    CJK (``2023 年`` → ``2023年``)."""
+    title = re.sub(r"\s+", " ", strip_markup(title)).strip()
     return re.sub(r"(?<=[\u4e00-\u9fff（）])\s+|\s+(?=[\u4e00-\u9fff（）])", "", title)
 
 
@@ -96,7 +98,7 @@ def agency_from_title(title: str) -> str | None:
 
 
 def _clean_agency(text: str) -> str | None:
-    text = re.sub(r"\s+", "", text).strip("：:，,、 ")
+    text = re.sub(r"\s+", "", strip_markup(text)).strip("：:，,、 #*")
     bracketed = _BRACKETS.match(text)
     if bracketed:
         text = bracketed.group(1)

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from extract.checks import evaluate_checks, text_figure_checks
 from extract.metadata import (
     agency_from_title,
@@ -44,6 +46,27 @@ def merge_missing_rows(target: TableParse, source: TableParse) -> None:
         target.rows_found.add(row)
 
 
+UNCERTAIN_BELOW = 0.80
+"""OCR: a value recognised with less confidence than this is flagged uncertain."""
+
+
+def ocr_confidences(tables: TableParse) -> dict[str, dict[str, Any]]:
+    """For a document read by OCR: every value key printed (or lost: ink without text) →
+    its confidence and whether it is uncertain. A value whose cell confidence is unknown
+    (read from the text lines, not a table cell) is uncertain."""
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in tables.values.items():
+        confidence = tables.confidence.get(key)
+        if value is None and (confidence is None or confidence > 0):
+            continue  # a blank cell: nothing printed, nothing recognised
+        uncertain = confidence is None or confidence < UNCERTAIN_BELOW
+        out[key] = {
+            "confidence": None if confidence is None else round(confidence, 3),
+            "uncertain": uncertain,
+        }
+    return out
+
+
 def analyse(doc: TextDocument, extraction: Extraction) -> None:
     """Fill title, agency_name, year, published_at, layout, values, checks and sections."""
     title = document_title(doc)
@@ -62,7 +85,14 @@ def analyse(doc: TextDocument, extraction: Extraction) -> None:
     tables = read_tables(doc)
     extraction.layout = tables.layout
     extraction.values = tables.values
-    checks = evaluate_checks(tables.layout, tables.values)
-    checks += text_figure_checks(tables.layout, tables.values, section_text(doc.text, 1))
+    ocr_values = None
+    if doc.ocr is not None:
+        ocr_values = ocr_confidences(tables)
+        extraction.ocr = {**doc.ocr, "values": ocr_values}
+        extraction.uncertain = sorted(k for k, v in ocr_values.items() if v["uncertain"])
+    checks = evaluate_checks(tables.layout, tables.values, ocr_values)
+    checks += text_figure_checks(
+        tables.layout, tables.values, section_text(doc.text, 1), ocr_values
+    )
     extraction.checks = checks
     extraction.sections = find_sections(doc.text)

@@ -92,6 +92,15 @@ def _looks_like_html(head: bytes) -> bool:
     return any(marker in sample for marker in _HTML_MARKERS)
 
 
+def _text_export(head: bytes, declared: str | None, filename: str | None) -> bool:
+    """A Markdown or text export that embeds some HTML (raw tables, ``<br>``): named or
+    declared as such, and not starting with a tag."""
+    named = (filename or "").lower().endswith((".md", ".markdown", ".txt"))
+    typed = base_media_type(declared) in ("text/markdown", "text/x-markdown", "text/plain")
+    starts_with_tag = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return (named or typed) and not starts_with_tag and _looks_like_text(head)
+
+
 def _looks_like_text(head: bytes) -> bool:
     sample = head[:4096]
     if b"\x00" in sample:
@@ -111,7 +120,7 @@ def sniff_media_type(data: bytes, declared: str | None = None, filename: str | N
         return _sniff_zip(data)
     if head.startswith(b"{\\rtf"):
         return RTF
-    if _looks_like_html(head):
+    if _looks_like_html(head) and not _text_export(head, declared, filename):
         return HTML
     declared_base = base_media_type(declared)
     if _looks_like_text(head):

@@ -58,24 +58,24 @@ T2_COLUMN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 T3_ROW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("new", re.compile(r"新收")),
     ("carried_over", re.compile(r"上年(?:度)?(?:结转|转结)")),
-    ("granted", re.compile(r"予以公开")),
+    ("granted", re.compile(r"予以公开|予以公")),
     ("partial", re.compile(r"部分公开")),
-    ("denied.state_secret", re.compile(r"国家秘密")),
-    ("denied.prohibited", re.compile(r"禁止公开|其他法律")),
-    ("denied.three_safeties", re.compile(r"三安全|一稳定")),
-    ("denied.third_party", re.compile(r"第三方")),
+    ("denied.state_secret", re.compile(r"国家秘密|家秘密|国家秘")),
+    ("denied.prohibited", re.compile(r"禁止公开|其他法律|法规禁止|行政法规")),
+    ("denied.three_safeties", re.compile(r"三安全|一稳定|安全一稳")),
+    ("denied.third_party", re.compile(r"第三方|方合法权益")),
     ("denied.internal", re.compile(r"内部事务")),
     ("denied.process", re.compile(r"过程性")),
-    ("denied.enforcement_file", re.compile(r"执法案卷")),
+    ("denied.enforcement_file", re.compile(r"执法案卷|执法案")),
     ("denied.inquiry", re.compile(r"行政查询|查询事项")),
-    ("unavailable.not_held", re.compile(r"不掌握")),
+    ("unavailable.not_held", re.compile(r"不掌握|掌握相关")),
     ("unavailable.needs_creation", re.compile(r"另行制作|没有现成")),
     ("unavailable.unclear", re.compile(r"仍不明确|补正后")),
     ("unprocessed.petition", re.compile(r"信访|举报投诉")),
     ("unprocessed.repeat", re.compile(r"重复申请")),
     ("unprocessed.publication", re.compile(r"出版物")),
     ("unprocessed.excessive", re.compile(r"大量反复")),
-    ("unprocessed.confirmation", re.compile(r"确认或重新|重新出具|已获取信息")),
+    ("unprocessed.confirmation", re.compile(r"确认或重新|重新出具|已获取信息|出具已获取")),
     ("other", re.compile(r"其他处理")),
     ("other.no_correction", re.compile(r"逾期不补|不补正")),
     ("other.unpaid_fee", re.compile(r"收费通知|缴纳费用|逾期未按")),
@@ -127,3 +127,25 @@ def match_t3_column(label: str) -> str | None:
         if pattern.match(label):
             return key
     return None
+
+
+_T2_COLUMNS_ANY = re.compile("|".join(MARKERS_2019 + MARKERS_2021))
+_T4_HEADER = re.compile(r"行政复议.*(?:维持|纠正)|(?:维持|纠正).*行政复议|行政诉讼.*(?:维持|纠正)")
+
+
+def looks_like_report_table(text: str) -> bool:
+    """Whether a table's text (whitespace removed) is, or is a piece of, one of the three
+    statistical tables: its standard column labels or several of its standard row labels.
+    Used to read such tables wherever a page puts them."""
+    if T2_START.search(text) and ("信息内容" in text or _T2_COLUMNS_ANY.search(text)):
+        return True
+    if _T2_COLUMNS_ANY.search(text):
+        return True
+    if "自然人" in text and ("商业企业" in text or "法人或其他组织" in text):
+        return True
+    if len(match_t3_rows(text)) >= 3 and re.search(r"\d", text):
+        return True
+    if _T4_HEADER.search(text) and ("尚未审结" in text or "总计" in text):
+        return True
+    t2_rows = sum(1 for _, pattern in T2_ROW_PATTERNS if pattern.search(text))
+    return t2_rows >= 3 and bool(re.search(r"\d", text))

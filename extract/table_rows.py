@@ -25,6 +25,8 @@ _PAGE_NUMBER = re.compile(
 _UNIT_TOKEN = re.compile(r"^(万元|元|万|千元|亿元)$")
 _GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff）)】])([+-]?\d[\d,]*(?:\.\d+)?)$")
 _WHITESPACE = re.compile(r"[ \u00a0\u3000\u2002\u2003\u2009]+")
+_VALUE_PIECE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?|[／/\\]|[—－–]+|-|无")
+_VALUE_RUN = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[／/\\]|[—－–]+|-|无)+$")
 
 
 @dataclass
@@ -53,12 +55,31 @@ def _split_tokens(line: str) -> list[str]:
         if tokens and _UNIT_TOKEN.match(token) and parse_number(tokens[-1]) is not None:
             tokens[-1] = f"{tokens[-1]} {token}"
             continue
-        glued = _GLUED_NUMBER.match(token)
-        if glued and not re.search(r"\d年$|第$", glued.group(1)):
-            tokens += [glued.group(1), glued.group(2)]
-            continue
-        tokens.append(token)
+        tokens += _unglue(token)
     return tokens
+
+
+_TRAILING_BLANK = re.compile(r"^(.*[\u4e00-\u9fff）)】])([／/—－]+)$")
+
+
+def _unglue(token: str) -> list[str]:
+    """A token split where a label, figures and blank markers of neighbouring cells ran
+    together: ``行政许可447228`` → 行政许可 447228, ``／／`` → ／ ／, ``无1`` → 无 1,
+    ``合法权益／`` → 合法权益 ／."""
+    glued = _GLUED_NUMBER.match(token)
+    if glued and not re.search(r"\d年$|第$", glued.group(1)):
+        head = glued.group(1)
+        if len(head) > 2 and head.endswith("无"):  # 行政事业性收费无1: 无 is a blank cell
+            return [*_unglue(head[:-1]), "无", glued.group(2)]
+        return [*_unglue(head), glued.group(2)]
+    trailing = _TRAILING_BLANK.match(token)
+    if trailing and not re.search(r"增$|/减", token):
+        return [trailing.group(1), *_unglue(trailing.group(2))]
+    if _VALUE_RUN.match(token) and parse_number(token) is None:
+        pieces = _VALUE_PIECE.findall(token)
+        if len(pieces) > 1 and "".join(pieces) == token:
+            return pieces
+    return [token]
 
 
 def text_rows(text: str) -> list[Row]:

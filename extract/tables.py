@@ -9,6 +9,7 @@ being taken for the row （七）总计. The layout is decided from the tables' 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -45,6 +46,10 @@ class TableParse:
     values: dict[str, CellValue]
     rows_found: set[str] = field(default_factory=set)
     """Which rows were printed, as ``t2.<row>``, ``t3.<row>``, ``t4``."""
+    confidence: dict[str, float] = field(default_factory=dict)
+    """For cells read by OCR (:class:`~extract.types.ScoredText`): key → confidence."""
+    inferred: list[str] = field(default_factory=list)
+    """Rows of table 三 whose label was not recognised, placed by the table's row order."""
 
 
 @dataclass
@@ -101,6 +106,8 @@ def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> li
         return None
     if not all(column in header.columns for column in columns):
         return None
+    if any(i >= len(row.cells) for column in columns for i in header.columns[column]):
+        return None  # a header position the row does not reach
     first = min(min(header.columns[column]) for column in columns)
     labels = _labels(row.cells)
     if labels and labels[-1] >= first:
@@ -131,6 +138,7 @@ class _TableWalker:
         self.layout = layout
         self.values: dict[str, CellValue] = dict.fromkeys(K.keys_for_layout(layout))
         self.rows_found: set[str] = set()
+        self.confidence: dict[str, float] = {}
         self.t2_columns = dict(K.t2_columns(layout))
         self.t2_header: _Header | None = None
         self.t3_headers: list[Row] = []
@@ -144,12 +152,46 @@ class _TableWalker:
         self.buffer = ""
         """Label fragments since the last row with values (wrapped or broken labels)."""
         self.t4_values: list[str] = []
+        self.t4_groups: dict[str, list[str]] = {}
+        self.t4_header: list[str] | None = None
+        """The last header row of table 四 (结果维持 … 总计), for its column positions."""
+        """Table 四 printed one row per group: group → its five cells."""
+        self.t3_sequence = [
+            key for key in K.t3_rows(layout) if not (layout == "2021" and key == "other")
+        ]
+        """The rows of table 三 as the layout prints them, in order."""
+        self.t3_last: str | None = None
+        self.t3_unmatched: list[list[str]] = []
+        """Cells of rows with values whose label was not recognised (garbled by OCR or a
+        converter), since the last recognised row of table 三."""
+        self.inferred: set[str] = set()
 
     def reset(self) -> None:
         """Between tables: nothing carries over."""
         self._close_pending()
+        self._infer_rows(None)
         self.buffer = ""
         self.held = []
+
+    def _infer_rows(self, key: str | None) -> None:
+        """Rows whose labels were not recognised take the keys the table's fixed order
+        leaves between the recognised rows around them, when their number is exactly the
+        number of keys missing there (``key`` None: up to the end of the table)."""
+        unmatched, self.t3_unmatched = self.t3_unmatched, []
+        if not unmatched:
+            return
+        order = self.t3_sequence
+        start = order.index(self.t3_last) + 1 if self.t3_last in order else 0
+        end = order.index(key) if key in order else len(order)
+        missing = [k for k in order[start:end] if f"t3.{k}" not in self.rows_found]
+        if key is None and self.t3_last is None:
+            return
+        if len(missing) != len(unmatched) or len(missing) != end - start:
+            return
+        for name, cells in zip(missing, unmatched, strict=True):
+            self.rows_found.add(f"t3.{name}")
+            self.inferred.add(f"t3.{name}")
+            self._store_t3(name, cells)
 
     # -- rows of tables 二 and 三 ---------------------------------------------------------
 
@@ -172,9 +214,12 @@ class _TableWalker:
         return len(self.t2_columns[key]) if table == "t2" else len(K.T3_COLUMNS)
 
     def _accept(self, table: str, key: str) -> None:
+        if table == "t3":
+            self._infer_rows(key)
         self.rows_found.add(f"{table}.{key}")
         if table == "t3":
             self.t3_current = T3_ROW_ORDER[key]
+            self.t3_last = key
 
     def _store(self, table: str, key: str, cells: list[str]) -> None:
         if table == "t2":
@@ -199,6 +244,16 @@ class _TableWalker:
         self.buffer = ""
         key = self._t2_key(text) if table == "t2" else self._t3_key(text)
         if key is None:
+            if table == "t3" and self.t3_last is not None:
+                picked = _by_header(row, self._t3_header(), K.T3_COLUMNS)
+                self.t3_unmatched.append(picked or _fit(values, len(K.T3_COLUMNS)))
+            return
+        if table == "t3" and self.t3_unmatched and not any(c.strip() for c in values):
+            # the label of the figures just above, wrapped onto a row of its own (a row
+            # cut by a page break): those figures are this row's
+            cells = self.t3_unmatched.pop()
+            self._accept(table, key)
+            self._store(table, key, cells)
             return
         self._accept(table, key)
         if table == "t2":
@@ -260,13 +315,22 @@ class _TableWalker:
                 columns.setdefault(column, []).append(index)
         self.t2_header = _Header(len(row.cells), columns)
 
+    def _scored(self, name: str, cell: str) -> None:
+        confidence = getattr(cell, "confidence", None)
+        if confidence is not None:
+            self.confidence[name] = confidence
+
     def _store_t2(self, key: str, columns: tuple[str, ...], cells: list[str]) -> None:
         for column, cell in zip(columns, cells, strict=False):
             if column == "amount":
                 raw, yuan = money_value(cell)
                 self.values[f"t2.{key}.amount_raw"] = raw
                 self.values[f"t2.{key}.amount_yuan"] = yuan
-            elif column == "amount_wan":
+                self._scored(f"t2.{key}.amount_raw", cell)
+                self._scored(f"t2.{key}.amount_yuan", cell)
+                continue
+            self._scored(f"t2.{key}.{column}", cell)
+            if column == "amount_wan":
                 self.values[f"t2.{key}.{column}"] = None if is_blank(cell) else parse_number(cell)
             else:
                 self.values[f"t2.{key}.{column}"] = cell_value(cell)
@@ -310,27 +374,70 @@ class _TableWalker:
             name = f"t3.{key}.{column}"
             if name in self.values:
                 self.values[name] = cell_value(cell)
+                self._scored(name, cell)
 
     # -- table 四 -------------------------------------------------------------------------
 
     def t4_row(self, row: Row) -> None:
+        """Table 四 prints its 15 figures on one row under a two-level header, or one row
+        per group (行政复议 / 未经复议直接起诉 / 复议后起诉) of five figures."""
+        label = _row_label(row)
+        group = _t4_group(label) if label else None
+        values = _after_label_values(row) if label else []
+        if group is not None and any(is_value(c) and c.strip() for c in values):
+            if group not in self.t4_groups:
+                self.t4_groups[group] = _fit(values, len(K.T4_COLUMNS))
+                self.rows_found.add("t4")
+            return
         if len(self.t4_values) >= T4_WIDTH:
             return
         labels = _labels(row.cells)
         if row.positional:
-            if labels or len(row.cells) < T4_WIDTH:
+            if labels:
+                if all(_T4_COLUMN.search(squash(c)) for c in row.cells if c.strip()):
+                    self.t4_header = row.cells
                 return
-            self.t4_values = _fit(row.cells, T4_WIDTH)
+            cells = row.cells
+            header = self.t4_header
+            if header is not None and len(header) == len(cells) and len(cells) > 1:
+                # merged header cells expanded: one figure per run of one header cell
+                last = max(i for i, name in enumerate(header) if name.strip())
+                cells = [
+                    cell
+                    for index, cell in enumerate(cells)
+                    if (index <= last or cell.strip())  # not padding right of the table
+                    and (index == 0 or header[index] != header[index - 1] or not header[index])
+                ]
+                row = Row(cells, True)
+            if len(row.cells) < len(K.T4_COLUMNS):
+                return
+            if len(row.cells) >= T4_WIDTH and not self.t4_values:
+                self.t4_values = _fit(row.cells, T4_WIDTH)
+            else:
+                # the table cut in parts (行政复议 | 行政诉讼): five figures a group
+                width = len(K.T4_COLUMNS) * (len(row.cells) // len(K.T4_COLUMNS))
+                self.t4_values += _fit(row.cells, min(width, T4_WIDTH - len(self.t4_values)))
         else:
             self.t4_values += [c for c in row.cells if is_value(c)]
         if self.t4_values:
             self.rows_found.add("t4")
 
+    def t4_done(self) -> bool:
+        return len(self.t4_values) >= T4_WIDTH or len(self.t4_groups) == len(K.T4_GROUPS)
+
     def finish_t4(self) -> None:
+        if self.t4_groups and len(self.t4_values) < T4_WIDTH:
+            for group, cells in self.t4_groups.items():
+                for column, cell in zip(K.T4_COLUMNS, cells, strict=False):
+                    name = f"t4.{group}.{column}"
+                    self.values[name] = cell_value(cell)
+                    self._scored(name, cell)
+            return
         cells = self.t4_values[:T4_WIDTH]
         names = K.t4_keys()
         for name, cell in zip(names, cells, strict=False):
             self.values[name] = cell_value(cell)
+            self._scored(name, cell)
 
     # -- token rows whose values come on later lines ----------------------------------------
 
@@ -352,6 +459,7 @@ class _TableWalker:
 
     def finish(self) -> TableParse:
         self._close_pending()
+        self._infer_rows(None)
         self.finish_t4()
         if self.layout == "2021" and "t3.other" not in self.rows_found:
             for column in K.T3_COLUMNS:
@@ -360,7 +468,15 @@ class _TableWalker:
                 self.values[f"t3.other.{column}"] = (
                     sum(printed) if printed else None  # type: ignore[arg-type]
                 )
-        return TableParse(self.layout, self.values, self.rows_found)
+        for row in self.inferred:
+            # a row placed by its position: its values are no more certain than that
+            for name in self.values:
+                own = name.startswith(f"{row}.") and name.count(".") == row.count(".") + 1
+                if own and name in self.confidence:
+                    self.confidence[name] = min(self.confidence[name], 0.5)
+        return TableParse(
+            self.layout, self.values, self.rows_found, self.confidence, sorted(self.inferred)
+        )
 
 
 def parse_tables(rows: list[Row]) -> TableParse:
@@ -385,7 +501,7 @@ def parse_tables(rows: list[Row]) -> TableParse:
         elif phase == "t3" and T4_START.search(joined) and not match_t3_rows(joined):
             walker.reset()
             phase = "t4"
-        elif phase == "t4" and (TABLES_END.search(joined) or len(walker.t4_values) >= T4_WIDTH):
+        elif phase == "t4" and (TABLES_END.search(joined) or walker.t4_done()):
             break
         if phase == "t2":
             walker.t2_row(row)
@@ -394,6 +510,20 @@ def parse_tables(rows: list[Row]) -> TableParse:
         else:
             walker.t4_row(row)
     return walker.finish()
+
+
+_T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")
+
+
+def _t4_group(label: str) -> str | None:
+    """The group of table 四 a row label names (one row per group)."""
+    if re.search(r"复议后(?:起诉)?", label):
+        return "suit_after_review"
+    if re.search(r"直接起诉|未经复议", label):
+        return "suit_direct"
+    if "行政复议" in label and "诉讼" not in label:
+        return "review"
+    return None
 
 
 def _joined(row: Row) -> str:

@@ -28,6 +28,24 @@ class TextDocument:
     pages: int | None = None
     parts: list[str] = field(default_factory=list)
     """For archives (zip): the member names that were read."""
+    ocr: dict[str, Any] | None = None
+    """For text recognised from page images: engine, pages, dpi, seconds, mean confidence.
+    Table cells read by OCR are :class:`ScoredText` strings carrying their confidence."""
+
+
+class ScoredText(str):
+    """A cell's text with the confidence (0..1) of its recognition (OCR); a plain ``str``
+    everywhere else, so the table parser passes it through unchanged."""
+
+    confidence: float
+
+    def __new__(cls, text: str, confidence: float) -> ScoredText:
+        obj = super().__new__(cls, text)
+        obj.confidence = confidence
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ScoredText, (str(self), self.confidence))
 
 
 @dataclass
@@ -55,6 +73,18 @@ class Extraction:
     checks: list[dict[str, Any]] = field(default_factory=list)
     sections: list[int] = field(default_factory=list)
     needs_ocr: bool = False
+    pages: int | None = None
+    """Pages of a paged document (PDF, OFD) as read, when known."""
+    body_source: str | None = None
+    """Where the text came from when a page offers several: ``page`` (the HTML body),
+    ``script``/``json``/``template``/``textarea`` (a body carried as data), ``rendered``
+    (the browser-rendered DOM), ``trafilatura``, ``ocr``."""
+    ocr: dict[str, Any] | None = None
+    """When values were read by OCR: ``engine``, ``pages``, … and ``values``: for every
+    printed value key, ``{"confidence": float | None, "uncertain": bool}``."""
+    uncertain: list[str] = field(default_factory=list)
+    """The value keys read by OCR whose recognition is uncertain (``ocr["values"][key]
+    ["uncertain"]``), for readers that want the list."""
     error: str | None = None
     """A precise message when the document could not be read (corrupt, encrypted,
     too large, too slow, hostile); ``text`` is then empty or partial."""

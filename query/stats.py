@@ -94,7 +94,27 @@ def stats_columns(records: list[dict[str, Any]]) -> list[str]:
         for key in r["values"]:
             if key not in keys:
                 keys.append(key)
-    return ["agency_id", "year", "layout", "parser_version", "sections", *keys, "checks_failed"]
+    return [
+        "agency_id",
+        "year",
+        "layout",
+        "parser_version",
+        "sections",
+        *keys,
+        "checks_failed",
+        "checks_not_evaluable",
+    ]
+
+
+def check_names(checks: list[dict[str, Any]], status: str) -> str:
+    """``rule:subject`` of the checks with ``status``, ``;``-separated (a flat column)."""
+    from extract.checks import check_status
+
+    return ";".join(
+        f"{c.get('rule')}:{c.get('column') or c.get('row') or c.get('group') or c.get('figure') or ''}"
+        for c in checks
+        if isinstance(c, dict) and check_status(c) == status
+    )
 
 
 def flat_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -107,11 +127,8 @@ def flat_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, 
             "layout": r["layout"],
             "parser_version": r["parser_version"],
             "sections": ",".join(str(x) for x in r["sections"]),
-            "checks_failed": ";".join(
-                f"{c.get('rule')}:{c.get('column') or c.get('row') or c.get('group') or ''}"
-                for c in r["checks"]
-                if not c.get("ok")
-            ),
+            "checks_failed": check_names(r["checks"], "failed"),
+            "checks_not_evaluable": check_names(r["checks"], "not_evaluable"),
         }
         row.update(r["values"])
         rows.append(row)

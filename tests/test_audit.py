@@ -221,6 +221,56 @@ def test_inconsistent_reports_the_failed_rule_with_its_figures(archive: Archive)
     assert finding.evidence[0]["url"] == BASE + "cj.html"
 
 
+def test_inconsistent_tells_blank_tables_and_ocr_values_apart(archive: Archive) -> None:
+    """Rules over blank cells are not evaluable (not a pass); a failure resting on values
+    read by OCR says so (issue 11)."""
+    from extract.checks import evaluate_checks
+    from extract.keys import keys_for_layout
+
+    cj = "长街镇2020年度政府信息公开年度报告"
+    with setup_archive(archive) as rec:
+        blank = rec.record(
+            fetched(BASE + "cj.html", report_page(SECTIONS, title=cj), title=cj, year=2020)
+        )
+    values = dict.fromkeys(keys_for_layout("2019"))
+    assert blank.version_id is not None
+    archive.add_extraction(
+        blank.version_id,
+        {
+            "parser_version": "test-9",
+            "layout": "2019",
+            "values": values,
+            "checks": evaluate_checks("2019", values),
+            "sections": [1, 2, 3, 4, 5, 6],
+        },
+    )
+    (finding,) = _findings(archive, years=[2020], findings={"inconsistent"})
+    assert finding.extra["verdict"] == "not_evaluable" and finding.extra["checks"] == []
+    assert finding.extra["not_evaluable"] == 7 + 7 + 23 + 3
+    assert finding.detail.startswith("not evaluable: the tables print no figure")
+
+    values = dict(values, **{"t3.new.natural": 3, "t3.new.total": 3, "t3.total.total": 2})
+    ocr = {"t3.total.total": {"confidence": 0.62, "uncertain": True}}
+    archive.add_extraction(
+        blank.version_id,
+        {
+            "parser_version": "test-10",
+            "layout": "2019",
+            "values": values,
+            "checks": evaluate_checks("2019", values, ocr),
+            "sections": [1, 2, 3, 4, 5, 6],
+        },
+    )
+    (finding,) = _findings(archive, years=[2020], findings={"inconsistent"})
+    assert finding.extra["verdict"] == "failed"
+    rules = {(c["rule"], c.get("column") or c.get("row")) for c in finding.extra["checks"]}
+    assert ("balance", "total") in rules and ("outcomes", "total") in rules
+    assert "rest on values read by OCR" in finding.detail and "[OCR, uncertain]" in finding.detail
+    assert finding.extra["ocr"] is True and finding.extra["uncertain"] == ["t3.total.total"]
+    assert "(tables read by OCR)" in finding.evidence[0]["note"]
+    assert "not evaluable: blank cells" in finding.detail
+
+
 def test_incomplete_names_the_missing_sections_and_tables(archive: Archive) -> None:
     cj = "长街镇2020年度政府信息公开年度报告"
     with setup_archive(archive) as rec:

@@ -157,7 +157,11 @@ def test_parquet_types_across_layouts(tmp_path: Path) -> None:
             "parser_version": "1",
             "sections": [],
             "values": {"t2.fees.amount_wan": 1.5},
-            "checks": [{"rule": "balance", "column": "total", "ok": False}],
+            "checks": [
+                {"rule": "balance", "column": "total", "ok": False},
+                {"rule": "balance", "column": "natural", "status": "not_evaluable", "ok": None},
+                {"rule": "applicants", "row": "new", "status": "ok", "ok": True},
+            ],
         },
     ]
     import pyarrow.parquet as pq
@@ -167,6 +171,9 @@ def test_parquet_types_across_layouts(tmp_path: Path) -> None:
     assert str(table.schema.field("t3.new.total").type) == "int64"
     assert str(table.schema.field("t2.fees.amount_wan").type) == "double"
     assert table.to_pylist()[1]["checks_failed"] == "balance:total"
+    # a rule over blank cells is not a failure, and not a pass either (issue 11)
+    assert table.to_pylist()[1]["checks_not_evaluable"] == "balance:natural"
+    assert table.to_pylist()[0]["checks_not_evaluable"] == ""
 
 
 def test_extract_local_files(shared_dir: Path) -> None:
@@ -180,7 +187,7 @@ def test_extract_local_files(shared_dir: Path) -> None:
     failed = {
         (c["rule"], c.get("column"))
         for c in second["checks"]
-        if not c["ok"] and c["rule"] != "text_figures"
+        if c["status"] == "failed" and c["rule"] != "text_figures"
     }
     # seed 004 as printed: 部分公开 1 and a blank 总计 (its label's notes)
     assert failed == {
@@ -189,6 +196,18 @@ def test_extract_local_files(shared_dir: Path) -> None:
         ("outcomes", "natural"),
         ("outcomes", "total"),
     }
+    blank = {
+        (c["rule"], c.get("column")) for c in second["checks"] if c["status"] == "not_evaluable"
+    }
+    assert ("balance", "research") in blank and ("balance", "natural") not in blank
+    out = nianbao("extract", "--format", "csv", str(ASSETS / "seed004.docx"))
+    assert out.returncode == 0, out.stderr
+    import csv
+    import io
+
+    [row] = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert row["checks_failed"].split(";")[:2] == ["balance:natural", "balance:total"]
+    assert "balance:research" in row["checks_not_evaluable"].split(";")
     bad = REPO / "tests" / "fixtures" / "broken"
     out = nianbao("extract", "--format", "csv", str(next(bad.glob("*.pdf"))))
     assert out.returncode == 1 and "no file could be read" in out.stderr

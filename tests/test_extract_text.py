@@ -315,6 +315,8 @@ def _ofd(text: str) -> bytes:
             f'<ofd:Page {ns}><ofd:Content><ofd:Layer>'
             f'<ofd:TextObject Boundary="10 10 100 5" Size="4"><ofd:TextCode X="0" Y="4">{text}</ofd:TextCode></ofd:TextObject>'
             '<ofd:TextObject Boundary="10 20 100 5" Size="4"><ofd:TextCode X="0" Y="4">一、总体情况</ofd:TextCode></ofd:TextObject>'
+            '<ofd:TextObject Boundary="10 30 190 5" Size="4"><ofd:TextCode X="8" Y="4" DeltaX="g 40 4">'
+            "本年度我县政府信息公开工作在县委县政府的坚强领导下扎实推进取得了较好成效。</ofd:TextCode></ofd:TextObject>"
             "</ofd:Layer></ofd:Content></ofd:Page>",
         )  # fmt: skip
     return buffer.getvalue()
@@ -324,7 +326,11 @@ def test_ofd_text() -> None:
     data = _ofd("某县2023年政府信息公开工作年度报告")
     assert sniff_media_type(data) == OFD
     doc = read_document(data)
-    assert doc.text.splitlines() == ["某县2023年政府信息公开工作年度报告", "一、总体情况"]
+    assert doc.text.splitlines() == [
+        "某县2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度我县政府信息公开工作在县委县政府的坚强领导下扎实推进取得了较好成效。",
+    ]
     assert doc.pages == 1
 
 

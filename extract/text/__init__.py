@@ -40,24 +40,6 @@ from extract.types import TextDocument
 __all__ = ["ExtractionError", "Limits", "read_document"]
 
 
-def _read_plain(data: bytes, media_type: str | None) -> TextDocument:
-    from extract.text.grid import clean_inline
-    from extract.text.html import decode_html
-
-    text, encoding = decode_html(data, media_type)
-    lines = [
-        clean_inline(line) if "\t" not in line else line.rstrip() for line in text.splitlines()
-    ]
-    body = "\n".join(line for line in lines if line.strip())
-    title = next((line for line in lines if line.strip()), None)
-    return TextDocument(
-        media_type=TEXT,
-        text=body,
-        title=title if title and len(title) <= 100 else None,
-        meta={"charset": encoding},
-    )
-
-
 def _capped(document: TextDocument, limits: Limits) -> TextDocument:
     if len(document.text) > limits.max_text_chars:
         document.text = document.text[: limits.max_text_chars]
@@ -169,7 +151,9 @@ def _read_as(
 
         return read_html(data, media_type)
     if sniffed == TEXT:
-        return _read_plain(data, media_type)
+        from extract.text.plain import read_data_or_plain
+
+        return read_data_or_plain(data, media_type, filename)
     if sniffed == OLE_OTHER:
         names = {name.lower() for name in ole_stream_names(data)}
         if "encryptedpackage" in names or "encryptioninfo" in names:

@@ -21,7 +21,9 @@ from extract.sniff import DOC
 from extract.text.grid import SpanCell, build_table, clean_inline
 from extract.types import Grid, TextDocument
 
-_TTP_SPRMS = {0x2417, 0x244C}
+_TTP_SPRMS = {0x2417}  # sprmPFTtp
+_INNER_CELL = 0x244B  # sprmPFInnerTableCell: the paragraph mark ends a nested table's cell
+_INNER_TTP = 0x244C  # sprmPFInnerTtp: the paragraph mark ends a nested table's row
 _IN_TABLE_SPRMS = {0x2416, 0x6649}  # sprmPFInTable, sprmPItap
 _CELL = "\x07"
 
@@ -71,10 +73,11 @@ def _row_layout(grpprl: bytes, pos: int) -> _RowLayout | None:
 
 def _paragraph_flags(
     grpprl: bytes, data_stream: bytes = b"", layout_out: list[_RowLayout] | None = None
-) -> tuple[bool, bool]:
-    """(in a table, is a table row end) from a paragraph's sprms (following
-    ``sprmPHugePapx`` into the Data stream when the properties did not fit the FKP)."""
-    in_table = ttp = False
+) -> tuple[bool, bool, bool, bool]:
+    """(in a table, is a table row end, ends a nested table's cell, ends a nested table's
+    row) from a paragraph's sprms (following ``sprmPHugePapx`` into the Data stream when the
+    properties did not fit the FKP)."""
+    in_table = ttp = inner_cell = inner_ttp = False
     pos = 0
     while pos + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, pos)[0]
@@ -87,6 +90,7 @@ def _paragraph_flags(
                 size = struct.unpack_from("<H", data_stream, huge)[0]
                 more = _paragraph_flags(data_stream[huge + 2 : huge + 2 + size], b"", layout_out)
                 in_table, ttp = in_table or more[0], ttp or more[1]
+                inner_cell, inner_ttp = inner_cell or more[2], inner_ttp or more[3]
         elif sprm == 0xD608 and layout_out is not None:
             layout = _row_layout(grpprl, pos)
             if layout is not None:
@@ -94,19 +98,29 @@ def _paragraph_flags(
         if sprm != 0x6646 and pos < len(grpprl) and grpprl[pos] >= 1:
             if sprm in _TTP_SPRMS:
                 ttp = True
+            elif sprm == _INNER_TTP:
+                inner_ttp = True
+            elif sprm == _INNER_CELL:
+                inner_cell = True
             elif sprm in _IN_TABLE_SPRMS:
                 in_table = True
         try:
             pos += _sprm_operand_size(sprm, grpprl, pos)
         except (IndexError, struct.error):
             break
-    return in_table, ttp
+    return in_table, ttp, inner_cell, inner_ttp
 
 
 def _paragraph_ranges(
-    word: bytes, table: bytes, data_stream: bytes, fc: int, lcb: int
+    word: bytes,
+    table: bytes,
+    data_stream: bytes,
+    fc: int,
+    lcb: int,
+    inner: dict[str, list[tuple[int, int]]] | None = None,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], dict[int, _RowLayout]]:
-    """File-offset ranges of table row-end paragraphs and of in-table paragraphs."""
+    """File-offset ranges of table row-end paragraphs and of in-table paragraphs (and, in
+    ``inner``, of the paragraphs that end a nested table's cells and rows)."""
     in_table: list[tuple[int, int]] = []
     layouts: dict[int, _RowLayout] = {}
     if lcb < 12 or fc + lcb > len(table):
@@ -136,7 +150,11 @@ def _paragraph_ranges(
                 start = offset + 1
             papx = fkp[start : start + length]
             found: list[_RowLayout] = []
-            cell_flag, ttp = _paragraph_flags(papx[2:], data_stream, found)  # skip istd
+            cell_flag, ttp, inner_cell, inner_ttp = _paragraph_flags(
+                papx[2:], data_stream, found
+            )  # skip istd
+            if inner is not None and (inner_cell or inner_ttp):
+                inner["ttp" if inner_ttp else "cell"].append((rgfc[i], rgfc[i + 1]))
             if ttp:
                 ranges.append((rgfc[i], rgfc[i + 1]))
                 if found:
@@ -211,9 +229,14 @@ def _parse_word97(data: bytes) -> TextDocument:
     fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x1A2)
     fc_papx, lcb_papx = struct.unpack_from("<II", word, 0x102)
     pieces = _pieces(table, fc_clx, lcb_clx)
+    inner: dict[str, list[tuple[int, int]]] = {"cell": [], "ttp": []}
     row_ends, table_paragraphs, layouts = _paragraph_ranges(
-        word, table, data_stream, fc_papx, lcb_papx
+        word, table, data_stream, fc_papx, lcb_papx, inner
     )
+    inner_cell_end = _RangeSet(sorted(inner["cell"])).contains
+    inner_row_end = _RangeSet(sorted(inner["ttp"])).contains
+    inner_rows: list[tuple[list[str], _RowLayout | None]] = []
+    inner_cells: list[str] = []
     row_end_set = _RangeSet(row_ends)
     is_row_end = row_end_set.contains
     in_table = _RangeSet(table_paragraphs).contains
@@ -225,8 +248,18 @@ def _parse_word97(data: bytes) -> TextDocument:
     rows: list[tuple[list[str], _RowLayout | None]] = []
     field_depth: list[bool] = []  # per open field: True while in the code part
 
+    def flush_inner() -> None:
+        nonlocal inner_rows
+        if inner_rows:
+            built = build_table(_span_rows(inner_rows))
+            if built is not None:
+                tables.append(built.grid)
+                lines.extend(["", *built.lines, ""])
+            inner_rows = []
+
     def flush_table() -> None:
         nonlocal rows
+        flush_inner()
         if rows:
             built = build_table(_span_rows(rows))
             if built is not None:
@@ -247,6 +280,22 @@ def _parse_word97(data: bytes) -> TextDocument:
                 field_depth.pop()
             continue
         if any(field_depth):
+            continue
+        if char == "\r" and inner_row_end(offset):
+            # a nested table's row ends: the table inside a (layout) table's cell
+            inner_rows.append((inner_cells, None))
+            inner_cells, current = [], ""
+            continue
+        if char == "\r" and inner_cell_end(offset):
+            inner_cells.append(current)
+            current = ""
+            continue
+        if char == _CELL and inner_rows:
+            # the outer cell that held a nested table: a layout cell, read as blocks
+            flush_inner()
+            if current.strip():
+                lines.extend(clean_inline(part) for part in current.split("\n"))
+            current = ""
             continue
         if char == _CELL:
             if is_row_end(offset):

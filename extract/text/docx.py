@@ -117,6 +117,11 @@ def _walk(container: Element, lines: list[str], tables: list[Grid]) -> None:
                 cleaned = clean_inline(line)
                 if cleaned:
                     lines.append(cleaned)
+        elif tag == W + "tbl" and child.find(f".//{W}tc/{W}tbl") is not None:
+            # a layout table (tables inside its cells): its cells are read as blocks
+            for row in child.findall(W + "tr"):
+                for cell in row.findall(W + "tc") + row.findall(f"{W}sdt/{W}sdtContent/{W}tc"):
+                    _walk(cell, lines, tables)
         elif tag == W + "tbl":
             table = build_table(_table_rows(child))
             if table is not None:

@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from extract.limits import DEFAULT_LIMITS, CellLimitError
-from extract.types import Grid
+from extract.types import Grid, ScoredText
 
 _MAX_SPAN = 1000
 
@@ -127,6 +127,9 @@ class SpanCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    confidence: float | None = None
+    """For recognised (OCR) cells: the recognition confidence; the grid then holds a
+    :class:`~extract.types.ScoredText`."""
 
 
 @dataclass
@@ -162,6 +165,8 @@ def build_table(rows: list[list[SpanCell]]) -> Table | None:
             budget.charge(rowspan * colspan)
             placed += rowspan * colspan
             text = clean_cell(cell.text)
+            if cell.confidence is not None:
+                text = ScoredText(text, cell.confidence)
             end = c + colspan
             for dr in range(rowspan):
                 target, flags = texts[r + dr], below[r + dr]

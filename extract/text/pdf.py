@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
 from extract.isolation import run_isolated
 from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits
@@ -22,6 +23,7 @@ from extract.sniff import PDF
 from extract.text.grid import SpanCell, build_table, clean_cell, clean_inline, join_broken
 from extract.text.pdf_layout import FoundTable, TextLine, cell_texts, find_tables, text_lines
 from extract.text.pdf_page import Char, PageObjects, PdfFile
+from extract.text.pdf_stream import stream_tables
 from extract.types import Grid, TextDocument
 
 _PAGE_NUMBER = re.compile(
@@ -29,12 +31,18 @@ _PAGE_NUMBER = re.compile(
 )
 # Glyph positioning in PDFs (WPS in particular) leaves gaps between digits and Han
 # characters ("2023 年"); they were not typed, so running text drops them.
-_DIGIT_CJK_GAP = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?=\d)")
+_DIGIT_CJK_GAP = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff])(?![万元])|(?<=[\u4e00-\u9fff]) +(?=\d)")
 _HEADING = re.compile(
     r"^\s*([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d))"
 )
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,2}、")
+_ROW_END = re.compile(r"(?:\s(?:[+-]?\d[\d,.]*|[／/—-]|无)){2,}\s*$")
 _SENTENCE_END = ("。", "：", ":", "；", "！", "？", "）", "」")
 _MIN_CHARS_PER_PAGE = 20
+_INK_RATIO = 0.0012
+_OCR_NOISE = 0.5
+"""OCR whose mean character confidence is below this recognised no text, only noise."""
+"""OCR: a table cell with more dark pixels than this share, but no text, lost a figure."""
 
 
 @dataclass
@@ -47,6 +55,7 @@ class _Line:
     text: str
     left: float
     right: float
+    words: list[list[tuple[str, float, float]]] | None = None
 
 
 @dataclass
@@ -59,6 +68,8 @@ class _Box:
     x1: float
     bottom: float
     text: str
+    confidence: float | None = None
+    """OCR only: the lowest confidence of the cell's characters (0 for ink without text)."""
 
 
 @dataclass
@@ -101,14 +112,45 @@ def _index(points: list[float], value: float) -> int:
 _PAGE_OFFSET = 100_000.0
 
 
-def _boxes(table: FoundTable, chars: list[Char], page: int) -> list[_Box]:
+def _boxes(table: FoundTable, chars: list[Char], page: int, ink: Any = None) -> list[_Box]:
     offset = page * _PAGE_OFFSET
     boxes: list[_Box] = []
     for row, row_texts in zip(table.rows, cell_texts(table, chars), strict=True):
         for bbox, text in zip(row, row_texts, strict=True):
             if bbox is not None:
-                boxes.append(_Box(bbox[0], bbox[1] + offset, bbox[2], bbox[3] + offset, text or ""))
+                box = _Box(bbox[0], bbox[1] + offset, bbox[2], bbox[3] + offset, text or "")
+                if ink is not None:
+                    box.confidence = _cell_confidence(bbox, chars, box.text, ink)
+                boxes.append(box)
     return boxes
+
+
+def _cell_confidence(
+    bbox: tuple[float, float, float, float], chars: list[Char], text: str, ink: Any
+) -> float:
+    """OCR: a cell's lowest character confidence; 0 when the image has ink there but no
+    text was recognised (a figure lost, not a blank cell)."""
+    x0, top, x1, bottom = bbox
+    inside = [
+        ch.confidence
+        for ch in chars
+        if ch.confidence is not None
+        and x0 <= (ch.x0 + ch.x1) / 2 < x1
+        and top <= (ch.top + ch.bottom) / 2 < bottom
+    ]
+    if inside:
+        return min(inside)
+    if not text.strip() and ink(x0, top, x1, bottom) > _INK_RATIO:
+        return 0.0
+    return 1.0
+
+
+def _min_confidence(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
 
 
 def _rows_from_boxes(boxes: list[_Box]) -> tuple[list[list[SpanCell]], int]:
@@ -116,11 +158,11 @@ def _rows_from_boxes(boxes: list[_Box]) -> tuple[list[list[SpanCell]], int]:
     xs = _snap([b.x0 for b in boxes] + [b.x1 for b in boxes])
     ys = _snap([b.top for b in boxes] + [b.bottom for b in boxes])
     width = max(1, len(xs) - 1)
-    starts: dict[int, list[tuple[int, int, int, str]]] = {}
+    starts: dict[int, list[tuple[int, int, int, str, float | None]]] = {}
     for box in boxes:
         c0, c1 = _index(xs, box.x0), _index(xs, box.x1)
         r0, r1 = _index(ys, box.top), _index(ys, box.bottom)
-        starts.setdefault(r0, []).append((c0, max(1, c1 - c0), r1, box.text))
+        starts.setdefault(r0, []).append((c0, max(1, c1 - c0), r1, box.text, box.confidence))
     # Only row lines where some cell starts are rows (the gap between two pages is not).
     kept = sorted(starts)
     rows: list[list[SpanCell]] = []
@@ -128,8 +170,13 @@ def _rows_from_boxes(boxes: list[_Box]) -> tuple[list[list[SpanCell]], int]:
         cells = sorted(starts[r0])
         rows.append(
             [
-                SpanCell(text, rowspan=max(1, sum(1 for k in kept if r0 <= k < r1)), colspan=span)
-                for _, span, r1, text in cells
+                SpanCell(
+                    text,
+                    rowspan=max(1, sum(1 for k in kept if r0 <= k < r1)),
+                    colspan=span,
+                    confidence=confidence,
+                )
+                for _, span, r1, text, confidence in cells
             ]
         )
     return rows, width
@@ -144,7 +191,7 @@ def _page_content(page: PageObjects, number: int) -> _Page:
         found = find_tables(page.edges, page_bbox, closing)
     regions: list[tuple[float, float, float, float]] = []
     for table in found:
-        boxes = _boxes(table, page.chars, number)
+        boxes = _boxes(table, page.chars, number, page.ink)
         if len(_snap([b.x0 for b in boxes] + [b.x1 for b in boxes])) < 3:
             continue  # one column: a framed paragraph, not a table
         x0, top, x1, bottom = table.bbox
@@ -166,7 +213,9 @@ def _page_content(page: PageObjects, number: int) -> _Page:
         left, right = 0.0, float(page.width)
     for line in body:
         result.lines.append(
-            _Line(number, line.top, line.bottom, line.x0, line.x1, line.text, left, right)
+            _Line(
+                number, line.top, line.bottom, line.x0, line.x1, line.text, left, right, line.words
+            )
         )
     for table in result.tables:
         table.page_top = not any(line.bottom <= table.top for line in result.lines)
@@ -217,7 +266,11 @@ def _close_cut_row(
         inside = [ch for ch in row if col_x0 <= (ch.x0 + ch.x1) / 2 <= col_x1]
         inside.sort(key=lambda ch: (round(ch.top / max(1.0, size / 2)), ch.x0))
         text = "".join(ch.text for ch in inside)
-        boxes.append(_Box(col_x0, last_bottom, col_x1, row_bottom + offset, text))
+        box = _Box(col_x0, last_bottom, col_x1, row_bottom + offset, text)
+        if page.ink is not None:
+            confidences = [ch.confidence for ch in inside if ch.confidence is not None]
+            box.confidence = min(confidences) if confidences else 1.0
+        boxes.append(box)
     return row_bottom
 
 
@@ -237,6 +290,8 @@ def _continues(previous: _Line, line: _Line) -> bool:
     ended = previous.text.rstrip().endswith(_SENTENCE_END)
     if ended and (not reaches_right or _HEADING.match(line.text)):
         return False
+    if _SECTION.match(line.text) or _ROW_END.search(previous.text):
+        return False  # a section heading, or the line before ends a row of figures
     return reaches_right and not indented
 
 
@@ -289,6 +344,7 @@ def _mend_page_break(previous: list[_Box], following: list[_Box]) -> list[_Box]:
             continue
         if text:
             above.text = above.text.rstrip() + "\n" + text
+        above.confidence = _min_confidence(above.confidence, box.confidence)
         above.bottom = box.bottom
         merged.append(box)
     following = [box for box in following if not any(box is m for m in merged)]
@@ -379,9 +435,23 @@ def _assemble(pages: list[_Page], page_count: int, meta: dict[str, str]) -> Text
     out: list[str] = []
     grids: list[Grid] = []
     previous: _Line | None = None
+    ordered = [item for _, _, item in items if isinstance(item, _Line)]
+    rebuilt = stream_tables(ordered)
+    position = {id(line): index for index, line in enumerate(ordered)}
     for _, _, item in items:
         if isinstance(item, _Line):
+            index = position[id(item)]
+            if index in rebuilt:
+                row = rebuilt[index]
+                if row is not None:
+                    if out and out[-1] and "\t" not in out[-1]:
+                        out.append("")
+                    out.append(row)
+                previous = None
+                continue
             text = _DIGIT_CJK_GAP.sub("", clean_inline(item.text))
+            if out and "\t" in out[-1]:
+                out.append("")
             if previous is not None and out and _continues(previous, item):
                 out[-1] = join_broken(out[-1], text)
             else:
@@ -418,8 +488,50 @@ def _squeeze(lines: list[str]) -> list[str]:
     return out
 
 
+def read_pdf_ocr(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
+    """A PDF without a text layer, read by OCR (``extract.text.ocr``): the recognised pages
+    go through the same paragraph and table rules as a text layer."""
+    from extract.text.ocr import ocr_pdf
+
+    recognised, account = ocr_pdf(data, limits)
+    with PdfFile(data) as pdf:
+        page_count = pdf.page_count
+        meta = {f"pdf:{key}": clean_inline(value)[:500] for key, value in pdf.metadata().items()}
+    pages = [_page_content(page, number) for number, page in enumerate(recognised)]
+    document = _assemble(pages, page_count, meta)
+    document.ocr = account
+    document.meta["body_source"] = "ocr"
+    mean = account.get("mean_confidence")
+    if mean is not None and mean < _OCR_NOISE:
+        # what was "recognised" is noise (an image that holds no text): not a reading
+        document.text, document.tables, document.needs_ocr = "", [], True
+        document.meta["ocr_error"] = f"no text recognised (mean confidence {mean:.2f})"
+    return document
+
+
 def read_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS, isolate: bool = True) -> TextDocument:
-    """Read a PDF; with ``isolate`` (the default) in a worker process under ``limits``."""
-    if isolate:
-        return run_isolated(_read_pdf, data, limits, limits=limits, what="pdf")
-    return _read_pdf(data, limits)
+    """Read a PDF; with ``isolate`` (the default) in a worker process under ``limits``.
+
+    A PDF without a text layer is read again by OCR, in the worker, under the same memory
+    limit and a time limit that grows with its pages; when OCR is not installed or fails,
+    the document stays ``needs_ocr`` and ``meta["ocr_error"]`` says why."""
+    from extract.text import ocr
+
+    document = (
+        run_isolated(_read_pdf, data, limits, limits=limits, what="pdf")
+        if isolate
+        else _read_pdf(data, limits)
+    )
+    if not document.needs_ocr or not limits.ocr:
+        return document
+    if not ocr.available():
+        document.meta["ocr_error"] = "no OCR engine installed (tesseract with chi_sim)"
+        return document
+    run_limits = ocr.ocr_limits(limits, document.pages or 1)
+    try:
+        if isolate:
+            return run_isolated(read_pdf_ocr, data, run_limits, limits=run_limits, what="ocr")
+        return read_pdf_ocr(data, run_limits)
+    except ExtractionError as exc:
+        document.meta["ocr_error"] = str(exc)
+        return document

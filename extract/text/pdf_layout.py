@@ -34,6 +34,8 @@ class TextLine:
     top: float
     x1: float
     bottom: float
+    words: list[list[tuple[str, float, float]]] | None = None
+    """The line's words: each a list of its characters with their left and right edges."""
 
 
 def _chain(values: list[float], tolerance: float) -> dict[float, int]:
@@ -118,6 +120,7 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
                 min(ch.top for ch in members),
                 max(ch.x1 for ch in members),
                 max(ch.bottom for ch in members),
+                [[(ch.text, ch.x0, ch.x1) for ch in word] for word in line],
             )
         )
     return lines

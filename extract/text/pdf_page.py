@@ -43,6 +43,8 @@ class Char:
     x1: float
     top: float
     bottom: float
+    confidence: float | None = None
+    """For recognised (OCR) characters: the recognition confidence, 0..1."""
 
 
 @dataclass(slots=True)
@@ -51,6 +53,9 @@ class PageObjects:
     height: float
     chars: list[Char]
     edges: list[Edge]
+    ink: Any = None
+    """For page images (OCR): ``ink(x0, top, x1, bottom)`` → the share of dark pixels in
+    a box, to tell an empty table cell from one whose text was not recognised."""
 
 
 class PdfFile:

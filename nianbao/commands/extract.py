@@ -11,6 +11,7 @@ import click
 
 from nianbao.commands.common import fail, handle_errors
 from query.formats import write_csv, write_jsonl
+from query.stats import check_names
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -97,6 +98,8 @@ def extraction_record(path: Path, with_text: bool) -> dict:
         "values": dict(ex.values),
         "checks": list(ex.checks),
         "needs_ocr": ex.needs_ocr,
+        "body_source": ex.body_source,
+        "ocr": ex.ocr,
         "error": ex.error,
     }
     if with_text:
@@ -152,11 +155,13 @@ def csv_rows(records: list[dict]) -> list[dict]:
                 "layout",
                 "parser_version",
                 "needs_ocr",
+                "body_source",
                 "error",
             )
         }
         row["sections"] = ",".join(str(x) for x in r["sections"])
-        row["checks_failed"] = ";".join(str(c.get("rule")) for c in r["checks"] if not c.get("ok"))
+        row["checks_failed"] = check_names(r["checks"], "failed")
+        row["checks_not_evaluable"] = check_names(r["checks"], "not_evaluable")
         row.update(r["values"])
         rows.append(row)
     return rows

@@ -1,0 +1,473 @@
+"""OCR for PDFs without a text layer (scans): page images → words → the PDF table rules.
+
+Each page is rendered (PDFium) to a grey image; ruling lines are found in the image (long
+runs of dark pixels) and become the page's *edges*, and are erased before recognition;
+the image is binarised; Tesseract (``chi_sim`` + ``eng``, Debian ``tesseract-ocr-chi-sim``)
+recognises the words, each with its box and confidence: the cells of ruled tables one by
+one (stacked in a mosaic, one run per page), the rest of the page as a block of text. Words are split into characters over their box, so the
+page becomes the same :class:`~extract.text.pdf_page.PageObjects` a text layer gives, and
+``extract.text.pdf`` rebuilds paragraphs and tables (merged cells, tables over page
+breaks) by the rules it uses for text PDFs. Every character carries its word's
+confidence; a table cell's confidence is its lowest character's, and a cell with ink but
+no recognised text gets confidence 0 — uncertain, never a silent blank.
+
+Chosen over RapidOCR (PyPI ``rapidocr-onnxruntime``, PP-OCRv4 models in the wheel):
+measured on the seed reports rendered at 200 dpi on this machine, Tesseract read the
+table figures as well and ran about twice as fast (``benchmarks/extract_ocr.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from extract.limits import DEFAULT_LIMITS, ExtractionError, Limits, run_program
+from extract.report import UNCERTAIN_BELOW
+from extract.text.pdf_page import Char, Edge, PageObjects, PdfFile
+
+ENGINE = "tesseract"
+LANGUAGES = "chi_sim+eng"
+DPI = 300
+"""Pages are rendered at this resolution (Tesseract reads Chinese best at ~300 dpi)."""
+SECONDS_PER_PAGE = 45.0
+"""Time allowed per page on top of the document limit (the OCR run's own timeout)."""
+MAX_OCR_PAGES = 60
+_DARK = 140
+_BINARY = 170
+"""Grey level below which a pixel is ink when the page is binarised for recognition."""
+_INK_RATIO = 0.0012
+"""Share of (non-isolated) dark pixels above which a table cell holds something."""
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+    """0..1"""
+
+
+def available() -> bool:
+    """Whether the OCR engine and its Chinese model are installed."""
+    if shutil.which("tesseract") is None:
+        return False
+    for root in ("/usr/share/tesseract-ocr", "/usr/share/tessdata", "/usr/local/share/tessdata"):
+        for dirpath, _dirs, files in os.walk(root):
+            if "chi_sim.traineddata" in files:
+                return True
+            if dirpath.count(os.sep) > 6:
+                break
+    return bool(os.environ.get("TESSDATA_PREFIX"))
+
+
+# ---------------------------------------------------------------- ruling lines
+
+
+def _runs(mask: np.ndarray, length: int) -> np.ndarray:
+    """Pixels that lie on a horizontal run of at least ``length`` True pixels."""
+    height, width = mask.shape
+    if width < length:
+        return np.zeros_like(mask)
+    cs = np.zeros((height, width + 1), dtype=np.int32)
+    np.cumsum(mask, axis=1, out=cs[:, 1:])
+    full = (cs[:, length:] - cs[:, :-length]) == length  # a run of `length` starts here
+    starts = np.zeros((height, width + 1), dtype=np.int32)
+    starts[:, : width - length + 1] += full
+    starts[:, length : width + 1] -= full
+    covered = np.cumsum(starts, axis=1)[:, :width] > 0
+    return covered
+
+
+def _segments(line_mask: np.ndarray, scale: float, orientation: str) -> list[Edge]:
+    """Edges (in points) from a mask of line pixels: rows of pixels merged into lines."""
+    mask = line_mask if orientation == "h" else line_mask.T
+    edges: list[Edge] = []
+    rows = np.nonzero(mask.any(axis=1))[0]
+    if rows.size == 0:
+        return edges
+    groups: list[list[int]] = [[int(rows[0])]]
+    for r in rows[1:]:
+        if r - groups[-1][-1] <= 2:
+            groups[-1].append(int(r))
+        else:
+            groups.append([int(r)])
+    for group in groups:
+        band = mask[group[0] : group[-1] + 1].any(axis=0)
+        xs = np.nonzero(band)[0]
+        if xs.size == 0:
+            continue
+        breaks = np.nonzero(np.diff(xs) > 3)[0]
+        starts = np.concatenate(([xs[0]], xs[breaks + 1]))
+        ends = np.concatenate((xs[breaks], [xs[-1]]))
+        pos = (group[0] + group[-1]) / 2 * scale
+        for a, b in zip(starts, ends, strict=True):
+            x0, x1 = float(a) * scale, float(b + 1) * scale
+            if orientation == "h":
+                edges.append(
+                    {"x0": x0, "x1": x1, "top": pos, "bottom": pos, "width": x1 - x0,
+                     "height": 0.0, "orientation": "h"}
+                )  # fmt: skip
+            else:
+                edges.append(
+                    {"x0": pos, "x1": pos, "top": x0, "bottom": x1, "width": 0.0,
+                     "height": x1 - x0, "orientation": "v"}
+                )  # fmt: skip
+    return edges
+
+
+def ink_threshold(gray: np.ndarray) -> int:
+    """The grey level that splits ink from paper (Otsu's method), kept within sane bounds
+    (a faint or JPEG-blurred scan has lighter ink)."""
+    counts = np.bincount(gray[::2, ::2].ravel(), minlength=256).astype(np.float64)
+    total = counts.sum()
+    if total == 0:
+        return _BINARY
+    levels = np.arange(256)
+    weight = np.cumsum(counts)
+    mean = np.cumsum(counts * levels)
+    between = (mean[-1] * weight - mean * total) ** 2 / np.maximum(weight * (total - weight), 1)
+    return int(min(max(int(np.argmax(between)), 110), 210))
+
+
+def ruling_lines(
+    gray: np.ndarray, dpi: int, threshold: int = _DARK
+) -> tuple[list[Edge], np.ndarray]:
+    """The table rules of a page image as edges (points) and the mask of their pixels."""
+    dark = gray < threshold
+    length = max(20, int(dpi * 0.35))  # ~9 mm: longer than any glyph stroke
+    horizontal = _runs(dark, length)
+    vertical = _runs(dark.T, length).T
+    scale = 72.0 / dpi
+    edges = _segments(horizontal, scale, "h") + _segments(vertical, scale, "v")
+    return edges, horizontal | vertical
+
+
+# ---------------------------------------------------------------- recognition
+
+
+def _tesseract(image: np.ndarray, limits: Limits) -> list[Word]:
+    """Words of a (binarised) image, one uniform block of text (``--psm 6``)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    result = run_program(
+        ["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "6", "--dpi", str(DPI),
+         "tsv"],
+        input_bytes=buffer.getvalue(),
+        limits=limits,
+        what="ocr",
+        env=env,
+    )  # fmt: skip
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ExtractionError(
+            f"ocr: tesseract failed ({detail[-1] if detail else result.returncode})"
+        )
+    words: list[Word] = []
+    for line in result.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = parts[11].strip()
+        if not text:
+            continue
+        left, top, width, height = (int(v) for v in parts[6:10])
+        confidence = max(0.0, min(1.0, float(parts[10]) / 100.0))
+        words.append(Word(text, left, top, left + width, top + height, confidence))
+    return words
+
+
+def _chars(words: list[Word], scale: float) -> list[Char]:
+    """Characters spread evenly over their word's box (CJK glyphs are of one width)."""
+    chars: list[Char] = []
+    for word in words:
+        count = len(word.text)
+        step = (word.x1 - word.x0) / count
+        for index, char in enumerate(word.text):
+            x0 = (word.x0 + index * step) * scale
+            chars.append(
+                Char(char, x0, x0 + step * scale, word.top * scale, word.bottom * scale,
+                     word.confidence)
+            )  # fmt: skip
+    return chars
+
+
+def _ink_probe(dark: np.ndarray, dpi: int) -> Callable[[float, float, float, float], float]:
+    """Share of dark pixels in a box (points), a few pixels inside its borders."""
+    factor = dpi / 72.0
+    integral = np.zeros((dark.shape[0] + 1, dark.shape[1] + 1), dtype=np.int64)
+    np.cumsum(np.cumsum(dark, axis=0), axis=1, out=integral[1:, 1:])
+    pad = max(2, int(dpi / 50))
+
+    def ink(x0: float, top: float, x1: float, bottom: float) -> float:
+        a, b = int(x0 * factor) + pad, int(x1 * factor) - pad
+        c, d = int(top * factor) + pad, int(bottom * factor) - pad
+        a, c = max(a, 0), max(c, 0)
+        b, d = min(b, dark.shape[1]), min(d, dark.shape[0])
+        if b <= a or d <= c:
+            return 0.0
+        total = integral[d, b] - integral[c, b] - integral[d, a] + integral[c, a]
+        return float(total) / ((b - a) * (d - c))
+
+    return ink
+
+
+def _solid(dark: np.ndarray) -> np.ndarray:
+    """Dark pixels with a dark neighbour (isolated specks of scanner noise dropped)."""
+    neighbour = np.zeros_like(dark)
+    neighbour[1:, :] |= dark[:-1, :]
+    neighbour[:-1, :] |= dark[1:, :]
+    neighbour[:, 1:] |= dark[:, :-1]
+    neighbour[:, :-1] |= dark[:, 1:]
+    return dark & neighbour
+
+
+@dataclass
+class _Cell:
+    """A table cell with ink: its box in pixels (the ink's bounding box) and its crop."""
+
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    crop: np.ndarray
+
+
+def _cells_with_ink(
+    binary: np.ndarray, edges: list[Edge], width: float, height: float
+) -> tuple[list[_Cell], list[tuple[int, int, int, int]]]:
+    """The cells of the ruled tables that hold ink, and the tables' boxes (pixels)."""
+    from extract.text.pdf_layout import find_tables
+
+    factor = DPI / 72.0
+    pad = max(3, int(DPI / 60))
+    cells: list[_Cell] = []
+    regions: list[tuple[int, int, int, int]] = []
+    for table in find_tables(edges, (0.0, 0.0, width, height), []):
+        x0, top, x1, bottom = table.bbox
+        regions.append(
+            (int(x0 * factor), int(top * factor), int(x1 * factor) + 1, int(bottom * factor) + 1)
+        )
+        for row in table.rows:
+            for bbox in row:
+                if bbox is None:
+                    continue
+                a, c = int(bbox[0] * factor) + pad, int(bbox[1] * factor) + pad
+                b, d = int(bbox[2] * factor) - pad, int(bbox[3] * factor) - pad
+                if b <= a or d <= c:
+                    continue
+                dark = _solid(binary[c:d, a:b] == 0)
+                if dark.mean() < _INK_RATIO:
+                    continue
+                ys, xs = np.nonzero(dark)
+                ta, tb = a + int(xs.min()), a + int(xs.max()) + 1
+                tc, td = c + int(ys.min()), c + int(ys.max()) + 1
+                cells.append(_Cell(ta, tc, tb, td, binary[tc:td, ta:tb]))
+    return cells, regions
+
+
+_GAP = 28
+_MOSAIC_CELLS = 120
+
+
+def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
+    """Every cell's text and confidence, recognised in mosaics: the crops stacked one
+    under another with white gaps, one engine run per mosaic; a line belongs to the crop
+    its centre falls on. Cells read alone read far better than cells in a page."""
+    results: list[tuple[str, float]] = [("", 0.0)] * len(cells)
+    for first in range(0, len(cells), _MOSAIC_CELLS):
+        batch = cells[first : first + _MOSAIC_CELLS]
+        width = max(cell.crop.shape[1] for cell in batch) + 2 * _GAP
+        height = sum(cell.crop.shape[0] + _GAP for cell in batch) + _GAP
+        mosaic = np.full((height, width), 255, dtype=np.uint8)
+        spans: list[tuple[int, int]] = []
+        y = _GAP
+        for cell in batch:
+            h, w = cell.crop.shape
+            mosaic[y : y + h, _GAP : _GAP + w] = cell.crop
+            spans.append((y, y + h))
+            y += h + _GAP
+        texts: list[list[str]] = [[] for _ in batch]
+        confidences: list[list[float]] = [[] for _ in batch]
+        for word in _tesseract(mosaic, limits):
+            middle = (word.top + word.bottom) / 2
+            for index, (a, b) in enumerate(spans):
+                if a - _GAP / 2 <= middle < b + _GAP / 2:
+                    texts[index].append(word.text)
+                    confidences[index].append(word.confidence)
+                    break
+        for index in range(len(batch)):
+            text = "".join(texts[index])
+            confidence = min(confidences[index]) if text else 0.0
+            results[first + index] = figure_lookalikes(text, confidence)
+    return results
+
+
+_LOOKALIKES = str.maketrans({
+    "l": "1", "I": "1", "|": "1", "]": "1", "[": "1", "!": "1", "i": "1", "丨": "1",
+    "O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", "○": "0",
+    "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "q": "9",
+})  # fmt: skip
+_FIGURE_LIKE = re.compile(r"^[-—－+]?[0-9lI|\]\[!i丨OoD〇Q○SsZzBgq.,，]{1,12}$")
+
+
+_DASH_LIKE = re.compile(r"^[xX_\-—－一~·.。、'\"”“`]+$")
+_STRAY = " .,;:'\"”“`_~·、。，；："
+_MARKERS = ("-", "—", "－", "——", "/", "／", "无")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def figure_lookalikes(text: str, confidence: float) -> tuple[str, float]:
+    """A table cell as the engine read it, made a figure or a blank marker where it only
+    looks like one: letters taken for digits (``-|`` → ``-1``, ``O`` → ``0``), a dash read
+    as ``x``/``_``/``一``, stray specks around a figure; a cell with neither figure nor
+    Chinese text is noise: blank, confidence 0. Every such repair caps the confidence so
+    that the value is flagged uncertain."""
+    uncertain = min(confidence, UNCERTAIN_BELOW / 2)
+    if text.strip(_STRAY + "-—－") == "无" and text != "无":
+        return "无", uncertain
+    stripped = text.strip(_STRAY)
+    if (
+        stripped != text
+        and stripped
+        and (_FIGURE_LIKE.match(stripped) or stripped == "无" or _DASH_LIKE.match(stripped))
+    ):
+        text, confidence = stripped, uncertain
+    if text and _DASH_LIKE.match(text) and text not in _MARKERS:
+        return "—", uncertain
+    if text and text not in _MARKERS and not _CJK.search(text) and not _FIGURE_LIKE.match(text):
+        return "", 0.0
+    if not _FIGURE_LIKE.match(text) or not re.search(r"[^0-9.,，\-—－+]", text):
+        return text, confidence
+    mapped = text.translate(_LOOKALIKES).replace("，", ",")
+    if mapped.startswith(("—", "－")):
+        mapped = "-" + mapped[1:]
+    return mapped, min(confidence, UNCERTAIN_BELOW / 2)
+
+
+def skew_angle(gray: np.ndarray) -> float:
+    """The page's tilt in degrees (a scan fed askew): the angle whose shear makes the rows
+    of ink sharpest (the variance of the horizontal projection of dark pixels)."""
+    small = gray[::4, ::4] < _DARK
+    ys, xs = np.nonzero(small)
+    if ys.size < 200:
+        return 0.0
+    if ys.size > 60_000:
+        keep = np.random.default_rng(0).choice(ys.size, 60_000, replace=False)
+        ys, xs = ys[keep], xs[keep]
+    best, best_score = 0.0, -1.0
+    for tenth in range(-25, 26):
+        angle = tenth / 10.0
+        shifted = ys - xs * np.tan(np.radians(angle))
+        rows = np.bincount(np.round(shifted - shifted.min()).astype(np.int64))
+        score = float(np.var(rows))
+        if score > best_score:
+            best, best_score = angle, score
+    return best
+
+
+def deskew(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """The page turned straight (rules horizontal), and the angle it was turned by."""
+    from PIL import Image
+
+    angle = skew_angle(gray)
+    if abs(angle) < 0.05:
+        return gray, 0.0
+    image = Image.fromarray(gray).rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    return np.asarray(image), angle
+
+
+def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> PageObjects:
+    """One page image (grey, ``DPI``) → characters with confidences and ruling edges.
+
+    The rules are erased and the image binarised; the ruled tables' cells are read one by
+    one (in mosaics), the rest of the page as a block of text."""
+    gray, _ = deskew(gray)
+    threshold = ink_threshold(gray)
+    edges, lines = ruling_lines(gray, DPI, threshold)
+    clean = gray.copy()
+    if lines.any():
+        # erase the rules (and their anti-aliased fringe) so glyphs stand alone
+        grown = lines.copy()
+        grown[1:, :] |= lines[:-1, :]
+        grown[:-1, :] |= lines[1:, :]
+        grown[:, 1:] |= lines[:, :-1]
+        grown[:, :-1] |= lines[:, 1:]
+        clean[grown] = 255
+    binary = np.where(clean < max(threshold, _BINARY), 0, 255).astype(np.uint8)
+    scale = 72.0 / DPI
+    cells, regions = _cells_with_ink(binary, edges, width, height)
+    text_image = binary.copy()
+    for a, c, b, d in regions:
+        text_image[c:d, a:b] = 255
+    chars: list[Char] = []
+    if (text_image == 0).mean() > 0.0005:
+        chars += _chars(_tesseract(text_image, limits), scale)
+    for cell, (text, confidence) in zip(cells, _read_cells(cells, limits), strict=True):
+        if not text:
+            continue
+        word = Word(text, cell.x0, cell.top, cell.x1, cell.bottom, confidence)
+        chars += _chars([word], scale)
+    page = PageObjects(width, height, chars, edges)
+    page.ink = _ink_probe(_solid(binary == 0), DPI)
+    return page
+
+
+def _render(pdf: PdfFile, number: int) -> tuple[np.ndarray, float, float]:
+    page = pdf._doc[number]
+    try:
+        width, height = page.get_size()
+        bitmap = page.render(scale=DPI / 72.0, grayscale=True)
+        image = bitmap.to_numpy()
+        if image.ndim == 3:
+            image = image[..., 0]
+        return np.ascontiguousarray(image), float(width), float(height)
+    finally:
+        page.close()
+
+
+def ocr_pdf(
+    data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[PageObjects], dict[str, Any]]:
+    """The pages of a scanned PDF as recognised objects, and an account of the run."""
+    if not available():
+        raise ExtractionError("ocr: tesseract with the chi_sim model is not installed")
+    started = time.monotonic()
+    pages: list[PageObjects] = []
+    with PdfFile(data) as pdf:
+        count = min(pdf.page_count, limits.max_pages, MAX_OCR_PAGES)
+        for number in range(count):
+            gray, width, height = _render(pdf, number)
+            pages.append(ocr_page(gray, width, height, limits))
+    confidences = [
+        ch.confidence for page in pages for ch in page.chars if ch.confidence is not None
+    ]
+    account: dict[str, Any] = {
+        "engine": f"{ENGINE} ({LANGUAGES})",
+        "dpi": DPI,
+        "pages": len(pages),
+        "seconds": round(time.monotonic() - started, 2),
+        "mean_confidence": round(sum(confidences) / len(confidences), 3) if confidences else None,
+        "uncertain_below": UNCERTAIN_BELOW,
+    }
+    return pages, account
+
+
+def ocr_limits(limits: Limits, pages: int) -> Limits:
+    """The limits of one OCR run: the document's, with time for every page."""
+    count = min(max(1, pages), MAX_OCR_PAGES)
+    extra = SECONDS_PER_PAGE * count
+    return replace(limits, timeout_s=limits.timeout_s + extra, cpu_s=limits.cpu_s + extra)

@@ -1,0 +1,327 @@
+"""Tables without rules on fixed-layout pages (PDF, OFD): rows rebuilt from positions.
+
+A table drawn without lines reaches the text layer as lines of words; reading them as
+plain text loses the blank cells (a row of six figures under seven columns) and splits
+wrapped labels from their figures. Here the table's *columns* come from the figures'
+positions — the gutters that no figure of the table crosses — and every line holding
+figures becomes a row with one cell per column (blank where nothing is printed); label
+fragments on lines without figures (wrapped or vertically centred labels) join the row
+nearest to them. The rows are written as tab-separated text, the form of positional rows
+the table parser reads. Nothing is rebuilt outside the statistical tables (between the
+first table heading and section 五).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+from typing import Protocol
+
+from extract import keys as K
+from extract.table_labels import T2_COLUMN_PATTERNS, T2_START, T3_HEADER, TABLES_END
+
+_VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[／/\\]|[—－–]+|-|无)$")
+_VALUE_CHAR = re.compile(r"[0-9.,+\-／/\\—－–]")
+_UNIT = re.compile(r"^(?:万元|元|万|千元|亿元)$")
+_START = re.compile(r"第二十条|信息内容|申请人情况|自然人")
+_SPLIT = re.compile(
+    r"第二十条|信息内容|申请人情况|自然人|商业企业|结果维持|结果纠正|尚未审结|类别|行政复议|行政诉讼|"
+    r"^[一二三四五六七八九十（(]{1,3}[、)）].{0,30}情况$|"
+    + "|".join(p.pattern for _, p in T2_COLUMN_PATTERNS)
+)
+
+
+_ENUMERATOR = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])"
+)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class LineLike(Protocol):
+    page: int
+    top: float
+    bottom: float
+    text: str
+    words: list[list[tuple[str, float, float]]] | None
+
+
+@dataclass
+class _Token:
+    text: str
+    x0: float
+    x1: float
+    value: bool
+
+
+def _tokens(line: LineLike) -> list[_Token]:
+    """Words cut where a label runs into a figure (``规章20``), figures kept whole."""
+    tokens: list[_Token] = []
+    for word in line.words or []:
+        pieces: list[list[tuple[str, float, float]]] = []
+        for char in word:
+            kind = bool(_VALUE_CHAR.match(char[0]))
+            if pieces and bool(_VALUE_CHAR.match(pieces[-1][-1][0])) == kind:
+                pieces[-1].append(char)
+            else:
+                pieces.append([char])
+        for number, piece in enumerate(pieces):
+            text = "".join(c[0] for c in piece)
+            follows = number + 1 < len(pieces) and _VALUE_CHAR.match(pieces[number + 1][0][0])
+            if len(piece) > 1 and text.endswith("无") and follows:
+                # 无 (a blank cell) run into the label before it: 行政事业性收费无1
+                tokens.append(_Token(text[:-1], piece[0][1], piece[-2][2], False))
+                tokens.append(_Token("无", piece[-1][1], piece[-1][2], True))
+                continue
+            tokens.append(_Token(text, piece[0][1], piece[-1][2], bool(_VALUE.match(text))))
+    # numbers of enumerators are label text: （1）, (2), 3、
+    for k, token in enumerate(tokens):
+        if not token.value:
+            continue
+        before = tokens[k - 1].text if k else ""
+        after = tokens[k + 1].text if k + 1 < len(tokens) else ""
+        if (before.endswith(("（", "(")) and after.startswith(("）", ")"))) or (
+            k == 0 and after.startswith(("、", "．"))
+        ):
+            token.value = False
+    # money units belong to their figure; 无 alone is a blank marker
+    merged: list[_Token] = []
+    for token in tokens:
+        if (
+            merged
+            and merged[-1].value
+            and _UNIT.match(token.text)
+            and token.x0 - merged[-1].x1 < 12
+        ):
+            merged[-1] = _Token(f"{merged[-1].text} {token.text}", merged[-1].x0, token.x1, True)
+            continue
+        merged.append(token)
+    return merged
+
+
+def _is_row(tokens: list[_Token]) -> bool:
+    """Figures on the right of any label text (a table row, not prose with a number)."""
+    values = [t for t in tokens if t.value]
+    if not values:
+        return False
+    first = min(t.x0 for t in values)
+    return all(t.x1 <= first + 1 for t in tokens if not t.value)
+
+
+def _columns(rows: list[list[_Token]]) -> list[tuple[float, float]]:
+    """Column spans: runs of the x axis covered by figures, split at the gutters."""
+    spans = sorted((t.x0, t.x1) for tokens in rows for t in tokens if t.value)
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1] + 1.0:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    return [(a, b) for a, b in columns]
+
+
+def stream_tables(lines: Sequence[LineLike]) -> dict[int, str | None]:
+    """For the lines of a document in reading order: index → the tab-separated row that
+    replaces the line (``None``: the line is a label fragment merged into a row). Lines
+    not in the result stay as they are."""
+    out: dict[int, str | None] = {}
+    inside = False
+    region: list[int] = []
+    for index, line in enumerate(lines):
+        text = re.sub(r"\s+", "", line.text)
+        if not inside:
+            if _START.search(text) or T2_START.search(text):
+                inside = True
+                region = [index]
+            continue
+        if TABLES_END.search(text) and not _is_row(_tokens(line)):
+            out.update(_region(lines, region))
+            inside, region = False, []
+            continue
+        if (_SPLIT.search(text) and not _is_row(_tokens(line))) or (
+            T3_HEADER.search(text) and not _is_row(_tokens(line))
+        ):
+            out.update(_region(lines, region))
+            region = [index]
+            continue
+        region.append(index)
+    if inside:
+        out.update(_region(lines, region))
+    return out
+
+
+_T3_NAMES = ("自然", "商业", "科研", "社会公益", "法律服务", "其他", "总计")
+"""Table 三's applicant columns, in order, by the words their headers print."""
+
+
+_T4_NAMES = ("维持", "纠正", "其他", "尚未", "总计")
+"""Table 四's five columns, printed once for each of its three groups."""
+
+
+def _runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
+    """The header's characters read along each line and down each stack of characters
+    (narrow columns print their headers vertically): (char, x-centre, top)."""
+    runs = [
+        [(c, (x0 + x1) / 2, line.top) for word in line.words or [] for c, x0, x1 in word]
+        for line in header
+    ]
+    stacks: list[list[tuple[str, float, float]]] = []
+    for char in sorted((c for run in runs for c in run), key=lambda c: c[1]):
+        if stacks and abs(stacks[-1][-1][1] - char[1]) <= 3.0:
+            stacks[-1].append(char)
+        else:
+            stacks.append([char])
+    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks]
+
+
+def _places(runs: list[list[tuple[str, float, float]]], name: str) -> list[float]:
+    """The x-centres where ``name`` is printed (distinct places)."""
+    found: list[float] = []
+    for run in runs:
+        text = "".join(c[0] for c in run)
+        start = text.find(name)
+        while start >= 0:
+            if not (name == "其他" and text[start + 2 : start + 4] == "组织"):
+                x = sum(c[1] for c in run[start : start + len(name)]) / len(name)
+                if all(abs(x - other) > 3.0 for other in found):
+                    found.append(x)
+            start = text.find(name, start + 1)
+    return sorted(found)
+
+
+def _header_anchors(header: list[LineLike]) -> list[float] | None:
+    """The x-centres of the columns of table 三 (seven applicant columns) or table 四
+    (five columns in three groups) from the header lines above the rows; ``None`` unless
+    every column is found, left to right."""
+    if not header:
+        return None
+    runs = _runs(header)
+    t3 = [_places(runs, name) for name in _T3_NAMES]
+    if all(len(places) >= 1 for places in t3):
+        anchors = [places[0] for places in t3]
+        if all(a < b for a, b in itertools.pairwise(anchors)):
+            return anchors
+    t4 = [_places(runs, name) for name in _T4_NAMES]
+    if all(len(places) == len(K.T4_GROUPS) for places in t4):
+        groups = [[places[g] for places in t4] for g in range(len(K.T4_GROUPS))]
+        anchors = [x for group in groups for x in group]
+        if all(a < b for a, b in itertools.pairwise(anchors)):
+            return anchors
+    return None
+
+
+def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
+    """The lines without figures right above a table's first row (its header), same page."""
+    header: list[LineLike] = []
+    index = first_row - 1
+    while index >= 0 and len(header) < 16 and lines[index].page == lines[first_row].page:
+        if _is_row(_tokens(lines[index])):
+            break
+        header.append(lines[index])
+        index -= 1
+    header.reverse()
+    # the first row's own label may begin on the lines just above its figures
+    for back in range(1, min(3, len(header)) + 1):
+        if _ENUMERATOR.match(_flat(header[-back].text)):
+            return header[:-back]
+    return header
+
+
+def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | None]:
+    """One table (or part between header lines): rows from its lines with figures."""
+    tokens = {i: _tokens(lines[i]) for i in indexes}
+    rows = [i for i in indexes if _is_row(tokens[i])]
+    if not rows:
+        return {}
+    columns = _columns([tokens[i] for i in rows])
+    header = _header_above(lines, rows[0])
+    anchors = _header_anchors(header)
+    if len(rows) < 2 and anchors is None:
+        return {}
+    if anchors is not None:
+        # the header lines placed the columns: they are not labels of the first row
+        header_ids = {id(line) for line in header}
+        indexes = [i for i in indexes if id(lines[i]) not in header_ids]
+    if anchors is not None and len(columns) < len(anchors):
+        # figures in only some columns: the header's names place them
+        columns = [(x, x) for x in anchors]
+    if len(columns) < 2:
+        return {}
+    out: dict[int, str | None] = {}
+    centres = {i: (lines[i].top + lines[i].bottom) / 2 for i in indexes}
+    heights = [lines[i].bottom - lines[i].top for i in indexes]
+    height = median(heights) if heights else 10.0
+    gaps = [
+        abs(centres[b] - centres[a])
+        for a, b in itertools.pairwise(rows)
+        if lines[a].page == lines[b].page
+    ]
+    reach = max(1.6 * height, 0.6 * median(gaps)) if gaps else 1.6 * height
+    labels: dict[int, list[tuple[int, str]]] = {i: [] for i in rows}
+    pending: list[list[int]] = []
+    """Labels begun above their figures (each starts with its enumerator), oldest first."""
+    last_row: int | None = None
+    for i in indexes:
+        if i in labels:
+            if pending:
+                # the last label begun above these figures is theirs; earlier ones are
+                # rows printed without figures (or group labels): they stay text lines
+                for j in pending[-1]:
+                    labels[i].append((j, _flat(lines[j].text)))
+                    out[j] = None
+            pending = []
+            last_row = i
+            continue
+        text = _flat(lines[i].text)
+        in_label_column = True
+        if in_label_column and _ENUMERATOR.match(text):
+            pending.append([i])  # a label starts: its row is the next one with figures
+            continue
+        if in_label_column and pending:
+            pending[-1].append(i)
+            continue
+        if (
+            in_label_column
+            and last_row is not None
+            and (
+                lines[last_row].page == lines[i].page
+                and abs(centres[last_row] - centres[i]) <= reach
+            )
+        ):
+            labels[last_row].append((i, text))  # the label goes on below its figures
+            out[i] = None
+            continue
+        same_page = [r for r in rows if lines[r].page == lines[i].page]
+        if not same_page:
+            continue
+        nearest = min(same_page, key=lambda r: (abs(centres[r] - centres[i]), -r))
+        if abs(centres[nearest] - centres[i]) <= reach:
+            labels[nearest].append((i, text))
+            out[i] = None
+    for i in rows:
+        own = "".join(t.text for t in tokens[i] if not t.value)
+        before = "".join(text for j, text in sorted(labels[i]) if j < i)
+        after = "".join(text for j, text in sorted(labels[i]) if j > i)
+        cells = [""] * len(columns)
+        for token in tokens[i]:
+            if not token.value:
+                continue
+            middle = (token.x0 + token.x1) / 2
+            column = min(
+                range(len(columns)),
+                key=lambda c: (
+                    0
+                    if columns[c][0] <= middle <= columns[c][1]
+                    else min(abs(middle - columns[c][0]), abs(middle - columns[c][1]))
+                ),
+            )
+            if cells[column]:
+                return {}  # two figures of a row in one column: no column structure here
+            cells[column] = token.text
+        out[i] = "\t".join([before + own + after, *cells])
+    return out

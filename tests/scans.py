@@ -1,0 +1,38 @@
+"""Scanned renderings of report PDFs: pages rendered to grey images at a given dpi, with
+scanner noise (speckles, a slight tilt, uneven grey), saved as image-only PDFs."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageFilter
+
+
+def scan_pdf(
+    pdf: bytes, dpi: int = 200, noise: float = 0.02, tilt: float = 0.3, seed: int = 0
+) -> bytes:
+    """An image-only PDF of ``pdf`` as a scanner at ``dpi`` would make it."""
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    document = pdfium.PdfDocument(pdf)
+    images: list[Image.Image] = []
+    for index in range(len(document)):
+        page = document[index]
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        page.close()
+        if tilt:
+            image = image.rotate(rng.uniform(-tilt, tilt), fillcolor=255, resample=Image.BICUBIC)
+        pixels = np.asarray(image, dtype=np.float32)
+        pixels = pixels * nprng.uniform(0.93, 1.0) + nprng.normal(0, 6, pixels.shape)
+        speckles = nprng.random(pixels.shape) < noise * 0.01
+        pixels[speckles] = 60
+        image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+        image = image.filter(ImageFilter.GaussianBlur(0.4))
+        images.append(image)
+    document.close()
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return out.getvalue()
