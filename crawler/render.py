@@ -15,6 +15,23 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+CHROMIUM_LAUNCH_OPTIONS: dict[str, Any] = {
+    "executable_path": "/usr/bin/chromium",  # Debian's: Playwright cannot download one here
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ],
+}
+"""How Debian's Chromium is started headless on this kind of machine (no background
+connections to Google's services, which a closed network refuses). The crawler adds its
+proxy confinement (``crawler.settings.PLAYWRIGHT_LAUNCH_OPTIONS``); the reading room's
+browser tests and screenshots use these as they are."""
+
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 _navigations: Counter[str] = Counter()
 _limits = {"max_reloads": 3}

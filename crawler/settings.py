@@ -3,6 +3,8 @@ docs/settings.md."""
 
 from __future__ import annotations
 
+from crawler.render import CHROMIUM_LAUNCH_OPTIONS
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -65,15 +67,9 @@ DOWNLOAD_HANDLERS = {
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": "/usr/bin/chromium",
+    **CHROMIUM_LAUNCH_OPTIONS,
     "args": [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
+        *CHROMIUM_LAUNCH_OPTIONS["args"],
         # The browser reaches nothing but through its site's filtering proxy
         # (crawler/browser_proxy.py, one per browser context); loopback included.
         "--proxy-server=http://127.0.0.1:1",

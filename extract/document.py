@@ -76,9 +76,10 @@ def extract_document(
         return extraction
     from extract.text import ocr
 
-    if not ocr.available():
+    run_limits, why = ocr.plan(limits, extraction.pages)
+    if run_limits is None:
+        extraction.ocr = {"error": why}
         return extraction
-    run_limits = ocr.ocr_limits(limits, extraction.pages or 1)
     try:
         return run_isolated(
             extract_here, *args, limits, rendered_html, limits=run_limits, what="ocr"

@@ -25,12 +25,13 @@ _MARK = re.compile("\x00" + _TAG + r":([0-9;]*)\x00")
 
 # Whole sequences first, so that their payloads (a clipboard's base64, a window title)
 # do not litter the output: string controls (OSC, DCS, SOS, PM, APC) up to their
-# terminator (BEL, ST) or the end of the text, CSI with its parameters, other ESC forms.
+# terminator (BEL, ST) on the same line (without one, only the introducer goes: the rest
+# is plain text, and a write may hold several records), CSI with its parameters, other
+# ESC forms.
 _SEQUENCES = re.compile(
-    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)"
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])(?:[^\n\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c))?"
     r"|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]?",
-    re.DOTALL,
 )
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 

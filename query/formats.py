@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from typing import IO, Any
+
+_INVISIBLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters ``json.dumps(ensure_ascii=False)`` leaves raw that a terminal may act on
+(DEL, the C1 controls) or that hide or reorder text (line separators, bidi overrides)."""
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """``record`` as one line of JSON: readable Chinese, every control and invisible
+    character escaped (``\\u009d``), so the line is lossless and safe to print."""
+    text = json.dumps(record, ensure_ascii=False, default=str)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -32,7 +44,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     n = 0
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False, default=str))
+        out.write(json_line(record))
         out.write("\n")
         n += 1
     return n

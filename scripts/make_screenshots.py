@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import sampleweb
+from crawler.render import CHROMIUM_LAUNCH_OPTIONS
 from crawler.run import crawl
-from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 from query.history import report_history
 from registry.loader import parse_yaml
 from storage import reading
@@ -71,7 +71,7 @@ def main() -> None:
             running(archive, WebSettings(audit_wait=300)) as (app, _replay),
             sync_playwright() as p,
         ):
-            browser = p.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
+            browser = p.chromium.launch(**CHROMIUM_LAUNCH_OPTIONS)
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             for name, path, anchor in PAGES:
                 url = app + (path or (diff if name == "diff" else f"/captures/{capture}"))

@@ -71,6 +71,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "trigger": "manual, schedule, …",
         "host": "Machine that ran it.",
         "stats": "Totals over its sites (JSON).",
+        "process": "The process that runs it (host:pid:start time), to tell a crashed run.",
+        "heartbeat_at": "When its process last said it was alive (UTC); a run whose process is gone is shown crashed.",
     },
     "site_runs": {
         "run_id": "The crawl run (crawl_runs.id).",

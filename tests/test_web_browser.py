@@ -16,7 +16,7 @@ import pytest
 from web_helpers import crawl_sample_web, database
 
 import sampleweb
-from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
+from crawler.render import CHROMIUM_LAUNCH_OPTIONS
 from storage import reading
 from storage.archive import Archive
 from web.server import running
@@ -48,7 +48,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
+        chromium = p.chromium.launch(**CHROMIUM_LAUNCH_OPTIONS)
         yield chromium
         chromium.close()
 

@@ -7,6 +7,8 @@ before building it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extract.isolation import run_isolated
 from extract.limits import (
     DEFAULT_LIMITS,
@@ -66,9 +68,27 @@ def read_document(
     if filename is None and url:
         filename = url.split("?", 1)[0].rsplit("/", 1)[-1] or None
     what = LABELS[quick_media_type(data, media_type, filename)]
-    return run_isolated(
-        read_here, data, media_type, filename, url, limits, _depth, limits=limits, what=what
-    )
+    # A scan is read again by OCR, with time for every page, once the first reading has
+    # shown it has no text layer (as extract.extract_document does).
+    first = replace(limits, ocr=False)
+    args = (data, media_type, filename, url)
+    document: TextDocument = run_isolated(read_here, *args, first, _depth, limits=first, what=what)
+    if not (limits.ocr and document.needs_ocr and document.media_type == PDF):
+        return document
+    from extract.text import ocr
+
+    run_limits, why = ocr.plan(limits, document.pages)
+    if run_limits is None:
+        document.meta["ocr_error"] = why
+        return document
+    try:
+        read: TextDocument = run_isolated(
+            read_here, *args, limits, _depth, limits=run_limits, what="ocr"
+        )
+    except ExtractionError as exc:
+        document.meta["ocr_error"] = str(exc)
+        return document
+    return read
 
 
 def read_here(

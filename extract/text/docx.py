@@ -109,7 +109,16 @@ def _table_rows(table: Element) -> list[list[SpanCell]]:
     return rows
 
 
-def _walk(container: Element, lines: list[str], tables: list[Grid]) -> None:
+_MAX_LAYOUT_DEPTH = 16
+"""Layout tables (tables in the cells of tables) are walked this deep; a table nested
+deeper is read as one table whose cells hold all the text inside them."""
+
+
+def _walk(container: Element, lines: list[str], tables: list[Grid], depth: int = 0) -> None:
+    if depth > 4 * _MAX_LAYOUT_DEPTH:
+        # content controls or custom XML nested beyond any real document: its text only
+        lines.extend(_cell_text(container).split("\n"))
+        return
     for child in container:
         tag = child.tag
         if tag == W + "p":
@@ -117,11 +126,15 @@ def _walk(container: Element, lines: list[str], tables: list[Grid]) -> None:
                 cleaned = clean_inline(line)
                 if cleaned:
                     lines.append(cleaned)
-        elif tag == W + "tbl" and child.find(f".//{W}tc/{W}tbl") is not None:
+        elif (
+            tag == W + "tbl"
+            and depth < _MAX_LAYOUT_DEPTH
+            and child.find(f".//{W}tc/{W}tbl") is not None
+        ):
             # a layout table (tables inside its cells): its cells are read as blocks
             for row in child.findall(W + "tr"):
                 for cell in row.findall(W + "tc") + row.findall(f"{W}sdt/{W}sdtContent/{W}tc"):
-                    _walk(cell, lines, tables)
+                    _walk(cell, lines, tables, depth + 1)
         elif tag == W + "tbl":
             table = build_table(_table_rows(child))
             if table is not None:
@@ -132,9 +145,9 @@ def _walk(container: Element, lines: list[str], tables: list[Grid]) -> None:
         elif tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:
-                _walk(content, lines, tables)
+                _walk(content, lines, tables, depth + 1)
         elif tag in (W + "customXml", W + "smartTag"):
-            _walk(child, lines, tables)
+            _walk(child, lines, tables, depth + 1)
 
 
 def read_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:

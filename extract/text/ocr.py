@@ -466,6 +466,19 @@ def ocr_pdf(
     return pages, account
 
 
+def plan(limits: Limits, pages: int | None) -> tuple[Limits | None, str | None]:
+    """How a scan of ``pages`` pages is read by OCR: the limits of that reading (the
+    document's, with time for every page), or ``None`` and why it is not read — no engine
+    installed, or more pages than OCR reads (a scan that long is not a report; reading it
+    would hold a worker for hours)."""
+    if not available():
+        return None, "no OCR engine installed (tesseract with chi_sim)"
+    count = max(1, pages or 1)
+    if count > MAX_OCR_PAGES:
+        return None, f"not read by OCR: {count} pages, more than the {MAX_OCR_PAGES} it reads"
+    return ocr_limits(limits, count), None
+
+
 def ocr_limits(limits: Limits, pages: int) -> Limits:
     """The limits of one OCR run: the document's, with time for every page."""
     count = min(max(1, pages), MAX_OCR_PAGES)
