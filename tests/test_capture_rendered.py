@@ -80,6 +80,9 @@ def test_reextraction_reads_the_rendered_dom_back(archive, monkeypatch) -> None:
     rec = setup_archive(archive)
     rec.record(fetched(URL, shell, rendered_html=dom, title="长街镇2020年报", year=2020))
     rec.close()
+    # a new parser version in this process only: extraction must run here, not in a
+    # worker process (which would run the unpatched code)
+    monkeypatch.setattr("extract.ipc._in_worker", True)
     monkeypatch.setattr(document, "PARSER_VERSION", "99.0.0")
     assert reextract(archive) == (1, 0)
     [stats] = list(iter_stats(archive))

@@ -64,8 +64,11 @@ def test_a_crawl_of_hostile_attachments_completes_and_records_them(
     assert summary.sites["ceshi-gov"].reports_found == 1
     for name in SERVED:
         assert site.hits.get(f"/download/{quote(name)}") == 1, name
-    # the crawl process itself: its peak resident memory (Scrapy's memusage extension)
-    assert summary.stats["memusage/max"] < 600 * MiB, summary.stats["memusage/max"]
+    # the crawl process itself: its peak resident memory (Scrapy's memusage extension).
+    # It holds what it downloads (up to DOWNLOAD_MAXSIZE each, a few at once, until their
+    # group is archived: 200 MB and 60 MB bodies among them), never what reading them
+    # takes (gigabytes, in the issue): within the issue's 1 GB whatever the timing.
+    assert summary.stats["memusage/max"] < 1024 * MiB, summary.stats["memusage/max"]
 
     recorded = {
         str(f["url"]).rsplit("/download/", 1)[-1]: str(f["detail"])
