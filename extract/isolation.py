@@ -126,6 +126,9 @@ class _Worker:
             raise
         self.pid = self.process.pid
         self.peak_sample: int | None = None
+        self.peak_vm: int | None = None
+        """Peak address space sampled (VmPeak): the memory limit is on address space, so
+        an abort after a failed allocation shows here, even when resident memory is low."""
 
     def last_words(self) -> str:
         """The last line the worker wrote on its stderr during the call (one line)."""
@@ -147,6 +150,7 @@ class _Worker:
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         self.peak_sample = None
+        self.peak_vm = None
         os.ftruncate(self.log, 0)
         write_frame(stdin, request)
         deadline = time.monotonic() + timeout_s
@@ -157,14 +161,18 @@ class _Worker:
             ready, _, _ = select.select([stdout], [], [], min(left, _SAMPLE_S))
             if ready:
                 break
-            self.peak_sample = _status_bytes(self.pid, "VmHWM") or self.peak_sample
+            self._sample()
         usage = pickle.loads(read_frame(stdout))
         status, payload = pickle.loads(read_frame(stdout))
         return usage, status, payload
 
+    def _sample(self) -> None:
+        self.peak_sample = _status_bytes(self.pid, "VmHWM") or self.peak_sample
+        self.peak_vm = _status_bytes(self.pid, "VmPeak") or self.peak_vm
+
     def stop(self) -> int | None:
         """Kill the worker (sampling its peak memory first); its exit status."""
-        self.peak_sample = _status_bytes(self.pid, "VmHWM") or self.peak_sample
+        self._sample()
         if self.process.poll() is None:
             self.process.kill()
         code = self.process.wait()
@@ -285,7 +293,7 @@ class WorkerPool:
             self._release(worker, keep=False)
             usage = Usage(time.monotonic() - started, None, worker.peak_sample, worker.pid)
             self.last_usage = usage
-            raise _died(what, code, limits, usage, words) from exc
+            raise _died(what, code, limits, usage, words, worker.peak_vm) from exc
         except BaseException:
             worker.stop()
             self._release(worker, keep=False)
@@ -362,7 +370,14 @@ class WorkerPool:
         self.close()
 
 
-def _died(what: str, code: int | None, limits: Limits, usage: Usage, words: str) -> IsolationError:
+def _died(
+    what: str,
+    code: int | None,
+    limits: Limits,
+    usage: Usage,
+    words: str,
+    peak_vm: int | None = None,
+) -> IsolationError:
     if code == -signal.SIGXCPU:
         return IsolationError(
             f"{what}: extraction stopped: CPU-time limit of {limits.cpu_s:g} s exceeded",
@@ -372,8 +387,12 @@ def _died(what: str, code: int | None, limits: Limits, usage: Usage, words: str)
     peak = f"; peak memory at least {usage.peak_rss // _MiB} MiB" if usage.peak_rss else ""
     said = f"; it said: {words}" if words else ""
     aborted = code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
-    if aborted and usage.peak_rss and usage.peak_rss >= 0.7 * limits.memory_bytes:
-        # C code that cannot allocate aborts instead of raising MemoryError
+    near_limit = (usage.peak_rss or 0) >= 0.7 * limits.memory_bytes or (
+        peak_vm or 0
+    ) >= 0.9 * limits.memory_bytes
+    if aborted and near_limit:
+        # C code that cannot allocate aborts instead of raising MemoryError; the limit is
+        # on address space, so the sampled address-space peak is the better witness
         return IsolationError(
             f"{what}: extraction stopped: memory limit of {limits.memory_bytes // _MiB} MiB "
             f"exceeded (the parser aborted: {_signal_name(code)}{peak}{said})",
