@@ -61,6 +61,41 @@ SESSION_PARAMS: frozenset[str] = frozenset(
 )
 """Query parameters that identify a session or bust a cache, never a resource."""
 
+VIEW_PARAMS: frozenset[str] = frozenset(
+    {
+        "print",
+        "printpage",
+        "share",
+        "view",
+        "viewmode",
+        "from",
+        "spm",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "fontsize",
+        "font",
+        "theme",
+        "skin",
+        "lang_switch",
+    }
+)
+"""Query parameters that change how a page is shown or where it was shared, not what."""
+
+_SEARCH_PARAMS: frozenset[str] = frozenset(
+    {
+        "q",
+        "query",
+        "keyword",
+        "keywords",
+        "searchword",
+        "kw",
+        "wd",
+        "searchkey",
+        "sword",
+        "qt",
+    }
+)
 _SESSION_PATH = re.compile(r";(jsessionid|sessionid|sid)=[^/?#]*", re.IGNORECASE)
 _PRINT_VIEW = re.compile(
     r"(^|[/_.?&=-])(print|printable|printview|print_view|dayin)([/_.?&=-]|$)", re.IGNORECASE
@@ -99,6 +134,32 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+def dedup_key(url: str) -> str:
+    """The key under which a crawl visits a URL once: its canonical form without the
+    scheme (sites serve the same page over http and https) and without a leading `www.`
+    (host aliases), print/share/view parameters dropped."""
+    canonical = canonical_url(url)
+    parts = urlsplit(canonical)
+    host = parts.netloc.removeprefix("www.")
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in VIEW_PARAMS
+    ]
+    return host + (parts.path or "/") + ("?" + urlencode(query) if query else "")
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def novelty_pattern(url: str) -> str:
+    """The shape of a URL for trap detection: host, path with digit runs generalised,
+    and the names (not values) of its query parameters."""
+    parts = urlsplit(dedup_key(url) if "://" in url else "http://" + url)
+    keys = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return f"{parts.netloc}{_DIGIT_RUN.sub('#', parts.path)}?{'&'.join(keys)}"
+
+
 def url_extension(url: str) -> str:
     """The lower-case extension of the URL's last path segment ('' when none)."""
     path = urlsplit(url).path
@@ -119,6 +180,11 @@ def trap_reason(url: str) -> str | None:
     keys = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
     if keys & _CALENDAR_PARAMS:
         return "calendar"
+    if any(
+        k.lower() in _SEARCH_PARAMS and v.strip()
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ):
+        return "search"  # free-text queries: an unbounded URL space
     if _REPEATED_SEGMENTS.search(parts.path):
         return "path-loop"
     if len(url) > 600:

@@ -32,6 +32,14 @@ class SiteState:
     """Known report pages not downloaded in this crawl (304, or within the cadence) whose
     archived copy is still to be read for attachment links: canonical URL → request meta
     (`nb_only_new`: follow only links the archive does not hold)."""
+    frontier: Any = None
+    """crawler.frontier.SiteFrontier: navigation waiting to be followed, best first."""
+    outstanding: set[int] = field(default_factory=set)
+    """Tokens of the site's requests scheduled and without an outcome yet."""
+    barren: dict[str, int] = field(default_factory=dict)
+    """URL pattern → pages in a row of that pattern that brought nothing new."""
+    closed_patterns: set[str] = field(default_factory=set)
+    """URL patterns no longer followed (their last pages brought nothing new)."""
     swept: bool = False
     """Known documents this crawl did not reach have been requested again."""
 

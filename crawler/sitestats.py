@@ -17,12 +17,20 @@ class SiteFigures:
     errors: dict[str, int] = field(default_factory=dict)
     blocked: bool = False
     outcome: str = "success"
+    explored: dict[str, Any] = field(default_factory=dict)
+    """The navigation frontier's figures (crawler.frontier.FrontierFigures)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def site_figures(stats: dict[str, Any], site_id: str, reports_found: int) -> SiteFigures:
+def site_figures(
+    stats: dict[str, Any],
+    site_id: str,
+    reports_found: int,
+    *,
+    explored: dict[str, Any] | None = None,
+) -> SiteFigures:
     prefix = f"nianbao/{site_id}/"
     errors = {
         key[len(prefix) + len("errors/") :]: int(value)
@@ -38,6 +46,7 @@ def site_figures(stats: dict[str, Any], site_id: str, reports_found: int) -> Sit
         new_versions=int(stats.get(prefix + "new_versions", 0)),
         errors=errors,
         blocked=bool(stats.get(prefix + "blocked", False)),
+        explored=explored or {},
     )
     figures.outcome = outcome_of(figures)
     return figures

@@ -6,6 +6,8 @@ States, worst first:
 - ``failing``: the last run(s) failed (``consecutive_failures`` counts them);
 - ``report_missing``: the last run found no report where an earlier run found some, or
   documents once archived have vanished from the site;
+- ``no_report_found``: the last run succeeded and no run ever found a report on the site
+  (what the crawl explored is said: pages followed, links left, the best of them);
 - ``stale_listing``: the site's listing pages did not change once during the whole last
   reporting season (1 January – 15 April), when new reports should have appeared;
 - ``never_crawled``: no finished run yet;
@@ -24,8 +26,16 @@ from ops.schedule import TIMEZONE
 from storage.archive import Archive, as_utc, iso
 from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
 
-STATES = ("blocked", "failing", "report_missing", "stale_listing", "never_crawled", "ok")
-UNHEALTHY = frozenset({"blocked", "failing", "report_missing", "stale_listing"})
+STATES = (
+    "blocked",
+    "failing",
+    "report_missing",
+    "no_report_found",
+    "stale_listing",
+    "never_crawled",
+    "ok",
+)
+UNHEALTHY = frozenset({"blocked", "failing", "report_missing", "no_report_found", "stale_listing"})
 SUCCESS_OUTCOMES = ("success", "partial")
 FAILURE_OUTCOMES = ("failed", "blocked")
 RECENT_RUNS = 50
@@ -50,6 +60,9 @@ class SiteHealth:
     vanished_documents: int = 0
     stale_listing_season: int | None = None
     """The year of the reporting season whose listing pages never changed."""
+    explored: dict[str, Any] | None = None
+    """What the last run explored of the site (crawler.frontier figures), when it found
+    no report."""
 
     @property
     def rank(self) -> int:
@@ -89,6 +102,7 @@ def site_health(
                 SiteRunRow.outcome,
                 SiteRunRow.reports_found,
                 SiteRunRow.blocked,
+                SiteRunRow.explored,
                 func.row_number()
                 .over(partition_by=SiteRunRow.site_id, order_by=SiteRunRow.run_id.desc())
                 .label("n"),
@@ -194,12 +208,35 @@ def _assess(
         health.problems.append(
             f"no report found; an earlier run found {health.reports_found_before}"
         )
+    never_found = succeeded and health.reports_found_last == 0 and not health.reports_found_before
+    if never_found:
+        health.explored = dict(last.explored or {})
+        health.problems.append("no report found; " + _exploration(health.explored))
     if vanished:
         health.problems.append(f"{vanished} archived document(s) vanished from the site")
     if stale_year is not None:
         health.problems.append(f"listing pages unchanged through the {stale_year} reporting season")
     health.state = _state(health, succeeded, vanished, stale_year)
+    if health.state == "ok" and never_found:
+        health.state = "no_report_found"
     return health
+
+
+def _exploration(explored: dict[str, Any]) -> str:
+    if not explored:
+        return "the run recorded nothing of what it explored"
+    text = (
+        f"explored {explored.get('pages', 0)} page(s), followed "
+        f"{explored.get('released', 0)} of {explored.get('queued', 0)} navigation link(s), "
+        f"{explored.get('left', 0)} left"
+    )
+    best = explored.get("best_left") or []
+    if best:
+        text += "; best left: " + ", ".join(f"{b[1] or '?'} <{b[2]}>" for b in best[:3])
+    closed = explored.get("closed_patterns") or []
+    if closed:
+        text += f"; {len(closed)} URL pattern(s) closed as traps"
+    return text
 
 
 def _state(health: SiteHealth, succeeded: bool, vanished: int, stale_year: int | None) -> str:

@@ -464,6 +464,7 @@ class Archive:
                     totals[key] = totals.get(key, 0) + row_value
                 row.errors = dict(data.get("errors") or {})
                 row.blocked = bool(data.get("blocked", False))
+                row.explored = data.get("explored") or None
                 row.outcome = str(data.get("outcome") or ("blocked" if row.blocked else "success"))
             # sites without figures (a run that failed before it could count) end with it
             for row in s.scalars(

@@ -115,6 +115,9 @@ class SiteRunRow(Base):
     new_versions: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[dict[str, Any]] = mapped_column(default=dict)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    explored: Mapped[dict[str, Any] | None]
+    """What the crawl explored of the site: navigation queued, followed and left, and
+    the best links left (for a site that yielded no report)."""
 
 
 class FailureRow(Base):

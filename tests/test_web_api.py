@@ -310,7 +310,15 @@ def test_agencies_sites_runs_health(client: TestClient) -> None:
     assert any(y["report"] for y in agency["years"])
     sites = ok(client.get("/api/v1/sites"))["items"]
     states = [s["health"]["state"] for s in sites]
-    order = ["blocked", "failing", "report_missing", "stale_listing", "never_crawled", "ok"]
+    order = [
+        "blocked",
+        "failing",
+        "report_missing",
+        "no_report_found",
+        "stale_listing",
+        "never_crawled",
+        "ok",
+    ]
     assert states == sorted(states, key=order.index) and states[0] == "blocked"
     assert ok(client.get("/api/v1/sites/xingyang-gov"))["health"]["blocked"] is True
     runs = ok(client.get("/api/v1/runs", params={"site": EDITED_SITE}))["items"]

@@ -64,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "blocked": N_("blocked"),
         "failing": N_("failing"),
         "report_missing": N_("report missing"),
+        "no_report_found": N_("no report found"),
         "stale_listing": N_("stale listing"),
         "never_crawled": N_("never crawled"),
         "ok": N_("ok"),

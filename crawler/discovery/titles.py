@@ -298,6 +298,8 @@ def classify_title(title: str) -> TitleMatch | None:
         issuer, verb, head = heading.group("issuer"), heading.group("verb"), heading.group("inner")
     if announcement and word == "通知" and verb not in ("印发", "发布", "公布", "转发"):
         return None
+    if heading and verb is None and truncated and not announcement:
+        return None  # 关于做好…年度报…: what it is about is cut off
     if "通知" in head or "通知" in issuer or _NEWS_HEAD.search(head):
         return None
 
@@ -351,6 +353,24 @@ _TRAP_URL = re.compile(
 )
 _NOISE_ANCHOR = re.compile(r"日历|打印|分享|登录|注册|无障碍|English|繁體|关闭窗口|返回顶部")
 _LOOKALIKE_ANCHOR = re.compile(r"通知|指南|要点|预算|决算|政府工作报告|统计公报|解读|格式")
+
+
+_CUT_END = re.compile(r"(?:…|\.{2,}|．{2,}|。。)\s*$")
+_REPORT_PREFIX = re.compile(r"(?:19|20)\d{2}\s*年|年度|政府信息|信息公开|公开工作")
+_NOT_REPORT_PREFIX = re.compile(
+    r"^关于|通知|公告|通告|方案|办法|规定|要点|指南|解读|会议|工作总结|公司|集团|大学|学校|医院"
+)
+
+
+def maybe_report_title(text: str) -> bool:
+    """A list entry whose visible title was cut short (…) before it could say whether it
+    is a report, and whose visible part is the start of a report's title: its page must
+    be read to tell (the page's own title decides)."""
+    text = normalise_title(text or "")
+    if not _CUT_END.search(text) or classify_title(text) is not None:
+        return False
+    visible = _CUT_END.sub("", text)
+    return bool(_REPORT_PREFIX.search(visible)) and not _NOT_REPORT_PREFIX.search(visible)
 
 
 def link_score(url: str, anchor_text: str) -> float:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -14,6 +15,16 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.sitestats import site_figures
+
+
+def _explored(state: Any) -> dict[str, Any]:
+    frontier = getattr(state, "frontier", None)
+    if frontier is None:
+        return {}
+    figures = asdict(frontier.summary())
+    figures["pages"] = state.pages_scheduled
+    figures["closed_patterns"] = sorted(state.closed_patterns)[:20]
+    return figures
 
 
 class SummaryWriter:
@@ -38,7 +49,9 @@ class SummaryWriter:
             "reason": reason,
             "elapsed": elapsed,
             "sites": {
-                site_id: site_figures(stats, site_id, len(state.reports)).as_dict()
+                site_id: site_figures(
+                    stats, site_id, len(state.reports), explored=_explored(state)
+                ).as_dict()
                 for site_id, state in book.items()
             },
             "stats": {k: v for k, v in stats.items() if isinstance(v, int | float | str | bool)},

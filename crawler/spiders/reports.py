@@ -18,6 +18,8 @@ Requests carry only JSON-able meta and callbacks by name, so a scheduler may ser
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,11 +47,19 @@ from crawler.anchors import Anchor, extract_anchors, page_title
 from crawler.archive_access import archive_for
 from crawler.archived import archived_page
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
-from crawler.discovery.titles import classify_title, link_score
+from crawler.discovery.titles import classify_title, link_score, maybe_report_title
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
+from crawler.frontier import Candidate, SiteFrontier
 from crawler.items import CrawlFailure, ListedDocument
-from crawler.links import canonical_url, is_attachment_link, is_ignored_link, trap_reason
+from crawler.links import (
+    canonical_url,
+    dedup_key,
+    is_attachment_link,
+    is_ignored_link,
+    novelty_pattern,
+    trap_reason,
+)
 from crawler.middlewares.waf import block_site
 from crawler.refusals import Refused
 from crawler.sitebook import SiteState
@@ -72,6 +82,24 @@ _SHELL_MARKERS = (
 )
 
 
+_NOISE_ANCHOR = re.compile(
+    r"日历|打印|分享|登录|注册|无障碍|English|繁體|关闭窗口|返回顶部|收藏|设为首页|微博|微信"
+)
+_BREADCRUMB = re.compile(r"(?:当前位置|您的位置|所在位置)\s*[:：]?(.{0,120})")
+
+
+def _page_context(selector: Selector, text: str) -> str:
+    """What a page says it is: its title, column meta and breadcrumb."""
+    parts = [page_title(selector)]
+    parts += selector.xpath(
+        "//meta[translate(@name,'COLUMNAME','columname')='columnname']/@content"
+    ).getall()
+    crumb = _BREADCRUMB.search(" ".join(selector.xpath("//body//text()").getall())[:20000])
+    if crumb:
+        parts.append(crumb.group(1))
+    return " ".join(p for p in parts if p)
+
+
 class ReportsSpider(Spider):
     name = "reports"
 
@@ -81,6 +109,7 @@ class ReportsSpider(Spider):
             site_ids = [s for s in site_ids.split(",") if s]
         self.site_ids: list[str] | None = site_ids or None
         self.book: dict[str, SiteState] = {}
+        self._tokens = itertools.count(1)
         self._listed: dict[str, list[tuple[str, str]]] = {}
 
     @classmethod
@@ -90,7 +119,11 @@ class ReportsSpider(Spider):
         if spider.site_ids is None and settings.getlist("NIANBAO_SITES"):
             spider.site_ids = settings.getlist("NIANBAO_SITES")
         spider.run_id = settings.getint("NIANBAO_RUN_ID") or None
-        spider.max_depth = settings.getint("NIANBAO_MAX_DEPTH", 4)
+        spider.max_depth = settings.getint("NIANBAO_MAX_DEPTH", 8)
+        spider.explore_reserve = settings.getfloat("NIANBAO_EXPLORE_RESERVE", 0.1)
+        spider.explore_concurrency = settings.getint("NIANBAO_EXPLORE_CONCURRENCY", 1)
+        spider.trap_pattern_limit = settings.getint("NIANBAO_TRAP_PATTERN_LIMIT", 4)
+        spider.page_budget = settings.getint("NIANBAO_PAGE_BUDGET", 2000)
         spider.min_link_score = settings.getfloat("NIANBAO_MIN_LINK_SCORE", 0.2)
         spider.max_listing_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
         spider.reverify_days = settings.getfloat("NIANBAO_REVERIFY_DAYS", 7.0)
@@ -105,8 +138,17 @@ class ReportsSpider(Spider):
             if missing:
                 raise ValueError(f"sites not in the registry: {', '.join(sorted(missing))}")
         for site in sites:
-            spider.book[site.id] = SiteState.of(site, archive.known_documents(site.id))
+            state = SiteState.of(site, archive.known_documents(site.id))
+            state.frontier = SiteFrontier(
+                threshold=spider.min_link_score,
+                max_depth=spider.max_depth,
+                reserve=spider.explore_reserve,
+                concurrency=spider.explore_concurrency,
+            )
+            spider.book[site.id] = state
         crawler.signals.connect(spider.after_discovery, signal=signals.spider_idle)
+        crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
 
     # ------------------------------------------------------------------ requests
@@ -114,6 +156,7 @@ class ReportsSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for state in self.book.values():
             for url in state.site.start_urls:
+                state.frontier.mark_seen(url)
                 yield self._request(
                     state, url, role="page", depth=0, priority=250, extra={"nb_start": True}
                 )
@@ -123,6 +166,13 @@ class ReportsSpider(Spider):
         archived copies of report pages not downloaded, then re-request the known
         documents no listing reached; keep the spider open while that brings requests."""
         scheduled = 0
+        for state in self.book.values():
+            state.outstanding.clear()  # idle: nothing is in flight, whatever was missed
+            for request in self._release(state):
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
         for state in self.book.values():
             for request in self._after_discovery_requests(state):
                 self.crawler.engine.crawl(request)
@@ -214,7 +264,12 @@ class ReportsSpider(Spider):
         fetch: ListingFetch | None = None,
         extra: dict[str, Any] | None = None,
     ) -> Request:
-        meta: dict[str, Any] = {"site": state.id, "nb_role": role, "nb_depth": depth}
+        meta: dict[str, Any] = {
+            "site": state.id,
+            "nb_role": role,
+            "nb_depth": depth,
+            "nb_token": next(self._tokens),
+        }
         if extra:
             meta.update(extra)
         if role in ("report", "attachment") and fetch is None:
@@ -254,10 +309,119 @@ class ReportsSpider(Spider):
             meta=meta,
         )
 
+    # ------------------------------------------------------------------ the frontier
+
+    def _scheduled(self, request: Request, spider: Spider) -> None:
+        state = self.book.get(request.meta.get("site", ""))
+        token = request.meta.get("nb_token")
+        if state is not None and token is not None:
+            state.outstanding.add(token)
+
+    def _dropped(self, request: Request, spider: Spider) -> None:
+        self._settle(request.meta)
+
+    def _settle(self, meta: Any) -> SiteState | None:
+        """A request of the site has its outcome (or was dropped): no longer in flight."""
+        state = self.book.get(meta.get("site", ""))
+        if state is not None:
+            state.outstanding.discard(meta.get("nb_token"))
+        return state
+
+    def _release(self, state: SiteState) -> Iterator[Request]:
+        """Navigation the site's frontier releases now (it waits while the site has
+        requests in flight: listings and reports first, best links next)."""
+        if not self.focused or state.blocked:
+            return
+        for candidate in state.frontier.release(
+            busy=len(state.outstanding),
+            pages_used=state.pages_scheduled,
+            budget=self.page_budget,
+            found_reports=bool(state.reports),
+        ):
+            if self._pattern_closed(state, candidate.url):
+                continue
+            yield self._request(
+                state,
+                candidate.url,
+                role="page",
+                depth=candidate.depth,
+                priority=int(100 * min(candidate.priority, 1.0)),
+                extra={
+                    "nb_score": candidate.priority,
+                    "nb_trail": [*candidate.trail, candidate.parent],
+                },
+            )
+
+    def _push_navigation(
+        self,
+        state: SiteState,
+        page: TextResponse,
+        selector: Selector,
+        anchors: Iterable[Anchor],
+        depth: int,
+        *,
+        listing: bool,
+    ) -> None:
+        """Queue the page's navigation links in the site's frontier, scored by their own
+        evidence and the page's (a page that is itself a report column lends its links)."""
+        context = _page_context(selector, page.text)
+        context_bonus = 0.3 if link_score(page.url, context) >= 0.45 else 0.0
+        parent = dedup_key(page.url)
+        trail = tuple(page.meta.get("nb_trail") or ())
+        for anchor in anchors:
+            if listing and (anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH):
+                continue
+            if is_ignored_link(anchor.url) or is_attachment_link(anchor.url, anchor.text):
+                continue
+            if not state.in_scope(anchor.url):
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/offsite_links")
+                continue
+            if trap_reason(anchor.url) or _NOISE_ANCHOR.search(anchor.text):
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/trap_links")
+                continue
+            score = link_score(anchor.url, anchor.text)
+            if anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH:
+                # an entry of a list (an article, a look-alike), not column navigation
+                score *= 0.25
+            elif context_bonus:
+                score += context_bonus
+            state.frontier.push(
+                Candidate(
+                    url=anchor.url,
+                    text=anchor.text,
+                    score=score,
+                    depth=depth,
+                    parent=parent,
+                    trail=trail,
+                )
+            )
+
+    def _pattern_closed(self, state: SiteState, url: str) -> bool:
+        return novelty_pattern(url) in state.closed_patterns
+
+    def _note_novelty(self, state: SiteState, url: str, novel: bool) -> None:
+        """Per URL pattern, how many pages in a row brought nothing new: a pattern whose
+        last NIANBAO_TRAP_PATTERN_LIMIT pages brought nothing is closed (a trap costs a
+        few requests, whatever its shape)."""
+        pattern = novelty_pattern(url)
+        if novel:
+            state.barren[pattern] = 0
+            return
+        state.barren[pattern] = state.barren.get(pattern, 0) + 1
+        if state.barren[pattern] >= self.trap_pattern_limit:
+            if pattern not in state.closed_patterns:
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/closed_patterns")
+            state.closed_patterns.add(pattern)
+
     # ------------------------------------------------------------------ pages
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        state = self.book[response.meta["site"]]
+        state = self._settle(response.meta)
+        assert state is not None
+        yield from self._page(state, response)
+        yield from self._release(state)
+
+    def _page(self, state: SiteState, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse) and sniff_file_type(response.body, response.url):
             yield from self._attachment_found_as_page(state, response)
             return
@@ -276,6 +440,9 @@ class ReportsSpider(Spider):
                 # A report page reached through navigation rather than a listing.
                 yield from self._report_page(state, page, selector, anchors, match)
                 return
+        if response.meta.get("nb_maybe_report"):
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
+            return  # a list entry whose title was cut short, and not a report
         yield from report_requests
         listing = ListingPage(url=page.url, text=page.text)
         likely_listing = (
@@ -288,11 +455,14 @@ class ReportsSpider(Spider):
             canonical_url(a.url) for a in anchors if not querystring.is_pager_text(a.text)
         } - state.seen_links
         state.seen_links |= fresh_links
+        if role in ("page", "listing") and not response.meta.get("nb_start"):
+            self._note_novelty(state, page.url, bool(report_links or fresh_links))
         empty_streak = (
             0 if report_links or fresh_links else response.meta.get("nb_empty_streak", 0) + 1
         )
         fetches: list[ListingFetch] = []
         if report_links:
+            state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             yield from self._listed_on(page.url)
         if (
@@ -305,31 +475,28 @@ class ReportsSpider(Spider):
         if hanweb.is_hanweb_page(page.text) and (report_links or likely_listing):
             fetches += hanweb.listing_fetches(listing, max_records=self.max_listing_pages * 50)
         fetches += jsonapi.listing_fetches(listing)
+        trail = list(response.meta.get("nb_trail") or ())
         for fetch in fetches:
-            if state.in_scope(fetch.url):
-                yield self._request(
-                    state,
-                    fetch.url,
-                    role="listing",
-                    depth=depth,
-                    fetch=fetch,
-                    extra={"nb_empty_streak": empty_streak},
-                )
-        navigation: list[Request] = []
-        if not self.focused and depth < self.max_depth:
-            navigation = list(self._navigation_requests(state, anchors, depth + 1, min_score=-1.0))
-            yield from navigation
-        elif role == "page" and depth < self.max_depth:
-            navigation = list(
-                self._navigation_requests(state, anchors, depth + 1, listing=bool(report_links))
+            if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
+                continue
+            if fetch.method == "GET" and state.frontier.seen(fetch.url):
+                continue
+            if fetch.method == "GET":
+                state.frontier.mark_seen(fetch.url)
+            yield self._request(
+                state,
+                fetch.url,
+                role="listing",
+                depth=depth,
+                fetch=fetch,
+                extra={"nb_empty_streak": empty_streak, "nb_trail": trail},
             )
-            if not navigation and not report_links and not fetches and depth == 0:
-                # Nothing on the start page points at reports: explore one level.
-                navigation = list(
-                    self._navigation_requests(state, anchors, depth + 1, min_score=0.0)
-                )
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/explored_start_pages")
-            yield from navigation
+        if not self.focused and depth < self.max_depth:
+            yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
+        elif role == "page" and depth < self.max_depth:
+            self._push_navigation(
+                state, page, selector, anchors, depth + 1, listing=bool(report_links)
+            )
         if (
             not report_links
             and not fetches
@@ -367,6 +534,24 @@ class ReportsSpider(Spider):
                 continue
             match = classify_title(anchor.text)
             if match is None:
+                if maybe_report_title(anchor.text) and not state.frontier.seen(anchor.url):
+                    # a title cut short: the page's own title decides
+                    state.frontier.mark_seen(anchor.url)
+                    seen.add(canonical_url(anchor.url))
+                    requests.append(
+                        self._request(
+                            state,
+                            anchor.url,
+                            role="page",
+                            depth=depth + 1,
+                            priority=PRIORITY["report"],
+                            extra={
+                                "nb_maybe_report": True,
+                                "nb_published": anchor.published,
+                                "nb_parent": page.url,
+                            },
+                        )
+                    )
                 continue
             key = canonical_url(anchor.url)
             if key in seen:
@@ -467,6 +652,12 @@ class ReportsSpider(Spider):
     # ------------------------------------------------------------------ listings from APIs
 
     def parse_hanweb(self, response: Response) -> Iterator[Any]:
+        state = self._settle(response.meta)
+        yield from self._hanweb_response(response)
+        if state is not None:
+            yield from self._release(state)
+
+    def _hanweb_response(self, response: Response) -> Iterator[Any]:
         state = self.book[response.meta["site"]]
         page = as_text_response(response)
         html = hanweb.records_html(page.text)
@@ -474,6 +665,7 @@ class ReportsSpider(Spider):
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         if report_links:
+            state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             yield from self._listed_on(page.url)
             body = (response.request.body or b"").decode("utf-8", "replace")
@@ -490,9 +682,16 @@ class ReportsSpider(Spider):
                     role="listing",
                     depth=response.meta.get("nb_depth", 0),
                     fetch=fetch,
+                    extra={"nb_trail": list(response.meta.get("nb_trail") or ())},
                 )
 
     def parse_json(self, response: Response) -> Iterator[Any]:
+        state = self._settle(response.meta)
+        yield from self._json_response(response)
+        if state is not None:
+            yield from self._release(state)
+
+    def _json_response(self, response: Response) -> Iterator[Any]:
         state = self.book[response.meta["site"]]
         page = as_text_response(response)
         data = jsonapi.parse_json(page.text)
@@ -505,6 +704,7 @@ class ReportsSpider(Spider):
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         if report_links:
+            state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             yield from self._listed_on(page.url)
             for fetch in jsonapi.next_fetches(data, page.url, self.max_listing_pages):
@@ -515,11 +715,18 @@ class ReportsSpider(Spider):
                         role="listing",
                         depth=response.meta.get("nb_depth", 0),
                         fetch=fetch,
+                        extra={"nb_trail": list(response.meta.get("nb_trail") or ())},
                     )
 
     # ------------------------------------------------------------------ reports and files
 
     def parse_report(self, response: Response) -> Iterator[Any]:
+        state = self._settle(response.meta)
+        yield from self._report_response(response)
+        if state is not None:
+            yield from self._release(state)
+
+    def _report_response(self, response: Response) -> Iterator[Any]:
         state = self.book[response.meta["site"]]
         meta = response.meta
         if response.status in (304, 404, 410):
@@ -611,6 +818,12 @@ class ReportsSpider(Spider):
             )
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
+        state = self._settle(response.meta)
+        yield from self._attachment_response(response)
+        if state is not None:
+            yield from self._release(state)
+
+    def _attachment_response(self, response: Response) -> Iterator[Any]:
         state = self.book[response.meta["site"]]
         if response.status in (304, 404, 410):
             yield from self._status_only(state, response, Role.ATTACHMENT)
@@ -621,7 +834,7 @@ class ReportsSpider(Spider):
         if kind is None:
             if b"<html" in response.body[:2048].lower() and meta.get("nb_bare"):
                 # A "file" link that answers with the report's own HTML page.
-                yield from self.parse_report(response)
+                yield from self._report_response(response)
                 return
             yield CrawlFailure(
                 state.id,
@@ -655,7 +868,7 @@ class ReportsSpider(Spider):
         match = classify_title(response.meta.get("nb_title") or "")
         if match is None:
             return
-        yield from self.parse_attachment(response)
+        yield from self._attachment_response(response)
 
     def _status_only(self, state: SiteState, response: Response, role: Role) -> Iterator[Any]:
         meta = response.meta
@@ -693,7 +906,14 @@ class ReportsSpider(Spider):
 
     # ------------------------------------------------------------------ failures
 
-    def on_error(self, failure: Failure) -> Iterator[CrawlFailure]:
+    def on_error(self, failure: Failure) -> Iterator[CrawlFailure | Request]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        state = self._settle(request.meta)
+        yield from self._failure(failure)
+        if state is not None:
+            yield from self._release(state)
+
+    def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
         request: Request = failure.request  # type: ignore[attr-defined]
         site_id = request.meta.get("site", "")
         error = failure.value

@@ -1,0 +1,182 @@
+"""A best-first frontier of navigation links, one per site.
+
+Navigation (links that may lead to a report column, as opposed to listing pages, report
+pages and attachments, which the spider requests at once) is not handed to Scrapy's
+scheduler as it is found: it waits here, ordered by its evidence, and is released a few
+at a time when the site is quiet. A low score orders a link; it never drops it:
+
+- *promising* links (score at or above the threshold, or boosted there by what their
+  siblings led to) are released while the site's page budget lasts;
+- the others are released while the site has yielded no report (a site whose report
+  column hides behind generic navigation is explored to its budget, not abandoned), and
+  after that within an exploration reserve (a fraction of the pages the site has cost);
+- depth bounds the walk (`NIANBAO_MAX_DEPTH`), the per-site page budget bounds the rest.
+
+What a page led to feeds back: when a page turns out to be a listing of reports, the
+links beside the one that led there (same parent page, same URL shape: the other
+townships of a county, the other years of a column) are boosted.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from crawler.links import dedup_key
+
+_DIGITS = re.compile(r"\d+")
+
+
+def url_shape(url: str) -> str:
+    """The URL with its last path segment and digit runs generalised: siblings share it
+    (`/xz/dzz/index.html` and `/xz/lhz/index.html`, `/col/col12/` and `/col/col34/`)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and "." in segments[-1] and len(segments) > 1:
+        segments = segments[:-1]  # index.html of a folder: the folder is the sibling
+    head = "/".join(_DIGITS.sub("#", s) for s in segments[:-1])
+    keys = ",".join(sorted(k.split("=", 1)[0] for k in parts.query.split("&") if k))
+    return f"{head}/*?{keys}"
+
+
+@dataclass(order=True)
+class _Entry:
+    rank: float
+    seq: int
+    key: str = field(compare=False)
+
+
+@dataclass
+class Candidate:
+    """A navigation link waiting to be followed."""
+
+    url: str
+    text: str
+    score: float
+    """Evidence from the link itself (crawler.discovery.titles.link_score) and its page."""
+    depth: int
+    parent: str
+    """dedup_key of the page that linked it."""
+    trail: tuple[str, ...] = ()
+    """dedup_keys of the navigation pages from the start URL to the parent."""
+    boost: float = 0.0
+
+    @property
+    def priority(self) -> float:
+        return self.score + self.boost
+
+
+@dataclass
+class FrontierFigures:
+    """What the frontier explored, for the crawl summary and `nianbao health`."""
+
+    queued: int = 0
+    released: int = 0
+    released_low: int = 0
+    left: int = 0
+    best_left: list[tuple[float, str, str]] = field(default_factory=list)
+
+
+class SiteFrontier:
+    """Navigation links of one site, best first."""
+
+    def __init__(
+        self,
+        *,
+        threshold: float,
+        max_depth: int,
+        reserve: float,
+        concurrency: int = 1,
+    ) -> None:
+        self.threshold = threshold
+        self.max_depth = max_depth
+        self.reserve = reserve
+        self.concurrency = max(1, concurrency)
+        self._heap: list[_Entry] = []
+        self._waiting: dict[str, Candidate] = {}
+        self._known: set[str] = set()
+        self._seq = itertools.count()
+        self._children: dict[str, list[str]] = {}
+        self._productive: set[str] = set()
+        self.figures = FrontierFigures()
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def seen(self, url: str) -> bool:
+        return dedup_key(url) in self._known
+
+    def mark_seen(self, url: str) -> None:
+        """A URL requested by other means (start URL, listing page): not navigation."""
+        self._known.add(dedup_key(url))
+
+    def push(self, candidate: Candidate) -> bool:
+        """Queue a link (once per URL, whatever its scheme or session id); False when
+        it is known already or too deep."""
+        key = dedup_key(candidate.url)
+        if key in self._known or candidate.depth > self.max_depth:
+            return False
+        self._known.add(key)
+        self._waiting[key] = candidate
+        self._children.setdefault(candidate.parent, []).append(key)
+        if candidate.parent in self._productive:
+            candidate.boost = max(candidate.boost, 0.3)
+        heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
+        self.figures.queued += 1
+        return True
+
+    def productive(self, trail: tuple[str, ...], page_url: str) -> None:
+        """The page at ``page_url``, reached through ``trail``, lists reports: boost the
+        waiting siblings of every step of the way (same parent, same URL shape)."""
+        steps = [*trail, dedup_key(page_url)]
+        for parent, child in itertools.pairwise(steps):
+            self._productive.add(parent)
+            shape = url_shape("http://x/" + child.split("/", 1)[-1])
+            for key in self._children.get(parent, []):
+                candidate = self._waiting.get(key)
+                if candidate is None:
+                    continue
+                same_shape = url_shape("http://x/" + key.split("/", 1)[-1]) == shape
+                boost = 0.5 if same_shape else 0.1
+                if boost > candidate.boost:
+                    candidate.boost = boost
+                    heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
+
+    def release(
+        self, *, busy: int, pages_used: int, budget: int, found_reports: bool
+    ) -> list[Candidate]:
+        """The links to follow now: up to the concurrency less what the site has in
+        flight, best first, within budget and the exploration policy."""
+        out: list[Candidate] = []
+        room = self.concurrency - busy
+        while room > 0 and self._heap:
+            if budget > 0 and pages_used + len(out) >= budget:
+                break
+            entry = self._heap[0]
+            candidate = self._waiting.get(entry.key)
+            if candidate is None or -entry.rank != candidate.priority:
+                heapq.heappop(self._heap)  # stale: taken, or re-queued with a boost
+                continue
+            low = candidate.priority < self.threshold
+            if low and found_reports:
+                allowance = self.reserve * (pages_used + len(out))
+                if self.figures.released_low >= allowance:
+                    break
+            heapq.heappop(self._heap)
+            del self._waiting[entry.key]
+            out.append(candidate)
+            room -= 1
+            self.figures.released += 1
+            if low:
+                self.figures.released_low += 1
+        return out
+
+    def summary(self, top: int = 5) -> FrontierFigures:
+        figures = self.figures
+        figures.left = len(self._waiting)
+        best = sorted(self._waiting.values(), key=lambda c: -c.priority)[:top]
+        figures.best_left = [(round(c.priority, 3), c.text[:40], c.url) for c in best]
+        return figures
