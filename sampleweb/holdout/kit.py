@@ -185,15 +185,15 @@ def pdf(title: str, lines: list[str]) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
     for off in offsets:
         out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    )
     return out.getvalue()
 
 
 def docx(title: str, lines: list[str]) -> bytes:
     """The smallest Word document python-docx and Word open: three parts in a zip."""
-    paras = "".join(
-        f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in [title, *lines]
-    )
+    paras = "".join(f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in [title, *lines])
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     parts = {
         "[Content_Types].xml": (
@@ -221,7 +221,9 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def file_resp(body: bytes, ctype: str = PDF, filename: str | None = None, *, gbk: bool = False) -> Resp:
+def file_resp(
+    body: bytes, ctype: str = PDF, filename: str | None = None, *, gbk: bool = False
+) -> Resp:
     """A file answer; `gbk` sends the Content-Disposition name as raw GBK bytes, unquoted,
     the way Java back-ends do (the header is latin-1 on the wire)."""
     headers = {}
@@ -231,5 +233,7 @@ def file_resp(body: bytes, ctype: str = PDF, filename: str | None = None, *, gbk
     return Resp(body=body, ctype=ctype, headers=headers)
 
 
-def agency(aid: str, name: str, level: str, kind: str = "government", **more: Any) -> dict[str, Any]:
+def agency(
+    aid: str, name: str, level: str, kind: str = "government", **more: Any
+) -> dict[str, Any]:
     return {"id": aid, "name": name, "level": level, "kind": kind, **more}

@@ -49,7 +49,10 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.path
         if target.startswith("http://"):
             parts = urlsplit(target)
-            host, target = parts.hostname or "", parts.path + ("?" + parts.query if parts.query else "")
+            host, target = (
+                parts.hostname or "",
+                parts.path + ("?" + parts.query if parts.query else ""),
+            )
         else:
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
         web = self.server.web
@@ -112,7 +115,9 @@ class HoldoutWeb:
         form: dict[str, str] = {}
         if method == "POST" and "json" not in lower.get("content-type", ""):
             form = dict(parse_qsl(body.decode(site.encoding, "replace"), keep_blank_values=True))
-        req = Req(method, host, path, dict(parse_qsl(query, keep_blank_values=True)), form, lower, body)
+        req = Req(
+            method, host, path, dict(parse_qsl(query, keep_blank_values=True)), form, lower, body
+        )
         return site.id, _route(site, req)
 
     # -- request log
@@ -162,9 +167,13 @@ class HoldoutWeb:
 def serve_forever(say: Callable[[str], None] = print) -> None:
     """`python -m sampleweb.holdout serve`: serve until interrupted."""
     with HoldoutWeb() as web:
-        say(f"# held-out web on 127.0.0.1:{web.port} (HTTP proxy, or resolve every host below to it)")
+        say(
+            f"# held-out web on 127.0.0.1:{web.port} (HTTP proxy, or resolve every host below to it)"
+        )
         for s in web.sites:
-            say(f"# {s.id:24} {s.platform:14} {len(s.docs):2d} docs, min {s.minimum:3d} requests: {s.start_urls[0]}")
+            say(
+                f"# {s.id:24} {s.platform:14} {len(s.docs):2d} docs, min {s.minimum:3d} requests: {s.start_urls[0]}"
+            )
         say(f"# crawler setting NIANBAO_TEST_DNS={web.dns()}")
         say(web.registry_yaml())
         try:
