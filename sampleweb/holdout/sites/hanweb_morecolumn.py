@@ -6,6 +6,7 @@ that carries its townships' reports, one township unregistered, and a 住房公�
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
 from sampleweb.holdout.kit import (
     Doc,
@@ -115,7 +116,8 @@ def build(u: Urls) -> Site:
     )
     steps = [Step(u(HOST, "/")), Step(u(HOST, "/col/col1229445/index.html"), via="col1229445")]
     steps += [
-        Step(u(HOST, f"{MORE}?page={p}&{QS}"), via=f"page={p}") for p in range(2, len(groups) + 1)
+        Step(u(HOST, f"{MORE}?page={p}&{quote(QS, safe='=&/')}"), via=f"page={p}")
+        for p in range(2, len(groups) + 1)
     ]
     county = agency("qinglan", NAME, "county", aliases=["青岚县"])
     towns = [

@@ -57,8 +57,9 @@ def build(u: Urls) -> Site:
         column="政府信息公开年报",
     )
     zn = "/zwgk/zfxxgkzn/content_4000.htm"
-    routes[(HOST, zn)] = report_page(
-        "霞峰县人民政府信息公开指南", NAME, 2024, container='<div id="UCAP-CONTENT">{}</div>'
+    routes[(HOST, zn)] = html(
+        "霞峰县人民政府信息公开指南",
+        '<div id="UCAP-CONTENT"><h1>霞峰县人民政府信息公开指南</h1><p>一、公开主体</p></div>',
     )
     routes[(HOST, "/")] = html(
         NAME,

@@ -52,7 +52,7 @@ def build(u: Urls) -> Site:
             )
         )
         items.append((f"/zwgk/nb/detail.jsp?id={iid}", title))
-        arts.append(Step(u(HOST, f"/zwgk/nb/detail.jsp?id={iid}"), via=f"detail.jsp;jsessionid="))
+        arts.append(Step(u(HOST, f"/zwgk/nb/detail.jsp?id={iid}"), via="detail.jsp;jsessionid="))
     pages = [items[i : i + PER] for i in range(0, len(items), PER)]
 
     def listing(req: Req) -> Resp:
