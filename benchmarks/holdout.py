@@ -78,6 +78,7 @@ class Truth:
     def __init__(self, web: HoldoutWeb) -> None:
         names = {a["id"]: a["name"] for a in web.registry()["agencies"]}
         self.doc: dict[str, str] = {}
+        self.owner: dict[str, str] = {}  # canonical doc URL -> the site whose truth it is
         self.agency: dict[str, str] = {}
         self.look: set[str] = set()
         self.forbidden: set[str] = set()
@@ -86,6 +87,7 @@ class Truth:
                 for u in [d.url, *d.aliases]:
                     self.doc[canon(u)] = canon(d.url)
                 self.agency[canon(d.url)] = names.get(d.agency, d.agency)
+                self.owner[canon(d.url)] = site.id
             self.look |= {canon(u) for u in site.lookalikes}
             self.forbidden |= {canon(u) for u in site.forbidden}
 
@@ -104,22 +106,25 @@ def served(web: HoldoutWeb, truth: Truth) -> dict[str, Score]:
         c = canon(url)
         score.forbidden += c in truth.forbidden
         if status == 200 and size > 0 and c in truth.doc:
-            score.found.add(truth.doc[c])
+            scores[truth.owner[truth.doc[c]]].found.add(truth.doc[c])
     return scores
 
 
 def archived(web: HoldoutWeb, truth: Truth, archive: Archive) -> dict[str, Score]:
+    """The archive's reports: a truth document counts for the site whose truth it is, whichever
+    site's report it was archived under (the same report published on two sites)."""
     scores = served(web, truth)
+    for score in scores.values():
+        score.archiver, score.found = True, set()
     for site in web.sites:
         score = scores[site.id]
-        score.archiver, score.found = True, set()
         for known in archive.known_documents(site.id):
             c = canon(known.url)
             score.archived += 1
             if c in truth.doc:
                 doc = truth.doc[c]
                 score.true_archived += 1
-                score.found.add(doc)
+                scores[truth.owner[doc]].found.add(doc)
                 if known.agency_name == truth.agency[doc]:
                     score.agency_ok += 1
                 else:
@@ -129,7 +134,10 @@ def archived(web: HoldoutWeb, truth: Truth, archive: Archive) -> dict[str, Score
             else:
                 score.lookalikes += c in truth.look
                 score.not_reports.append(known.url)
-        score.missed = [d.url for d in site.docs if canon(d.url) not in score.found]
+    for site in web.sites:
+        scores[site.id].missed = [
+            d.url for d in site.docs if canon(d.url) not in scores[site.id].found
+        ]
     return scores
 
 
