@@ -2,7 +2,7 @@
 was never tuned on (`sampleweb.holdout`), the crawler against wget.
 
     nice -n 10 .venv/bin/python benchmarks/holdout.py [--budget 500] [--skip-wget]
-        [--wget-timeout 120] [--explain]
+        [--wget-timeout 60] [--explain]
 
 (a) the nianbao crawler through `crawler.run.crawl` into a fresh SQLite archive, registry
     imported from the held-out web's YAML, host names resolved by `NIANBAO_TEST_DNS`;
@@ -239,7 +239,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budget", type=int, default=500, help="page budget per site")
     parser.add_argument("--skip-wget", action="store_true")
-    parser.add_argument("--wget-timeout", type=float, default=120.0, help="seconds per site")
+    parser.add_argument("--wget-timeout", type=float, default=60.0, help="seconds per site")
     parser.add_argument("--explain", action="store_true", help="list misses and non-reports")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nianbao-holdout-") as tmp_name, HoldoutWeb() as web:
