@@ -219,3 +219,13 @@ def test_pdf_reports_have_extractable_chinese_text(web: HoldoutWeb) -> None:
     with pdfplumber.open(io.BytesIO(fetch(web, doc.url).body)) as pdf:
         text = pdf.pages[0].extract_text()
     assert doc.title in text.replace(" ", "") and "主动公开" in text
+
+
+def test_truth_exports_as_plain_data(web: HoldoutWeb) -> None:
+    import json
+
+    truth = json.loads(json.dumps(web.truth(), ensure_ascii=False))
+    assert [t["site"] for t in truth] == SITE_IDS
+    for entry, site in zip(truth, web.sites, strict=True):
+        assert entry["minimum_requests"] == len(entry["minimal_path"]) == site.minimum
+        assert all(2008 <= d["year"] <= 2025 and d["agency"] for d in entry["documents"])

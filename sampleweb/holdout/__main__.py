@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from sampleweb.holdout.web import serve_forever
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] != ["serve"]:
-        print("usage: python -m sampleweb.holdout serve", file=sys.stderr)
+    if argv[:1] != ["serve"] or len(argv) not in (1, 3) or argv[1:2] not in ([], ["--truth"]):
+        print("usage: python -m sampleweb.holdout serve [--truth FILE.json]", file=sys.stderr)
         return 2
-    serve_forever()
+    serve_forever(truth_file=Path(argv[2]) if len(argv) == 3 else None)
     return 0
 
 

@@ -9,9 +9,12 @@ ProxyHandler send them). Every request is logged per site for the benchmark.
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -161,13 +164,33 @@ class HoldoutWeb:
     def registry_yaml(self) -> str:
         return yaml.safe_dump(self.registry(), allow_unicode=True, sort_keys=False)
 
+    def truth(self) -> list[dict[str, Any]]:
+        """The ground truth of every site as plain data (URLs carry this server's port)."""
+        return [
+            {
+                "site": s.id,
+                "platform": s.platform,
+                "dialect": s.dialect,
+                "start_urls": s.start_urls,
+                "minimum_requests": s.minimum,
+                "documents": [asdict(d) for d in s.docs],
+                "lookalikes": s.lookalikes,
+                "robots_forbidden": s.forbidden,
+                "minimal_path": [asdict(step) for step in s.steps],
+            }
+            for s in self.sites
+        ]
+
     def site(self, site_id: str) -> Site:
         return next(s for s in self.sites if s.id == site_id)
 
 
-def serve_forever(say: Callable[[str], None] = print) -> None:
-    """`python -m sampleweb.holdout serve`: serve until interrupted."""
+def serve_forever(say: Callable[[str], None] = print, truth_file: Path | None = None) -> None:
+    """`python -m sampleweb.holdout serve [--truth FILE]`: serve until interrupted."""
     with HoldoutWeb() as web:
+        if truth_file is not None:
+            truth_file.write_text(json.dumps(web.truth(), ensure_ascii=False, indent=1))
+            say(f"# truth written to {truth_file}")
         say(
             f"# held-out web on 127.0.0.1:{web.port} (HTTP proxy, or resolve every host below to it)"
         )
