@@ -12,6 +12,7 @@ import urllib.robotparser
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pdfplumber
@@ -229,3 +230,47 @@ def test_truth_exports_as_plain_data(web: HoldoutWeb) -> None:
     for entry, site in zip(truth, web.sites, strict=True):
         assert entry["minimum_requests"] == len(entry["minimal_path"]) == site.minimum
         assert all(2008 <= d["year"] <= 2025 and d["agency"] for d in entry["documents"])
+
+
+RENDERED = [  # (site, URL path of a script-driven page, text its rendered DOM must link to)
+    ("longxi-gov", "/col/col4821/index.html", "art_4821_88123.html"),
+    ("qinglan-gov", "/col/col1229445/index.html", "art_1229445_59012345.html"),
+    ("jingang-gov", "/col/col7731/nb/index.html", "/art/2025/art_"),
+    ("yunjiang-zjj", "/yjzjj/gkmlpt/index", "post_963149.html"),
+    ("yunjiang-zjj", "/yjzjj/gkmlpt/content/0/963/post_963149.html", "963149.pdf"),
+    ("huaxi-xxgk", "/public/column/6596431?type=4&catId=7143702&action=list", "/public/6596431/"),
+    ("lanxi-xxgk", "/col/col1589/index.html", "art_1590_"),
+    ("xiyang-gov", "/zwgk/zfxxgknb/index.shtml", "index_1.shtml"),
+    ("jinglu-gov", "/zwgk/zfxxgk/zfxxgknb/list.htm", "list_2.htm"),
+    ("hannan-gov", "/xxgk/xxgknb/", "t20250201_5521_1.html"),
+]
+
+
+@pytest.mark.browser
+def test_script_driven_pages_render_their_links_in_a_browser(web: HoldoutWeb) -> None:
+    """The pages' own scripts work: a browser crawler sees what a visitor sees."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian chromium not installed")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu"],
+            proxy={"server": f"http://127.0.0.1:{web.port}"},
+        )
+        try:
+            page = b.new_page()
+            for site_id, path, wanted in RENDERED:
+                host = urlsplit(web.site(site_id).start_urls[0]).hostname or ""
+                if site_id != "qinglan-gov":  # its first group sits in the page as XML
+                    raw = fetch(web, web.urls(host, path)).body.decode(errors="replace")
+                    assert not re.search("href=[\"'][^\"']*" + re.escape(wanted), raw)
+                page.goto(web.urls(host, path))
+                page.wait_for_function(
+                    "w => document.querySelector(`a[href*='${w}']`) !== null",
+                    arg=wanted,
+                    timeout=10_000,
+                )
+        finally:
+            b.close()

@@ -21,6 +21,7 @@ from sampleweb.holdout.kit import (
     report_page,
     report_text,
 )
+from sampleweb.holdout.scripts import JQUERY, js
 
 HOST = "xxgk.huaxi.gov.cn"
 ORGANS = [  # organId, catId, name, agency id, years
@@ -33,7 +34,7 @@ SIZE = 15
 
 def _script(organ: str, cat: str) -> str:
     return (
-        "<div id='publicInfoList'></div><script>$.ajax({url:'/site/label/8888', type:'post', dataType:'html', "
+        "<script src='/static/js/jquery.js'></script><div id='publicInfoList'></div><script>$.ajax({url:'/site/label/8888', type:'post', dataType:'html', "
         f"data:{{IsAjax:1, dataType:'html', labelName:'publicInfoList', siteId:6781, pageSize:{SIZE}, pageIndex:1, "
         f"action:'list', isDate:true, dateFormat:'yyyy-MM-dd', length:50, organId:'{organ}', type:4, catId:'{cat}', "
         "cId:'', result:'暂无相关信息', file:'/xsxxgk/publicInfoList-xs'}, success:function(d){$('#publicInfoList').html(d);}});</script>"
@@ -119,6 +120,7 @@ def build(u: Urls) -> Site:
         )
 
     routes[(HOST, "/site/label/8888")] = label
+    routes[(HOST, "/static/js/jquery.js")] = js(JQUERY)
     routes[(HOST, "/")] = html("华溪县政府信息公开网", "<h2>信息公开目录</h2>" + "<br>".join(links))
     agencies = [
         agency("huaxi", "华溪县人民政府", "county", aliases=["华溪县"]),

@@ -22,6 +22,7 @@ from sampleweb.holdout.kit import (
     pdf,
     report_text,
 )
+from sampleweb.holdout.scripts import GKMLPT, JQUERY, js
 
 HOST = "www.yunjiang.gov.cn"
 NAME = "云江市住房和城乡建设局"
@@ -36,7 +37,7 @@ def _detail(title: str, year: int, attachments: list[dict[str, str]]) -> Resp:
     return html(
         title,
         f'<div id="app"></div><script>window._CONFIG = {{SID:"{SID}", DETAIL: {data}}};</script>'
-        f'<script src="{BASE}/gkml/pc/js/app.js"></script>',
+        f'<script src="{BASE}/gkml/pc/js/jquery.js"></script><script src="{BASE}/gkml/pc/js/app.js"></script>',
     )
 
 
@@ -102,6 +103,8 @@ def build(u: Urls) -> Site:
     for cat in (0, 721, 722):
         routes[(HOST, f"{BASE}/api/all/{cat}")] = api
     lists[0] = articles + stats
+    for name, text in (("jquery.js", JQUERY), ("app.js", GKMLPT), ("chunk-common.3f2a.js", GKMLPT)):
+        routes[(HOST, f"{BASE}/gkml/pc/js/{name}")] = js(text)
     tree = [
         {"id": 720, "name": "机构职能", "children": [], "post_count": 3},
         {
@@ -121,7 +124,7 @@ def build(u: Urls) -> Site:
     ]
     shell = (
         f'<div id="app"></div><script>window._CONFIG = {{SID:"{SID}", TREE: {json.dumps(tree, ensure_ascii=False)}}};</script>'
-        f'<script src="{BASE}/gkml/pc/js/chunk-common.3f2a.js"></script>'
+        f'<script src="{BASE}/gkml/pc/js/jquery.js"></script><script src="{BASE}/gkml/pc/js/chunk-common.3f2a.js"></script>'
     )
     routes[(HOST, f"{BASE}/index")] = html("政府信息公开目录", shell)
     routes[(HOST, "/yjzjj/index.html")] = html(

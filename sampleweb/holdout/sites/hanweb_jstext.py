@@ -23,10 +23,13 @@ from sampleweb.holdout.kit import (
     report_page,
     report_text,
 )
+from sampleweb.holdout.scripts import JPAGE, JQUERY, js
 
 HOST = "www.longxi.gov.cn"
 NAME = "陇溪县人民政府"
 PROXY = "/module/jslib/jquery/jpage/dataproxy.jsp"
+JQ = "/module/jslib/jquery/jquery.js"
+JPAGE_JS = "/module/jslib/jquery/jpage/jquery.page.min.js"
 PARAMS = "{col:1,appid:1,webid:12,path:'/',columnid:4821,sourceContentType:3,unitid:18877,webname:'陇溪县人民政府',permissiontype:0}"
 FORM = {
     "col": "1",
@@ -110,6 +113,8 @@ def build(u: Urls) -> Site:
         return Resp(302, b"", headers={"Location": f"/attach/0/{name}"})
 
     routes[(HOST, PROXY)] = proxy
+    routes[(HOST, JQ)] = js(JQUERY)
+    routes[(HOST, JPAGE_JS)] = js(JPAGE)
     routes[(HOST, "/module/download/downfile.jsp")] = downfile
     routes[(HOST, "/")] = html(
         NAME,
@@ -120,7 +125,7 @@ def build(u: Urls) -> Site:
     )
     column = (
         "<div id='div18877'></div>"
-        "<script src='/module/jslib/jquery/jpage/jquery.page.min.js'></script>"
+        f"<script src='{JQ}'></script><script src='{JPAGE_JS}'></script>"
         f"<script>$(function(){{ $('#div18877').jpage({{ proxyUrl:'{PROXY}', perPage:10, totalRecord:{len(records)}, "
         f"groupSize:3, barPosition:'bottom', ajaxParam:{PARAMS} }}); }});</script>"
     )

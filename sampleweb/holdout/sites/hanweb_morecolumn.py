@@ -22,6 +22,7 @@ from sampleweb.holdout.kit import (
     report_page,
     report_text,
 )
+from sampleweb.holdout.scripts import JPAGE, JQUERY, js
 
 HOST = "www.qinglan.gov.cn"
 OSS = "zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn"
@@ -103,8 +104,11 @@ def build(u: Urls) -> Site:
         )
 
     routes[(HOST, MORE)] = more
+    routes[(HOST, "/module/web/jpage/jquery.js")] = js(JQUERY)
+    routes[(HOST, "/module/web/jpage/jpage.js")] = js(JPAGE)
     column = (
         f'<div id="7312"><script type="text/xml">{_datastore(groups[0], len(records), 2)}</script>'
+        f"<script src='/module/web/jpage/jquery.js'></script><script src='/module/web/jpage/jpage.js'></script>"
         f"<script>$('#7312').jpage({{proxyUrl:'{MORE}', perPage:{PER}, loadMore:true}});</script></div>"
     )
     routes[(HOST, "/col/col1229445/index.html")] = html(

@@ -7,6 +7,7 @@ pager is `javascript:setPage(n)`."""
 from __future__ import annotations
 
 from sampleweb.holdout.kit import Doc, Req, Resp, Site, Step, Urls, agency, html, report_page
+from sampleweb.holdout.scripts import JQUERY, js
 
 HOST = "www.lanxi-zj.gov.cn"
 SEARCH = "/module/xxgk/search.jsp"
@@ -61,8 +62,9 @@ def build(u: Urls) -> Site:
         )
 
     routes[(HOST, SEARCH)] = search
+    routes[(HOST, "/module/jslib/jquery/jquery.js")] = js(JQUERY)
     script = (
-        "<script>var jd='1', ar='330781';"
+        "<script src='/module/jslib/jquery/jquery.js'></script><script>var jd='1', ar='330781';"
         f"function loadXxgk(j,a){{jd=j;ar=a;setPage(1);}}"
         f"function setPage(p){{$('#div1590').load('{SEARCH}?infotypeId=NB01&jdid='+jd+'&area='+ar+"
         "'&divid=div1590&vc_title=&vc_number=&sortfield=compaltedate:0&currpage='+p);}</script>"

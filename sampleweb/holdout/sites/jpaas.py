@@ -20,6 +20,7 @@ from sampleweb.holdout.kit import (
     html,
     report_page,
 )
+from sampleweb.holdout.scripts import JPAAS, JQUERY, js
 
 HOST = "www.jingang.gov.cn"
 NAME = "金港区人民政府"
@@ -78,8 +79,13 @@ def build(u: Urls) -> Site:
         return as_json({"success": True, "data": {"html": frag, "total": len(rows)}})
 
     routes[(HOST, API)] = unit
+    routes[(HOST, "/module/jquery.js")] = js(JQUERY)
+    routes[(HOST, "/static/jpaas/unit-loader.js")] = js(JPAAS)
     qd = json.dumps(QUERY, ensure_ascii=False).replace('"', "'")
-    shell = f'<div class="main"><div id="list"></div><script url="{API}" queryData="{qd}" paramJson="{{\'pageNo\':1,\'pageSize\':{SIZE}}}"></script></div>'
+    shell = (
+        f'<div class="main"><div id="list"></div><script url="{API}" queryData="{qd}" paramJson="{{\'pageNo\':1,\'pageSize\':{SIZE}}}"></script></div>'
+        '<script src="/module/jquery.js"></script><script src="/static/jpaas/unit-loader.js"></script>'
+    )
     routes[(HOST, "/col/col7731/nb/index.html")] = html(
         "政府信息公开年报", shell, column="政府信息公开年报"
     )

@@ -18,6 +18,7 @@ from sampleweb.holdout.kit import (
     report_page,
     report_text,
 )
+from sampleweb.holdout.scripts import TRS_PAGE6, js
 
 HOST = "www.xiyang.gov.cn"
 NAME = "溪阳市人民政府"
@@ -57,7 +58,7 @@ def build(u: Urls) -> Site:
     for p, chunk in enumerate(pages):
         name = "index.shtml" if p == 0 else f"index_{p}.shtml"
         rows = "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in chunk)
-        pager = f'<script>createPageHTML({len(pages)}, {p}, "index", "shtml", "", {len(items)});</script>'
+        pager = f'<script src="/js/page.js"></script><script>createPageHTML({len(pages)}, {p}, "index", "shtml", "", {len(items)});</script>'
         routes[(HOST, COL + name)] = html(
             "政府信息公开年报", f"<ul>{rows}</ul>{pager}", column="政府信息公开年报"
         )
@@ -78,6 +79,7 @@ def build(u: Urls) -> Site:
         "政务公开",
         '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a> <a href="/gjj/gknb/index.shtml">住房公积金年度报告</a> <a href="/gzw/qyxx/ndbg/index.shtml">国有企业年度报告</a>',
     )
+    routes[(HOST, "/js/page.js")] = js(TRS_PAGE6)
     routes[(HOST, "/")] = html(NAME, '<a href="/zwgk/index.shtml">政务公开</a>')
     return Site(
         id="xiyang-gov",
