@@ -84,8 +84,8 @@ def parse_json(text: str) -> Any | None:
         value = evaluate(tokenize(text.rstrip(";")), Scope("", lambda _i, _n: None))
         if isinstance(value, dict | list):
             return value
-    if _HTML.search(text) and "<a" in text.lower():
-        return text
+    if _HTML.search(text):
+        return text  # an HTML fragment (records as links, or none: an empty page)
     return None
 
 
@@ -274,10 +274,11 @@ def _html_counts(data: Any) -> tuple[int | None, int | None, int | None]:
     return pages, total, size
 
 
-def page_count(data: Any, observed: int) -> int | None:
+def page_count(data: Any, observed: int, first: bool = True) -> int | None:
     """How many pages the listing has, by the answer's own evidence (None: it does not say).
     `observed`: records on this page (a size when the answer states none, or a smaller
-    one than it asked for, as gateways that ignore the page size do)."""
+    one than it asked for, as gateways that ignore the page size do); `first`: this is the
+    listing's first page (a later one may be the short last page)."""
     pages = _find(data, TOTAL_PAGE_KEYS)
     if pages is not None:
         return pages
@@ -289,7 +290,7 @@ def page_count(data: Any, observed: int) -> int | None:
     size = size or html_size
     if total is None:
         return None
-    if observed and (not size or observed < size < total or observed > size):
+    if observed and (not size or (first and observed < size < total) or observed > size):
         size = observed
     if not size:
         return None if total else 0
@@ -379,7 +380,7 @@ def next_fetches(
     if not observed:
         return []
     base = 0 if current == 0 else 1
-    pages = page_count(data, observed)
+    pages = page_count(data, observed, first=current == base)
     has_next = _flag(data, NEXT_KEYS)
     is_last = _flag(data, LAST_KEYS)
     if pages is not None:

@@ -50,6 +50,13 @@ _STATIC = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|mp4|swf)(?:[
 _SRC_HINT = re.compile(
     r"callback=|jsonp|\.jsp|\.do\b|\.action|\.ashx|\.aspx|/api/|search|list|data", re.I
 )
+# endpoints scripts call that are not lists: counters, statistics, login, weather, captchas
+_NOT_LIST = re.compile(
+    r"(?:^|[/_.-])(?:count(?:er)?|visit\w*|hits?|click\w*|stat(?:s|istics)?|tongji|log|pv|uv|"
+    r"weather|login|logout|captcha|token|cookie|share|like|favou?r|fav|comment|vote|"
+    r"user(?:info)?|session|ip|geo|heartbeat|track\w*|collect)(?:$|[/_.?-])",
+    re.I,
+)
 _AJAX = {"ajax", "get", "post", "getJSON", "load", "request"}
 
 
@@ -303,6 +310,8 @@ def _fetch_of(call: Call, doc: PageDoc, first_page: int, label: str) -> ListingF
     ):
         return None
     absolute = _clean_query(absolute)
+    if _NOT_LIST.search(urlsplit(absolute).path):
+        return None
     body = _body_text(body_value)
     if body is None:
         return None
