@@ -276,9 +276,9 @@ def _html_counts(data: Any) -> tuple[int | None, int | None, int | None]:
 
 def page_count(data: Any, observed: int, first: bool = True) -> int | None:
     """How many pages the listing has, by the answer's own evidence (None: it does not say).
-    `observed`: records on this page (a size when the answer states none, or a smaller
-    one than it asked for, as gateways that ignore the page size do); `first`: this is the
-    listing's first page (a later one may be the short last page)."""
+    `observed`: records on this page, the page size when the answer states none (or a
+    smaller one than it holds); `first`: this is the listing's first page (a later one may
+    be the short last page, whose size says nothing)."""
     pages = _find(data, TOTAL_PAGE_KEYS)
     if pages is not None:
         return pages
@@ -290,10 +290,12 @@ def page_count(data: Any, observed: int, first: bool = True) -> int | None:
     size = size or html_size
     if total is None:
         return None
-    if observed and (not size or (first and observed < size < total) or observed > size):
-        size = observed
     if not size:
-        return None if total else 0
+        if not first or not observed:
+            return None if total else 0
+        size = observed
+    elif observed > size:
+        size = observed
     return -(-total // size)
 
 
