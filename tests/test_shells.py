@@ -47,9 +47,12 @@ ORDINARY = """<html><head><title>通知公告</title>
 <ul class="list">%s</ul>
 <div class="page"><script>createPageHTML(5, 0, "index", "html");</script></div>
 <script>$.get('/visit/count.do?id=12');</script>
-<div class="footer"><a href="/about.html">关于我们</a></div></body></html>""" % "".join(
-    f'<li><a href="./202401/t20240110_{i}.html">通知{i}</a><span>2024-01-10</span></li>'
-    for i in range(20)
+<div class="footer"><a href="/about.html">关于我们</a></div></body></html>""".replace(
+    "%s",
+    "".join(
+        f'<li><a href="./202401/t20240110_{i}.html">通知{i}</a><span>2024-01-10</span></li>'
+        for i in range(20)
+    ),
 )
 
 
@@ -135,9 +138,7 @@ def test_gkmlpt_answer_records_urls_dates_attachments_and_pages() -> None:
     data = parse_json(json.dumps({"total": 250, "articles": articles}))
     anchors = entries(data, GKMLPT_URL, request)
     report = anchors[0]
-    assert report.url == (
-        "http://www.yangjiang.gov.cn/yjzjj/gkmlpt/content/0/963/post_963149.html"
-    )
+    assert report.url == ("http://www.yangjiang.gov.cn/yjzjj/gkmlpt/content/0/963/post_963149.html")
     assert report.text == "阳江市2023年政府信息公开工作年度报告"
     assert report.published == "2024-02-01"
     assert anchors[1].url.endswith("/yjzjj/attachment/0/88/88389/963149.pdf")
@@ -156,25 +157,31 @@ def test_jpaas_build_unit_request_with_compact_param_json() -> None:
     assert parts.path == "/api-gateway/jpaas-publish-server/front/page/build/unit"
     query = parse_qs(parts.query)
     assert query["parseType"] == ["buildstatic"] and query["webId"] == ["3818"]
-    assert query["pageId"] == ["8c0e2bd5a8e24dcc9c7b0b2d31b3a1f0"] and query["tagId"] == ["右侧内容"]
+    assert query["pageId"] == ["8c0e2bd5a8e24dcc9c7b0b2d31b3a1f0"] and query["tagId"] == [
+        "右侧内容"
+    ]
     assert query["paramJson"] == ['{"pageNo":1,"pageSize":15}']
     assert "%7B%22pageNo%22%3A1%2C%22pageSize%22%3A15%7D" in fetch.url
     assert fetch.headers["Referer"] == JPAAS_URL and fetch.label == "政府信息公开年报"
     fragment = (
         '<ul><li class="cf"><a href="/art/2024/1/20/art_1229431232_1.html" title="金华市2023年政府信息公开工作年度报告">'
         "金华市2023年政府信息公开…</a><span>2024-01-20</span></li>"
-        + "".join(f'<li class="cf"><a href="/art/2024/1/2/art_1_{i}.html">通知</a></li>' for i in range(4))
+        + "".join(
+            f'<li class="cf"><a href="/art/2024/1/2/art_1_{i}.html">通知</a></li>' for i in range(4)
+        )
         + '</ul><div class="pagination" rows="37" count="5"></div>'
     )
     data = parse_json(json.dumps({"success": True, "data": {"html": fragment}}))
     anchor = entries(data, JPAAS_URL, fetch.url)[0]
-    assert anchor.text == "金华市2023年政府信息公开工作年度报告" and anchor.published == "2024-01-20"
+    assert (
+        anchor.text == "金华市2023年政府信息公开工作年度报告" and anchor.published == "2024-01-20"
+    )
     assert anchor.url == "https://ggzyjy.jinhua.gov.cn/art/2024/1/20/art_1229431232_1.html"
     # the gateway gave 5 records though 15 were asked for: 37 records are 8 pages of 5
     more = next_fetches(data, fetch.url, 200, fetch=fetch)
-    assert [json.loads(parse_qs(urlsplit(f.url).query)["paramJson"][0])["pageNo"] for f in more] == list(
-        range(2, 9)
-    )
+    assert [
+        json.loads(parse_qs(urlsplit(f.url).query)["paramJson"][0])["pageNo"] for f in more
+    ] == list(range(2, 9))
     # without the fetch, the page number is found inside paramJson all the same
     assert len(jsonapi.next_fetches(data, fetch.url)) == 7
 
@@ -237,9 +244,14 @@ def test_jsonp_ashx_concatenation_and_data_attributes() -> None:
       s.src = '/was5/web/search?channelid=229105&prepage=10&page=' + n + '&callback=cb'; document.body.appendChild(s); }
     </script><script src="/js/jquery.min.js"></script></body></html>"""
     urls = [f.url for f in api_fetches(page("http://www.x.gov.cn/col/nb/", html))]
-    assert "http://search.x.gov.cn/govsearch/jsonp/zf_jd_list.jsp?channelId=5&page=1&callback=jsonp_callback" in urls
+    assert (
+        "http://search.x.gov.cn/govsearch/jsonp/zf_jd_list.jsp?channelId=5&page=1&callback=jsonp_callback"
+        in urls
+    )
     assert "http://www.x.gov.cn/gkml/web/data/ztfl.ashx?s=20&p=1" in urls
-    assert "http://www.x.gov.cn/was5/web/search?channelid=229105&prepage=10&page=1&callback=cb" in urls
+    assert (
+        "http://www.x.gov.cn/was5/web/search?channelid=229105&prepage=10&page=1&callback=cb" in urls
+    )
     assert "http://www.x.gov.cn/api/ndbg/list.json?page=1" in urls
     assert not any(u.endswith(".js") for u in urls)
 
@@ -293,8 +305,16 @@ def test_entries_find_records_under_many_shapes() -> None:
         "code": 200,
         "result": {
             "records": [
-                {"infoTitle": "<font color=red>某县</font>2022年政府信息公开工作年度报告", "linkUrl": "../nb/1.html", "publishTime": 1674000000000},
-                {"DOCTITLE": "某县2021年年报", "DOCPUBURL": "http://x.gov.cn/nb/2.html", "PUBDATE": "2022-01-20"},
+                {
+                    "infoTitle": "<font color=red>某县</font>2022年政府信息公开工作年度报告",
+                    "linkUrl": "../nb/1.html",
+                    "publishTime": 1674000000000,
+                },
+                {
+                    "DOCTITLE": "某县2021年年报",
+                    "DOCPUBURL": "http://x.gov.cn/nb/2.html",
+                    "PUBDATE": "2022-01-20",
+                },
                 {"title": "外链", "url": "", "jump_url": "http://y.gov.cn/ndbg/3.html"},
                 {"name": "没有地址"},
                 {"title": "附件在记录里", "url": "/nb/4.html", "files": ["/files/4.pdf"]},
@@ -314,16 +334,26 @@ def test_entries_find_records_under_many_shapes() -> None:
     [
         ({"pages": 3, "list": [{"title": "a", "url": "/1"}]}, "http://h/api?page=1", [2, 3]),
         ({"totalPage": 2, "rows": [{"title": "a", "url": "/1"}]}, "http://h/api?pageIndex=0", [1]),
-        ({"total": 45, "pageSize": 20, "data": [{"title": "a", "url": "/1"}] * 1}, "http://h/api?pageNo=1&pageSize=20", [2, 3]),
+        (
+            {"total": 45, "pageSize": 20, "data": [{"title": "a", "url": "/1"}] * 1},
+            "http://h/api?pageNo=1&pageSize=20",
+            [2, 3],
+        ),
         ({"hasNext": False, "list": [{"title": "a", "url": "/1"}]}, "http://h/api?page=4", []),
         ({"list": [{"title": "a", "url": "/1"}]}, "http://h/api?curPage=4", [5]),
         ({"list": []}, "http://h/api?curPage=4", []),
         ({"pages": 3, "list": [{"title": "a", "url": "/1"}]}, "http://h/api?page=3", []),
         ({"pages": 3, "list": [{"title": "a", "url": "/1"}]}, "http://h/api?id=7", []),
-        ("<ul><li><a href='/x.html'>x</a></li></ul><span>共12条 1/3页</span>", "http://h/s?page=1", [2, 3]),
+        (
+            "<ul><li><a href='/x.html'>x</a></li></ul><span>共12条 1/3页</span>",
+            "http://h/s?page=1",
+            [2, 3],
+        ),
     ],
 )
-def test_next_pages_only_as_far_as_the_answer_says(answer: object, url: str, expected: list[int]) -> None:
+def test_next_pages_only_as_far_as_the_answer_says(
+    answer: object, url: str, expected: list[int]
+) -> None:
     more = next_fetches(answer, url, 200)
     assert [f.page_number for f in more] == expected
     for f in more:
@@ -336,10 +366,15 @@ def test_next_pages_are_capped() -> None:
 
 
 def test_post_body_pages_without_a_fetch_template() -> None:
-    fetch = ListingFetch(url="http://h/site/label/8888", method="POST", body="catId=3&pageIndex=1&pageSize=15")
+    fetch = ListingFetch(
+        url="http://h/site/label/8888", method="POST", body="catId=3&pageIndex=1&pageSize=15"
+    )
     rows = [{"title": "a", "url": f"/{i}"} for i in range(15)]
     more = next_fetches({"total": 31, "rows": rows}, fetch.url, 200, fetch=fetch)
-    assert [f.body for f in more] == ["catId=3&pageIndex=2&pageSize=15", "catId=3&pageIndex=3&pageSize=15"]
+    assert [f.body for f in more] == [
+        "catId=3&pageIndex=2&pageSize=15",
+        "catId=3&pageIndex=3&pageSize=15",
+    ]
 
 
 # ---------------------------------------------------------------- links only scripts make
@@ -367,7 +402,9 @@ def test_redirect_shells() -> None:
     replace = "<html><head><script>window.location.replace('/zfxxgkzn/');</script></head><body></body></html>"
     [link] = script_links(page("http://my.bjmy.gov.cn/zfxxgk/", replace))
     assert link.url == "http://my.bjmy.gov.cn/zfxxgkzn/"
-    meta = '<html><head><meta http-equiv="Refresh" content="0; url=/xxgk/nb/index.html"></head></html>'
+    meta = (
+        '<html><head><meta http-equiv="Refresh" content="0; url=/xxgk/nb/index.html"></head></html>'
+    )
     [link] = script_links(page("http://x.gov.cn/", meta))
     assert link.url == "http://x.gov.cn/xxgk/nb/index.html"
     # navigation inside a function that is never a link target is not a redirect
@@ -381,8 +418,9 @@ def test_redirect_shells() -> None:
 def test_every_report_of_script_filled_listings_is_reached_on_a_variant_web() -> None:
     """Sites of a fixed seed, served on loopback; from each shell page, only the functions
     of crawler.shells and urllib (with the fetches' headers) reach the report entries."""
-    from sampleweb.variants import Family, VariantWeb
     from shells_walk import Walker, listed_reports, shell_sites
+
+    from sampleweb.variants import Family, VariantWeb
 
     with VariantWeb(2026, 36) as web:
         sites = shell_sites(web.truth().sites)

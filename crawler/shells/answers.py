@@ -63,6 +63,13 @@ _TAGS = re.compile(r"<[^>]+>")
 def parse_json(text: str) -> Any | None:
     """The answer as data: JSON, JSONP unwrapped, `var x = …;` unwrapped, a JavaScript
     object literal; an HTML fragment is returned as the string. None otherwise."""
+    try:
+        return _parse(text)
+    except RecursionError:  # nesting deeper than the interpreter allows: not a list
+        return None
+
+
+def _parse(text: str) -> Any | None:
     if text is None:
         return None
     text = text.lstrip("\ufeff").strip()
@@ -158,9 +165,9 @@ def _date(value: Any) -> str | None:
 def _record_url(keys: dict[str, Any], request_url: str | None) -> str | None:
     for key in URL_KEYS:
         value = keys.get(key)
-        if isinstance(value, str) and value.strip() and _URLISH.search(value.strip()):
-            if not value.strip().lower().startswith(("javascript:", "#")):
-                return value.strip()
+        text = value.strip() if isinstance(value, str) else ""
+        if text and _URLISH.search(text) and not text.lower().startswith(("javascript:", "#")):
+            return text
     if request_url and "id" in keys:
         return gkmlpt.post_url(keys, request_url)
     return None

@@ -57,6 +57,7 @@ _NOT_LIST = re.compile(
     r"user(?:info)?|session|ip|geo|heartbeat|track\w*|collect)(?:$|[/_.?-])",
     re.I,
 )
+_CALLEES = {"fetch", "ajax", "get", "post", "getJSON", "load", "request", "axios", "open"}
 _AJAX = {"ajax", "get", "post", "getJSON", "load", "request"}
 
 
@@ -128,6 +129,8 @@ def _calls(tokens: list[Token], doc: PageDoc) -> list[Call]:
         before = tokens[i - 2].value if i > 1 else ""
         nxt = tokens[i + 1].value if i + 1 < n else ""
         if nxt != "(" and not (t.value == "src" and nxt == "=" and prev == "."):
+            continue
+        if nxt == "(" and t.value not in _CALLEES:
             continue
         args: list[list[Token]] = []
         if nxt == "(":
@@ -387,7 +390,13 @@ def api_fetches(page: ListingPage, scripts: tuple[str, ...] | list[str] = ()) ->
     """The list requests the page's scripts make, first page of each listing, 年报
     columns first. `scripts`: texts of the page's external scripts
     (`crawler.shells.pagedoc.script_sources`), when fetched."""
-    doc = PageDoc(page, tuple(scripts))
+    try:
+        return _api_fetches(PageDoc(page, tuple(scripts)))
+    except RecursionError:  # pathologically nested script literals: nothing we can read
+        return []
+
+
+def _api_fetches(doc: PageDoc) -> list[ListingFetch]:
     label = doc.column_name
     fetches: list[ListingFetch] = []
     fetches += gkmlpt.fetches(doc)

@@ -27,9 +27,11 @@ _LOADING = re.compile(
     r"正在加载|加载中|数据加载|loading\.\.\.|请开启JavaScript|请启用JavaScript|enable javascript",
     re.I,
 )
-_CONFIG = re.compile(
-    r"(?:window\.)?_?(?:CONFIG|config|conf|settings|pageConfig|listConfig|appConfig|__INITIAL_STATE__|__NUXT__)\s*=\s*\{",
-)
+_LIST_KEYS = frozenset(
+    {"sid", "tree", "api", "apiurl", "url", "listurl", "dataurl", "columnid", "catid", "channelid",
+     "siteid", "webid", "pageid", "nodeid", "organid", "colid", "pagesize", "datasource"}
+)  # fmt: skip
+_ARTICLE_KEYS = frozenset({"detail", "article", "content", "doc"})
 _TEMPLATE_MARKERS = re.compile(
     r"\bv-for=|\bng-repeat=|\bv-bind:|:key=|\{\{\s*[\w.]+\s*\}\}|\bx-for="
 )
@@ -96,8 +98,32 @@ def _empty_containers(doc: PageDoc) -> list[str]:
     return out
 
 
+def _configs(doc: PageDoc) -> tuple[bool, bool]:
+    """(a configuration object feeds a list, one carries an article's body) among the
+    objects the page's inline scripts assign (`window._CONFIG = {SID, TREE}`,
+    `var config = {columnId, api}`; gkmlpt articles: `{SID, DETAIL: {…}}`)."""
+    listing = article = False
+    for name in doc.scope.assignments:
+        value = doc.scope.lookup(name)
+        if not isinstance(value, dict):
+            continue
+        keys = {str(k).lower() for k in value}
+        if keys & _ARTICLE_KEYS and any(isinstance(value.get(k), dict) for k in value):
+            article = True
+        elif keys & _LIST_KEYS:
+            listing = True
+    return listing, article
+
+
 def detect_shell(page: ListingPage) -> ShellEvidence | None:
     """Evidence that the page's list is filled by script, or None for an ordinary page."""
+    try:
+        return _detect(page)
+    except RecursionError:  # pathologically nested scripts: no judgement
+        return None
+
+
+def _detect(page: ListingPage) -> ShellEvidence | None:
     from crawler.shells.apis import api_fetches
     from crawler.shells.links import script_links
 
@@ -116,7 +142,10 @@ def detect_shell(page: ListingPage) -> ShellEvidence | None:
     body_text = " ".join(doc.selector.xpath("//body//text()[not(ancestor::script)]").getall())
     if _LOADING.search(body_text):
         weak.append("loading-text")
-    if any(_CONFIG.search(s) for s in doc.inline_scripts):
+    list_config, article_config = _configs(doc)
+    if article_config:
+        return None  # an article whose body a script writes (gkmlpt DETAIL), not a list
+    if list_config:
         strong.append("config-object")
     if doc.elements_with(*_DATA_ATTRS):
         strong.append("data-attributes")
@@ -134,7 +163,7 @@ def detect_shell(page: ListingPage) -> ShellEvidence | None:
         return ShellEvidence(tuple(strong + weak), links, script_bytes)
     if fetches and links >= 30 and empties:
         return ShellEvidence(tuple(strong + weak), links, script_bytes)
-    if len(weak) >= 1 and links < 8 and (empties or "loading-text" in weak or "noscript" in weak):
-        if doc.script_sources or script_bytes > 0:
-            return ShellEvidence(tuple(weak), links, script_bytes)
+    placeholder = empties or "loading-text" in weak or "noscript" in weak
+    if placeholder and links < 8 and (doc.script_sources or script_bytes > 0):
+        return ShellEvidence(tuple(weak), links, script_bytes)
     return None

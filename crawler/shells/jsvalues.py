@@ -71,6 +71,9 @@ class Scope:
     """(element id or None, attribute name) -> value on the page."""
     assignments: dict[str, list[list[Token]]] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
+    depth: int = 0
+    """Nesting of the expression being read; literals nested deeper than MAX_DEPTH are
+    not read (hostile or generated pages)."""
 
     def add_script(self, text: str) -> list[Token]:
         tokens = tokenize(text)
@@ -373,10 +376,21 @@ def _form_of_references(tokens: list[Token], scope: Scope) -> Any:
     return FormOf(objects[0]) if len(objects) == 1 else UNKNOWN
 
 
+MAX_DEPTH = 64
+
+
 def evaluate(tokens: list[Token], scope: Scope, key: str | None = None) -> Any:
     """The value of an expression (see the module docstring)."""
-    if not tokens:
+    if not tokens or scope.depth > MAX_DEPTH:
         return UNKNOWN
+    scope.depth += 1
+    try:
+        return _evaluate(tokens, scope, key)
+    finally:
+        scope.depth -= 1
+
+
+def _evaluate(tokens: list[Token], scope: Scope, key: str | None) -> Any:
     # a || b: the first known
     alternatives = split_top(tokens, "||")
     if len(alternatives) > 1:

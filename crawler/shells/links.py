@@ -149,7 +149,13 @@ def _tree_anchors(value: Any, page_url: str, out: list[Anchor]) -> None:
 
 def script_links(page: ListingPage, scripts: tuple[str, ...] | list[str] = ()) -> list[Anchor]:
     """Links of the page that only its scripts make (see the module docstring)."""
-    doc = PageDoc(page, tuple(scripts))
+    try:
+        return _script_links(page, PageDoc(page, tuple(scripts)))
+    except RecursionError:  # pathologically nested script literals
+        return []
+
+
+def _script_links(page: ListingPage, doc: PageDoc) -> list[Anchor]:
     functions = _functions(doc)
     anchors: list[Anchor] = []
     root = doc.root
