@@ -6,10 +6,12 @@ Used by tests/test_shells.py and benchmarks/shells.py. Policy (what the spider s
 1. fetch the page; `detect_shell(page)`;
 2. `api_fetches(page)`; when it finds none, fetch `script_sources(page)` and call
    `api_fetches(page, scripts)` (a browser would run them);
-3. fetch `report_fetches(...)` (年报 columns when some are labelled so, else all) with the
-   fetches' own method, body and headers; `parse_json`, `entries(data, base_url=page URL,
-   request_url=API URL)`, and `next_fetches(data, url, fetch=fetch)` while a page brings
-   new records;
+3. fetch `report_fetches(...)` (年报 columns when some are labelled so, else all) in
+   order, with the fetches' own method, body and headers; `parse_json`,
+   `entries(data, base_url=page URL, request_url=API URL)`, and
+   `next_fetches(data, url, fetch=fetch)` while a page brings new records; once
+   `listing_complete(data, url)`, skip the other fetches with the same `listing_key`
+   (gkmlpt's page 0 after a page 1 that held everything);
 4. follow `script_links(page, scripts)` one level: a shell again goes to 2, any other page
    is read as an ordinary listing (its anchors are entries).
 """
@@ -33,6 +35,7 @@ from crawler.shells import (
     api_fetches,
     detect_shell,
     entries,
+    listing_complete,
     next_fetches,
     parse_json,
     report_fetches,
@@ -68,6 +71,11 @@ class Walker:
         self.max_pages = max_pages
         self.walk = SiteWalk(site.site, str(site.family))
         self.done: set[tuple[str, str, str]] = set()
+        self.complete: set[str] = set()
+        """Listings one answer held entirely (their other first-page candidates are skipped)."""
+        self.scripts: dict[str, str] = {}
+        """Script texts by URL: a site's pages share their scripts (a spider must keep them
+        too: its duplicate filter drops a second request for the same script)."""
 
     def get(
         self, url: str, method: str = "GET", body: str = "", headers: dict[str, str] | None = None
@@ -95,6 +103,8 @@ class Walker:
 
     def listing(self, fetch: ListingFetch, page_url: str) -> None:
         """All pages of one listing, stopping at a page that brings nothing new."""
+        if fetch.listing_key in self.complete:
+            return
         queue: deque[ListingFetch] = deque([fetch])
         seen: set[str] = set()
         while queue:
@@ -113,6 +123,8 @@ class Walker:
                 continue
             seen |= found
             self.walk.entries |= found
+            if listing_complete(data, f.url):
+                self.complete.add(f.listing_key)
             queue.extend(next_fetches(data, f.url, self.max_pages, fetch=f))
 
     def shell(self, url: str, depth: int = 0) -> None:
@@ -129,9 +141,10 @@ class Walker:
         scripts: list[str] = []
         if not fetches:
             for src in script_sources(page):
-                status, script = self.get(src, headers={"Referer": url})
-                if status == 200:
-                    scripts.append(script)
+                if src not in self.scripts:
+                    status, script = self.get(src, headers={"Referer": url})
+                    self.scripts[src] = script if status == 200 else ""
+                scripts.append(self.scripts[src])
             fetches = api_fetches(page, scripts)
         for fetch in report_fetches(fetches):
             self.listing(fetch, url)

@@ -17,6 +17,7 @@ from crawler.shells import (
     api_fetches,
     detect_shell,
     entries,
+    listing_complete,
     next_fetches,
     parse_json,
     report_fetches,
@@ -135,7 +136,7 @@ def test_gkmlpt_answer_records_urls_dates_attachments_and_pages() -> None:
         {"id": 1000 + i, "title": f"文件{i}", "url": f"http://www.yangjiang.gov.cn/x/{i}.html"}
         for i in range(99)
     ]
-    data = parse_json(json.dumps({"total": 250, "articles": articles}))
+    data = parse_json(json.dumps({"total": 202, "articles": articles}))
     anchors = entries(data, GKMLPT_URL, request)
     report = anchors[0]
     assert report.url == ("http://www.yangjiang.gov.cn/yjzjj/gkmlpt/content/0/963/post_963149.html")
@@ -146,6 +147,9 @@ def test_gkmlpt_answer_records_urls_dates_attachments_and_pages() -> None:
     more = next_fetches(data, request, 200, fetch=fetch)
     assert [f.url.split("?")[1] for f in more] == ["page=2&sid=662021", "page=3&sid=662021"]
     assert all(f.headers == fetch.headers and f.listing_key == fetch.listing_key for f in more)
+    # the attachment is not a record: 100 records a page, 202 records are 3 pages
+    assert not listing_complete(data, request)
+    assert listing_complete({"total": 1, "articles": articles[:1]}, request)
 
 
 # ---------------------------------------------------------------- jpaas

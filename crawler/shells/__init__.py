@@ -9,10 +9,11 @@ Pure functions of a decoded page (no Scrapy, no I/O); the spider fetches.
     parse_json(text) -> data | None
     entries(data, base_url, request_url=None) -> [Anchor]
     next_fetches(data, request_url, max_pages, fetch=None) -> [ListingFetch]
+    listing_complete(data, request_url) -> bool   # skip the listing's other first pages
     script_links(page, scripts=()) -> [Anchor]
 """
 
-from crawler.shells.answers import entries, next_fetches, parse_json
+from crawler.shells.answers import entries, listing_complete, next_fetches, parse_json
 from crawler.shells.apis import api_fetches, prefer_reports, report_fetches
 from crawler.shells.detect import ShellEvidence, detect_shell
 from crawler.shells.links import script_links
@@ -23,6 +24,7 @@ __all__ = [
     "api_fetches",
     "detect_shell",
     "entries",
+    "listing_complete",
     "next_fetches",
     "parse_json",
     "prefer_reports",

@@ -41,6 +41,7 @@ DATE_KEYS = (
     "createtime", "create_time", "created_at", "created", "time", "updatetime",
 )  # fmt: skip
 ATTACHMENT_KEYS = ("attachment", "attachments", "files", "fileList", "fj", "appendix", "appendixes")
+_ATTACHMENT_SET = frozenset(k.lower() for k in ATTACHMENT_KEYS)
 TOTAL_PAGE_KEYS = (
     "totalpage", "totalpages", "total_pages", "pagecount", "page_count", "pages", "pagetotal",
     "totalpagenum", "totalpagecount", "last_page", "lastpage", "pagenum_total",
@@ -110,16 +111,20 @@ def _unwrap(text: str) -> str | None:
     return None
 
 
-def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+def _objects(
+    data: Any, depth: int = 0, skip: frozenset[str] = frozenset()
+) -> Iterator[dict[str, Any]]:
+    """Every object of the answer, depth first (not under the keys in `skip`)."""
     if depth > 30:
         return
     if isinstance(data, dict):
         yield data
-        for value in data.values():
-            yield from _objects(value, depth + 1)
+        for key, value in data.items():
+            if str(key).lower() not in skip:
+                yield from _objects(value, depth + 1, skip)
     elif isinstance(data, list):
         for value in data:
-            yield from _objects(value, depth + 1)
+            yield from _objects(value, depth + 1, skip)
 
 
 def _strings(data: Any, depth: int = 0) -> Iterator[str]:
@@ -215,6 +220,21 @@ def entries(data: Any, base_url: str, request_url: str | None = None) -> list[An
     return _unique(anchors)
 
 
+def record_count(data: Any, request_url: str) -> int:
+    """Records on this page of the listing (attachments of a record not counted): the
+    page size when the answer states none."""
+    if isinstance(data, str):
+        return len(_unique(extract_anchors(data, request_url)))
+    count = 0
+    for obj in _objects(data, skip=_ATTACHMENT_SET):
+        keys = _lower(obj)
+        has_title = any(isinstance(keys.get(k), str) and keys[k].strip() for k in TITLE_KEYS)
+        if has_title and _record_url(keys, request_url):
+            count += 1
+    fragments = [t for t in _strings(data) if len(t) > 20 and _HTML.search(t) and "href" in t]
+    return count + sum(len(_unique(extract_anchors(t, request_url))) for t in fragments)
+
+
 def _unique(anchors: list[Anchor]) -> list[Anchor]:
     out: dict[str, Anchor] = {}
     for a in anchors:
@@ -306,6 +326,17 @@ def page_count(data: Any, observed: int, first: bool = True) -> int | None:
     return -(-total // size)
 
 
+def listing_complete(data: Any, request_url: str) -> bool:
+    """Does this one answer hold every record of its listing (the answer's total is no
+    more than the records it carries)? Then the listing's other first-page candidates
+    (gkmlpt page 0 after page 1) need not be asked for."""
+    total = _find(data, TOTAL_KEYS)
+    if total is None:
+        _pages, total, _size = _html_counts(data)
+    observed = record_count(data, request_url)
+    return total is not None and 0 < total <= observed
+
+
 def _templates(request_url: str, body: str) -> tuple[str, str, int] | None:
     """(URL template, body template, current page) for a request whose page number sits
     in a query parameter, a form field, or a JSON value (`paramJson={"pageNo":1}`)."""
@@ -385,7 +416,7 @@ def next_fetches(
         if found is None:
             return []
         url_t, body_t, current = found
-    observed = len(entries(data, request_url, request_url))
+    observed = record_count(data, request_url)
     if not observed:
         return []
     base = 0 if current == 0 else 1
