@@ -440,3 +440,25 @@ def test_every_report_of_script_filled_listings_is_reached_on_a_variant_web() ->
             assert walk.detected == walk.shells, (site.site, site.family)
             assert walk.reached == len(listed_reports(site)) > 0, (site.site, walk.missed)
             assert not walk.failures, walk.failures
+
+
+def test_tabs_calling_one_loader_with_codes_are_one_listing_each() -> None:
+    html = """<html><head><title>信息公开</title></head><body>
+    <ul class="tabs"><li onclick="loadList('zcwj', 1)">政策文件</li>
+    <li><a href="javascript:loadList('ndbg', 1)">政府信息公开年度报告</a></li></ul><div id="list"></div>
+    <script>function loadList(code, page){
+      $.post('/xxgk/getList.do', {catCode: code, pageNo: page, pageSize: 20}, function(d){});
+      $.ajax({url: '/xxgk/jsonp.jsp?cat=' + code + '&page=' + page, dataType: 'jsonp', jsonp: 'cb'}); }
+    loadList('zcwj', 1);</script></body></html>"""
+    fetches = api_fetches(page("http://x.gov.cn/xxgk/index.html", html))
+    posts = [(f.label, f.body) for f in fetches if f.method == "POST"]
+    assert posts[0] == ("政府信息公开年度报告", "catCode=ndbg&pageNo=1&pageSize=20")
+    assert ("政策文件", "catCode=zcwj&pageNo=1&pageSize=20") in posts
+    assert all(
+        f.headers["Content-Type"].startswith("application/x-www-form")
+        for f in fetches
+        if f.method == "POST"
+    )
+    jsonp = [f.url for f in fetches if f.method == "GET"]
+    assert "http://x.gov.cn/xxgk/jsonp.jsp?cat=ndbg&page=1&cb=jsonp_callback" in jsonp
+    assert [f.label for f in report_fetches(fetches)] == ["政府信息公开年度报告"] * 2

@@ -27,7 +27,15 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.shells import gkmlpt, jpaas
-from crawler.shells.jstokens import Token, matching, split_top, statement_end, tokenize
+from crawler.shells.jstokens import (
+    Token,
+    call_sites,
+    functions,
+    matching,
+    split_top,
+    statement_end,
+    tokenize,
+)
 from crawler.shells.jsvalues import (
     DROP,
     PAGE,
@@ -35,8 +43,10 @@ from crawler.shells.jsvalues import (
     PAGE_NAME,
     FormOf,
     Partial,
+    Scope,
     evaluate,
     form_encode,
+    incomplete,
     render,
 )
 from crawler.shells.pagedoc import PageDoc
@@ -118,8 +128,7 @@ def _dead_ranges(tokens: list[Token]) -> list[tuple[int, int]]:
     return dead
 
 
-def _calls(tokens: list[Token], doc: PageDoc) -> list[Call]:
-    scope = doc.scope
+def _calls(tokens: list[Token], scope: Scope) -> list[Call]:
     calls: list[Call] = []
     n = len(tokens)
     for i, t in enumerate(tokens):
@@ -284,6 +293,8 @@ def _body_text(body: Any) -> tuple[str, str] | None:
 
 
 def _fetch_of(call: Call, doc: PageDoc, first_page: int, label: str) -> ListingFetch | None:
+    if incomplete(call.data) or incomplete(call.body):
+        return None
     data = call.data
     data_query = ""
     if isinstance(data, dict):
@@ -401,18 +412,79 @@ def _api_fetches(doc: PageDoc) -> list[ListingFetch]:
     fetches: list[ListingFetch] = []
     fetches += gkmlpt.fetches(doc)
     fetches += jpaas.fetches(doc, label)
-    for text in doc.scripts:
-        tokens = tokenize(text)
-        dead = _dead_ranges(tokens)
+    scripts = [tokenize(text) for text in doc.scripts]
+    handlers = _handler_calls(doc)
+    for tokens in scripts:
         first = _first_page(doc, tokens)
-        for call in _calls(tokens, doc):
-            if any(a <= call.start < b for a, b in dead):
+        fetches += _script_fetches(tokens, doc.scope, doc, first, label)
+        # functions called with arguments (tabs: onclick="loadList('ndbg')"): one
+        # reading of the function body per distinct set of literal arguments
+        for function in functions(tokens):
+            body = tokens[function.body[0] : function.body[1]]
+            if not any(t.value in _CALLEES or t.value == "src" for t in body):
                 continue
-            fetch = _fetch_of(call, doc, first, label)
-            if fetch is not None:
-                fetches.append(fetch)
+            for scope, site_label in _bindings(function, scripts, handlers, doc):
+                fetches += _script_fetches(body, scope, doc, first, site_label or label)
     fetches += _attribute_fetches(doc, label)
     return prefer_reports(_unique(fetches))
+
+
+def _script_fetches(
+    tokens: list[Token], scope: Scope, doc: PageDoc, first: int, label: str
+) -> list[ListingFetch]:
+    dead = _dead_ranges(tokens)
+    out = []
+    for call in _calls(tokens, scope):
+        if any(a <= call.start < b for a, b in dead):
+            continue
+        fetch = _fetch_of(call, doc, first, label)
+        if fetch is not None:
+            out.append(fetch)
+    return out
+
+
+def _handler_calls(doc: PageDoc) -> list[tuple[list[Token], str]]:
+    """Inline handlers (`onclick`, `javascript:` hrefs) with the text of their element."""
+    out = []
+    for node in doc.elements_with("onclick", "href", "onchange"):
+        codes = [v for k, v in node.attrib.items() if k.lower() in ("onclick", "onchange")]
+        href = (node.get("href") or "").strip()
+        if href.lower().startswith("javascript:"):
+            codes.append(href[len("javascript:") :])
+        text = " ".join(t.strip() for t in node.itertext() if isinstance(t, str)).strip()
+        out += [(tokenize(code), node.get("title") or text) for code in codes]
+    return out
+
+
+def _bindings(
+    function: Any,
+    scripts: list[list[Token]],
+    handlers: list[tuple[list[Token], str]],
+    doc: PageDoc,
+) -> list[tuple[Scope, str]]:
+    """Scopes binding the function's parameters to the literal arguments of its calls
+    (page-like parameters called with a number stay the page number)."""
+    # handlers first: their element's text labels the listing
+    sites = [
+        (args, text) for tokens, text in handlers for args in call_sites(tokens, function.name)
+    ]
+    sites += [(args, "") for tokens in scripts for args in call_sites(tokens, function.name)]
+    out: list[tuple[Scope, str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for args, text in sites:
+        bound: dict[str, list[list[Token]]] = {}
+        for param, arg in zip(function.params, args, strict=False):
+            if len(arg) == 1 and arg[0].kind == "num" and PAGE_NAME.match(param):
+                continue
+            if len(arg) == 1 and arg[0].kind in ("str", "num"):
+                bound[param] = [arg]
+        key = tuple(f"{k}={v[0][0].value}" for k, v in sorted(bound.items()))
+        if not bound or key in seen:
+            continue
+        seen.add(key)
+        scope = Scope(doc.page.url, doc.attribute, dict(doc.scope.assignments) | bound)
+        out.append((scope, text))
+    return out
 
 
 def _unique(fetches: list[ListingFetch]) -> list[ListingFetch]:

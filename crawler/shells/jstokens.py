@@ -208,3 +208,52 @@ def statement_end(tokens: list[Token], i: int) -> int:
             elif depth == 0 and t.value in (";", ","):
                 return j
     return len(tokens)
+
+
+@dataclass(frozen=True)
+class Function:
+    """A named function of a script: `function f(a, b) {…}` or `f = function(a, b) {…}`."""
+
+    name: str
+    params: tuple[str, ...]
+    body: tuple[int, int]  # token indices of the body, braces excluded
+
+
+def functions(tokens: list[Token]) -> list[Function]:
+    out: list[Function] = []
+    for i, t in enumerate(tokens[:-2]):
+        name = None
+        if t.value == "function" and tokens[i + 1].kind == "name" and tokens[i + 2].value == "(":
+            name, open_at = tokens[i + 1].value, i + 2
+        elif (
+            t.kind == "name"
+            and tokens[i + 1].value in ("=", ":")
+            and tokens[i + 2].value == "function"
+            and i + 3 < len(tokens)
+            and tokens[i + 3].value == "("
+        ):
+            name, open_at = t.value, i + 3
+        if name is None:
+            continue
+        close = matching(tokens, open_at)
+        params = tuple(
+            p[0].value for p in split_top(tokens[open_at + 1 : close], ",") if p[0].kind == "name"
+        )
+        if close + 1 < len(tokens) and tokens[close + 1].value == "{":
+            end = matching(tokens, close + 1)
+            out.append(Function(name, params, (close + 2, end)))
+    return out
+
+
+def call_sites(tokens: list[Token], name: str) -> list[list[list[Token]]]:
+    """Argument lists of the calls of `name` in a script (not its definition, not
+    method calls `x.name(…)`)."""
+    out = []
+    for i, t in enumerate(tokens[:-1]):
+        if t.kind != "name" or t.value != name or tokens[i + 1].value != "(":
+            continue
+        if i and tokens[i - 1].value in (".", "function"):
+            continue
+        end = matching(tokens, i + 1)
+        out.append(split_top(tokens[i + 2 : end], ","))
+    return out

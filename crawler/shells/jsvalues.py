@@ -133,6 +133,27 @@ def compact_json(value: Any) -> str:
     return text.replace(f'"{PAGE}"', PAGE).replace(f'"{DROP}"', "0")
 
 
+_OPTIONAL_KEY = re.compile(
+    r"^(?:_|t|ts|r|v|time\w*|random|rand|nocache|size|pagesize|page_size|limit|rows|per_?page|"
+    r"sort\w*|order\w*|keywords?|kw|q|searchword|sword|word|key|title|callback|jsoncallback)$",
+    re.IGNORECASE,
+)
+
+
+def incomplete(data: Any) -> bool:
+    """Does a request's data object leave out a value that selects what is listed (an
+    unknown column or category id)? Unknown sizes, sort orders, search words and cache
+    busters are left out without harm."""
+    if isinstance(data, FormOf):
+        data = data.data
+    if not isinstance(data, dict):
+        return False
+    return any(
+        isinstance(value, Unknown | Partial) and not _OPTIONAL_KEY.match(str(key))
+        for key, value in data.items()
+    )
+
+
 def form_encode(data: dict[str, Any]) -> str:
     pairs = []
     for key, value in data.items():
