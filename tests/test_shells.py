@@ -91,6 +91,19 @@ def test_jpaas_and_spa_and_loading_pages_are_shells() -> None:
     assert "client-template" in detect_shell(page("http://x.gov.cn/b/", vue)).signals
 
 
+def test_an_article_whose_body_a_script_writes_is_not_a_list_shell() -> None:
+    detail = (
+        '<html><head><script>window._CONFIG = {SID:\'2\', DETAIL: {"title": "某市2023年年报", '
+        '"content": "\\u003Cp\\u003E正文\\u003C/p\\u003E", "attachment": [{"name": "年报.pdf", '
+        '"url": "/attachment/0/1/1/1.pdf"}]}};</script></head><body><div id=app></div></body></html>'
+    )
+    url = "http://www.x.gov.cn/gkmlpt/content/0/1/post_1.html"
+    assert detect_shell(page(url, detail)) is None and api_fetches(page(url, detail)) == []
+    # its attachments are links all the same
+    [link] = script_links(page(url, detail))
+    assert (link.url, link.text) == ("http://www.x.gov.cn/attachment/0/1/1/1.pdf", "年报.pdf")
+
+
 def test_server_rendered_listing_with_scripts_is_not_a_shell() -> None:
     ordinary = page("http://www.x.gov.cn/zwgk/tzgg/index.html", ORDINARY)
     assert detect_shell(ordinary) is None

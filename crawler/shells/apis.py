@@ -83,10 +83,12 @@ class Call:
 
 
 def browser_headers(page_url: str, method: str = "GET", content_type: str = "") -> dict[str, str]:
+    """What a browser's script request carries: sites check Referer and X-Requested-With
+    (jpaas answers 403 without them). A Referer never carries the URL's fragment."""
     headers = {
         "Accept": ACCEPT_JSON,
         "X-Requested-With": "XMLHttpRequest",
-        "Referer": page_url,
+        "Referer": page_url.split("#", 1)[0],
     }
     if method == "POST":
         headers["Content-Type"] = content_type or FORM_TYPE

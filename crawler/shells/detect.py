@@ -9,6 +9,7 @@ A shell is recognised from what the served HTML says, not from which CMS made it
   `queryData`/`data-api`/`data-url` attributes that feed a loader;
 - client-side templates (`v-for`, `ng-repeat`, `{{ }}`, `<script type="text/template">`);
 - links that exist only in script (`javascript:` hrefs, `onclick="window.open(…)"`);
+- a redirect shell: nothing but `location.replace(…)`/`<meta http-equiv="refresh">`;
 - list APIs named in the scripts (see `crawler.shells.apis`).
 
 An ordinary server-rendered listing with a few scripts (analytics, a jQuery include, a
@@ -31,7 +32,8 @@ _LIST_KEYS = frozenset(
     {"sid", "tree", "api", "apiurl", "url", "listurl", "dataurl", "columnid", "catid", "channelid",
      "siteid", "webid", "pageid", "nodeid", "organid", "colid", "pagesize", "datasource"}
 )  # fmt: skip
-_ARTICLE_KEYS = frozenset({"detail", "article", "content", "doc"})
+_ARTICLE_KEYS = ("detail", "article")
+_BODY_KEYS = frozenset({"content", "title", "body", "html"})
 _TEMPLATE_MARKERS = re.compile(
     r"\bv-for=|\bng-repeat=|\bv-bind:|:key=|\{\{\s*[\w.]+\s*\}\}|\bx-for="
 )
@@ -107,10 +109,11 @@ def _configs(doc: PageDoc) -> tuple[bool, bool]:
         value = doc.scope.lookup(name)
         if not isinstance(value, dict):
             continue
-        keys = {str(k).lower() for k in value}
-        if keys & _ARTICLE_KEYS and any(isinstance(value.get(k), dict) for k in value):
+        keys = {str(k).lower(): v for k, v in value.items()}
+        bodies = [keys.get(k) for k in _ARTICLE_KEYS]
+        if any(isinstance(b, dict) and {str(k).lower() for k in b} & _BODY_KEYS for b in bodies):
             article = True
-        elif keys & _LIST_KEYS:
+        elif set(keys) & _LIST_KEYS:
             listing = True
     return listing, article
 
@@ -125,7 +128,7 @@ def detect_shell(page: ListingPage) -> ShellEvidence | None:
 
 def _detect(page: ListingPage) -> ShellEvidence | None:
     from crawler.shells.apis import api_fetches
-    from crawler.shells.links import script_links
+    from crawler.shells.links import redirects, script_links
 
     doc = PageDoc(page)
     text = page.text or ""
@@ -158,7 +161,11 @@ def _detect(page: ListingPage) -> ShellEvidence | None:
     if js_links and links < 5:
         weak.append(f"script-links:{len(js_links)}")
     if not scripts and not doc.script_sources:
+        if redirects(doc) and links < 3:
+            return ShellEvidence(("meta-refresh",), links, 0)
         return None
+    if redirects(doc) and links < 3:
+        strong.append("script-redirect")
     if strong and links < 30:
         return ShellEvidence(tuple(strong + weak), links, script_bytes)
     if fetches and links >= 30 and empties:

@@ -177,19 +177,7 @@ def _script_links(page: ListingPage, doc: PageDoc) -> list[Anchor]:
                 absolute = _usable(target, page.url)
                 if absolute:
                     anchors.append(Anchor(absolute, text))
-    # redirect shells: navigation at the top level of a script (not inside a function)
-    for text in doc.inline_scripts:
-        tokens = tokenize(text)
-        top = _top_level(tokens)
-        for value in _navigations(top, doc.scope):
-            if isinstance(value, str) and (absolute := _usable(value, page.url)):
-                anchors.append(Anchor(absolute, "redirect"))
-    for content in doc.selector.xpath(
-        "//meta[translate(@http-equiv,'REFSH','refsh')='refresh']/@content"
-    ).getall():
-        match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", content, re.I)
-        if match and (absolute := _usable(match.group(1), page.url)):
-            anchors.append(Anchor(absolute, "redirect"))
+    anchors += [Anchor(url, "redirect") for url in redirects(doc)]
     for node in doc._iter("iframe", "frame"):
         src = node.get("src") or ""
         absolute = _usable(src, page.url)
@@ -209,6 +197,23 @@ def _script_links(page: ListingPage, doc: PageDoc) -> list[Anchor]:
         if a.url != page.url and (a.url not in unique or not unique[a.url].text):
             unique[a.url] = a
     return list(unique.values())
+
+
+def redirects(doc: PageDoc) -> list[str]:
+    """Where a redirect shell sends the browser: navigation at the top level of an inline
+    script (not inside a function), or a `<meta http-equiv="refresh">`."""
+    out = []
+    for text in doc.inline_scripts:
+        for value in _navigations(_top_level(tokenize(text)), doc.scope):
+            if isinstance(value, str) and (absolute := _usable(value, doc.page.url)):
+                out.append(absolute)
+    for content in doc.selector.xpath(
+        "//meta[translate(@http-equiv,'REFSH','refsh')='refresh']/@content"
+    ).getall():
+        match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", content, re.I)
+        if match and (absolute := _usable(match.group(1), doc.page.url)):
+            out.append(absolute)
+    return out
 
 
 def _top_level(tokens: list[Token]) -> list[Token]:
