@@ -39,7 +39,7 @@ _TEMPLATE_MARKERS = re.compile(
 )
 _CONTAINER_IDS = re.compile(
     r"^(?:app|root|list|lists?box|content-?list|datalist|data-list|article-?list|news-?list|"
-    r"publicinfolist|xxgk_?list|infolist|listbox|pager|pagination|main-?list|ajax\w*|div\d+)$",
+    r"publicinfolist|xxgk_?list|infolist|listbox|main-?list|ajax\w*|div\d+)$",
     re.I,
 )
 _DATA_ATTRS = ("querydata", "data-api", "data-url", "data-list-url", "data-column", "data-src-url")

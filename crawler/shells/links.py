@@ -201,8 +201,9 @@ def _script_links(page: ListingPage, doc: PageDoc) -> list[Anchor]:
 
 def redirects(doc: PageDoc) -> list[str]:
     """Where a redirect shell sends the browser: navigation at the top level of an inline
-    script (not inside a function), or a `<meta http-equiv="refresh">`."""
-    out = []
+    script (not inside a function), or a `<meta http-equiv="refresh">`. A page that
+    reloads itself (anti-bot challenges set a cookie and reload) is not redirected."""
+    out: list[str] = []
     for text in doc.inline_scripts:
         for value in _navigations(_top_level(tokenize(text)), doc.scope):
             if isinstance(value, str) and (absolute := _usable(value, doc.page.url)):
@@ -213,7 +214,8 @@ def redirects(doc: PageDoc) -> list[str]:
         match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", content, re.I)
         if match and (absolute := _usable(match.group(1), doc.page.url)):
             out.append(absolute)
-    return out
+    here = doc.page.url.split("#", 1)[0]
+    return [u for u in out if u.split("#", 1)[0] != here]
 
 
 def _top_level(tokens: list[Token]) -> list[Token]:
