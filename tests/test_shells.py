@@ -377,6 +377,13 @@ def test_next_pages_only_as_far_as_the_answer_says(
         assert str(f.page_number) in unquote(f.url)
 
 
+def test_record_offsets_page_by_the_page_size() -> None:
+    rows = [{"title": f"t{i}", "url": f"/{i}.html"} for i in range(15)]
+    more = next_fetches({"total": 50, "rows": rows}, "http://h/list?cat=3&offset=0", 200)
+    assert [f.url for f in more] == [f"http://h/list?cat=3&offset={n}" for n in (15, 30, 45)]
+    assert next_fetches({"rows": rows}, "http://h/list?offset=15", 200)[0].url.endswith("offset=30")
+
+
 def test_next_pages_are_capped() -> None:
     data = {"totalPage": 500, "list": [{"title": "a", "url": "/1"}]}
     assert len(next_fetches(data, "http://h/api?page=1", 10)) == 9

@@ -337,6 +337,25 @@ def listing_complete(data: Any, request_url: str) -> bool:
     return total is not None and 0 < total <= observed
 
 
+_OFFSET_KEY = re.compile(r"^(?:offset|start|startindex|start_index|from|skip)$", re.I)
+
+
+def _offset_template(request_url: str, body: str) -> tuple[str, str, int] | None:
+    """(URL template, body template, current offset) for a request that pages by record
+    offset (`offset=30`, `start=0`; Henan lists use `offset={i*15}`)."""
+    for text, is_url in ((request_url, True), (body, False)):
+        query = urlsplit(text).query if is_url else text
+        if not text or (not is_url and text.lstrip().startswith("{")):
+            continue
+        for key, value in parse_qsl(query, keep_blank_values=True):
+            if _OFFSET_KEY.match(key) and value.isdigit():
+                template = _replace_param(text, key, value, PAGE)
+                if is_url:
+                    return template, body, int(value)
+                return request_url, template, int(value)
+    return None
+
+
 def _templates(request_url: str, body: str) -> tuple[str, str, int] | None:
     """(URL template, body template, current page) for a request whose page number sits
     in a query parameter, a form field, or a JSON value (`paramJson={"pageNo":1}`)."""
@@ -408,28 +427,27 @@ def next_fetches(
     the next page only when it says nothing (and nothing when this page had no records).
     `fetch`: the request that got the answer (its templates, body and headers are reused);
     without it the page number is found in `request_url`."""
+    offsets = False
     if fetch is not None and (fetch.url_template or fetch.body_template):
         url_t, body_t = fetch.url_template, fetch.body_template
         current = fetch.page_number if fetch.page_number is not None else 1
     else:
-        found = _templates(request_url, fetch.body if fetch else "")
+        body = fetch.body if fetch else ""
+        found = _templates(request_url, body)
+        if found is None:
+            found = _offset_template(request_url, body)
+            offsets = found is not None
         if found is None:
             return []
         url_t, body_t, current = found
     observed = record_count(data, request_url)
     if not observed:
         return []
-    base = 0 if current == 0 else 1
-    pages = page_count(data, observed, first=current == base)
-    has_next = _flag(data, NEXT_KEYS)
-    is_last = _flag(data, LAST_KEYS)
-    if pages is not None:
-        last = base + pages - 1
-    elif has_next is False or is_last is True:
-        last = current
-    else:
-        last = current + 1
-    last = min(last, base + max_pages - 1)
+    numbers = (
+        _next_offsets(data, current, observed, max_pages)
+        if offsets
+        else _next_pages(data, current, observed, max_pages)
+    )
     template = fetch or ListingFetch(
         url=request_url,
         format=ListingFormat.JSON,
@@ -450,5 +468,30 @@ def next_fetches(
             body_template=body_t,
             listing_key=key,
         )
-        for n in range(current + 1, last + 1)
+        for n in numbers
     ]
+
+
+def _next_offsets(data: Any, current: int, observed: int, max_pages: int) -> list[int]:
+    """Offsets of the following pages: a page is the stated size (else the records on this
+    one) further on, up to the stated total (else one page)."""
+    size = _find(data, SIZE_KEYS) or observed
+    total = _find(data, TOTAL_KEYS)
+    if total is None:
+        return [current + size] if _flag(data, NEXT_KEYS) is not False else []
+    return list(range(current + size, total, size))[: max_pages - 1]
+
+
+def _next_pages(data: Any, current: int, observed: int, max_pages: int) -> list[int]:
+    base = 0 if current == 0 else 1
+    pages = page_count(data, observed, first=current == base)
+    has_next = _flag(data, NEXT_KEYS)
+    is_last = _flag(data, LAST_KEYS)
+    if pages is not None:
+        last = base + pages - 1
+    elif has_next is False or is_last is True:
+        last = current
+    else:
+        last = current + 1
+    last = min(last, base + max_pages - 1)
+    return list(range(current + 1, last + 1))
