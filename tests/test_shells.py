@@ -482,3 +482,28 @@ def test_tabs_calling_one_loader_with_codes_are_one_listing_each() -> None:
     jsonp = [f.url for f in fetches if f.method == "GET"]
     assert "http://x.gov.cn/xxgk/jsonp.jsp?cat=ndbg&page=1&cb=jsonp_callback" in jsonp
     assert [f.label for f in report_fetches(fetches)] == ["政府信息公开年度报告"] * 2
+
+
+def test_jquery_load_and_url_search_params() -> None:
+    html = """<html><body><div id="list"></div><script>
+    $('#list').load('/xxgk/ajaxList.jsp?catId=12&pageNo=1');
+    var form = {columnId: '88', pageIndex: 1, sort: desc ? 'asc' : 'desc'};
+    fetch('/api/search.do', {method: 'POST', body: new URLSearchParams(form)});
+    window.addEventListener('load', function(){});
+    </script></body></html>"""
+    fetches = api_fetches(page("http://x.gov.cn/a/", html))
+    assert [(f.method, f.url, f.body) for f in fetches] == [
+        ("GET", "http://x.gov.cn/xxgk/ajaxList.jsp?catId=12&pageNo=1", ""),
+        ("POST", "http://x.gov.cn/api/search.do", "columnId=88&pageIndex=1"),
+    ]
+
+
+def test_hostile_scripts_give_nothing_rather_than_fail() -> None:
+    deep = "<script>var a=" + "[" * 5000 + "]" * 5000 + ";fetch(a + '/x');</script>"
+    hostile = page("http://x.gov.cn/", deep)
+    assert api_fetches(hostile) == [] and script_links(hostile) == []
+    assert detect_shell(hostile) is None or detect_shell(hostile).signals
+    assert parse_json("[" * 100000 + "]" * 100000) is None
+    assert parse_json("{" * 3000) is None
+    broken = page("http://x.gov.cn/", "<script>fetch('/api/list?page=' + ; $.ajax({url:</script>")
+    assert isinstance(api_fetches(broken), list)

@@ -170,11 +170,10 @@ def _calls(tokens: list[Token], scope: Scope) -> list[Call]:
                 if not isinstance(data, dict | FormOf | str):
                     data = None
                 call = Call("POST" if t.value == "post" else "GET", first, data=data)
-        elif prev == "." and t.value == "load" and args and before not in ("window",):
+        elif prev == "." and t.value == "load" and args and before == ")":
+            # jQuery `$('#list').load(url[, data])`: POST when data is an object
             first = evaluate(args[0], scope)
-            if isinstance(first, str | Partial) and (
-                not isinstance(first, str) or not first.startswith(("http", "/")) or "/" in first
-            ):
+            if isinstance(first, Partial) or (isinstance(first, str) and "/" in first):
                 data = evaluate(args[1], scope) if len(args) > 1 else None
                 call = Call("POST" if isinstance(data, dict) else "GET", first, data=data)
         elif t.value == "axios" and (nxt == "(" or nxt == "."):

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.adapters.types import ListingFetch
-from crawler.shells.jsvalues import PAGE, evaluate
+from crawler.shells.jsvalues import PAGE
 from crawler.shells.pagedoc import PageDoc
 
 NAME = "gkmlpt"
@@ -89,4 +89,4 @@ def post_url(record: dict[str, Any], request_url: str) -> str | None:
     )
 
 
-__all__ = ["config", "evaluate", "fetches", "nodes", "post_url"]
+__all__ = ["config", "fetches", "nodes", "post_url"]

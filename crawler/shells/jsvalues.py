@@ -76,25 +76,17 @@ class Scope:
     not read (hostile or generated pages)."""
 
     def add_script(self, text: str) -> list[Token]:
+        """Index the script's assignments `NAME = …` (also `var`/`let`/`const`, and
+        `window.NAME = …`/`obj.NAME = …` under the last name); object keys are read
+        through their object."""
         tokens = tokenize(text)
-        for i, t in enumerate(tokens):
-            if t.kind != "name" or i + 1 >= len(tokens):
-                continue
+        for i, t in enumerate(tokens[:-1]):
             nxt = tokens[i + 1]
-            if nxt.kind != "punct" or nxt.value not in ("=", ":"):
+            if t.kind != "name" or nxt.kind != "punct" or nxt.value != "=":
                 continue
-            prev = tokens[i - 1] if i else None
-            if nxt.value == ":" and not (prev and prev.kind == "punct" and prev.value in "{,"):
-                continue
-            if nxt.value == ":":
-                continue  # object keys are read through their object
-            name = t.value
-            if prev is not None and prev.kind == "punct" and prev.value == ".":
-                # window.NAME = … / obj.key = …: index by the last name
-                pass
             end = statement_end(tokens, i + 2)
             if end > i + 2:
-                self.assignments.setdefault(name, []).append(tokens[i + 2 : end])
+                self.assignments.setdefault(t.value, []).append(tokens[i + 2 : end])
         return tokens
 
     def lookup(self, name: str) -> Any:
@@ -126,10 +118,18 @@ def render(value: Any) -> str | None:
     return None
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, FormOf):
+        return value.data
+    if isinstance(value, Partial):
+        return value.prefix
+    return None  # unknown
+
+
 def compact_json(value: Any) -> str:
     """JSON without spaces (jpaas answers 403 to spaced `paramJson`); a page number
     marker stays a bare number."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     return text.replace(f'"{PAGE}"', PAGE).replace(f'"{DROP}"', "0")
 
 
@@ -420,8 +420,8 @@ def _evaluate(tokens: list[Token], scope: Scope, key: str | None) -> Any:
             if not isinstance(value, Unknown):
                 return value
         return UNKNOWN
-    if any(t.kind == "punct" and t.value == "?" for t in tokens):
-        return UNKNOWN  # conditional: not decided here
+    if len(split_top(tokens, "?")) > 1:
+        return UNKNOWN  # a conditional at this level: not decided here
     terms = split_top(tokens, "+")
     if len(terms) == 1:
         return _term(terms[0], scope, key)
@@ -433,7 +433,8 @@ def _evaluate(tokens: list[Token], scope: Scope, key: str | None) -> Any:
         if value == DROP:
             out.append(DROP)
             continue
-        text = render(value)
+        # objects and arrays concatenated into text are not URL parts ("[object Object]")
+        text = None if isinstance(value, dict | list) else render(value)
         if text is None:
             return Partial("".join(out)) if out else UNKNOWN
         out.append(text)

@@ -20,7 +20,14 @@ from urllib.parse import urljoin
 
 from crawler.adapters.types import ListingPage
 from crawler.anchors import Anchor, clean_text
-from crawler.shells.jstokens import Token, matching, split_top, statement_end, tokenize
+from crawler.shells.jstokens import (
+    Token,
+    functions,
+    matching,
+    split_top,
+    statement_end,
+    tokenize,
+)
 from crawler.shells.jsvalues import PAGE, Scope, evaluate
 from crawler.shells.pagedoc import PageDoc, same_site
 
@@ -58,43 +65,18 @@ def _navigations(tokens: list[Token], scope: Scope) -> Iterator[Any]:
             yield evaluate(target, scope)
 
 
-def _functions(doc: PageDoc) -> dict[str, tuple[list[str], list[Token]]]:
-    """Page functions: name -> (parameter names, body tokens)."""
-    out: dict[str, tuple[list[str], list[Token]]] = {}
+def _functions(doc: PageDoc) -> dict[str, tuple[tuple[str, ...], list[Token]]]:
+    """Page functions: name -> (parameter names, body tokens); the first definition wins."""
+    out: dict[str, tuple[tuple[str, ...], list[Token]]] = {}
     for text in doc.scripts:
         tokens = tokenize(text)
-        for i, t in enumerate(tokens[:-2]):
-            name = None
-            if (
-                t.value == "function"
-                and tokens[i + 1].kind == "name"
-                and tokens[i + 2].value == "("
-            ):
-                name, open_at = tokens[i + 1].value, i + 2
-            elif (
-                t.kind == "name"
-                and tokens[i + 1].value == "="
-                and tokens[i + 2].value == "function"
-                and i + 3 < len(tokens)
-                and tokens[i + 3].value == "("
-            ):
-                name, open_at = t.value, i + 3
-            if name is None:
-                continue
-            close = matching(tokens, open_at)
-            params = [
-                p[0].value
-                for p in split_top(tokens[open_at + 1 : close], ",")
-                if p[0].kind == "name"
-            ]
-            if close + 1 < len(tokens) and tokens[close + 1].value == "{":
-                end = matching(tokens, close + 1)
-                out.setdefault(name, (params, tokens[close + 2 : end]))
+        for f in functions(tokens):
+            out.setdefault(f.name, (f.params, tokens[f.body[0] : f.body[1]]))
     return out
 
 
 def _call_targets(
-    code: str, doc: PageDoc, functions: dict[str, tuple[list[str], list[Token]]]
+    code: str, doc: PageDoc, defined: dict[str, tuple[tuple[str, ...], list[Token]]]
 ) -> list[str]:
     """URLs a piece of inline code (an href's `javascript:` or an onclick) navigates to."""
     tokens = tokenize(code)
@@ -103,12 +85,12 @@ def _call_targets(
         if isinstance(value, str):
             found.append(value)
     for i, t in enumerate(tokens[:-1]):
-        if t.kind != "name" or tokens[i + 1].value != "(" or t.value not in functions:
+        if t.kind != "name" or tokens[i + 1].value != "(" or t.value not in defined:
             continue
         if i and tokens[i - 1].value == ".":
             continue
         args = split_top(tokens[i + 2 : matching(tokens, i + 1)], ",")
-        params, body = functions[t.value]
+        params, body = defined[t.value]
         scope = Scope(doc.page.url, doc.attribute, dict(doc.scope.assignments))
         for param, arg in zip(params, args, strict=False):
             scope.assignments[param] = [arg]
@@ -156,7 +138,7 @@ def script_links(page: ListingPage, scripts: tuple[str, ...] | list[str] = ()) -
 
 
 def _script_links(page: ListingPage, doc: PageDoc) -> list[Anchor]:
-    functions = _functions(doc)
+    defined = _functions(doc)
     anchors: list[Anchor] = []
     root = doc.root
     nodes = list(root.iter()) if hasattr(root, "iter") else []
@@ -173,7 +155,7 @@ def _script_links(page: ListingPage, doc: PageDoc) -> list[Anchor]:
         text = clean_text(" ".join(t for t in node.itertext() if isinstance(t, str)))
         text = clean_text(node.get("title") or "") or text
         for code in codes:
-            for target in _call_targets(code, doc, functions):
+            for target in _call_targets(code, doc, defined):
                 absolute = _usable(target, page.url)
                 if absolute:
                     anchors.append(Anchor(absolute, text))

@@ -7,7 +7,7 @@ the detector, the API finder and the script-link finder.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +33,6 @@ class PageDoc:
     page: ListingPage
     extra_scripts: tuple[str, ...] = ()
     """Texts of the page's external scripts, when the caller fetched them."""
-    _selector: Selector | None = field(default=None, repr=False)
 
     @cached_property
     def selector(self) -> Selector:
@@ -134,10 +133,11 @@ class PageDoc:
 
 
 def same_site(url: str, page_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(page_url)
-    host_a, host_b = (a.hostname or ""), (b.hostname or "")
+    host_a, host_b = (urlsplit(url).hostname or ""), (urlsplit(page_url).hostname or "")
     if host_a == host_b:
         return True
+    if re.fullmatch(r"[\d.]+|\[.*\]", host_a) or re.fullmatch(r"[\d.]+|\[.*\]", host_b):
+        return False  # addresses: only the same one
     # sibling hosts of one registrable domain (www.x.gov.cn / static.x.gov.cn)
     return host_a.split(".")[-3:] == host_b.split(".")[-3:] and host_a.count(".") >= 2
 
