@@ -28,6 +28,7 @@ from crawler.shells import (
 GKMLPT = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开目录</title>
 <script>window._CONFIG = {SID:'662021', SITE_NAME:"阳江市住房和城乡建设局", TREE:[
 {"id": 50, "name": "机构职能", "children": [{"id": 51, "name": "内设机构", "children": [], "jump_url": ""}], "post_count": 3, "jump_url": ""},
+{"id": 60, "name": "政策解读", "children": [], "post_count": 0, "jump_url": ""},
 {"id": 721, "name": "政府信息公开工作年度报告", "children": [], "post_count": 7, "jump_url": ""},
 {"id": 722, "name": "年报（2018年及以前）", "children": [], "post_count": 2, "jump_url": "http://www.yangjiang.gov.cn/yjzjj/zwgk/ndbg/index.html"}]};</script>
 <link href=/gkmlpt/gkml/pc/css/app.1a2b.css rel=stylesheet></head>
@@ -123,8 +124,10 @@ def test_gkmlpt_fetches_per_tree_node_under_the_path_prefix_page_1_and_0() -> No
     assert urls[:2] == [f"{base}721?page=1&sid=662021", f"{base}721?page=0&sid=662021"]
     assert {f"{base}50?page=1&sid=662021", f"{base}51?page=1&sid=662021"} <= set(urls)
     assert not any("722" in u for u in urls)  # a jump_url node leaves the platform
+    assert not any("/60?" in u for u in urls)  # an empty node has nothing to list
     first = fetches[0]
     assert first.label == "政府信息公开工作年度报告" and first.page_number == 1
+    assert first.expected_records == 7
     assert first.headers["Referer"] == GKMLPT_URL
     assert first.headers["X-Requested-With"] == "XMLHttpRequest"
     assert first.headers["Accept"].startswith("application/json")

@@ -60,11 +60,13 @@ _STATIC = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|mp4|swf)(?:[
 _SRC_HINT = re.compile(
     r"callback=|jsonp|\.jsp|\.do\b|\.action|\.ashx|\.aspx|/api/|search|list|data", re.I
 )
-# endpoints scripts call that are not lists: counters, statistics, login, weather, captchas
+# endpoints scripts call that are not lists: counters, statistics, login, weather,
+# captchas, and page furniture included by script (`$('#header').load('/include/header.html')`)
 _NOT_LIST = re.compile(
     r"(?:^|[/_.-])(?:count(?:er)?|visit\w*|hits?|click\w*|stat(?:s|istics)?|tongji|log|pv|uv|"
     r"weather|login|logout|captcha|token|cookie|share|like|favou?r|fav|comment|vote|"
-    r"user(?:info)?|session|ip|geo|heartbeat|track\w*|collect)(?:$|[/_.?-])",
+    r"user(?:info)?|session|ip|geo|heartbeat|track\w*|collect|"
+    r"header|footer|head|foot|nav|menu|include|top|bottom|sidebar|banner)(?:$|[/_.?-])",
     re.I,
 )
 _CALLEES = {"fetch", "ajax", "get", "post", "getJSON", "load", "request", "axios", "open"}

@@ -6,12 +6,14 @@ front of `/gkmlpt/` in the page's own URL (departments mount the platform under
 `/{dept}/gkmlpt/`). Pages count from 1 on most sites and from 0 on some, and a site may
 answer 404 for every page but the first: both page 1 and page 0 are asked for, and the
 answers' `total` gives the rest (100 a page). TREE nodes with a `jump_url` leave the
-platform: they are links (`crawler.shells.links`), not API fetches.
+platform: they are links (`crawler.shells.links`), not API fetches; nodes whose
+`post_count` is 0 are not asked for, the others' count is the fetch's `expected_records`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -57,19 +59,28 @@ def fetches(doc: PageDoc) -> list[ListingFetch]:
         return []  # an article page, not a list
     base = urljoin(doc.page.url, _prefix(doc.page.url) + "/gkmlpt/api/all/")
     listed = [
-        (str(n["id"]), str(n.get("name") or ""))
+        (str(n["id"]), str(n.get("name") or ""), _count(n.get("post_count")))
         for n in nodes(cfg.get("TREE"))
         if n.get("id") not in (None, "") and not n.get("jump_url")
     ]
-    if not listed:
-        listed = [("0", "")]
+    # a node the tree says is empty (post_count 0) has nothing to list
+    listed = [(i, name, count) for i, name, count in listed if count != 0] or [("0", "", None)]
     out = []
     headers = browser_headers(doc.page.url)
-    for node_id, name in listed:
+    for node_id, name, count in listed:
         template = f"{base}{node_id}?page={PAGE}&sid={sid}"
         for first in (1, 0):
-            out.append(make_fetch(template, "GET", "", headers, first, name, adapter=NAME))
+            fetch = make_fetch(template, "GET", "", headers, first, name, adapter=NAME)
+            out.append(replace(fetch, expected_records=count))
     return out
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
 
 
 def post_url(record: dict[str, Any], request_url: str) -> str | None:
