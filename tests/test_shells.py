@@ -335,7 +335,12 @@ def test_entries_find_records_under_many_shapes() -> None:
                     "DOCPUBURL": "http://x.gov.cn/nb/2.html",
                     "PUBDATE": "2022-01-20",
                 },
-                {"title": "外链", "url": "", "jump_url": "http://y.gov.cn/ndbg/3.html"},
+                {
+                    "title": "外链",
+                    "url": "",
+                    "jump_url": "http://y.gov.cn/ndbg/3.html",
+                    "fbrq": 20230115,
+                },
                 {"name": "没有地址"},
                 {"title": "附件在记录里", "url": "/nb/4.html", "files": ["/files/4.pdf"]},
             ]
@@ -346,6 +351,7 @@ def test_entries_find_records_under_many_shapes() -> None:
     assert first.text == "某县2022年政府信息公开工作年度报告" and first.published == "2023-01-18"
     assert anchors["http://x.gov.cn/nb/2.html"].published == "2022-01-20"
     assert "http://y.gov.cn/ndbg/3.html" in anchors and "http://x.gov.cn/files/4.pdf" in anchors
+    assert anchors["http://y.gov.cn/ndbg/3.html"].published == "2023-01-15"
     assert len(anchors) == 5
 
 

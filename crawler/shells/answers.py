@@ -154,6 +154,8 @@ def _title(value: str) -> str:
 def _date(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
+    if isinstance(value, int) and 19000101 <= value <= 21001231:  # yyyymmdd
+        return find_date(f"{value // 10000}-{value // 100 % 100}-{value % 100}")
     if isinstance(value, int | float) and value > 0:
         seconds = value / 1000 if value > 10**11 else value
         try:
@@ -161,7 +163,7 @@ def _date(value: Any) -> str | None:
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str):
-        if value.isdigit() and len(value) in (10, 13):
+        if value.isdigit() and len(value) in (8, 10, 13):
             return _date(int(value))
         return find_date(value)
     return None
