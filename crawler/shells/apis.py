@@ -29,7 +29,7 @@ from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.shells import gkmlpt, jpaas
 from crawler.shells.jstokens import (
     Token,
-    call_sites,
+    calls_by_name,
     functions,
     matching,
     split_top,
@@ -416,17 +416,24 @@ def _api_fetches(doc: PageDoc) -> list[ListingFetch]:
     fetches += gkmlpt.fetches(doc)
     fetches += jpaas.fetches(doc, label)
     scripts = [tokenize(text) for text in doc.scripts]
-    handlers = _handler_calls(doc)
-    for tokens in scripts:
+    defined = [functions(tokens) for tokens in scripts]
+    loaders = {
+        f.name
+        for tokens, fs in zip(scripts, defined, strict=True)
+        for f in fs
+        if any(t.value in _CALLEES or t.value == "src" for t in tokens[f.body[0] : f.body[1]])
+    }
+    sites = _call_sites(doc, scripts, loaders)
+    for tokens, fs in zip(scripts, defined, strict=True):
         first = _first_page(doc, tokens)
         fetches += _script_fetches(tokens, doc.scope, doc, first, label)
         # functions called with arguments (tabs: onclick="loadList('ndbg')"): one
         # reading of the function body per distinct set of literal arguments
-        for function in functions(tokens):
-            body = tokens[function.body[0] : function.body[1]]
-            if not any(t.value in _CALLEES or t.value == "src" for t in body):
+        for function in fs:
+            if function.name not in loaders:
                 continue
-            for scope, site_label in _bindings(function, scripts, handlers, doc):
+            body = tokens[function.body[0] : function.body[1]]
+            for scope, site_label in _bindings(function, sites.get(function.name, []), doc):
                 fetches += _script_fetches(body, scope, doc, first, site_label or label)
     fetches += _attribute_fetches(doc, label)
     return prefer_reports(_unique(fetches))
@@ -459,19 +466,31 @@ def _handler_calls(doc: PageDoc) -> list[tuple[list[Token], str]]:
     return out
 
 
+def _call_sites(
+    doc: PageDoc, scripts: list[list[Token]], names: set[str]
+) -> dict[str, list[tuple[list[list[Token]], str]]]:
+    """Argument lists of the calls of `names`, with the text of the element whose handler
+    makes the call (handlers first: their text labels the listing)."""
+    out: dict[str, list[tuple[list[list[Token]], str]]] = {}
+    if not names:
+        return out
+    for tokens, text in _handler_calls(doc):
+        for name, calls in calls_by_name(tokens, names).items():
+            out.setdefault(name, []).extend((args, text) for args in calls)
+    for tokens in scripts:
+        for name, calls in calls_by_name(tokens, names).items():
+            out.setdefault(name, []).extend((args, "") for args in calls)
+    return out
+
+
+MAX_BINDINGS = 30
+
+
 def _bindings(
-    function: Any,
-    scripts: list[list[Token]],
-    handlers: list[tuple[list[Token], str]],
-    doc: PageDoc,
+    function: Any, sites: list[tuple[list[list[Token]], str]], doc: PageDoc
 ) -> list[tuple[Scope, str]]:
     """Scopes binding the function's parameters to the literal arguments of its calls
     (page-like parameters called with a number stay the page number)."""
-    # handlers first: their element's text labels the listing
-    sites = [
-        (args, text) for tokens, text in handlers for args in call_sites(tokens, function.name)
-    ]
-    sites += [(args, "") for tokens in scripts for args in call_sites(tokens, function.name)]
     out: list[tuple[Scope, str]] = []
     seen: set[tuple[str, ...]] = set()
     for args, text in sites:
@@ -487,6 +506,8 @@ def _bindings(
         seen.add(key)
         scope = Scope(doc.page.url, doc.attribute, dict(doc.scope.assignments) | bound)
         out.append((scope, text))
+        if len(out) >= MAX_BINDINGS:
+            break
     return out
 
 

@@ -127,8 +127,8 @@ def detect_shell(page: ListingPage) -> ShellEvidence | None:
 
 
 def _detect(page: ListingPage) -> ShellEvidence | None:
-    from crawler.shells.apis import api_fetches
-    from crawler.shells.links import redirects, script_links
+    from crawler.shells.apis import _api_fetches
+    from crawler.shells.links import _script_links, redirects
 
     doc = PageDoc(page)
     text = page.text or ""
@@ -154,10 +154,10 @@ def _detect(page: ListingPage) -> ShellEvidence | None:
         strong.append("data-attributes")
     if _TEMPLATE_MARKERS.search(text) or doc.templates:
         strong.append("client-template")
-    fetches = api_fetches(page)
+    fetches = _api_fetches(doc)
     if fetches:
         strong.append(f"list-api:{len(fetches)}")
-    js_links = script_links(page)
+    js_links = _script_links(page, doc)
     if js_links and links < 5:
         weak.append(f"script-links:{len(js_links)}")
     if not scripts and not doc.script_sources:

@@ -245,15 +245,14 @@ def functions(tokens: list[Token]) -> list[Function]:
     return out
 
 
-def call_sites(tokens: list[Token], name: str) -> list[list[list[Token]]]:
-    """Argument lists of the calls of `name` in a script (not its definition, not
-    method calls `x.name(…)`)."""
-    out = []
+def calls_by_name(tokens: list[Token], names: set[str]) -> dict[str, list[list[list[Token]]]]:
+    """Argument lists of the calls of each of `names` in a script, in one pass."""
+    out: dict[str, list[list[list[Token]]]] = {}
     for i, t in enumerate(tokens[:-1]):
-        if t.kind != "name" or t.value != name or tokens[i + 1].value != "(":
+        if t.kind != "name" or t.value not in names or tokens[i + 1].value != "(":
             continue
         if i and tokens[i - 1].value in (".", "function"):
             continue
         end = matching(tokens, i + 1)
-        out.append(split_top(tokens[i + 2 : end], ","))
+        out.setdefault(t.value, []).append(split_top(tokens[i + 2 : end], ","))
     return out
