@@ -32,3 +32,15 @@ class ListingFetch:
     """Which adapter asked for it (for statistics and tests)."""
     expected_records: int | None = None
     """How many records the whole listing holds, when the page says (Hanweb totalRecord)."""
+    label: str = ""
+    """The column the fetch lists (a gkmlpt TREE node name, the page's ColumnName), so a
+    crawl can prefer 年报 columns."""
+    listing_key: str = ""
+    """The same for every page of one listing (method, URL and body with the page number
+    left out): the spider's unit for "stop when a page repeats or comes back empty"."""
+    page_number: int | None = None
+    """Which page of the listing this fetch asks for, when known."""
+    url_template: str = ""
+    body_template: str = ""
+    """URL and body with the page number as `crawler.shells.jsvalues.PAGE`: how the page's
+    script builds page n (empty when the page number's place is not known)."""
