@@ -40,6 +40,14 @@ class SiteState:
     """URL pattern → pages in a row of that pattern that brought nothing new."""
     closed_patterns: set[str] = field(default_factory=set)
     """URL patterns no longer followed (their last pages brought nothing new)."""
+    complete_listings: set[str] = field(default_factory=set)
+    """Listing keys one answer held entirely (their other first-page candidates skipped)."""
+    scripts: dict[str, str] = field(default_factory=dict)
+    """Texts of the site's script files fetched for script-filled pages, by URL."""
+    scripts_requested: set[str] = field(default_factory=set)
+    shell_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Script-filled pages waiting for their script files: URL → text, scripts awaited,
+    request meta."""
     swept: bool = False
     """Known documents this crawl did not reach have been requested again."""
 

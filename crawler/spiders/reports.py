@@ -18,6 +18,7 @@ Requests carry only JSON-able meta and callbacks by name, so a scheduler may ser
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -40,8 +41,8 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from capture.types import Role
-from crawler import render
-from crawler.adapters import hanweb, jsonapi, querystring, trs
+from crawler import render, shells
+from crawler.adapters import hanweb, querystring, trs
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import Anchor, extract_anchors, page_title
 from crawler.archive_access import archive_for
@@ -98,6 +99,14 @@ def _page_context(selector: Selector, text: str) -> str:
     if crumb:
         parts.append(crumb.group(1))
     return " ".join(p for p in parts if p)
+
+
+def _fetch_of(meta: Any) -> ListingFetch | None:
+    """The listing fetch a JSON request was made from (kept in its meta as a dict)."""
+    data = meta.get("nb_fetch")
+    if not data:
+        return None
+    return ListingFetch(**{**data, "format": ListingFormat(data["format"])})
 
 
 class ReportsSpider(Spider):
@@ -282,6 +291,8 @@ class ReportsSpider(Spider):
         meta["nb_format"] = str(fmt)
         if fetch is not None and fetch.expected_records is not None:
             meta["nb_expected_records"] = fetch.expected_records
+        if fetch is not None and fmt == ListingFormat.JSON:
+            meta["nb_fetch"] = {**dataclasses.asdict(fetch), "format": str(fetch.format)}
         if (
             self.render_enabled
             and state.site.render == "always"
@@ -413,6 +424,113 @@ class ReportsSpider(Spider):
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/closed_patterns")
             state.closed_patterns.add(pattern)
 
+    # ------------------------------------------------------------------ script-filled pages
+
+    def _scripts_of(self, state: SiteState, listing: ListingPage) -> list[str]:
+        """Texts of the page's own scripts fetched so far (a site's pages share them)."""
+        return [
+            state.scripts[url] for url in shells.script_sources(listing) if url in state.scripts
+        ]
+
+    def _shell_fetches(
+        self, state: SiteState, page: TextResponse, listing: ListingPage
+    ) -> tuple[list[ListingFetch], list[Request]]:
+        """The list APIs of a script-filled page, from its inline scripts and config; when
+        they say nothing, the page's own script files are fetched first (the page waits
+        for them: `parse_script`)."""
+        fetches = shells.api_fetches(listing, self._scripts_of(state, listing))
+        if fetches:
+            return shells.report_fetches(fetches), []
+        sources = [u for u in shells.script_sources(listing) if state.in_scope(u)]
+        missing = [u for u in sources if u not in state.scripts]
+        if not missing:
+            return [], []
+        state.shell_pages[page.url] = {
+            "text": page.text,
+            "waiting": sorted(set(missing)),
+            "meta": {
+                key: page.meta.get(key)
+                for key in ("nb_depth", "nb_trail", "nb_score", "nb_start")
+                if page.meta.get(key) is not None
+            },
+        }
+        requests = []
+        for url in missing:
+            if url in state.scripts_requested:
+                continue
+            state.scripts_requested.add(url)
+            request = self._request(
+                state, url, role="script", depth=page.meta.get("nb_depth", 0), priority=220
+            )
+            requests.append(
+                request.replace(
+                    callback=self.parse_script, headers={"Referer": page.url}, dont_filter=True
+                )
+            )
+        return [], requests
+
+    def parse_script(self, response: Response) -> Iterator[Any]:
+        state = self._settle(response.meta)
+        if state is None:
+            return
+        url = response.request.url
+        body = response.body[:2_000_000]
+        state.scripts[url] = body.decode(getattr(response, "encoding", None) or "utf-8", "replace")
+        yield from self._scripts_arrived(state, url)
+        yield from self._release(state)
+
+    def _scripts_arrived(self, state: SiteState, url: str) -> Iterator[Request]:
+        for page_url, pending in list(state.shell_pages.items()):
+            waiting = [u for u in pending["waiting"] if u != url and u not in state.scripts]
+            pending["waiting"] = waiting
+            if waiting:
+                continue
+            del state.shell_pages[page_url]
+            listing = ListingPage(url=page_url, text=pending["text"])
+            meta = pending["meta"]
+            fetches = shells.report_fetches(
+                shells.api_fetches(listing, self._scripts_of(state, listing))
+            )
+            for anchor in shells.script_links(listing, self._scripts_of(state, listing)):
+                if state.in_scope(anchor.url) and not trap_reason(anchor.url):
+                    state.frontier.push(
+                        Candidate(
+                            url=anchor.url,
+                            text=anchor.text,
+                            score=link_score(anchor.url, anchor.text),
+                            depth=meta.get("nb_depth", 0) + 1,
+                            parent=dedup_key(page_url),
+                            trail=tuple(meta.get("nb_trail") or ()),
+                        )
+                    )
+            for fetch in fetches:
+                if not state.in_scope(fetch.url):
+                    continue
+                if fetch.listing_key and fetch.listing_key in state.complete_listings:
+                    continue
+                yield self._request(
+                    state,
+                    fetch.url,
+                    role="listing",
+                    depth=meta.get("nb_depth", 0),
+                    fetch=fetch,
+                    extra={"nb_trail": list(meta.get("nb_trail") or ())},
+                )
+            if not fetches and self.render_enabled and state.site.render == "auto":
+                # no API in the page or its scripts: the browser shows what they fill
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
+                yield self._request(
+                    state,
+                    page_url,
+                    role="page",
+                    depth=meta.get("nb_depth", 0),
+                    extra={**meta, "playwright": True, "nb_rendered": True},
+                ).replace(dont_filter=True)
+
+    def _failure_of_script(self, state: SiteState, url: str) -> Iterator[Request]:
+        state.scripts.setdefault(url, "")
+        yield from self._scripts_arrived(state, url)
+
     # ------------------------------------------------------------------ pages
 
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -431,9 +549,13 @@ class ReportsSpider(Spider):
         if hanweb.is_hanweb_page(page.text):
             # Records embedded as CDATA in <script type="text/xml"> are not markup.
             anchors += extract_anchors(hanweb.records_html(page.text), page.url)
-        report_requests, report_links = self._report_requests(state, page, anchors)
         depth = response.meta.get("nb_depth", 0)
         role = response.meta.get("nb_role", "page")
+        listing = ListingPage(url=page.url, text=page.text)
+        if role in ("page", "listing") and not response.meta.get("nb_maybe_report"):
+            # links only scripts make: javascript: functions, onclick, redirect shells…
+            anchors += shells.script_links(listing, self._scripts_of(state, listing))
+        report_requests, report_links = self._report_requests(state, page, anchors)
         if not report_links and role == "page":
             match = classify_title(page_title(selector))
             if match is not None and not response.meta.get("nb_start"):
@@ -444,7 +566,6 @@ class ReportsSpider(Spider):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
             return  # a list entry whose title was cut short, and not a report
         yield from report_requests
-        listing = ListingPage(url=page.url, text=page.text)
         likely_listing = (
             bool(response.meta.get("nb_start"))
             or response.meta.get("nb_score", 0) >= self.min_link_score
@@ -474,10 +595,18 @@ class ReportsSpider(Spider):
             fetches += querystring.pagination_fetches(listing, anchors)
         if hanweb.is_hanweb_page(page.text) and (report_links or likely_listing):
             fetches += hanweb.listing_fetches(listing, max_records=self.max_listing_pages * 50)
-        fetches += jsonapi.listing_fetches(listing)
+        waiting = False
+        if not report_links and role == "page" and shells.detect_shell(listing) is not None:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/shells")
+            api, script_requests = self._shell_fetches(state, page, listing)
+            fetches += api
+            waiting = bool(script_requests)
+            yield from script_requests
         trail = list(response.meta.get("nb_trail") or ())
         for fetch in fetches:
             if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
+                continue
+            if fetch.listing_key and fetch.listing_key in state.complete_listings:
                 continue
             if fetch.method == "GET" and state.frontier.seen(fetch.url):
                 continue
@@ -500,7 +629,8 @@ class ReportsSpider(Spider):
         if (
             not report_links
             and not fetches
-            and likely_listing
+            and not waiting
+            and (likely_listing or shells.detect_shell(listing) is not None)
             and self._should_render(state, response, page.text)
         ):
             meta = dict(response.meta)
@@ -694,29 +824,42 @@ class ReportsSpider(Spider):
     def _json_response(self, response: Response) -> Iterator[Any]:
         state = self.book[response.meta["site"]]
         page = as_text_response(response)
-        data = jsonapi.parse_json(page.text)
+        fetch = _fetch_of(response.meta)
+        if fetch is not None and fetch.listing_key in state.complete_listings:
+            return  # one answer of this listing held all of it already
+        data = shells.parse_json(page.text)
         if data is None:
             yield CrawlFailure(
                 state.id, response.url, "extraction", "listing API answer is not JSON"
             )
             return
-        anchors = jsonapi.entries(data, page.url)
+        base = (fetch.headers.get("Referer") if fetch else None) or page.url
+        anchors = shells.entries(data, base, page.url)
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
+        fresh = {canonical_url(a.url) for a in anchors} - state.seen_links
+        state.seen_links |= fresh
+        self._note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             yield from self._listed_on(page.url)
-            for fetch in jsonapi.next_fetches(data, page.url, self.max_listing_pages):
-                if state.in_scope(fetch.url):
-                    yield self._request(
-                        state,
-                        fetch.url,
-                        role="listing",
-                        depth=response.meta.get("nb_depth", 0),
-                        fetch=fetch,
-                        extra={"nb_trail": list(response.meta.get("nb_trail") or ())},
-                    )
+        if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
+            state.complete_listings.add(fetch.listing_key)
+        label_says_reports = fetch is not None and link_score("", fetch.label) >= 0.45
+        if not fresh or not (report_links or label_says_reports):
+            return
+        for nxt in shells.next_fetches(data, page.url, self.max_listing_pages, fetch=fetch):
+            if not state.in_scope(nxt.url) or self._pattern_closed(state, nxt.url):
+                continue
+            yield self._request(
+                state,
+                nxt.url,
+                role="listing",
+                depth=response.meta.get("nb_depth", 0),
+                fetch=nxt,
+                extra={"nb_trail": list(response.meta.get("nb_trail") or ())},
+            )
 
     # ------------------------------------------------------------------ reports and files
 
@@ -909,6 +1052,10 @@ class ReportsSpider(Spider):
     def on_error(self, failure: Failure) -> Iterator[CrawlFailure | Request]:
         request: Request = failure.request  # type: ignore[attr-defined]
         state = self._settle(request.meta)
+        if state is not None and request.meta.get("nb_role") == "script":
+            yield from self._failure_of_script(state, request.url)
+            yield from self._release(state)
+            return
         yield from self._failure(failure)
         if state is not None:
             yield from self._release(state)
