@@ -19,6 +19,9 @@ class ListingPage:
     url: str
     text: str
     """The decoded body."""
+    listing_key: str = ""
+    """The listing this page was fetched for (the `ListingFetch.listing_key` that asked for
+    it), so later pages keep the key of the first; empty: derived from the URL."""
 
 
 @dataclass(frozen=True)
@@ -32,3 +35,8 @@ class ListingFetch:
     """Which adapter asked for it (for statistics and tests)."""
     expected_records: int | None = None
     """How many records the whole listing holds, when the page says (Hanweb totalRecord)."""
+    listing_key: str = ""
+    """Which listing the fetched page belongs to: the spider stops a listing when one of its
+    pages comes back empty or repeats items already seen under the same key."""
+    page_number: int | None = None
+    """1-based page of the listing this fetch asks for, when known."""
