@@ -35,8 +35,11 @@ def _inputs(form: Selector) -> list[tuple[str, str, str]]:
     return out
 
 
-def form_series(selector: Selector, page_url: str, base_url: str) -> QuerySeries | None:
-    """The page naming of a GET jump form submitting to this listing, if any."""
+def form_series(
+    selector: Selector, page_url: str, base_url: str, per_page: int | None = None
+) -> QuerySeries | None:
+    """The page naming of a GET jump form submitting to this listing, if any. A field
+    counted in records (`offset`, `start`) needs the page size (`per_page`)."""
     for form in selector.xpath("//form"):
         if (form.attrib.get("method") or "get").lower() != "get":
             continue
@@ -49,8 +52,9 @@ def form_series(selector: Selector, page_url: str, base_url: str) -> QuerySeries
         if len(page_fields) != 1:
             continue
         param = page_fields[0]
-        if param.lower() in RECORD_PARAMS:
-            continue  # a typed page number is not a record offset
+        records = param.lower() in RECORD_PARAMS
+        if records and not per_page:
+            continue
         action = urljoin(base_url, (form.attrib.get("action") or "").strip() or page_url)
         parts = urlsplit(strip_session(action))
         if parts.path != urlsplit(strip_session(page_url)).path:

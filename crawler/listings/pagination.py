@@ -19,9 +19,8 @@ from w3lib.html import strip_html5_whitespace
 
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import Anchor
-from crawler.listings import forms, hanweb, webforms
+from crawler.listings import forms, hanweb, script_counts, webforms
 from crawler.listings.pager_links import link_pager
-from crawler.listings.script_counts import script_pager
 from crawler.listings.series import (
     FileSeries,
     Series,
@@ -68,9 +67,11 @@ def pagination_fetches(
     selector = Selector(text=page.text or "<html></html>")
     base = base_url(selector, page.url)
     key = page.listing_key or listing_key(page.url)
-    script = script_pager(page.text, base)
+    script = script_counts.script_pager(page.text, base)
     links = link_pager(page.url, anchors)
-    form = forms.form_series(selector, page.url, base)
+    dated = len({a.url for a in anchors if a.published})
+    per_page = script_counts.page_size(page.text, script.text_count or script.count, dated)
+    form = forms.form_series(selector, page.url, base, per_page)
     series: Series | None = script.series or links.series or form
     total = script.count or links.last or script.text_count
     if script.empty:

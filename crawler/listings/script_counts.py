@@ -193,3 +193,17 @@ def script_pager(text: str, base_url: str) -> ScriptPager:
         if split_file(path)[3] in ("html", "htm", "shtml", ""):
             series = file_series_of(base_url, _zero_based_by_current(scripts, base_url))
     return ScriptPager(series, count, text_count)
+
+
+_RECORDS_TEXT = re.compile(r"共\s*(\d{1,6})\s*条")
+
+
+def page_size(text: str, pages: int | None, listed: int) -> int | None:
+    """The page size, when the pager shows `共R条` and `共P页` and the page lists `listed`
+    dated items agreeing with them (a first page is full)."""
+    m = _RECORDS_TEXT.search(_TAG.sub(" ", _SCRIPT.sub(" ", text)))
+    if not m or not pages or pages < 2 or listed <= 0:
+        return None
+    if math.ceil(int(m[1]) / listed) == pages:
+        return listed
+    return None
