@@ -64,5 +64,7 @@ def form_series(
         if stable_query(base) != stable_query(page_url):
             continue
         own = [v for k, v in parse_qsl(urlsplit(page_url).query) if k == param]
-        return QuerySeries(base, param, 1, 1, page1_has_param=bool(own) and as_int(own[0]) == 1)
+        first, step = (0, per_page or 1) if records else (1, 1)
+        has_param = bool(own) and as_int(own[0]) == first
+        return QuerySeries(base, param, first, step, page1_has_param=has_param)
     return None
