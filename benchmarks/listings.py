@@ -1,6 +1,6 @@
 """Every page of every listing of a generated web, reached from its first page.
 
-    nice -n 10 .venv/bin/python benchmarks/listings.py [--seed N ...] [--sites 40] [-v]
+    nice -n 10 .venv/bin/python benchmarks/listings.py [--seed N ...] [--seeds 3] [--sites 40] [-v]
 
 For each seed (fresh random ones when none is given, printed), a `sampleweb.variants` web
 is served on loopback. Its truth's shortest path lists the pages of every server-rendered
@@ -20,9 +20,12 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from w3lib.url import canonicalize_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import extract_anchors

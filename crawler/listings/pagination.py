@@ -92,6 +92,8 @@ def pagination_fetches(
             number = series.number(url)
             if number is not None and number in known:
                 continue
+        if number is not None and number == current:
+            continue  # the page itself under another name (`./`, `index.html`)
         pages.append((url, number))
     fetches = [
         ListingFetch(url=url, adapter=NAME, listing_key=key, page_number=number)

@@ -157,8 +157,9 @@ class FileSeries:
     def number(self, url: str) -> int | None:
         """The page a URL of this series shows, None when it is not of the series."""
         path = urlsplit(strip_session(url)).path
-        name = path.rpartition("/")[2] or "index"
-        if urljoin(self.folder_url, path) != urljoin(self.folder_url, name):
+        folder, _, name = path.rpartition("/")
+        name = name or "index"
+        if folder + "/" != urlsplit(self.folder_url).path:
             return None
         if name in (self.stem, f"{self.stem}.{self.ext}") or name.lower() == "index" == self.stem:
             return 1
