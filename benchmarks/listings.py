@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from sampleweb.variants import SiteTruth, Step, StepKind, VariantWeb
 from sampleweb.variants.oracle import SiteWalker
 
 MAX_REQUESTS = 400
+_PAGE_NAME = re.compile(r"page|^p$|^pn$|offset|^start$", re.IGNORECASE)
 
 
 def _canon(url: str) -> str:
@@ -44,13 +46,20 @@ def _canon(url: str) -> str:
 
 
 def _same_listing(first: Step, step: Step) -> bool:
-    """Test-side grouping of the truth's consecutive LISTING steps: same folder, and every
-    parameter of the first page present with the same value."""
+    """Test-side grouping of the truth's consecutive LISTING steps: same folder, and the
+    later query adds one number to the first's or changes its page number."""
     a, b = urlsplit(first.url), urlsplit(step.url)
     if a.netloc != b.netloc or a.path.rsplit("/", 1)[0] != b.path.rsplit("/", 1)[0]:
         return False
     mine, theirs = dict(parse_qsl(a.query)), dict(parse_qsl(b.query))
-    return all(theirs.get(k) == v for k, v in mine.items())
+    differ = [k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)]
+    if not differ:
+        return True
+    if len(differ) > 1 or not all(v.isdigit() for v in (theirs.get(differ[0]) or "x",)):
+        return False
+    # the later page adds a number to the first page's URL, or changes one that is named
+    # as a page (the first page of some listings says `page=1`; `jdid=2` is another list)
+    return differ[0] not in mine or bool(_PAGE_NAME.search(differ[0]))
 
 
 def listings_of(site: SiteTruth) -> list[list[Step]]:
@@ -207,14 +216,15 @@ def walk_listing(site: SiteTruth, group: list[Step]) -> ListingResult:
     )
 
 
-def run(seed: int, n_sites: int = 40) -> list[ListingResult]:
+def run(seed: int, n_sites: int = 40, *, single: bool = False) -> list[ListingResult]:
+    """The walk of every listing with further pages (and of one-page listings: `single`)."""
     with VariantWeb(seed, n_sites) as web:
         truth = web.truth()
         return [
             walk_listing(site, group)
             for site in truth.sites
             for group in listings_of(site)
-            if len(group) > 1
+            if len(group) > 1 or single
         ]
 
 
@@ -228,7 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     seeds = args.seed or [random.randrange(1, 10**6) for _ in range(args.seeds)]
     total = Counter()
     for seed in seeds:
-        results = run(seed, args.sites)
+        everything = run(seed, args.sites, single=True)
+        results = [r for r in everything if r.expected > 1]
+        alone = [r for r in everything if r.expected == 1]
         full = sum(r.reached == r.expected for r in results)
         pages = sum(r.expected for r in results)
         reached = sum(r.reached for r in results)
@@ -237,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
             f"seed {seed}: listings with further pages {len(results)}, reached completely "
             f"{full}; pages reached {reached}/{pages}; requests {requests} "
             f"({requests - reached} beyond the truth's pages)"
+        )
+        print(
+            f"  one-page listings {len(alone)}: {sum(r.reached for r in alone)} reached, "
+            f"{sum(r.requests - 1 for r in alone)} requests beyond their page"
         )
         by_family = Counter()
         for r in results:
