@@ -584,3 +584,42 @@ def test_every_page_of_every_generated_listing_is_reached() -> None:
     assert {r.family for r in results} >= {"aspnet", "legacy", "trs", "hanweb"}
     incomplete = [(r.site, r.missing) for r in results if r.reached != r.expected]
     assert incomplete == []
+
+
+def test_pages_named_by_their_number() -> None:
+    folder = "http://www.example.gov.cn/xxgk/nb/"
+    body = '<a href="2.html">2</a><a href="3.html">3</a><a href="7.html">尾页</a><a href="2023.html">2023年报</a>'
+    found = fetches(folder + "index.html", body)
+    assert urls(found) == [folder + f"{n}.html" for n in range(2, 8)]
+    assert numbers(found) == list(range(2, 8))
+
+
+def test_page_function_with_url_template() -> None:
+    url = "http://xxgk.example.gov.cn/list.jsp?catid=5"
+    body = (
+        "<script>function goPage(p){ window.location.href = 'list.jsp?catid=5&pageNo=' + p; }</script>"
+        '<a href="javascript:goPage(2)">2</a> <a href="javascript:goPage(3)">3</a>'
+        '<a href="#" onclick="goPage(2);return false;">下一页</a>'
+    )
+    found = fetches(url, body)
+    assert urls(found) == [url + "&pageNo=2", url + "&pageNo=3"]
+    assert numbers(found) == [2, 3]
+
+
+def test_page_function_zero_based_with_total() -> None:
+    url = "http://xxgk.example.gov.cn/gk/list.do?col=8"
+    body = (
+        "共4页 <script>function turn(i){ location.href = '/gk/list.do?col=8&curPage=' + i; }</script>"
+        '<a href="javascript:turn(1)">2</a>'
+    )
+    assert numbers(fetches(url, body)) == [2, 3, 4]
+    assert urls(fetches(url, body))[0] == url + "&curPage=1"
+
+
+def test_page_function_to_another_listing_is_not_taken() -> None:
+    url = "http://xxgk.example.gov.cn/list.jsp?catid=5"
+    body = (
+        "<script>function go(p){ location.href = '/search/s.jsp?q=x&page=' + p; }</script>"
+        '<a href="javascript:go(2)">2</a>'
+    )
+    assert fetches(url, body) == []

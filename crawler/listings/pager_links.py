@@ -11,7 +11,7 @@ pages or records) is read from numbered links; a 尾页 link then gives the tota
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.anchors import Anchor
@@ -78,6 +78,7 @@ class _Hit:
     value: int | None = None
     suffix: int | None = None
     plain: bool = False  # the file without suffix (page 1 of a file series)
+    bare: bool = False  # a file named by its page number alone
 
 
 def _path(url: str) -> str:
@@ -104,15 +105,20 @@ def _query_hit(page_url: str, url: str) -> tuple[str, int] | None:
     return (changed[0][0], value) if value is not None else None
 
 
-def _file_hit(page_url: str, url: str) -> tuple[int | None, bool] | None:
-    """(suffix, is-plain) when `url` is a sibling page file of `page_url`."""
+def _file_hit(page_url: str, url: str) -> tuple[int | None, bool, bool] | None:
+    """(suffix, is-plain, is-bare) when `url` is a sibling page file of `page_url`:
+    `stem_N.ext` beside `stem.ext`, or `N.ext` beside `index.ext`/`M.ext`."""
     if urlsplit(page_url).query != urlsplit(url).query:
         return None
-    p_folder, p_stem, _p_n, p_ext = split_file(_path(page_url))
+    p_folder, p_stem, p_n, p_ext = split_file(_path(page_url))
     a_folder, a_stem, a_n, a_ext = split_file(_path(url))
-    if p_folder != a_folder or p_stem != a_stem or (p_ext and a_ext and p_ext != a_ext):
+    if p_folder != a_folder or (p_ext and a_ext and p_ext != a_ext):
         return None
-    return a_n, a_n is None
+    if a_stem.isdigit() and a_n is None and (p_stem == "index" or p_stem.isdigit()) and not p_n:
+        return int(a_stem), False, True
+    if p_stem != a_stem:
+        return None
+    return a_n, a_n is None, False
 
 
 def _hits(page_url: str, anchors: list[Anchor]) -> list[_Hit]:
@@ -129,7 +135,7 @@ def _hits(page_url: str, anchors: list[Anchor]) -> list[_Hit]:
         if q := _query_hit(page_url, url):
             hits.append(_Hit(url, role, number, param=q[0], value=q[1]))
         elif (f := _file_hit(page_url, url)) is not None:
-            hits.append(_Hit(url, role, number, suffix=f[0], plain=f[1]))
+            hits.append(_Hit(url, role, number, suffix=f[0], plain=f[1], bare=f[2]))
     return hits
 
 
@@ -173,6 +179,10 @@ def _file_series(page_url: str, hits: list[_Hit]) -> FileSeries | None:
     files = [h for h in hits if h.param is None]
     if not files:
         return None
+    if any(h.bare for h in files):
+        _folder, stem, _n, ext = split_file(_path(page_url))
+        series = file_series_of(page_url, False, stem="1" if stem.isdigit() else stem, ext=ext)
+        return replace(series, bare=True)
     zero_based = True
     pairs = [(h.text_number, h.suffix) for h in files if h.text_number and h.suffix is not None]
     _folder, _stem, own_suffix, _ext = split_file(_path(page_url))

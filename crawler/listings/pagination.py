@@ -19,7 +19,7 @@ from w3lib.html import strip_html5_whitespace
 
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import Anchor
-from crawler.listings import forms, hanweb, script_counts, webforms
+from crawler.listings import forms, hanweb, script_counts, script_links, webforms
 from crawler.listings.pager_links import link_pager
 from crawler.listings.series import (
     FileSeries,
@@ -72,7 +72,8 @@ def pagination_fetches(
     dated = len({a.url for a in anchors if a.published})
     per_page = script_counts.page_size(page.text, script.text_count or script.count, dated)
     form = forms.form_series(selector, page.url, base, per_page)
-    series: Series | None = script.series or links.series or form
+    js_series, js_found = script_links.js_pages(selector, page.text, page.url, base)
+    series: Series | None = script.series or links.series or form or js_series
     total = script.count or links.last or script.text_count
     if script.empty:
         total = 1
@@ -85,15 +86,15 @@ def pagination_fetches(
         if total is not None:
             pages += _expand(series, total, current, max_pages)
     known = {n for _u, n in pages}
-    for url, number in links.pages:
-        if number is not None and series is links.series and number in known:
-            continue
-        if series is not links.series and series is not None:
+    evidenced = [(links.series, url, n) for url, n in links.pages]
+    evidenced += [(js_series, url, n) for url, n in js_found]
+    for own_series, url, number in evidenced:
+        if series is not own_series and series is not None:
             number = series.number(url)
-            if number is not None and number in known:
-                continue
-        if number is not None and number == current:
-            continue  # the page itself under another name (`./`, `index.html`)
+        if number is not None and (number in known or number == current):
+            continue  # already returned, or the page itself under another name (`./`)
+        if number is not None:
+            known.add(number)
         pages.append((url, number))
     fetches = [
         ListingFetch(url=url, adapter=NAME, listing_key=key, page_number=number)

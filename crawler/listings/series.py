@@ -140,17 +140,21 @@ class QuerySeries:
 @dataclass(frozen=True)
 class FileSeries:
     """Pages named by a file suffix: page 1 `stem.ext`, page n `stem_{n-1}.ext` (0-based,
-    TRS) or `stem_{n}.ext` (1-based)."""
+    TRS) or `stem_{n}.ext` (1-based), or by the number alone (`bare`)."""
 
     folder_url: str
     """The folder, ending with a slash."""
     stem: str
     ext: str
     zero_based: bool = True
+    bare: bool = False
+    """Pages named by their number alone (`2.html`, `3.html`; page 1 is `stem.ext`)."""
 
     def url(self, n: int) -> str:
         if n == 1:
             return urljoin(self.folder_url, f"{self.stem}.{self.ext}")
+        if self.bare:
+            return urljoin(self.folder_url, f"{n}.{self.ext}")
         suffix = n - 1 if self.zero_based else n
         return urljoin(self.folder_url, f"{self.stem}_{suffix}.{self.ext}")
 
@@ -163,6 +167,9 @@ class FileSeries:
             return None
         if name in (self.stem, f"{self.stem}.{self.ext}") or name.lower() == "index" == self.stem:
             return 1
+        if self.bare:
+            m = re.fullmatch(rf"(\d{{1,4}})\.{re.escape(self.ext)}", name)
+            return int(m[1]) if m and int(m[1]) >= 1 else None
         m = re.fullmatch(rf"{re.escape(self.stem)}_(\d{{1,4}})\.{re.escape(self.ext)}", name)
         if not m:
             return None
