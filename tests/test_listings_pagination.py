@@ -623,3 +623,14 @@ def test_page_function_to_another_listing_is_not_taken() -> None:
         '<a href="javascript:go(2)">2</a>'
     )
     assert fetches(url, body) == []
+
+
+def test_page_function_rewriting_the_current_url() -> None:
+    url = "http://www.example.gov.cn/module/xxgk/search.jsp?infotypeId=NB3&jdid=1&currpage=1&sortfield=compaltedate:0"
+    body = (
+        '共14条 第1/3页 <a href="javascript:goPage(2)">下一页</a><script>function goPage(p)'
+        "{location.href=location.href.replace(/currpage=\\d+/,'currpage='+p);}</script>"
+    )
+    found = fetches(url, body)
+    assert [dict(parse_qsl(urlsplit(u).query))["currpage"] for u in urls(found)] == ["2", "3"]
+    assert all(dict(parse_qsl(urlsplit(u).query))["jdid"] == "1" for u in urls(found))

@@ -1,5 +1,6 @@
-"""Pagers driven by a page function: `<a href="javascript:goPage(3)">3</a>` with
-`function goPage(p){ location.href = 'list.jsp?catid=5&page=' + p; }` in a script.
+r"""Pagers driven by a page function: `<a href="javascript:goPage(3)">3</a>` with
+`function goPage(p){ location.href = 'list.jsp?catid=5&page=' + p; }` in a script, or one
+rewriting the current URL (`location.href.replace(/currpage=\d+/, 'currpage=' + p)`).
 
 The script's URL template gives the page parameter (it must point at this listing: same
 path, same other parameters); the anchors' arguments give the pages linked and whether the
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -25,7 +26,7 @@ from crawler.listings.series import (
 )
 
 _TEMPLATE = re.compile(
-    r"""(['"])(?P<url>[^'"\s<>]*?[?&](?P<param>[A-Za-z_]\w*)=)\1\s*\+\s*\(?\s*[A-Za-z_$][\w$.]*"""
+    r"""(['"])(?P<url>(?:[^'"\s<>]*?[?&])?(?P<param>[A-Za-z_]\w*)=)\1\s*\+\s*\(?\s*[A-Za-z_$][\w$.]*"""
 )
 _CALL = re.compile(
     r"""^\s*(?:javascript:)?\s*[\w$.]+\(\s*['"]?(\d{1,4})['"]?\s*\)\s*;?\s*(?:return\s+false;?)?\s*$"""
@@ -78,6 +79,7 @@ def js_pages(
     first = 1
     if pairs and all(arg == n - 1 for n, arg in pairs):
         first = 0
-    series = replace(series, first=first)
+    own = [v for k, v in parse_qsl(urlsplit(page_url).query) if k == series.param]
+    series = replace(series, first=first, page1_has_param=bool(own) and own[0] == str(first))
     pages = sorted({(series.url(arg - first + 1), arg - first + 1) for _t, arg in calls})
     return series, [(u, n) for u, n in pages if n >= 1]
