@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from w3lib.url import canonicalize_url
 
@@ -42,7 +42,12 @@ _PAGE_NAME = re.compile(r"page|^p$|^pn$|offset|^start$", re.IGNORECASE)
 
 
 def _canon(url: str) -> str:
-    return canonicalize_url(strip_session(url), keep_fragments=False)
+    """Canonical URL without session ids (`;jsessionid=`, `sid=`)."""
+    parts = urlsplit(strip_session(url))
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "sid"
+    ]
+    return canonicalize_url(parts._replace(query=urlencode(query)).geturl(), keep_fragments=False)
 
 
 def _same_listing(first: Step, step: Step) -> bool:

@@ -634,3 +634,12 @@ def test_page_function_rewriting_the_current_url() -> None:
     found = fetches(url, body)
     assert [dict(parse_qsl(urlsplit(u).query))["currpage"] for u in urls(found)] == ["2", "3"]
     assert all(dict(parse_qsl(urlsplit(u).query))["jdid"] == "1" for u in urls(found))
+
+
+def test_hanweb_load_more_proxy_pages_by_get() -> None:
+    more = NEXTGROUP.replace(
+        "/module/web/jpage/dataproxy.jsp", "/module/web/jpage/morecolumndataproxy.jsp"
+    )
+    found = fetches(HANWEB_COL, DATASTORE.format(nextgroup=more))
+    assert all(f.method == "GET" and "morecolumndataproxy.jsp?page=" in f.url for f in found)
+    assert numbers(found) == [2, 3, 4, 5]

@@ -97,8 +97,12 @@ def _column_key(page: ListingPage, params: list[tuple[str, str]], proxy: str) ->
 
 
 def _get_dialect(text: str, nextgroup: str | None) -> bool:
+    """GET `page=N` when the page says so, for the "加载更多" proxy, or when the nextgroup
+    has no column id to POST; else the POST record range."""
     if m := _METHOD.search(text):
         return m[1].upper() == "GET"
+    if nextgroup and "morecolumndataproxy" in nextgroup.lower():
+        return True
     if nextgroup:
         query = {k.lower() for k, _v in parse_qsl(urlsplit(nextgroup).query)}
         return "page" in query and "columnid" not in query
