@@ -643,3 +643,15 @@ def test_hanweb_load_more_proxy_pages_by_get() -> None:
     found = fetches(HANWEB_COL, DATASTORE.format(nextgroup=more))
     assert all(f.method == "GET" and "morecolumndataproxy.jsp?page=" in f.url for f in found)
     assert numbers(found) == [2, 3, 4, 5]
+
+
+def test_aspnetpager_last_page_postback_gives_the_total() -> None:
+    pager = (
+        "<span>1</span>"
+        + "".join(
+            f"<a href=\"javascript:__doPostBack('AspNetPager1','{n}')\">{n}</a>" for n in (2, 3)
+        )
+        + "<a href=\"javascript:__doPostBack('AspNetPager1','7')\">尾页</a>"
+    )
+    found = fetches(ASPX, webform(pager))
+    assert sorted(n for n in numbers(found) if n is not None) == list(range(2, 8))

@@ -102,7 +102,8 @@ def pagination_fetches(
     ]
     found, shown = webforms.postbacks(selector, page.url, base)
     if found:
-        pager_total = script.count or script.text_count
+        lasts = [p.page_number for p in found if p.role == "last" and p.page_number]
+        pager_total = script.count or (max(lasts) if lasts else None) or script.text_count
         if pager_total is not None:
             found = webforms.expand(found, min(pager_total, max_pages), shown)
         fetches += [

@@ -32,6 +32,8 @@ class Postback:
     page_number: int | None
     target: str
     argument: str
+    role: str | None = None
+    """The pager text's role ('number', 'next', 'last', …) when it has one."""
 
 
 def _form_fields(form: Selector) -> list[tuple[str, str]]:
@@ -119,7 +121,8 @@ def postbacks(
             number = current + 1
         if number is not None and number == current:
             continue
-        out.append(Postback(action, _body(fields, target, argument), number, target, argument))
+        body = _body(fields, target, argument)
+        out.append(Postback(action, body, number, target, argument, pager_role(text)))
     return out, current
 
 
