@@ -19,6 +19,9 @@ class ListingPage:
     url: str
     text: str
     """The decoded body."""
+    listing_key: str = ""
+    """The listing this page was fetched for (the `ListingFetch.listing_key` that asked for
+    it), so later pages keep the key of the first; empty: derived from the URL."""
 
 
 @dataclass(frozen=True)
