@@ -26,6 +26,7 @@ hosts, session-id and print variants).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -46,7 +47,7 @@ from sampleweb.variants import Family, VariantWeb, WebTruth
 from storage.archive import Archive
 
 HERE = Path(__file__).resolve().parent
-QUIET = {"NIANBAO_PROGRESS": False, "LOG_LEVEL": "ERROR"}
+QUIET = {"NIANBAO_PROGRESS": False, "LOG_LEVEL": os.environ.get("NIANBAO_BENCH_LOG_LEVEL", "ERROR")}
 TARGETS = (
     "targets: recall 100% and precision 100% in every family; requests ≤ 1.3× the minimum; "
     "never fewer reports than either baseline; second crawl ≤ 10% of the first's bytes, 0 new versions"

@@ -42,6 +42,12 @@ class SiteState:
     """URL patterns no longer followed (their last pages brought nothing new)."""
     complete_listings: set[str] = field(default_factory=set)
     """Listing keys one answer held entirely (their other first-page candidates skipped)."""
+    listing_items: dict[str, set[str]] = field(default_factory=dict)
+    """Listing key → canonical URLs of the items its pages showed so far."""
+    listing_pages: set[tuple[str, int]] = field(default_factory=set)
+    """(listing key, page number) pairs asked for."""
+    listing_urls: set[str] = field(default_factory=set)
+    """dedup keys of the listing pages asked for by GET."""
     scripts: dict[str, str] = field(default_factory=dict)
     """Texts of the site's script files fetched for script-filled pages, by URL."""
     scripts_requested: set[str] = field(default_factory=set)

@@ -42,7 +42,6 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from capture.types import Role
 from crawler import render, shells
-from crawler.adapters import hanweb, querystring, trs
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import Anchor, extract_anchors, page_title
 from crawler.archive_access import archive_for
@@ -61,6 +60,8 @@ from crawler.links import (
     novelty_pattern,
     trap_reason,
 )
+from crawler.listings import hanweb, listing_fetches_for
+from crawler.listings.pager_links import is_pager_text
 from crawler.middlewares.waf import block_site
 from crawler.refusals import Refused
 from crawler.sitebook import SiteState
@@ -291,6 +292,8 @@ class ReportsSpider(Spider):
         meta["nb_format"] = str(fmt)
         if fetch is not None and fetch.expected_records is not None:
             meta["nb_expected_records"] = fetch.expected_records
+        if fetch is not None and fetch.listing_key:
+            meta["nb_listing_key"] = fetch.listing_key
         if fetch is not None and fmt == ListingFormat.JSON:
             meta["nb_fetch"] = {**dataclasses.asdict(fetch), "format": str(fetch.format)}
         if (
@@ -311,6 +314,8 @@ class ReportsSpider(Spider):
                 callback = "parse_json"
         return Request(
             canonical_url(url) if fetch is None or fetch.method == "GET" else url,
+            # listing pages are de-duplicated by the spider (per listing and page)
+            dont_filter=fetch is not None,
             method=fetch.method if fetch else "GET",
             body=fetch.body if fetch else None,
             headers=fetch.headers if fetch else None,
@@ -351,6 +356,8 @@ class ReportsSpider(Spider):
         ):
             if self._pattern_closed(state, candidate.url):
                 continue
+            if dedup_key(candidate.url) in state.listing_urls:
+                continue  # asked for as a listing page meanwhile
             yield self._request(
                 state,
                 candidate.url,
@@ -406,6 +413,17 @@ class ReportsSpider(Spider):
                     trail=trail,
                 )
             )
+
+    @staticmethod
+    def _new_items(state: SiteState, listing_key: str, items: set[str]) -> set[str]:
+        """The items of a listing page not seen on an earlier page of the same listing
+        (without a listing key: not seen anywhere on the site)."""
+        if not listing_key:
+            return items - state.seen_links
+        seen = state.listing_items.setdefault(listing_key, set())
+        new = items - seen
+        seen |= new
+        return new
 
     def _pattern_closed(self, state: SiteState, url: str) -> bool:
         return novelty_pattern(url) in state.closed_patterns
@@ -572,9 +590,10 @@ class ReportsSpider(Spider):
         )
         # A listing page that brings no link not seen before on the site (the empty pages
         # of endless pagination) counts towards NIANBAO_MAX_EMPTY_LISTING_PAGES.
-        fresh_links = {
-            canonical_url(a.url) for a in anchors if not querystring.is_pager_text(a.text)
-        } - state.seen_links
+        items = {canonical_url(a.url) for a in anchors if not is_pager_text(a.text)}
+        listing_key = response.meta.get("nb_listing_key") or ""
+        new_items = self._new_items(state, listing_key, items)
+        fresh_links = items - state.seen_links
         state.seen_links |= fresh_links
         if role in ("page", "listing") and not response.meta.get("nb_start"):
             self._note_novelty(state, page.url, bool(report_links or fresh_links))
@@ -586,17 +605,29 @@ class ReportsSpider(Spider):
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.run_id)
             yield from self._listed_on(page.url)
-        if (
+        if role == "listing" and listing_key and not new_items:
+            # a page that repeats its listing's items (pages past the end clamped to the
+            # last one) or brings none: the listing is finished
+            state.complete_listings.add(listing_key)
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/listings_finished_by_repeat")
+        elif (
             report_links
             or (likely_listing and role == "page")
             or (role == "listing" and empty_streak < self.max_empty_listing_pages)
         ):
-            fetches += trs.listing_fetches(listing, self.max_listing_pages)
-            fetches += querystring.pagination_fetches(listing, anchors)
-        if hanweb.is_hanweb_page(page.text) and (report_links or likely_listing):
-            fetches += hanweb.listing_fetches(listing, max_records=self.max_listing_pages * 50)
+            paged = ListingPage(url=page.url, text=page.text, listing_key=listing_key)
+            found = listing_fetches_for(paged, anchors, self.max_listing_pages)
+            if role == "page":
+                for key in {f.listing_key for f in found if f.listing_key}:
+                    self._new_items(state, key, items)  # the first page's items
+            fetches += found
         waiting = False
-        if not report_links and role == "page" and shells.detect_shell(listing) is not None:
+        if report_links and role == "page" and "<script" in page.text:
+            # a list the browser (or the server) filled from an API: the API pages it
+            fetches += shells.report_fetches(
+                shells.api_fetches(listing, self._scripts_of(state, listing))
+            )
+        elif not report_links and role == "page" and shells.detect_shell(listing) is not None:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/shells")
             api, script_requests = self._shell_fetches(state, page, listing)
             fetches += api
@@ -608,9 +639,16 @@ class ReportsSpider(Spider):
                 continue
             if fetch.listing_key and fetch.listing_key in state.complete_listings:
                 continue
-            if fetch.method == "GET" and state.frontier.seen(fetch.url):
-                continue
+            if fetch.listing_key and fetch.page_number is not None:
+                page_key = (fetch.listing_key, fetch.page_number)
+                if page_key in state.listing_pages:
+                    continue  # asked for already (a postback's form state differs)
+                state.listing_pages.add(page_key)
             if fetch.method == "GET":
+                key = dedup_key(fetch.url)
+                if key in state.listing_urls:
+                    continue
+                state.listing_urls.add(key)
                 state.frontier.mark_seen(fetch.url)
             yield self._request(
                 state,
@@ -805,6 +843,8 @@ class ReportsSpider(Spider):
                 body,
                 max_records=self.max_listing_pages * 50,
                 known_total=response.meta.get("nb_expected_records"),
+                referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
+                listing_key=response.meta.get("nb_listing_key") or "",
             ):
                 yield self._request(
                     state,
@@ -837,8 +877,9 @@ class ReportsSpider(Spider):
         anchors = shells.entries(data, base, page.url)
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
-        fresh = {canonical_url(a.url) for a in anchors} - state.seen_links
-        state.seen_links |= fresh
+        items = {canonical_url(a.url) for a in anchors}
+        fresh = self._new_items(state, fetch.listing_key if fetch else page.url, items)
+        state.seen_links |= items
         self._note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
