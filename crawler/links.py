@@ -113,6 +113,19 @@ _FILE_NAME_IN_TEXT = re.compile(r"\.(pdf|docx?|wps|et|xlsx?|ofd|zip|rar)\s*$|^é™
 _REPEATED_SEGMENTS = re.compile(r"((?:/[^/]+){1,3})\1{2,}")
 
 
+_AMBIGUOUS_SESSION_PARAMS = frozenset({"sid"})
+"""Names that are a session id on some sites and a site id on others (gkmlpt `sid=662021`)."""
+
+
+def _is_session_param(name: str, value: str) -> bool:
+    name = name.lower()
+    if name not in SESSION_PARAMS:
+        return False
+    if name in _AMBIGUOUS_SESSION_PARAMS:
+        return len(value) >= 16  # a session token, not a short site or column id
+    return True
+
+
 def canonical_url(url: str) -> str:
     """The crawler's key for a URL: scheme and host lower-cased, fragment and session or
     cache-busting parameters dropped, query sorted, default ports removed."""
@@ -128,7 +141,7 @@ def canonical_url(url: str) -> str:
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in SESSION_PARAMS
+        if not _is_session_param(k, v)
     ]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))

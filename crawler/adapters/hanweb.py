@@ -29,7 +29,7 @@ _TOTAL = re.compile(r"""(?:totalRecord|totalrecord)['"]?\s*[:=>]\s*['"]?(\d+)"""
 _PERPAGE = re.compile(r"""perPage['"]?\s*[:=]\s*['"]?(\d+)""", re.IGNORECASE)
 _GROUP = re.compile(r"""groupSize['"]?\s*[:=]\s*['"]?(\d+)""", re.IGNORECASE)
 _PROXY_URL = re.compile(r"""["']([^"']*dataproxy\.jsp[^"']*)["']""", re.IGNORECASE)
-_PARAM = r"""['"]?{name}['"]?\s*[:=]\s*['"]([^'"]*)['"]"""
+_PARAM = r"""['"]?\b{name}['"]?\s*[:=]\s*(?:['"]([^'"]*)['"]|([\w./%-]+))"""
 _PARAM_NAMES = (
     "col",
     "appid",
@@ -82,8 +82,8 @@ def _column_parameters(text: str, page_url: str) -> tuple[str, list[tuple[str, s
     params = []
     for name in _PARAM_NAMES:
         match = re.search(_PARAM.format(name=name), text)
-        if match:
-            params.append((name, match.group(1)))
+        if match:  # quoted, or a bare number in a script object (columnid:4821)
+            params.append((name, match.group(1) if match.group(1) is not None else match.group(2)))
     if not any(k == "columnid" for k, _ in params):
         return None
     proxy_url = urljoin(page_url, proxy.group(1).split("?")[0] if proxy else PROXY_PATH)

@@ -313,7 +313,7 @@ class ReportsSpider(Spider):
             elif fmt == ListingFormat.JSON:
                 callback = "parse_json"
         return Request(
-            canonical_url(url) if fetch is None or fetch.method == "GET" else url,
+            canonical_url(url) if fetch is None else url,  # an API's URL as its page makes it
             # listing pages are de-duplicated by the spider (per listing and page)
             dont_filter=fetch is not None,
             method=fetch.method if fetch else "GET",
@@ -612,11 +612,15 @@ class ReportsSpider(Spider):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/listings_finished_by_repeat")
         elif (
             report_links
-            or (likely_listing and role == "page")
+            or role == "page"
             or (role == "listing" and empty_streak < self.max_empty_listing_pages)
         ):
             paged = ListingPage(url=page.url, text=page.text, listing_key=listing_key)
             found = listing_fetches_for(paged, anchors, self.max_listing_pages)
+            if not report_links and not (likely_listing or role == "listing"):
+                # a page whose list is not in its markup (a column proxy): its records are
+                # asked for; further HTML pages only of lists that hold reports
+                found = [f for f in found if f.format != ListingFormat.HTML][:2]
             if role == "page":
                 for key in {f.listing_key for f in found if f.listing_key}:
                     self._new_items(state, key, items)  # the first page's items
@@ -924,9 +928,11 @@ class ReportsSpider(Spider):
         match = classify_title(meta.get("nb_title") or page_title(selector))
         if match is None:
             match = classify_title(page_title(selector))
-        yield from self._report_page(
-            state, page, selector, extract_anchors(selector, page.url), match
-        )
+        anchors = extract_anchors(selector, page.url)
+        if "<script" in page.text:
+            # attachments named only in the page's data (gkmlpt `_CONFIG.DETAIL`…)
+            anchors += shells.script_links(ListingPage(url=page.url, text=page.text))
+        yield from self._report_page(state, page, selector, anchors, match)
 
     def _report_page(
         self,
