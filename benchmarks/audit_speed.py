@@ -25,8 +25,6 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from audit.findings import FINDINGS, AuditOptions, run_audit
 from storage.archive import Archive
 from storage.models import (

@@ -40,9 +40,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-from search_latency import PG_SERVER, percentile, sample_queries  # benchmarks/ is on sys.path
 from sqlalchemy import func, insert, select, text, update
 
+from benchmarks.latency import PG_SERVER, percentile, sample_queries
 from capture.extractor import extraction_columns
 from extract import extract_document
 from sampleweb.render import html_fragment

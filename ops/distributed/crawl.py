@@ -18,7 +18,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from redis import Redis
@@ -291,14 +290,9 @@ def spawn_worker(
     ]
     if crawl_id:
         args += ["--crawl", crawl_id]
-    env = {**os.environ, "NIANBAO_DB": archive.url, "PYTHONPATH": _pythonpath()}
+    # the project is installed into this interpreter's environment: no search path to set
+    env = {**os.environ, "NIANBAO_DB": archive.url}
     return subprocess.Popen(args, env=env, start_new_session=True)
-
-
-def _pythonpath() -> str:
-    root = str(Path(__file__).resolve().parents[2])
-    current = os.environ.get("PYTHONPATH")
-    return root + (os.pathsep + current if current else "")
 
 
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
