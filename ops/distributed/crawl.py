@@ -30,6 +30,7 @@ from ops.distributed.outage import DEFAULT_WAIT
 from ops.distributed.queue import crawl_done, requeue_dead
 from ops.distributed.seeding import seed
 from storage.archive import Archive
+from storage.vocab import RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def run_distributed(
             _cleanup(server, keys)
         _stop_children(children)
         with contextlib.suppress(Exception):  # the database may be what failed
-            archive.end_run(run_id, outcome="failed", site_stats={})
+            archive.end_run(run_id, outcome=RunOutcome.FAILED, site_stats={})
         if isinstance(exc, RedisError):
             raise RedisUnavailable(
                 f"crawl run {run_id} stopped: lost Redis at {url}: {_line(exc)}; "
