@@ -55,6 +55,7 @@ from storage.models import (
     SiteRow,
     VersionRow,
 )
+from storage.vocab import DocumentStatus
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "reports" / "seeds"
 PLACES = "东西南北中新安平和兴华宁海河山川湖城乡桥林泉阳江永定清长丰"
@@ -250,7 +251,7 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                     "parent_url": None,
                     "first_seen_at": now,
                     "last_seen_at": now,
-                    "status": "present",
+                    "status": DocumentStatus.PRESENT,
                     "status_changed_at": None,
                     "etag": None,
                     "last_modified": None,
