@@ -28,6 +28,7 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+from storage.vocab import DocumentStatus, ObservationOutcome, RunOutcome
 
 
 @dataclass
@@ -101,7 +102,9 @@ class Report:
 
     @property
     def vanished(self) -> bool:
-        return bool(self.documents) and all(d.status == "vanished" for d in self.documents)
+        return bool(self.documents) and all(
+            d.status == DocumentStatus.VANISHED for d in self.documents
+        )
 
     # first_capture and main are read many times per report by the audit, and a report's
     # documents and versions do not change once loaded: computed once.
@@ -165,7 +168,7 @@ def load(session: Session, years: list[int], scope: set[str] | None = None) -> A
     crawls: dict[str, list[Crawl]] = defaultdict(list)
     for run_id, site_id, started, finished in session.execute(
         select(SiteRunRow.run_id, SiteRunRow.site_id, SiteRunRow.started_at, SiteRunRow.finished_at)
-        .where(SiteRunRow.outcome == "success", SiteRunRow.finished_at.is_not(None))
+        .where(SiteRunRow.outcome == RunOutcome.SUCCESS, SiteRunRow.finished_at.is_not(None))
         .where(*([SiteRunRow.site_id.in_(in_scope)] if only is not None else []))
         .order_by(SiteRunRow.started_at)
     ):
@@ -274,7 +277,11 @@ def load(session: Session, years: list[int], scope: set[str] | None = None) -> A
         .join(CaptureRow, CaptureRow.id == ObservationRow.capture_id)
         .join(DocumentRow, DocumentRow.id == ObservationRow.document_id)
         .join(ReportRow, ReportRow.id == DocumentRow.report_id)
-        .where(*report_filter, ObservationRow.outcome == "gone", DocumentRow.status == "vanished")
+        .where(
+            *report_filter,
+            ObservationRow.outcome == ObservationOutcome.GONE,
+            DocumentRow.status == DocumentStatus.VANISHED,
+        )
         .order_by(ObservationRow.observed_at)
     ):
         docs[doc_id].gone = {

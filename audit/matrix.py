@@ -28,6 +28,7 @@ from audit.findings import FINDINGS, AuditOptions, Auditor, Cell, Finding, run_a
 from registry.model import KINDS, LEVELS
 from storage import reading
 from storage.archive import Archive
+from storage.vocab import DocumentStatus
 
 NO_CODE = "none"
 """The region of agencies with no division code of their own nor above them."""
@@ -403,7 +404,9 @@ def _timing_data(
                 {"url": "", "captured_at": r.first_version_at, "sha256": ""},
             )
             report.documents.append(
-                D.Document(0, "", "report", "present", None, r.first_version_at, [first])
+                D.Document(
+                    0, "", "report", DocumentStatus.PRESENT, None, r.first_version_at, [first]
+                )
             )
         reports[(r.agency_id, r.year)] = report
     return D.AuditData(tree.agencies, sites_of, crawls, reports)

@@ -25,8 +25,6 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from audit.findings import FINDINGS, AuditOptions, run_audit
 from storage.archive import Archive
 from storage.models import (
@@ -41,6 +39,7 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+from storage.vocab import DocumentStatus, ObservationOutcome, RunOutcome
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PHRASES = [
@@ -165,7 +164,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                         "id": run,
                         "started_at": at,
                         "finished_at": at + timedelta(hours=2),
-                        "outcome": "success",
+                        "outcome": RunOutcome.SUCCESS,
                         "trigger": "schedule",
                         "host": "bench",
                         "stats": {},
@@ -180,7 +179,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                         "site_id": f"s{c}",
                         "started_at": at,
                         "finished_at": at + timedelta(hours=1),
-                        "outcome": "success",
+                        "outcome": RunOutcome.SUCCESS,
                         "requests": 1,
                         "pages": 1,
                         "bytes": 1,
@@ -245,7 +244,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                     "parent_url": None,
                     "first_seen_at": first,
                     "last_seen_at": now,
-                    "status": "vanished" if vanished else "present",
+                    "status": DocumentStatus.VANISHED if vanished else DocumentStatus.PRESENT,
                     "status_changed_at": now if vanished else None,
                     "etag": None,
                     "last_modified": None,
@@ -333,7 +332,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                         "run_id": None,
                         "observed_at": first + timedelta(days=seq),
                         "status": 200,
-                        "outcome": "new_version",
+                        "outcome": ObservationOutcome.NEW_VERSION,
                     }
                 )
             if vanished:
@@ -345,7 +344,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                         "run_id": None,
                         "observed_at": now,
                         "status": 404,
-                        "outcome": "gone",
+                        "outcome": ObservationOutcome.GONE,
                     }
                 )
         if len(batch["rep"]) >= 5000:

@@ -30,8 +30,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import sampleweb
 from crawler.links import canonical_url
 from crawler.run import RunSummary, crawl

@@ -14,18 +14,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from extract.report import analyse
+from extract.types import Extraction, TextDocument
 
-from extract.report import analyse  # noqa: E402
-from extract.types import Extraction, TextDocument  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SHARED = ROOT.parent / "shared" / "reports"
 RENDERINGS = ROOT / "sampleweb" / "assets" / "reports"

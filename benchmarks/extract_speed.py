@@ -17,18 +17,16 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from extract.limits import DEFAULT_LIMITS
+from extract.text import read_document, read_here
+from extract.text.grid import cell_budget
 
-from extract.limits import DEFAULT_LIMITS  # noqa: E402
-from extract.text import read_document, read_here  # noqa: E402
-from extract.text.grid import cell_budget  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REPORTS = ROOT / "sampleweb/assets/reports"
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -33,8 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from capture.extractor import Extracted, Extractor, extract_version, extraction_job
 from capture.recorder import CaptureRecorder

@@ -9,13 +9,9 @@ articles with a thread pool of urllib clients, and prints pages/s and MB/s.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sampleweb.large import LargeSite
 

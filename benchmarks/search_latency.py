@@ -35,8 +35,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import create_engine, insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from benchmarks.latency import PG_SERVER, percentile, sample_queries
 from query.search import (
     DEFAULT_CANDIDATES,
     PgTrace,
@@ -56,6 +55,7 @@ from storage.models import (
     SiteRow,
     VersionRow,
 )
+from storage.vocab import DocumentStatus
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "reports" / "seeds"
 PLACES = "东西南北中新安平和兴华宁海河山川湖城乡桥林泉阳江永定清长丰"
@@ -68,7 +68,6 @@ SUFFIX = (
     "市自然资源局",
     "区司法局",
 )
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def sentences() -> list[str]:
@@ -252,7 +251,7 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                     "parent_url": None,
                     "first_seen_at": now,
                     "last_seen_at": now,
-                    "status": "present",
+                    "status": DocumentStatus.PRESENT,
                     "status_changed_at": None,
                     "etag": None,
                     "last_modified": None,
@@ -322,31 +321,6 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
 def _tsv_lexeme(term: str) -> str:
     """A lexeme in ``tsvector`` input syntax (quoted; quote and backslash escaped)."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
-
-
-def sample_queries(archive: Archive, seed: int, count: int) -> list[str]:
-    """Substrings of 1–6 Chinese characters of random versions already archived."""
-    rng = random.Random(seed)
-    with archive.engine.connect() as conn:
-        top = conn.execute(text("SELECT max(id) FROM versions")).scalar() or 0
-        out: list[str] = []
-        while len(out) < count:
-            body = conn.execute(
-                text("SELECT text FROM versions WHERE id = :i"), {"i": rng.randint(1, top)}
-            ).scalar()
-            if not body:
-                continue
-            k = rng.randint(1, 6)
-            at = rng.randrange(0, len(body) - k)
-            piece = body[at : at + k]
-            if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
-                out.append(piece)
-    return out
 
 
 def explain(archive: Archive, query: str) -> str:

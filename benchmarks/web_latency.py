@@ -40,9 +40,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-from search_latency import PG_SERVER, percentile, sample_queries  # benchmarks/ is on sys.path
 from sqlalchemy import func, insert, select, text, update
 
+from benchmarks.latency import PG_SERVER, percentile, sample_queries
 from capture.extractor import extraction_columns
 from extract import extract_document
 from sampleweb.render import html_fragment
@@ -58,6 +58,7 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+from storage.vocab import ObservationOutcome, RunOutcome
 
 PROVINCES = [
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
@@ -172,7 +173,7 @@ def prepare(archive: Archive, seed: int = 11) -> None:
             run = CrawlRunRow(
                 started_at=at,
                 finished_at=at + timedelta(hours=3),
-                outcome="success",
+                outcome=RunOutcome.SUCCESS,
                 trigger="schedule",
                 host="bench",
                 stats={},
@@ -188,7 +189,7 @@ def prepare(archive: Archive, seed: int = 11) -> None:
                     "site_id": f"bench-county-{k}",
                     "started_at": at,
                     "finished_at": at + timedelta(hours=1),
-                    "outcome": "success" if rng.random() > 0.02 else "failed",
+                    "outcome": RunOutcome.SUCCESS if rng.random() > 0.02 else RunOutcome.FAILED,
                     "requests": 40,
                     "pages": 38,
                     "bytes": 900_000,
@@ -279,7 +280,7 @@ def prepare(archive: Archive, seed: int = 11) -> None:
                 "run_id": None,
                 "observed_at": now,
                 "status": 200,
-                "outcome": "new_version",
+                "outcome": ObservationOutcome.NEW_VERSION,
             }
         )
         if len(batch_obs) >= 20000 or vid == top:

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from crawler.links import is_private_address
 from crawler.refusals import Refused
 from crawler.resolver import CheckedResolver, is_ip_literal
+from storage.vocab import FailureKind
 
 logger = logging.getLogger(__name__)
 
@@ -160,24 +161,26 @@ class ScopeProxy:
             if is_private_address(host):
                 self._refuse(
                     url,
-                    "private_address",
+                    FailureKind.PRIVATE_ADDRESS,
                     f"{host} is a private or loopback address the registry does not name for site {self.site_id}",
                     shown,
                 )
             else:
-                self._refuse(url, "offsite", f"{host} is not a host of site {self.site_id}", shown)
+                self._refuse(
+                    url, FailureKind.OFFSITE, f"{host} is not a host of site {self.site_id}", shown
+                )
             return None
         if is_ip_literal(host):
             return host  # named by the registry (scope above)
         try:
             return await asyncio.to_thread(self.resolver.checked_address, host)
         except Refused as exc:
-            self._refuse(url, exc.kind or "private_address", exc.detail, shown)
+            self._refuse(url, exc.kind or FailureKind.PRIVATE_ADDRESS, exc.detail, shown)
         except OSError as exc:
-            self._refuse(url, "dns", f"{host} does not resolve: {exc}", shown)
+            self._refuse(url, FailureKind.DNS, f"{host} does not resolve: {exc}", shown)
         return None
 
-    def _refuse(self, url: str, kind: str, detail: str, shown: str) -> None:
+    def _refuse(self, url: str, kind: FailureKind, detail: str, shown: str) -> None:
         self.refused += 1
         self.on_refusal(url, kind, f"the browser's request {shown} was refused: {detail}")
 

@@ -5,29 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-
-class FailureKind(StrEnum):
-    """Why one URL of a crawl failed (``failures.kind``)."""
-
-    HTTP_STATUS = "http_status"
-    TIMEOUT = "timeout"
-    DNS = "dns"
-    CONNECTION = "connection"
-    BLOCKED = "blocked"
-    ROBOTS = "robots"
-    OFFSITE = "offsite"
-    """a host that is not the site's (a link, a redirect, or a request of the browser)"""
-    PRIVATE_ADDRESS = "private_address"
-    """a private or loopback address the registry does not allow for the site (an IP
-    literal, or a host name that resolves to one)"""
-    EXTRACTION = "extraction"
-    BUDGET = "budget"
-    CAPTURE = "capture"
-    """a response fetched but not archived (any error of the capture but a full disk or
-    a lost database, which stop the crawl)"""
-
+from storage.vocab import FailureKind
 
 FAILURE_KINDS = tuple(kind.value for kind in FailureKind)
 
@@ -38,13 +17,15 @@ class CrawlFailure:
 
     site_id: str
     url: str
-    kind: str
+    kind: FailureKind
     detail: str
     status: int | None = None
 
     def __post_init__(self) -> None:
+        # a kind given as its string (the spider's) becomes the member; an unknown one raises
         if self.kind not in FAILURE_KINDS:
             raise ValueError(f"unknown failure kind {self.kind!r}; expected one of {FAILURE_KINDS}")
+        self.kind = FailureKind(self.kind)
 
 
 @dataclass

@@ -35,6 +35,7 @@ from zope.interface import implementer
 
 from crawler.links import is_private_address
 from crawler.refusals import Refused
+from storage.vocab import FailureKind
 
 CACHE_SECONDS = 60.0
 
@@ -140,7 +141,7 @@ class CheckedResolver:
             bad = [a for a in found if private_ip(a)]
             if bad:
                 refusal = Refused(
-                    "private_address",
+                    FailureKind.PRIVATE_ADDRESS,
                     f"{host} resolved to the private address {bad[0]}; refused before "
                     "connecting (the registry does not allow private addresses for it)",
                 )

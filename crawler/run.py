@@ -30,6 +30,7 @@ from capture.warc import ensure_writable
 from crawler import settings as crawl_settings
 from crawler.sitestats import SiteFigures
 from storage.db import DatabaseUnavailable, retrying
+from storage.vocab import RunOutcome
 
 
 class CrawlError(RuntimeError):
@@ -83,10 +84,10 @@ class RunSummary:
 def overall_outcome(sites: dict[str, SiteFigures]) -> str:
     outcomes = {f.outcome for f in sites.values()}
     if not outcomes:
-        return "failed"
+        return RunOutcome.FAILED
     if len(outcomes) == 1:
         return outcomes.pop()
-    return "partial"
+    return RunOutcome.PARTIAL
 
 
 TEMP_PREFIX = "nianbao-crawl-"
@@ -185,11 +186,13 @@ def crawl(
             json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else None
         )
     if returncode != 0 or data is None:
-        _end(archive, run_id, "failed", {}, db_retry, f"crawl run {run_id} failed")
+        _end(archive, run_id, RunOutcome.FAILED, {}, db_retry, f"crawl run {run_id} failed")
         raise CrawlError(f"crawl run {run_id} failed (exit {returncode}); its log is above")
     fatal = data.get("stats", {}).get("nianbao/fatal")
     if fatal:
-        _end(archive, run_id, "failed", {}, db_retry, f"crawl run {run_id} stopped: {fatal}")
+        _end(
+            archive, run_id, RunOutcome.FAILED, {}, db_retry, f"crawl run {run_id} stopped: {fatal}"
+        )
         raise CrawlError(f"crawl run {run_id} stopped: {fatal}")
     figures = {site_id: SiteFigures(**values) for site_id, values in data["sites"].items()}
     outcome = overall_outcome(figures)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,19 +10,7 @@ from sqlalchemy import func, select
 from capture.liveness import ProcessId
 from storage.archive import Archive, as_utc, iso
 from storage.models import CrawlRunRow, FailureRow, SiteRunRow
-
-
-class RunOutcome(StrEnum):
-    """How a crawl run (and each site's part of it) ended."""
-
-    RUNNING = "running"
-    SUCCESS = "success"
-    PARTIAL = "partial"
-    FAILED = "failed"
-    BLOCKED = "blocked"
-    CRASHED = "crashed"
-    """its process died without ending it (killed, machine lost)"""
-
+from storage.vocab import FailureKind, RunOutcome
 
 RUN_HEARTBEAT = timedelta(seconds=30)
 """How often the process of a run says it is alive (``crawler.run.crawl``, the coordinator
@@ -48,7 +35,13 @@ def reap_crashed(archive: Archive, *, now: datetime | None = None) -> list[int]:
     return crashed
 
 
-ERROR_KINDS = ("http_status", "timeout", "blocked", "robots", "extraction")
+ERROR_KINDS = (
+    FailureKind.HTTP_STATUS,
+    FailureKind.TIMEOUT,
+    FailureKind.BLOCKED,
+    FailureKind.ROBOTS,
+    FailureKind.EXTRACTION,
+)
 """The kinds archivists asked to see first; any other kind recorded is listed after them."""
 
 
@@ -127,6 +120,6 @@ def site_runs(
 
 
 def _error_order(errors: dict[str, int]) -> list[str]:
-    return [k for k in ERROR_KINDS if k in errors] + sorted(
+    return [k.value for k in ERROR_KINDS if k in errors] + sorted(
         k for k in errors if k not in ERROR_KINDS
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage.archive import Archive, iso
 from storage.models import AgencyRow, CaptureRow, DocumentRow, ObservationRow, ReportRow, VersionRow
+from storage.vocab import ObservationOutcome
 
 
 def resolve_report(session: Session, ref: str) -> ReportRow:
@@ -140,7 +141,7 @@ def render_history(history: dict[str, Any]) -> str:
         for o in doc["observations"]:
             cap = o["capture"]
             raw = f"  raw {cap['sha256'][:16]}…" if cap else ""
-            if o["outcome"] == "listed" and cap:
+            if o["outcome"] == ObservationOutcome.LISTED and cap:
                 raw = f"  on {cap['url']}"
             version = f" v{o['version']}" if o["version"] else ""
             lines.append(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from storage.archive import Archive, as_utc, iso
 from storage.models import AgencyRow, CaptureRow, DocumentRow, ReportRow, VersionRow
+from storage.vocab import DocumentStatus
 
 
 def iter_reports(
@@ -80,7 +81,9 @@ def iter_reports(
                     }
                 )
             status = (
-                "vanished" if docs and all(d["status"] == "vanished" for d in docs) else "present"
+                DocumentStatus.VANISHED
+                if docs and all(d["status"] == DocumentStatus.VANISHED for d in docs)
+                else DocumentStatus.PRESENT
             )
             first_seen = min(
                 (as_utc(d.first_seen_at) for d, _ in rows), default=as_utc(report.first_seen_at)

@@ -56,6 +56,7 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+from storage.vocab import DocumentStatus, ObservationOutcome, RunOutcome
 
 INGEST_ATTEMPTS = 5
 LOOKUP_CHUNK = 500
@@ -221,7 +222,7 @@ class RunStats:
     new_versions: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     blocked: bool = False
-    outcome: str = "success"
+    outcome: str = RunOutcome.SUCCESS
 
 
 class Archive:
@@ -418,7 +419,7 @@ class Archive:
             ).all()
         return [(r[0], r[1], as_utc(r[2]), as_utc(r[3]) or utcnow()) for r in rows]
 
-    def mark_crashed(self, run_ids: list[int], outcome: str = "crashed") -> None:
+    def mark_crashed(self, run_ids: list[int], outcome: str = RunOutcome.CRASHED) -> None:
         """End runs whose process died without ending them: the run and its sites get
         ``outcome`` and end at their last heartbeat (when the process was last alive)."""
         if not run_ids:
@@ -465,7 +466,10 @@ class Archive:
                 row.errors = dict(data.get("errors") or {})
                 row.blocked = bool(data.get("blocked", False))
                 row.explored = data.get("explored") or None
-                row.outcome = str(data.get("outcome") or ("blocked" if row.blocked else "success"))
+                row.outcome = str(
+                    data.get("outcome")
+                    or (RunOutcome.BLOCKED if row.blocked else RunOutcome.SUCCESS)
+                )
             # sites without figures (a run that failed before it could count) end with it
             for row in s.scalars(
                 select(SiteRunRow).where(
@@ -595,7 +599,7 @@ class Archive:
             return Validators(
                 url,
                 cap.role,
-                "present",
+                DocumentStatus.PRESENT,
                 cap.headers.get("etag"),
                 cap.headers.get("last-modified"),
                 as_utc(cap.captured_at),
@@ -834,7 +838,7 @@ class Archive:
                 parent_url=doc_in.parent_url,
                 first_seen_at=cap.captured_at,
                 last_seen_at=cap.captured_at,
-                status="present",
+                status=DocumentStatus.PRESENT,
             )
             s.add(doc)
             docs[doc.url_hash] = doc
@@ -868,13 +872,17 @@ class Archive:
             )
             observations.append((observation, None))
             if cap.status in (404, 410):
-                if doc.status != "vanished":
-                    doc.status, doc.status_changed_at = "vanished", now
-                observation.outcome = "gone"
+                if doc.status != DocumentStatus.VANISHED:
+                    doc.status, doc.status_changed_at = DocumentStatus.VANISHED, now
+                observation.outcome = ObservationOutcome.GONE
                 continue
             self._seen(doc, cap, doc_in, now)
             if cap.status == 304 or version is None:
-                observation.outcome = "not_modified" if cap.status == 304 else "unchanged"
+                observation.outcome = (
+                    ObservationOutcome.NOT_MODIFIED
+                    if cap.status == 304
+                    else ObservationOutcome.UNCHANGED
+                )
                 observation.version_id = result.version_id = known[0] if known else None
                 continue
             doc.last_capture_id = cap.id
@@ -882,7 +890,7 @@ class Archive:
                 doc.media_type = doc_in.media_type
             existing = by_content.get((doc.id, version.content_sha256))
             if existing is not None:
-                observation.outcome = "unchanged"
+                observation.outcome = ObservationOutcome.UNCHANGED
                 observation.version_id = result.version_id = existing
                 continue
             row = VersionRow(
@@ -895,7 +903,7 @@ class Archive:
                 text=version.text,
             )
             s.add(row)
-            observation.outcome = "new_version"
+            observation.outcome = ObservationOutcome.NEW_VERSION
             observations[-1] = (observation, row)
             new_versions.append((cap, version, result, row))
             if doc_in.published_at and not report.published_at:
@@ -930,8 +938,8 @@ class Archive:
     @staticmethod
     def _seen(doc: DocumentRow, cap: CaptureRow, doc_in: DocumentIn, now: datetime) -> None:
         doc.last_seen_at = now
-        if doc.status != "present":
-            doc.status, doc.status_changed_at = "present", now
+        if doc.status != DocumentStatus.PRESENT:
+            doc.status, doc.status_changed_at = DocumentStatus.PRESENT, now
         if doc_in.etag or doc_in.last_modified:
             doc.etag, doc.last_modified = doc_in.etag, doc_in.last_modified
 
@@ -1106,7 +1114,7 @@ class Archive:
                     run_id=run_id,
                     observed_at=seen_at,
                     status=200,
-                    outcome="listed",
+                    outcome=ObservationOutcome.LISTED,
                 )
             )
             return True

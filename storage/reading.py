@@ -31,6 +31,7 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+from storage.vocab import DocumentStatus, RunOutcome
 
 
 def _utc(value: datetime | str | None) -> datetime | None:
@@ -233,7 +234,9 @@ def agency_reports(archive: Archive, agency_id: str) -> list[dict[str, Any]]:
             s.execute(
                 select(ReportRow.id, func.count(DocumentRow.id))
                 .join(DocumentRow, DocumentRow.report_id == ReportRow.id)
-                .where(ReportRow.agency_id == agency_id, DocumentRow.status == "vanished")
+                .where(
+                    ReportRow.agency_id == agency_id, DocumentRow.status == DocumentStatus.VANISHED
+                )
                 .group_by(ReportRow.id)
             ).all()
         )
@@ -249,7 +252,9 @@ def agency_reports(archive: Archive, agency_id: str) -> list[dict[str, Any]]:
                 "site_id": site,
                 "documents": int(docs or 0),
                 "versions": int(versions or 0),
-                "status": "vanished" if docs and vanished.get(rid, 0) == docs else "present",
+                "status": DocumentStatus.VANISHED
+                if docs and vanished.get(rid, 0) == docs
+                else DocumentStatus.PRESENT,
             }
         )
     return out
@@ -282,7 +287,7 @@ def successful_crawls(
         SiteRunRow.site_id,
         _raw(SiteRunRow.started_at),
         _raw(SiteRunRow.finished_at),
-    ).where(SiteRunRow.outcome == "success", SiteRunRow.finished_at.is_not(None))
+    ).where(SiteRunRow.outcome == RunOutcome.SUCCESS, SiteRunRow.finished_at.is_not(None))
     out: list[tuple[int, str, datetime, datetime]] = []
     with archive.session() as s:
         chunks = [None] if site_ids is None else list(_chunks(sorted(set(site_ids))))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from paths import SEEDS
 
 from capture.recorder import CaptureRecorder
 from capture.types import FetchedResponse, Role
 from registry.loader import parse_yaml
-
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "reports" / "seeds"
 
 REGISTRY = """
 agencies:

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import SHARED
 from sqlalchemy import create_engine, text
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 PG_SERVER = os.environ.get("NIANBAO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from archive_helpers import fetched, setup_archive
 from html_variants import seed_body
+from paths import SEED_LABELS
 from warcio.archiveiterator import ArchiveIterator
 
 from capture.fixity import verify
@@ -19,7 +20,6 @@ from query.reextract import reextract
 from query.stats import iter_stats
 
 URL = "http://www.ninghai.gov.cn/gkmlpt/content/3/3678/post_3678466.html"
-SEED_LABELS = Path(__file__).resolve().parents[2] / "shared" / "reports" / "seeds" / "labels"
 WARCIO = str(Path(sys.executable).parent / "warcio")
 
 

@@ -12,20 +12,19 @@ from pathlib import Path
 
 import pytest
 from archive_helpers import fetched, later, report_page, setup_archive
+from paths import REPO, SEED_LABELS
 
 from capture.types import Role
 from query.reports import iter_reports
 from query.stats import iter_stats, write_parquet
 
-REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "sampleweb" / "assets" / "reports"
-SEEDS_LABELS = REPO.parent / "shared" / "reports" / "seeds" / "labels"
 PAGE = "http://www.ninghai.gov.cn/art/2021/1/7/art_1229051395_3678466.html"
 DOCX = "http://www.ninghai.gov.cn/module/download/downfile.jsp?filename=P020210125.docx"
 
 
 def label(n: int) -> dict:
-    return json.loads(next(SEEDS_LABELS.glob(f"{n:03d}_*.json")).read_text(encoding="utf-8"))
+    return json.loads(next(SEED_LABELS.glob(f"{n:03d}_*.json")).read_text(encoding="utf-8"))
 
 
 def nianbao(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from paths import SEED_LABELS, SEEDS
 
 from extract import extract_document
 from extract.checks import RULE_NAMES, CheckStatus, evaluate_checks, text_figure_checks
 from extract.keys import keys_for_layout
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reports"
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+SEEDS = sorted(SEEDS.glob("*.txt"))
 OWN_LABELS = sorted((Path(__file__).resolve().parent / "labels").glob("*.json"))
 
 
@@ -55,7 +55,7 @@ def _terms_blank(check: dict, values: dict) -> bool:
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
 def test_seed_checks_match_labels(seed: Path) -> None:
-    label = json.loads((SHARED / "seeds" / "labels" / f"{seed.stem}.json").read_text("utf-8"))
+    label = json.loads((SEED_LABELS / f"{seed.stem}.json").read_text("utf-8"))
     extraction = extract_document(seed.read_bytes(), filename=seed.name)
     assert _as_label_checks(extraction.checks) == label["checks"]
     for check in extraction.checks:

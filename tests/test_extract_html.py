@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from html_variants import VARIANTS, seed_body
+from paths import SEED_LABELS
 
 from extract import extract_document
-
-SEED_LABELS = Path(__file__).resolve().parents[2] / "shared" / "reports" / "seeds" / "labels"
 
 
 def _label(number: int) -> dict:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from paths import SEED_LABELS
 from scans import scan_pdf
 
 from extract import extract_document
@@ -16,7 +17,6 @@ from extract.text import ocr
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")
 REPORTS = Path(__file__).resolve().parents[1] / "sampleweb" / "assets" / "reports"
-SEED_LABELS = Path(__file__).resolve().parents[2] / "shared" / "reports" / "seeds" / "labels"
 
 
 def _table_pages(pdf: bytes) -> bytes:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import SEED_LABELS
 
 from extract import extract_document
 from extract.types import CellValue
@@ -20,7 +21,6 @@ from sampleweb import SampleWeb
 from sampleweb.model import ReportTruth
 from sampleweb.texts import synth_report
 
-SEED_LABELS = Path("/work/shared/reports/seeds/labels")
 REAL_LABELS = Path(__file__).parent / "labels"
 
 # (agency, year) as the truth names it -> (agency in the text, generator seed, broken rule)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import REAL_REPORTS, SEED_LABELS, SEEDS
 
 from extract import extract_document
 from extract.keys import keys_for_layout
@@ -23,13 +24,12 @@ from extract.numbers import cell_value, money_value
 from extract.types import Extraction
 from nianbao.cli import cli
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reports"
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+SEEDS = sorted(SEEDS.glob("*.txt"))
 OWN_LABELS = Path(__file__).resolve().parent / "labels"
 
 
 def _label(seed: Path) -> dict:
-    return json.loads((SHARED / "seeds" / "labels" / f"{seed.stem}.json").read_text("utf-8"))
+    return json.loads((SEED_LABELS / f"{seed.stem}.json").read_text("utf-8"))
 
 
 def _assert_values(got: dict, expected: dict) -> None:
@@ -224,7 +224,7 @@ def test_real_pdf_text_layer_export_matches_labels(name: str) -> None:
     labels, values printed above their label, a table over a page break) yields every
     labelled value through the front door."""
     label = json.loads((OWN_LABELS / f"{name}.json").read_text("utf-8"))
-    text = _pdf_text(SHARED / "real" / f"{name}.pdf")
+    text = _pdf_text(REAL_REPORTS / f"{name}.pdf")
     extraction = extract_document(text.encode("utf-8"), filename=f"{name}.txt")
     _assert_report(extraction, label)
 
@@ -233,7 +233,7 @@ def test_real_pdf_text_layer_export_matches_labels(name: str) -> None:
 def test_real_reports_match_labels(label_path: Path) -> None:
     """The real PDFs, the real government page and the 2021 template docx."""
     label = json.loads(label_path.read_text("utf-8"))
-    data = (SHARED / "real" / label["source"]).read_bytes()
+    data = (REAL_REPORTS / label["source"]).read_bytes()
     _assert_report(extract_document(data, filename=label["source"]), label)
 
 

@@ -7,9 +7,9 @@ import json
 import re
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
+from paths import REPO, SEEDS
 
 from extract import PARSER_VERSION, extract_document, read_document
 from extract.isolation import run_isolated
@@ -18,11 +18,9 @@ from extract.sniff import DOC, DOCX, HTML, OFD, PDF, TEXT, WPS, XLS, XLSX, ZIP, 
 from extract.text.html import decode_html
 from extract.types import TextDocument
 
-REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "sampleweb/assets/reports"
 BROKEN = REPO / "tests/fixtures/broken"
 MANIFEST = json.loads((REPORTS / "manifest.json").read_text(encoding="utf-8"))
-SEED_DIR = REPO.parent / "shared/reports/seeds"
 
 _cache: dict[str, TextDocument] = {}
 
@@ -136,7 +134,7 @@ def test_grids_agree_across_formats() -> None:
 
 @pytest.mark.parametrize("number", range(5))
 def test_every_seed_renders_its_paragraphs_and_tables(number: int) -> None:
-    seed = sorted(SEED_DIR.glob("*.txt"))[number].read_text(encoding="utf-8")
+    seed = sorted(SEEDS.glob("*.txt"))[number].read_text(encoding="utf-8")
     paragraphs = [
         re.sub(r"\[bookmark: [^\]]*\]", "", line).strip()
         for line in seed.splitlines()
@@ -171,7 +169,7 @@ def test_doc_summary_metadata_decoded() -> None:
 
 
 def _seed_paragraph_lines(number: int) -> list[str]:
-    seed = sorted(SEED_DIR.glob("*.txt"))[number].read_text(encoding="utf-8")
+    seed = sorted(SEEDS.glob("*.txt"))[number].read_text(encoding="utf-8")
     return [
         line.strip() for line in seed.splitlines() if len(line.strip()) > 60 and "\t" not in line
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from archive_helpers import fetched, later, report_page, seed_text, setup_archive
+from paths import REAL_REPORTS
 from sqlalchemy.exc import IntegrityError
 
 from capture.extractor import Extractor
@@ -109,7 +110,7 @@ def test_a_failing_group_indexes_none_of_its_captures(archive) -> None:
 
 def test_worker_processes_extract_what_the_crawl_process_extracts() -> None:
     responses = [(resp, "0" * 64) for resp in group(pages(3))]
-    pdf = sorted((Path(__file__).parent.parent.parent / "shared/reports/real").glob("*.pdf"))[0]
+    pdf = sorted(REAL_REPORTS.glob("*.pdf"))[0]
     responses.append(
         (fetched(f"{BASE}a.pdf", pdf.read_bytes(), content_type="application/pdf"), "1" * 64)
     )

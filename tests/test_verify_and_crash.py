@@ -148,8 +148,7 @@ def test_verify_reports_unindexed_records_and_files(archive) -> None:
 
 CRASH_SCRIPT = textwrap.dedent(
     """
-    import sys, itertools
-    sys.path.insert(0, {tests!r})
+    import itertools
     from archive_helpers import fetched, setup_archive, report_page, seed_text
     from capture.types import Role
     from storage.archive import Archive
@@ -167,9 +166,10 @@ def test_kill_mid_crawl_leaves_warc_and_sql_consistent(
     db_url: str, tmp_path: Path, kill_after: float
 ) -> None:
     data = tmp_path / "data"
-    script = CRASH_SCRIPT.format(tests=str(TESTS), url=db_url, data=str(data))
+    script = CRASH_SCRIPT.format(url=db_url, data=str(data))
+    # run in tests/, where ``python -c`` finds archive_helpers; the project is installed
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=TESTS.parent
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=TESTS
     )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready"

@@ -22,6 +22,7 @@ from query.diff import diff_by_ids, sentences
 from query.history import report_history
 from query.search import SearchFilters, search
 from storage import reading
+from storage.vocab import DocumentStatus
 from web.i18n import _
 from web.room import Room
 from web.tables import tables
@@ -93,7 +94,9 @@ def report_view(room: Room, agency_id: str, year: int) -> dict[str, Any]:
     late = next((f for f in findings if f.finding == "late"), None)
     documents = history["documents"]
     status = (
-        "vanished" if documents and all(d["status"] == "vanished" for d in documents) else "present"
+        DocumentStatus.VANISHED
+        if documents and all(d["status"] == DocumentStatus.VANISHED for d in documents)
+        else DocumentStatus.PRESENT
     )
     for doc in documents:
         for v in doc["versions"]:

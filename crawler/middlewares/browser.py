@@ -34,6 +34,7 @@ from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
 from crawler.resolver import shared_resolver
 from storage.db import retrying
+from storage.vocab import FailureKind
 
 logger = logging.getLogger(__name__)
 CONTEXT_PREFIX = "nianbao-site:"
@@ -92,7 +93,7 @@ class BrowserScopeMiddleware:
         # (a Chromium error page, chrome-error://, is the WAF logic's to judge)
         web = response.url.startswith(("http://", "https://"))
         if state is not None and web and not state.in_scope(response.url):
-            kind = "offsite"
+            kind = FailureKind.OFFSITE
             detail = (
                 f"the browser rendering {request.url} ended on {response.url}: "
                 f"{host_of(response.url)} is not a host of site {state.id}"

@@ -19,6 +19,7 @@ from crawler.archive_access import archive_for
 from crawler.links import canonical_url
 from crawler.middlewares.site import site_state
 from storage.db import is_unavailable
+from storage.vocab import DocumentStatus
 
 CONDITIONAL_ROLES = frozenset({"attachment", "report"})
 
@@ -57,7 +58,10 @@ class ConditionalRequestMiddleware:
             # (the archive pipeline waits for the database, or stops the crawl).
             self.crawler.stats.inc_value(f"nianbao/{state.id}/conditional_skipped")
             return None
-        if validators is None or getattr(validators, "status", "present") == "vanished":
+        if (
+            validators is None
+            or getattr(validators, "status", DocumentStatus.PRESENT) == DocumentStatus.VANISHED
+        ):
             return None
         if validators.etag:
             request.headers[b"If-None-Match"] = validators.etag

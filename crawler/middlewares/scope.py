@@ -29,6 +29,7 @@ from crawler.links import host_of, is_private_address
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
 from crawler.resolver import POLICY, shared_resolver
+from storage.vocab import FailureKind
 
 
 def _private_ip(address: Any) -> bool:
@@ -79,11 +80,11 @@ class ScopeMiddleware:
         host = host_of(request.url)
         if is_private_address(host):
             raise Refused(
-                "private_address",
+                FailureKind.PRIVATE_ADDRESS,
                 f"{host} is a private or loopback address the registry does not name "
                 f"for site {state.id}{via}",
             )
-        raise Refused("offsite", f"{host} is not a host of site {state.id}{via}")
+        raise Refused(FailureKind.OFFSITE, f"{host} is not a host of site {state.id}{via}")
 
     def process_response(self, request: Request, response: Response) -> Response:
         state = site_state(self.crawler, request)
@@ -91,7 +92,7 @@ class ScopeMiddleware:
             return response
         if not _literal_ip(host_of(request.url)) and _private_ip(response.ip_address):
             raise Refused(
-                "private_address",
+                FailureKind.PRIVATE_ADDRESS,
                 f"{host_of(request.url)} resolved to the private address {response.ip_address}",
             )
         return response

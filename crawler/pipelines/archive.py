@@ -28,8 +28,9 @@ from scrapy.exceptions import NotConfigured
 from capture.types import FetchedResponse
 from capture.warc import WarcWriteError
 from crawler.archive_access import archive_for, recorder_for
-from crawler.items import CrawlFailure, FailureKind, ListedDocument
+from crawler.items import CrawlFailure, ListedDocument
 from storage.db import DatabaseUnavailable, retrying
+from storage.vocab import FailureKind
 
 logger = logging.getLogger(__name__)
 

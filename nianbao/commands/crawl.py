@@ -7,6 +7,7 @@ import fnmatch
 import click
 
 from nianbao.commands.common import db_option, fail, handle_errors, open_archive
+from storage.vocab import RunOutcome
 
 
 def select_sites(available: list[str], patterns: tuple[str, ...], crawl_all: bool) -> list[str]:
@@ -93,7 +94,7 @@ def command(
         except LockBusy as exc:
             raise fail(f"not crawling: {exc}") from exc
     Console(stderr=True).print(summary.table())
-    if summary.outcome == "failed":
+    if summary.outcome == RunOutcome.FAILED:
         raise fail(f"crawl run {summary.run_id} failed")
 
 

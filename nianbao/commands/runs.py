@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import click
 
 from nianbao.commands.common import db_option, emit, handle_errors, open_archive
-from ops.runs import RunOutcome, site_runs
+from ops.runs import site_runs
 from ops.text_table import echo_table, table_format_option
+from storage.vocab import RunOutcome
 
 COLUMNS = ["run_id", "site_id", "started_at", "seconds", "outcome", "trigger", "pages", "bytes",
            "reports_found", "new_versions", "errors"]  # fmt: skip

@@ -18,7 +18,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from redis import Redis
@@ -31,6 +30,7 @@ from ops.distributed.outage import DEFAULT_WAIT
 from ops.distributed.queue import crawl_done, requeue_dead
 from ops.distributed.seeding import seed
 from storage.archive import Archive
+from storage.vocab import RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def run_distributed(
             _cleanup(server, keys)
         _stop_children(children)
         with contextlib.suppress(Exception):  # the database may be what failed
-            archive.end_run(run_id, outcome="failed", site_stats={})
+            archive.end_run(run_id, outcome=RunOutcome.FAILED, site_stats={})
         if isinstance(exc, RedisError):
             raise RedisUnavailable(
                 f"crawl run {run_id} stopped: lost Redis at {url}: {_line(exc)}; "
@@ -291,14 +291,9 @@ def spawn_worker(
     ]
     if crawl_id:
         args += ["--crawl", crawl_id]
-    env = {**os.environ, "NIANBAO_DB": archive.url, "PYTHONPATH": _pythonpath()}
+    # the project is installed into this interpreter's environment: no search path to set
+    env = {**os.environ, "NIANBAO_DB": archive.url}
     return subprocess.Popen(args, env=env, start_new_session=True)
-
-
-def _pythonpath() -> str:
-    root = str(Path(__file__).resolve().parents[2])
-    current = os.environ.get("PYTHONPATH")
-    return root + (os.pathsep + current if current else "")
 
 
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:

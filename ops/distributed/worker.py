@@ -70,13 +70,9 @@ class Worker:
                             "db": self.db_url, "data_dir": self.data_dir}),
                 encoding="utf-8",
             )  # fmt: skip
-            env = dict(os.environ)
-            root = str(Path(__file__).resolve().parents[2])
-            env["PYTHONPATH"] = root + (
-                os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
-            )
+            # the project is installed into this interpreter's environment
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "ops.distributed.worker_process", str(job_file)], env=env
+                [sys.executable, "-m", "ops.distributed.worker_process", str(job_file)]
             )
             code = self._child.wait()
             self._child = None
