@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from crawler.links import dedup_key
+from crawler.links import dedup_key, novelty_pattern
 
 _DIGITS = re.compile(r"\d+")
 
@@ -101,6 +101,9 @@ class SiteFrontier:
         self._seq = itertools.count()
         self._children: dict[str, list[str]] = {}
         self._productive: set[str] = set()
+        self._templates: set[str] = set()
+        """URL patterns of pages that listed reports: other pages of the same template
+        (another department's `openInfo.action?depCode=…`) are likely listings too."""
         self.figures = FrontierFigures()
 
     def __len__(self) -> int:
@@ -124,6 +127,8 @@ class SiteFrontier:
         self._children.setdefault(candidate.parent, []).append(key)
         if candidate.parent in self._productive:
             candidate.boost = max(candidate.boost, 0.3)
+        if novelty_pattern(candidate.url) in self._templates:
+            candidate.boost = max(candidate.boost, 0.5)
         heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
         self.figures.queued += 1
         return True
@@ -131,6 +136,13 @@ class SiteFrontier:
     def productive(self, trail: tuple[str, ...], page_url: str) -> None:
         """The page at ``page_url``, reached through ``trail``, lists reports: boost the
         waiting siblings of every step of the way (same parent, same URL shape)."""
+        template = novelty_pattern(page_url)
+        if template not in self._templates:
+            self._templates.add(template)
+            for key, candidate in self._waiting.items():
+                if candidate.boost < 0.5 and novelty_pattern(candidate.url) == template:
+                    candidate.boost = 0.5
+                    heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
         steps = [*trail, dedup_key(page_url)]
         for parent, child in itertools.pairwise(steps):
             self._productive.add(parent)

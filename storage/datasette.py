@@ -87,6 +87,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "new_versions": "New versions archived.",
         "errors": "Errors by kind (JSON).",
         "blocked": "1 if a WAF or anti-bot page stopped the crawl.",
+        "explored": "What the crawl explored of the site (JSON): navigation links queued, followed and left, the best left, URL patterns closed as traps, pages used.",
     },
     "failures": {
         "run_id": "The crawl run (crawl_runs.id).",

@@ -312,8 +312,10 @@ class ReportsSpider(Spider):
                 callback = "parse_hanweb"
             elif fmt == ListingFormat.JSON:
                 callback = "parse_json"
+        method = fetch.method if fetch else "GET"
         return Request(
-            canonical_url(url) if fetch is None else url,  # an API's URL as its page makes it
+            # pages by their canonical URL (no session id); an API's as its page makes it
+            canonical_url(url) if fmt == ListingFormat.HTML and method == "GET" else url,
             # listing pages are de-duplicated by the spider (per listing and page)
             dont_filter=fetch is not None,
             method=fetch.method if fetch else "GET",
@@ -347,6 +349,18 @@ class ReportsSpider(Spider):
         """Navigation the site's frontier releases now (it waits while the site has
         requests in flight: listings and reports first, best links next)."""
         if not self.focused or state.blocked:
+            return
+        if (
+            0 < self.page_budget <= state.pages_scheduled
+            and len(state.frontier)
+            and not state.budget_exhausted
+            and not state.outstanding
+        ):
+            # links left at the end of the budget: one more request, which the budget
+            # middleware refuses and records (`budget` failure, once per site)
+            left = state.frontier.release(busy=0, pages_used=0, budget=0, found_reports=False)
+            for candidate in left:
+                yield self._request(state, candidate.url, role="page", depth=candidate.depth)
             return
         for candidate in state.frontier.release(
             busy=len(state.outstanding),
@@ -590,7 +604,11 @@ class ReportsSpider(Spider):
         )
         # A listing page that brings no link not seen before on the site (the empty pages
         # of endless pagination) counts towards NIANBAO_MAX_EMPTY_LISTING_PAGES.
-        items = {canonical_url(a.url) for a in anchors if not is_pager_text(a.text)}
+        items = {  # what the page shows: no pager, print views or other traps
+            dedup_key(a.url)
+            for a in anchors
+            if not is_pager_text(a.text) and not trap_reason(a.url)
+        }
         listing_key = response.meta.get("nb_listing_key") or ""
         new_items = self._new_items(state, listing_key, items)
         fresh_links = items - state.seen_links
@@ -881,7 +899,7 @@ class ReportsSpider(Spider):
         anchors = shells.entries(data, base, page.url)
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
-        items = {canonical_url(a.url) for a in anchors}
+        items = {dedup_key(a.url) for a in anchors}
         fresh = self._new_items(state, fetch.listing_key if fetch else page.url, items)
         state.seen_links |= items
         self._note_novelty(state, page.url, bool(report_links or fresh))

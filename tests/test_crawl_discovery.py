@@ -1,0 +1,127 @@
+"""Discovery through the public entry (`crawler.run.crawl`) on small loopback sites shaped
+like the failures of issue 10: a report column behind generic, low-scored navigation;
+pages past the end of a listing that repeat the last one, with session ids and print
+views; a list filled from a JSON API by script; a site with no report (health says what
+was explored)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_crawl_hostile import (
+    FAST,
+    REPORT,
+    Answer,
+    archive_for,
+    failures,
+    html,
+    report_page,
+)
+from test_crawl_hostile import make_site as make_site
+
+from crawler.run import crawl
+from ops.health import site_health
+
+NAV = '<a href="/index.html">首页</a><a href="/about/index.html">走进测试</a>'
+
+
+def reports_of(archive) -> set[str]:
+    return {d.url.split("/", 3)[-1] for d in archive.known_documents("ceshi-gov")}
+
+
+def test_a_column_behind_generic_navigation_is_found(tmp_path: Path, make_site) -> None:
+    # start → 机构 (score 0) → 部门 (score 0) → 专栏 (score 0) → the listing
+    routes = {
+        "/col/index.html": html(NAV + '<a href="/org/index.html">机构设置</a>'),
+        "/about/index.html": html(NAV),
+        "/index.html": html(NAV),
+        "/org/index.html": html(NAV + '<a href="/org/dept/index.html">部门</a>'),
+        "/org/dept/index.html": html(NAV + '<a href="/org/dept/zl/index.html">专栏</a>'),
+        "/org/dept/zl/index.html": html(
+            f'<ul><li><a href="/org/dept/zl/1.html">{REPORT}</a><span>2024-01-20</span></li></ul>'
+        ),
+        "/org/dept/zl/1.html": report_page(),
+    }
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"org/dept/zl/1.html"}
+
+
+def test_pages_past_the_end_that_repeat_the_last_cost_a_few_requests(
+    tmp_path: Path, make_site
+) -> None:
+    entries = [
+        f'<li><a href="/xxgk/{i}.html">{2010 + i}年测试县政府信息公开工作年度报告</a></li>'
+        for i in range(6)
+    ]
+
+    def page(n: int) -> Answer:
+        last = min(n, 3)  # 3 pages; any page beyond answers page 3, with a fresh session id
+        items = "".join(entries[(last - 1) * 2 : last * 2])
+        links = (
+            f'<a href="/list.jsp;jsessionid=S{n}X?page={n + 1}">下一页</a>'
+            f'<a href="/list.jsp?page={n}&print=1">打印</a>'
+        )
+        return html(f"<ul>{items}</ul>{links}", title="政府信息公开年报")
+
+    routes = {"/col/index.html": html('<a href="/list.jsp?page=1">政府信息公开年报</a>')}
+    for n in range(1, 200):
+        routes[f"/list.jsp?page={n}"] = page(n)
+    for i in range(6):
+        routes[f"/xxgk/{i}.html"] = report_page(f"{2010 + i}年测试县政府信息公开工作年度报告")
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert len(reports_of(archive)) == 6
+    listing_pages = sum(v for k, v in site.hits.items() if k.startswith("/list.jsp"))
+    assert listing_pages <= 5, site.hits  # 3 pages, the repeat that ends it, at most one more
+    assert not any("print" in k for k in site.hits)
+
+
+def test_a_list_filled_from_a_json_api_is_read_without_a_browser(tmp_path: Path, make_site) -> None:
+    shell = (
+        '<div id="list"></div><script>'
+        "function load(p){fetch('/api/docs?column=nb&page='+p).then(r=>r.json()).then(d=>{"
+        "document.getElementById('list').innerHTML=d.data.map(x=>'<a href='+x.url+'>'+x.title+'</a>').join('')})}"
+        "load(1);</script>"
+    )
+
+    def api(page: int) -> Answer:
+        rows = [
+            {"title": f"{2016 + i}年测试县政府信息公开工作年度报告", "url": f"/art/{i}.html"}
+            for i in range((page - 1) * 3, min(page * 3, 7))
+        ]
+        body = {"total": 7, "pageSize": 3, "page": page, "data": rows}
+        return Answer(
+            200, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+
+    routes = {"/col/index.html": html(shell, title="政府信息公开年报")}
+    for p in (1, 2, 3):
+        routes[f"/api/docs?column=nb&page={p}"] = api(p)
+    for i in range(7):
+        routes[f"/art/{i}.html"] = report_page(f"{2016 + i}年测试县政府信息公开工作年度报告")
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides=FAST)  # the browser is off: the API must be found
+    assert reports_of(archive) == {f"art/{i}.html" for i in range(7)}
+
+
+def test_a_site_without_reports_says_what_was_explored(tmp_path: Path, make_site) -> None:
+    routes = {
+        "/col/index.html": html(NAV + '<a href="/zwgk/index.html">政务公开</a>'),
+        "/zwgk/index.html": html(NAV + '<a href="/zwgk/gh/index.html">规划计划</a>'),
+        "/zwgk/gh/index.html": html("<p>暂无信息</p>"),
+        "/about/index.html": html(NAV),
+        "/index.html": html(NAV),
+    }
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    [health] = site_health(archive)
+    assert health.state == "no_report_found"
+    assert health.explored and health.explored["released"] >= 3
+    assert "no report found; explored" in health.problems[0]
+    assert not failures(archive).get("budget")

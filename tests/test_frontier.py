@@ -1,0 +1,104 @@
+"""The navigation frontier and the trap evidence, as units (crawler/frontier.py,
+crawler/links.py)."""
+
+from __future__ import annotations
+
+from crawler.frontier import Candidate, SiteFrontier, url_shape
+from crawler.links import canonical_url, dedup_key, novelty_pattern, trap_reason
+
+
+def frontier(**kwargs: object) -> SiteFrontier:
+    options = {"threshold": 0.2, "max_depth": 8, "reserve": 0.0, "concurrency": 1}
+    options.update(kwargs)
+    return SiteFrontier(**options)  # type: ignore[arg-type]
+
+
+def cand(url: str, score: float, *, parent: str = "a.gov.cn/", depth: int = 1) -> Candidate:
+    return Candidate(url=url, text="", score=score, depth=depth, parent=parent)
+
+
+def release_all(f: SiteFrontier, *, found: bool, pages: int = 0, budget: int = 0) -> list[str]:
+    out: list[str] = []
+    while True:
+        got = f.release(busy=0, pages_used=pages + len(out), budget=budget, found_reports=found)
+        if not got:
+            return out
+        out += [c.url for c in got]
+
+
+def test_best_first_and_low_scores_followed_while_no_report_is_found() -> None:
+    f = frontier()
+    f.push(cand("http://a.gov.cn/news/", 0.0))
+    f.push(cand("http://a.gov.cn/zwgk/", 0.15))
+    f.push(cand("http://a.gov.cn/xxgk/", 0.5))
+    assert release_all(f, found=False) == [
+        "http://a.gov.cn/xxgk/",
+        "http://a.gov.cn/zwgk/",
+        "http://a.gov.cn/news/",
+    ]
+
+
+def test_after_a_report_low_scores_wait_and_the_reserve_bounds_them() -> None:
+    f = frontier()
+    f.push(cand("http://a.gov.cn/xxgk/", 0.5))
+    f.push(cand("http://a.gov.cn/news/", 0.0))
+    assert release_all(f, found=True, pages=10) == ["http://a.gov.cn/xxgk/"]
+    assert len(f) == 1  # kept, not dropped: it shows in the summary
+    assert f.summary().best_left[0][2] == "http://a.gov.cn/news/"
+    g = frontier(reserve=0.1)
+    for i in range(5):
+        g.push(cand(f"http://a.gov.cn/n{i}/", 0.0))
+    # 10% of the pages used, those it takes included: 20 → 23 pages, 3 low-scored links
+    assert len(release_all(g, found=True, pages=20)) == 3
+
+
+def test_the_budget_and_the_depth_bound_the_walk() -> None:
+    f = frontier(max_depth=2)
+    assert not f.push(cand("http://a.gov.cn/deep/", 0.9, depth=3))
+    for i in range(5):
+        f.push(cand(f"http://a.gov.cn/c{i}/", 0.9))
+    assert len(release_all(f, found=False, pages=3, budget=5)) == 2
+
+
+def test_one_visit_per_page_whatever_its_scheme_host_alias_or_session() -> None:
+    f = frontier()
+    assert f.push(cand("http://www.a.gov.cn/x/index.html;jsessionid=AB12?print=1", 0.5))
+    assert not f.push(cand("https://a.gov.cn/x/index.html", 0.5))
+    assert dedup_key("https://www.a.gov.cn/x?id=3&share=wx") == "a.gov.cn/x?id=3"
+
+
+def test_what_led_to_reports_lifts_its_siblings_and_its_template() -> None:
+    f = frontier()
+    towns = "a.gov.cn/xz/"
+    for name in ("dz", "lh", "sx"):
+        f.push(cand(f"http://a.gov.cn/xz/{name}/index.html", 0.0, parent=towns))
+    f.push(cand("http://a.gov.cn/news/index.html", 0.1, parent=towns))
+    f.push(cand("http://a.gov.cn/info.action?dep=77&cat=9", 0.0))
+    [first] = f.release(busy=0, pages_used=0, budget=0, found_reports=False)
+    assert first.url == "http://a.gov.cn/news/index.html"  # best evidence first
+    # the first township's page turned out to list reports
+    f.productive(("a.gov.cn/", towns), "http://a.gov.cn/xz/dz/index.html")
+    f.productive((), "http://a.gov.cn/info.action?dep=12&cat=9")
+    got = release_all(f, found=True, pages=50)
+    assert "http://a.gov.cn/xz/lh/index.html" in got and "http://a.gov.cn/xz/sx/index.html" in got
+    assert "http://a.gov.cn/info.action?dep=77&cat=9" in got  # another department, same template
+
+
+def test_url_shapes_and_patterns() -> None:
+    assert url_shape("http://h/xz/dzz/index.html") == url_shape("http://h/xz/lhz/index.html")
+    assert url_shape("http://h/col/col12/") == url_shape("http://h/col/col345/")
+    assert novelty_pattern("http://h/list.jsp?page=3&sid=1") == novelty_pattern(
+        "http://h/list.jsp?page=14&sid=1"
+    )
+    assert novelty_pattern("http://h/a_3.html") != novelty_pattern("http://h/b_3.html")
+
+
+def test_traps_and_session_ids() -> None:
+    assert trap_reason("http://h/search/index.jsp?q=年报") == "search"
+    assert trap_reason("http://h/igs/front/search/list.html?channelid=12") is None  # a listing
+    assert trap_reason("http://h/col/col1/index.html") is None
+    assert trap_reason("http://h/calendar/2024-01.html") == "calendar"
+    assert trap_reason("http://h/x/print.jsp?id=3") == "print-view"
+    # a site id is no session id; a long token is
+    assert canonical_url("http://h/api/all/721?page=1&sid=662021").endswith("sid=662021")
+    assert "sid" not in canonical_url("http://h/x?sid=8A1C0E7F3B2D4A5E9F60718293A4B5C6&id=3")
