@@ -73,6 +73,20 @@ def extract_anchors(html: str | Selector, base_url: str) -> list[Anchor]:
     return anchors
 
 
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+
+
+def comment_anchors(text: str, base_url: str) -> list[Anchor]:
+    """Links inside HTML comments: templates comment out menu entries whose pages still
+    answer (an old 年报 column link kept as `<!--<a href=…>-->`)."""
+    found: list[Anchor] = []
+    for match in _COMMENT.finditer(text or ""):
+        inner = match.group(1)
+        if "<a" in inner.lower() and "href" in inner.lower() and len(inner) < 20_000:
+            found += extract_anchors(f"<div>{inner}</div>", base_url)
+    return found
+
+
 def page_title(selector: Selector) -> str:
     """The page's own title: the ArticleTitle meta of government CMSs, else the first
     h1, else <title>."""

@@ -43,7 +43,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from capture.types import Role
 from crawler import render, shells
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
-from crawler.anchors import Anchor, extract_anchors, page_title
+from crawler.anchors import Anchor, comment_anchors, extract_anchors, page_title
 from crawler.archive_access import archive_for
 from crawler.archived import archived_page
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
@@ -100,6 +100,10 @@ def _page_context(selector: Selector, text: str) -> str:
     if crumb:
         parts.append(crumb.group(1))
     return " ".join(p for p in parts if p)
+
+
+_LEADS = frozenset({"page", "listing", "script"})
+"""Request roles whose answers may lead to more: navigation waits for them."""
 
 
 def _fetch_of(meta: Any) -> ListingFetch | None:
@@ -332,7 +336,8 @@ class ReportsSpider(Spider):
     def _scheduled(self, request: Request, spider: Spider) -> None:
         state = self.book.get(request.meta.get("site", ""))
         token = request.meta.get("nb_token")
-        if state is not None and token is not None:
+        if state is not None and token is not None and request.meta.get("nb_role") in _LEADS:
+            # reports and attachments download beside navigation: they hold nothing up
             state.outstanding.add(token)
 
     def _dropped(self, request: Request, spider: Spider) -> None:
@@ -587,6 +592,8 @@ class ReportsSpider(Spider):
         if role in ("page", "listing") and not response.meta.get("nb_maybe_report"):
             # links only scripts make: javascript: functions, onclick, redirect shells…
             anchors += shells.script_links(listing, self._scripts_of(state, listing))
+            if "<!--" in page.text:
+                anchors += comment_anchors(page.text, page.url)
         report_requests, report_links = self._report_requests(state, page, anchors)
         if not report_links and role == "page":
             match = classify_title(page_title(selector))
