@@ -595,7 +595,9 @@ class ReportsSpider(Spider):
             if "<!--" in page.text:
                 anchors += comment_anchors(page.text, page.url)
         report_requests, report_links = self._report_requests(state, page, anchors)
-        if not report_links and role == "page":
+        if role == "page" and (not report_links or response.meta.get("nb_maybe_report")):
+            # (a list entry whose title was cut short: its page's title decides, whatever
+            # its attachment links say)
             match = classify_title(page_title(selector))
             if match is not None and not response.meta.get("nb_start"):
                 # A report page reached through navigation rather than a listing.
