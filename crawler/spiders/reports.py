@@ -87,12 +87,15 @@ _SHELL_MARKERS = (
 _NOISE_ANCHOR = re.compile(
     r"日历|打印|分享|登录|注册|无障碍|English|繁體|关闭窗口|返回顶部|收藏|设为首页|微博|微信"
 )
+_AGENCY_ANCHOR = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|署|厅)$"
+)
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|所在位置)\s*[:：]?(.{0,120})")
 
 
 def _page_context(selector: Selector, text: str) -> str:
     """What a page says it is: its title, column meta and breadcrumb."""
-    parts = [page_title(selector)]
+    parts = [page_title(selector), " ".join(selector.xpath("//title//text()").getall())]
     parts += selector.xpath(
         "//meta[translate(@name,'COLUMNAME','columname')='columnname']/@content"
     ).getall()
@@ -402,7 +405,10 @@ class ReportsSpider(Spider):
         """Queue the page's navigation links in the site's frontier, scored by their own
         evidence and the page's (a page that is itself a report column lends its links)."""
         context = _page_context(selector, page.text)
-        context_bonus = 0.3 if link_score(page.url, context) >= 0.45 else 0.0
+        context_score = link_score(page.url, context)
+        context_bonus = 0.3 if context_score >= 0.45 else 0.0
+        # on a disclosure page, links named after agencies lead to their own catalogues
+        agency_bonus = 0.25 if context_score >= 0.3 else 0.0
         parent = dedup_key(page.url)
         trail = tuple(page.meta.get("nb_trail") or ())
         for anchor in anchors:
@@ -422,6 +428,8 @@ class ReportsSpider(Spider):
                 score *= 0.25
             elif context_bonus:
                 score += context_bonus
+            if agency_bonus and _AGENCY_ANCHOR.search(anchor.text):
+                score += agency_bonus
             state.frontier.push(
                 Candidate(
                     url=anchor.url,
