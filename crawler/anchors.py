@@ -73,6 +73,25 @@ def extract_anchors(html: str | Selector, base_url: str) -> list[Anchor]:
     return anchors
 
 
+def title_candidates(selector: Selector) -> list[str]:
+    """Where a page may state its own title, best first: the ArticleTitle meta, the
+    headings, `<title>` (an h1 is often the site's logo, a `<title>` often carries the
+    site's name): callers take the first that reads as what they look for."""
+    out: list[str] = []
+    for query in (
+        "//meta[@name='ArticleTitle']/@content",
+        "//meta[@name='articletitle']/@content",
+        "//h1//text()",
+        "//*[contains(@class,'title')][self::h1 or self::h2 or self::h3 or self::div]//text()",
+        "//h2//text()",
+        "//title/text()",
+    ):
+        text = clean_text(" ".join(selector.xpath(query).getall()[:20]))
+        if text and text not in out:
+            out.append(text[:300])
+    return out
+
+
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
 

@@ -43,7 +43,13 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from capture.types import Role
 from crawler import render, shells
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
-from crawler.anchors import Anchor, comment_anchors, extract_anchors, page_title
+from crawler.anchors import (
+    Anchor,
+    comment_anchors,
+    extract_anchors,
+    page_title,
+    title_candidates,
+)
 from crawler.archive_access import archive_for
 from crawler.archived import archived_page
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
@@ -91,6 +97,15 @@ _AGENCY_ANCHOR = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|署|厅)$"
 )
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|所在位置)\s*[:：]?(.{0,120})")
+
+
+def _report_title(selector: Selector) -> tuple[str, Any]:
+    """The page's own title that reads as a report's, and its reading ('', None if none)."""
+    for text in title_candidates(selector):
+        match = classify_title(text)
+        if match is not None:
+            return text, match
+    return "", None
 
 
 def _page_context(selector: Selector, text: str) -> str:
@@ -606,7 +621,7 @@ class ReportsSpider(Spider):
         if role == "page" and (not report_links or response.meta.get("nb_maybe_report")):
             # (a list entry whose title was cut short: its page's title decides, whatever
             # its attachment links say)
-            match = classify_title(page_title(selector))
+            match = _report_title(selector)[1]
             if match is not None and not response.meta.get("nb_start"):
                 # A report page reached through navigation rather than a listing.
                 yield from self._report_page(state, page, selector, anchors, match)
@@ -960,9 +975,9 @@ class ReportsSpider(Spider):
             return
         page = as_text_response(response)
         selector = Selector(text=page.text or "<html></html>")
-        match = classify_title(meta.get("nb_title") or page_title(selector))
+        match = classify_title(meta.get("nb_title") or "")
         if match is None:
-            match = classify_title(page_title(selector))
+            match = _report_title(selector)[1]
         anchors = extract_anchors(selector, page.url)
         if "<script" in page.text:
             # attachments named only in the page's data (gkmlpt `_CONFIG.DETAIL`…)
@@ -978,7 +993,7 @@ class ReportsSpider(Spider):
         match: Any,
     ) -> Iterator[Any]:
         meta = page.meta
-        title = meta.get("nb_title") or page_title(selector)
+        title = meta.get("nb_title") or _report_title(selector)[0] or page_title(selector)
         state.reports.add(canonical_url(page.url))
         state.reached.add(canonical_url(page.url))
         yield fetched_response(
