@@ -19,6 +19,8 @@ class SiteState:
     children: dict[str, list[Any]] = field(default_factory=dict)
     """canonical report-page URL → its known attachments (KnownDocument)."""
     blocked: bool = False
+    waf_cookies: dict[str, str] = field(default_factory=dict)
+    """Cookies the browser was given when it passed the site's WAF challenge."""
     pages_scheduled: int = 0
     budget_exhausted: bool = False
     seen_links: set[str] = field(default_factory=set)

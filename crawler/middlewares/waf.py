@@ -2,7 +2,10 @@
 answers 521, each with a script that sets a cookie and reloads).
 
 A challenged page is retried once in the real browser (scrapy-playwright) unless the site
-renders `never` or rendering is off; if the browser is challenged too, the site is
+renders `never` or rendering is off; when the browser passes, the cookies it was given are
+kept for the site and sent with its further plain requests (documents and pages alike do
+not each need the browser: a cookie that expires brings the challenge, and the browser,
+back); if the browser is challenged too, the site is
 recorded as `blocked` and its remaining requests are dropped. A browser retry that fails
 outright (a challenge that reloads forever never settles) counts as challenged too; the
 spider's errback records it. Challenges are never
@@ -59,8 +62,19 @@ class WafMiddleware:
     def from_crawler(cls, crawler: Any) -> Self:
         return cls(crawler)
 
+    def process_request(self, request: Request) -> None:
+        """Plain requests of a site whose challenge the browser passed carry its cookies."""
+        state = site_state(self.crawler, request)
+        if state is None or request.meta.get("playwright") or not state.waf_cookies:
+            return None
+        # merged into the cookie jar by the cookies middleware, beside those the server set
+        request.cookies = {**state.waf_cookies, **(request.cookies or {})}  # type: ignore[dict-item]
+        return None
+
     def process_response(self, request: Request, response: Response) -> Request | Response:
         state = site_state(self.crawler, request)
+        if state is not None and request.meta.get("nb_waf_retry") and not is_challenge(response):
+            state.waf_cookies.update(_browser_cookies(request))
         if state is None:
             return response
         browser_gave_up = request.meta.get("nb_waf_retry") and is_browser_error_page(response)
@@ -85,7 +99,8 @@ class WafMiddleware:
                         "timeout": self.browser_timeout_ms,
                     },
                     "playwright_page_methods": [
-                        PageMethod("wait_for_timeout", self.challenge_wait_ms)
+                        PageMethod("wait_for_timeout", self.challenge_wait_ms),
+                        PageMethod("evaluate", "document.cookie"),
                     ],
                 }
             )
@@ -98,6 +113,21 @@ class WafMiddleware:
             + (" (also in the browser)" if request.meta.get("nb_waf_retry") else ""),
             response.status,
         )
+
+
+def _browser_cookies(request: Request) -> dict[str, str]:
+    """The cookies the page's scripts could see once the challenge settled
+    (`document.cookie`, read by the last page method)."""
+    methods = request.meta.get("playwright_page_methods") or []
+    jar = getattr(methods[-1], "result", None) if methods else None
+    if not isinstance(jar, str):
+        return {}
+    out: dict[str, str] = {}
+    for part in jar.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            out[name] = value
+    return out
 
 
 def block_site(crawler: Any, request: Request) -> bool:
