@@ -32,11 +32,20 @@ _CHALLENGE = re.compile(
 )
 
 
+_SCRIPT_OR_TAG = re.compile(rb"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
+
+
 def is_challenge(response: Response) -> bool:
+    """A challenge answer: the status, a script that sets a cookie or reloads, and next to
+    nothing else (a rendered page keeps its first navigation's status, and ordinary pages
+    have scripts that touch `location`; what they have besides is content)."""
     if response.status not in CHALLENGE_STATUSES:
         return False
     body = response.body[:65536]
-    return b"<script" in body.lower() and bool(_CHALLENGE.search(body))
+    if b"<script" not in body.lower() or not _CHALLENGE.search(body):
+        return False
+    visible = _SCRIPT_OR_TAG.sub(b" ", body)
+    return len(b"".join(visible.split())) < 400
 
 
 def is_browser_error_page(response: Response) -> bool:
