@@ -416,6 +416,7 @@ class ReportsSpider(Spider):
         depth: int,
         *,
         listing: bool,
+        entries: set[str] | None = None,
     ) -> None:
         """Queue the page's navigation links in the site's frontier, scored by their own
         evidence and the page's (a page that is itself a report column lends its links)."""
@@ -428,6 +429,8 @@ class ReportsSpider(Spider):
         trail = tuple(page.meta.get("nb_trail") or ())
         for anchor in anchors:
             if listing and (anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH):
+                continue
+            if entries and novelty_pattern(anchor.url) in entries:
                 continue
             if is_ignored_link(anchor.url) or is_attachment_link(anchor.url, anchor.text):
                 continue
@@ -715,8 +718,17 @@ class ReportsSpider(Spider):
         if not self.focused and depth < self.max_depth:
             yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
         elif role == "page" and depth < self.max_depth:
+            # the other entries of a list of reports share their URL template: documents
+            # that are not reports, not navigation
+            entries = {novelty_pattern(r.url) for r in report_requests}
             self._push_navigation(
-                state, page, selector, anchors, depth + 1, listing=bool(report_links)
+                state,
+                page,
+                selector,
+                anchors,
+                depth + 1,
+                listing=bool(report_links),
+                entries=entries,
             )
         if (
             not report_links
