@@ -108,6 +108,19 @@ def _report_title(selector: Selector) -> tuple[str, Any]:
     return "", None
 
 
+_TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
+
+
+def _reads_as_article(page: TextResponse, anchors: list[Anchor]) -> bool:
+    """A page with a text of its own or files attached, and no list filled by script."""
+    if shells.detect_shell(ListingPage(url=page.url, text=page.text)) is not None:
+        return False
+    if any(is_attachment_link(a.url, a.text) for a in anchors):
+        return True
+    visible = "".join(_TAGS.sub(" ", page.text[:400_000]).split())
+    return len(visible) >= 400
+
+
 def _page_context(selector: Selector, text: str) -> str:
     """What a page says it is: its title, column meta and breadcrumb."""
     parts = [page_title(selector), " ".join(selector.xpath("//title//text()").getall())]
@@ -625,8 +638,13 @@ class ReportsSpider(Spider):
             # (a list entry whose title was cut short: its page's title decides, whatever
             # its attachment links say)
             match = _report_title(selector)[1]
-            if match is not None and not response.meta.get("nb_start"):
-                # A report page reached through navigation rather than a listing.
+            if (
+                match is not None
+                and not response.meta.get("nb_start")
+                and (response.meta.get("nb_maybe_report") or _reads_as_article(page, anchors))
+            ):
+                # A report page reached through navigation rather than a listing (a column
+                # named like a report, whose list is elsewhere or filled by script, is not).
                 yield from self._report_page(state, page, selector, anchors, match)
                 return
         if response.meta.get("nb_maybe_report"):
