@@ -157,6 +157,14 @@ class SiteFrontier:
                     candidate.boost = boost
                     heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
 
+    def forget_entries(self, patterns: set[str]) -> int:
+        """Links of these URL templates turned out to be entries of a list of reports
+        (documents, not navigation): they leave the frontier. How many left."""
+        gone = [k for k, c in self._waiting.items() if novelty_pattern(c.url) in patterns]
+        for key in gone:
+            del self._waiting[key]
+        return len(gone)
+
     def release(
         self, *, busy: int, pages_used: int, budget: int, found_reports: bool
     ) -> list[Candidate]:

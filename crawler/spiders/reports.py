@@ -651,6 +651,10 @@ class ReportsSpider(Spider):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
             return  # a list entry whose title was cut short, and not a report
         yield from report_requests
+        if report_requests:
+            # links queued earlier with the URL template of these reports were entries of
+            # this list (documents that are not reports), not navigation
+            state.frontier.forget_entries({novelty_pattern(r.url) for r in report_requests})
         likely_listing = (
             bool(response.meta.get("nb_start"))
             or response.meta.get("nb_score", 0) >= self.min_link_score
