@@ -7,8 +7,10 @@ was explored)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from test_crawl_hostile import (
     FAST,
     REPORT,
@@ -16,6 +18,7 @@ from test_crawl_hostile import (
     archive_for,
     failures,
     html,
+    listing,
     report_page,
 )
 from test_crawl_hostile import make_site as make_site
@@ -125,3 +128,43 @@ def test_a_site_without_reports_says_what_was_explored(tmp_path: Path, make_site
     assert health.explored and health.explored["released"] >= 3
     assert "no report found; explored" in health.problems[0]
     assert not failures(archive).get("budget")
+
+
+CHALLENGE = (
+    b"<html><head><script>document.cookie='clearance=ok; path=/';location.reload();"
+    b"</script></head><body></body></html>"
+)
+
+
+@pytest.mark.browser
+def test_a_waf_passed_once_in_the_browser_lets_plain_requests_through(
+    tmp_path: Path, make_site
+) -> None:
+    """瑞数/加速乐-like: every request without the cookie the challenge script sets answers
+    412. The browser passes it once; the documents then come by plain requests carrying
+    the browser's cookie (a PDF cannot be fetched through the browser at all)."""
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    content = {
+        "/col/index.html": listing(("/nb/1.html", REPORT)),
+        "/nb/1.html": report_page(extra='<a href="/nb/1.pdf">附件：年度报告.pdf</a>'),
+        "/nb/1.pdf": Answer(200, pdf, {"Content-Type": "application/pdf"}),
+    }
+    cookies_seen: dict[str, list[str]] = {}
+
+    def guarded(path: str) -> Callable[[int], Answer]:
+        def answer(_hit: int) -> Answer:
+            cookie = cookies_seen.setdefault(path, [])
+            if cookie and "clearance=ok" in cookie[-1]:
+                return content[path]
+            return Answer(412, CHALLENGE, {"Content-Type": "text/html"})
+
+        return answer
+
+    site = make_site({path: guarded(path) for path in content})
+    site.cookies = cookies_seen  # the server notes each request's Cookie header
+    for path in content:
+        cookies_seen[path] = []
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides={**FAST, "NIANBAO_RENDER_ENABLED": True})
+    assert reports_of(archive) == {"nb/1.html", "nb/1.pdf"}
+    assert any("clearance=ok" in c for c in cookies_seen["/nb/1.pdf"])

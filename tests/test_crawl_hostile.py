@@ -45,6 +45,8 @@ class LocalSite:
     def __init__(self, routes: dict[str, Route]) -> None:
         self.routes = routes
         self.hits: dict[str, int] = {}
+        self.cookies: dict[str, list[str]] | None = None
+        """When set: the Cookie header of each request, by path."""
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,6 +55,8 @@ class LocalSite:
 
             def do_GET(self) -> None:
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
+                if site.cookies is not None:
+                    site.cookies.setdefault(self.path, []).append(self.headers.get("Cookie", ""))
                 route = site.routes.get(self.path)
                 if route is None:
                     answer = Answer(404, b"not found")
