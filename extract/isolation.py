@@ -387,9 +387,11 @@ def _died(
     peak = f"; peak memory at least {usage.peak_rss // _MiB} MiB" if usage.peak_rss else ""
     said = f"; it said: {words}" if words else ""
     aborted = code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
-    near_limit = (usage.peak_rss or 0) >= 0.7 * limits.memory_bytes or (
+    # (samples are taken every quarter second: the last one before the abort can be
+    # well below the failed allocation that caused it)
+    near_limit = (usage.peak_rss or 0) >= 0.5 * limits.memory_bytes or (
         peak_vm or 0
-    ) >= 0.9 * limits.memory_bytes
+    ) >= 0.8 * limits.memory_bytes
     if aborted and near_limit:
         # C code that cannot allocate aborts instead of raising MemoryError; the limit is
         # on address space, so the sampled address-space peak is the better witness

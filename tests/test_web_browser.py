@@ -103,7 +103,7 @@ def test_search_report_diff_download_replay(page, served, tmp_path: Path) -> Non
     frame_element = page.wait_for_selector("iframe.replay")
     assert frame_element.get_attribute("sandbox") == "allow-scripts allow-forms"
     frame = frame_element.content_frame()
-    frame.wait_for_selector("h1")
+    frame.wait_for_selector("h1", timeout=90_000)  # pywb starts cold under a loaded CI
     assert "长街镇" in frame.locator("h1").inner_text()
     assert urlsplit(frame.url).netloc == urlsplit(replay).netloc != urlsplit(app).netloc
     assert not page.dialogs

@@ -109,7 +109,10 @@ class WafMiddleware:
                     },
                     "playwright_page_methods": [
                         PageMethod("wait_for_timeout", self.challenge_wait_ms),
-                        PageMethod("evaluate", "document.cookie"),
+                        PageMethod(
+                            "evaluate",
+                            "(() => { try { return document.cookie } catch (e) { return '' } })()",
+                        ),
                     ],
                 }
             )

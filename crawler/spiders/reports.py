@@ -169,6 +169,7 @@ class ReportsSpider(Spider):
         spider.explore_concurrency = settings.getint("NIANBAO_EXPLORE_CONCURRENCY", 1)
         spider.trap_pattern_limit = settings.getint("NIANBAO_TRAP_PATTERN_LIMIT", 4)
         spider.page_budget = settings.getint("NIANBAO_PAGE_BUDGET", 2000)
+        spider.hold_navigation = settings.getbool("NIANBAO_FRONTIER_HOLD", True)
         spider.min_link_score = settings.getfloat("NIANBAO_MIN_LINK_SCORE", 0.2)
         spider.max_listing_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
         spider.reverify_days = settings.getfloat("NIANBAO_REVERIFY_DAYS", 7.0)
@@ -351,8 +352,9 @@ class ReportsSpider(Spider):
         return Request(
             # pages by their canonical URL (no session id); an API's as its page makes it
             canonical_url(url) if fmt == ListingFormat.HTML and method == "GET" else url,
-            # listing pages are de-duplicated by the spider (per listing and page)
-            dont_filter=fetch is not None,
+            # API answers are de-duplicated by the spider (per listing and page): the same
+            # URL may have been asked for as a page; HTML pages by the (shared) dupefilter
+            dont_filter=fetch is not None and (fmt != ListingFormat.HTML or method != "GET"),
             method=fetch.method if fetch else "GET",
             body=fetch.body if fetch else None,
             headers=fetch.headers if fetch else None,
@@ -399,7 +401,7 @@ class ReportsSpider(Spider):
                 yield self._request(state, candidate.url, role="page", depth=candidate.depth)
             return
         for candidate in state.frontier.release(
-            busy=len(state.outstanding),
+            busy=len(state.outstanding) if self.hold_navigation else -(10**9),
             pages_used=state.pages_scheduled,
             budget=self.page_budget,
             found_reports=bool(state.reports),

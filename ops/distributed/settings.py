@@ -18,6 +18,9 @@ def distributed_settings(
         **(base or {}),
         "NIANBAO_CRAWL_ID": crawl_id,
         "NIANBAO_WORKER_ID": worker_id,
+        # navigation goes to the shared queue as it is found (priority = its score): a
+        # link held in one worker's frontier would die with that worker
+        "NIANBAO_FRONTIER_HOLD": False,
         "REDIS_URL": redis_url,
         "SCHEDULER": "ops.distributed.scheduler.DistributedScheduler",
         "SCHEDULER_QUEUE_CLASS": "ops.distributed.queue.ReliablePriorityQueue",
