@@ -672,8 +672,6 @@ class ReportsSpider(Spider):
         new_items = self._new_items(state, listing_key, items)
         fresh_links = items - state.seen_links
         state.seen_links |= fresh_links
-        if role in ("page", "listing") and not response.meta.get("nb_start"):
-            self._note_novelty(state, page.url, bool(report_links or fresh_links))
         empty_streak = (
             0 if report_links or fresh_links else response.meta.get("nb_empty_streak", 0) + 1
         )
@@ -714,6 +712,11 @@ class ReportsSpider(Spider):
             fetches += api
             waiting = bool(script_requests)
             yield from script_requests
+        if role in ("page", "listing") and not response.meta.get("nb_start"):
+            # a page that brought links, reports, or the requests of its list (a shell's
+            # API, a column proxy) was not barren
+            novel = bool(report_links or fresh_links or fetches or waiting)
+            self._note_novelty(state, page.url, novel)
         trail = list(response.meta.get("nb_trail") or ())
         for fetch in fetches:
             if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
