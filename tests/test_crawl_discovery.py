@@ -168,3 +168,32 @@ def test_a_waf_passed_once_in_the_browser_lets_plain_requests_through(
     crawl(archive, settings_overrides={**FAST, "NIANBAO_RENDER_ENABLED": True})
     assert reports_of(archive) == {"nb/1.html", "nb/1.pdf"}
     assert any("clearance=ok" in c for c in cookies_seen["/nb/1.pdf"])
+
+
+def test_many_script_filled_columns_of_one_template_are_all_read(tmp_path: Path, make_site) -> None:
+    """Six agencies' 年报 columns share a URL template and are empty shells filled from an
+    API: none brings links of its own, yet none is a trap."""
+    organs = [f"{600 + i}" for i in range(6)]
+    menu = "".join(
+        f'<a href="/public/column/{o}?action=list&catId=9">第{i}乡政府信息公开年报</a>'
+        for i, o in enumerate(organs)
+    )
+    routes: dict[str, Answer] = {"/col/index.html": html(menu, title="政府信息公开")}
+    for i, organ in enumerate(organs):
+        shell = (
+            '<div id="list"></div><script>'
+            f"fetch('/api/list?organ={organ}&page=1').then(r=>r.json()).then(d=>"
+            "{document.getElementById('list').innerHTML=d.data.map(x=>x.title).join('')})"
+            "</script>"
+        )
+        routes[f"/public/column/{organ}?action=list&catId=9"] = html(shell, title="信息公开年报")
+        title = f"第{i}乡人民政府2023年政府信息公开工作年度报告"
+        body = {"total": 1, "data": [{"title": title, "url": f"/public/{organ}/1.html"}]}
+        routes[f"/api/list?organ={organ}&page=1"] = Answer(
+            200, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+        routes[f"/public/{organ}/1.html"] = report_page(title)
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {f"public/{o}/1.html" for o in organs}
