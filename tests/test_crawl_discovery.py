@@ -197,3 +197,33 @@ def test_many_script_filled_columns_of_one_template_are_all_read(tmp_path: Path,
     archive = archive_for(tmp_path, site, render="auto")
     crawl(archive, settings_overrides=FAST)
     assert reports_of(archive) == {f"public/{o}/1.html" for o in organs}
+
+
+def test_a_cut_list_title_to_a_file_is_decided_by_the_file_name(tmp_path: Path, make_site) -> None:
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+    def named(name: str) -> Answer:
+        quoted = name.encode("utf-8").hex()
+        encoded = "".join(f"%{quoted[i : i + 2]}" for i in range(0, len(quoted), 2))
+        return Answer(
+            200,
+            pdf,
+            {
+                "Content-Type": "application/octet-stream",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{encoded}.pdf",
+            },
+        )
+
+    routes = {
+        "/col/index.html": listing(
+            ("/up/1.pdf", "测试县审计局2023年政府信息公开工作…"),
+            ("/up/2.pdf", "测试县2023年政府信息公开工作要…"),
+        ),
+        "/up/1.pdf": named("测试县审计局2023年政府信息公开工作年度报告"),
+        "/up/2.pdf": named("测试县2023年政府信息公开工作要点"),
+    }
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"up/1.pdf"}
+    assert site.hits.get("/up/2.pdf") == 1  # read, and left out

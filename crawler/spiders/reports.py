@@ -137,6 +137,19 @@ _LEADS = frozenset({"page", "listing", "script"})
 """Request roles whose answers may lead to more: navigation waits for them."""
 
 
+_FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _is_file(response: Response) -> bool:
+    """A document rather than a page: a binary answer of a file type, or any answer that
+    starts like one (a small PDF is ASCII enough to be taken for text)."""
+    if response.body[:8].startswith(_FILE_MAGIC):
+        return True
+    return not isinstance(response, TextResponse) and bool(
+        sniff_file_type(response.body, response.url)
+    )
+
+
 def _fetch_of(meta: Any) -> ListingFetch | None:
     """The listing fetch a JSON request was made from (kept in its meta as a dict)."""
     data = meta.get("nb_fetch")
@@ -618,7 +631,7 @@ class ReportsSpider(Spider):
         yield from self._release(state)
 
     def _page(self, state: SiteState, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse) and sniff_file_type(response.body, response.url):
+        if _is_file(response):
             yield from self._attachment_found_as_page(state, response)
             return
         page = as_text_response(response)
@@ -1009,7 +1022,7 @@ class ReportsSpider(Spider):
         if response.status in (304, 404, 410):
             yield from self._status_only(state, response, Role.REPORT)
             return
-        if not isinstance(response, TextResponse) and sniff_file_type(response.body, response.url):
+        if _is_file(response):
             yield from self._attachment_found_as_page(state, response)
             return
         page = as_text_response(response)
@@ -1143,10 +1156,24 @@ class ReportsSpider(Spider):
         )
 
     def _attachment_found_as_page(self, state: SiteState, response: Response) -> Iterator[Any]:
-        """A navigation link that turned out to be a file: keep it only if it is a report."""
-        match = classify_title(response.meta.get("nb_title") or "")
+        """A navigation link that turned out to be a file: keep it only if it is a report
+        (by its link's title, else by the file name the server gives it: a list title cut
+        short is often whole there)."""
+        title = response.meta.get("nb_title") or ""
+        match = classify_title(title)
         if match is None:
-            return
+            filename = content_disposition_filename(response.headers.get(b"Content-Disposition"))
+            stem = (filename or "").rsplit(".", 1)[0]
+            match = classify_title(stem)
+            if match is None:
+                if response.meta.get("nb_maybe_report"):
+                    self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
+                return
+            response.meta["nb_title"] = stem
+            response.meta.setdefault("nb_year", match.year)
+            response.meta.setdefault("nb_agency", match.agency)
+        if response.meta.get("nb_maybe_report"):
+            response.meta["nb_bare"] = True  # a report published as a bare file
         yield from self._attachment_response(response)
 
     def _status_only(self, state: SiteState, response: Response, role: Role) -> Iterator[Any]:
