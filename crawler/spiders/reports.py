@@ -111,9 +111,10 @@ def _report_title(selector: Selector) -> tuple[str, Any]:
 _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 
 
-def _reads_as_article(page: TextResponse, anchors: list[Anchor]) -> bool:
-    """A page with a text of its own or files attached, and no list filled by script."""
-    if shells.detect_shell(ListingPage(url=page.url, text=page.text)) is not None:
+def _reads_as_article(page: TextResponse, anchors: list[Anchor], shell: Any) -> bool:
+    """A page with a text of its own or files attached, and no list filled by script
+    (``shell``: the page's `crawler.shells.detect_shell` reading)."""
+    if shell is not None:
         return False
     if any(is_attachment_link(a.url, a.text) for a in anchors):
         return True
@@ -524,12 +525,12 @@ class ReportsSpider(Spider):
         ]
 
     def _shell_fetches(
-        self, state: SiteState, page: TextResponse, listing: ListingPage
+        self, state: SiteState, page: TextResponse, listing: ListingPage, scripts: list[str]
     ) -> tuple[list[ListingFetch], list[Request]]:
         """The list APIs of a script-filled page, from its inline scripts and config; when
         they say nothing, the page's own script files are fetched first (the page waits
         for them: `parse_script`)."""
-        fetches = shells.api_fetches(listing, self._scripts_of(state, listing))
+        fetches = shells.api_fetches(listing, scripts)
         if fetches:
             return shells.report_fetches(fetches), []
         sources = [u for u in shells.script_sources(listing) if state.in_scope(u)]
@@ -579,10 +580,9 @@ class ReportsSpider(Spider):
             del state.shell_pages[page_url]
             listing = ListingPage(url=page_url, text=pending["text"])
             meta = pending["meta"]
-            fetches = shells.report_fetches(
-                shells.api_fetches(listing, self._scripts_of(state, listing))
-            )
-            for anchor in shells.script_links(listing, self._scripts_of(state, listing)):
+            scripts = self._scripts_of(state, listing)
+            fetches = shells.report_fetches(shells.api_fetches(listing, scripts))
+            for anchor in shells.script_links(listing, scripts):
                 if state.in_scope(anchor.url) and not trap_reason(anchor.url):
                     state.frontier.push(
                         Candidate(
@@ -643,12 +643,15 @@ class ReportsSpider(Spider):
         depth = response.meta.get("nb_depth", 0)
         role = response.meta.get("nb_role", "page")
         listing = ListingPage(url=page.url, text=page.text)
+        scripts = self._scripts_of(state, listing)
         if role in ("page", "listing") and not response.meta.get("nb_maybe_report"):
             # links only scripts make: javascript: functions, onclick, redirect shells…
-            anchors += shells.script_links(listing, self._scripts_of(state, listing))
+            anchors += shells.script_links(listing, scripts)
             if "<!--" in page.text:
                 anchors += comment_anchors(page.text, page.url)
         report_requests, report_links = self._report_requests(state, page, anchors)
+        # read once: a list filled by script (the page is no report, its API is looked for)
+        shell = shells.detect_shell(listing) if not report_links else None
         if role == "page" and (not report_links or response.meta.get("nb_maybe_report")):
             # (a list entry whose title was cut short: its page's title decides, whatever
             # its attachment links say)
@@ -656,7 +659,9 @@ class ReportsSpider(Spider):
             if (
                 match is not None
                 and not response.meta.get("nb_start")
-                and (response.meta.get("nb_maybe_report") or _reads_as_article(page, anchors))
+                and (
+                    response.meta.get("nb_maybe_report") or _reads_as_article(page, anchors, shell)
+                )
             ):
                 # A report page reached through navigation rather than a listing (a column
                 # named like a report, whose list is elsewhere or filled by script, is not).
@@ -716,12 +721,10 @@ class ReportsSpider(Spider):
         waiting = False
         if report_links and role == "page" and "<script" in page.text:
             # a list the browser (or the server) filled from an API: the API pages it
-            fetches += shells.report_fetches(
-                shells.api_fetches(listing, self._scripts_of(state, listing))
-            )
-        elif not report_links and role == "page" and shells.detect_shell(listing) is not None:
+            fetches += shells.report_fetches(shells.api_fetches(listing, scripts))
+        elif role == "page" and shell is not None:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/shells")
-            api, script_requests = self._shell_fetches(state, page, listing)
+            api, script_requests = self._shell_fetches(state, page, listing, scripts)
             fetches += api
             waiting = bool(script_requests)
             yield from script_requests
@@ -774,7 +777,7 @@ class ReportsSpider(Spider):
             not report_links
             and not fetches
             and not waiting
-            and (likely_listing or shells.detect_shell(listing) is not None)
+            and (likely_listing or shell is not None)
             and self._should_render(state, response, page.text)
         ):
             meta = dict(response.meta)
