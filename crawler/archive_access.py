@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
     from capture.extractor import Extractor
 
+from crawler.config import CrawlConfig
+
 _lock = threading.Lock()
 
 
@@ -19,14 +21,12 @@ def archive_for(crawler: Crawler) -> Any:
     with _lock:
         archive = getattr(crawler, "_nianbao_archive", None)
         if archive is None:
-            archive = crawler.settings.get("NIANBAO_ARCHIVE")
+            config = CrawlConfig.of(crawler)
+            archive = config.archive
             if archive is None:
                 from storage.archive import Archive
 
-                archive = Archive(
-                    crawler.settings.get("NIANBAO_DB") or None,
-                    crawler.settings.get("NIANBAO_DATA_DIR") or None,
-                )
+                archive = Archive(config.db, config.data_dir)
             crawler._nianbao_archive = archive  # type: ignore[attr-defined]
         return archive
 
@@ -45,7 +45,7 @@ def recorder_for(crawler: Crawler) -> Any:
                 recorder = CaptureRecorder.open(
                     archive,
                     extractor=extractor_for(crawler),
-                    db_retry=crawler.settings.getfloat("NIANBAO_DB_RETRY_SECONDS", 60.0),
+                    db_retry=CrawlConfig.of(crawler).db_retry_seconds,
                 )
                 crawler._nianbao_recorder = recorder  # type: ignore[attr-defined]
     return recorder
@@ -59,11 +59,12 @@ def extractor_for(crawler: Crawler) -> Extractor:
     from capture.extractor import Extractor
     from extract.limits import DEFAULT_LIMITS
 
-    timeout = crawler.settings.getfloat("NIANBAO_EXTRACT_TIMEOUT", DEFAULT_LIMITS.timeout_s)
-    memory = crawler.settings.getint(
-        "NIANBAO_EXTRACT_MEMORY_MB", DEFAULT_LIMITS.memory_bytes // (1024 * 1024)
-    )
+    config = CrawlConfig.of(crawler)
+    timeout = config.extract_timeout
     limits = replace(
-        DEFAULT_LIMITS, timeout_s=timeout, cpu_s=timeout, memory_bytes=memory * 1024 * 1024
+        DEFAULT_LIMITS,
+        timeout_s=timeout,
+        cpu_s=timeout,
+        memory_bytes=config.extract_memory_mb * 1024 * 1024,
     )
-    return Extractor(crawler.settings.getint("NIANBAO_EXTRACT_WORKERS", 0), limits)
+    return Extractor(config.extract_workers, limits)

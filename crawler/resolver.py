@@ -175,7 +175,9 @@ class PinningResolver:
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> Self:
-        table = crawler.settings.getdict("NIANBAO_TEST_DNS") or None
+        from crawler.config import CrawlConfig
+
+        table = CrawlConfig.of(crawler).test_dns_table
         return cls(reactor, shared_resolver(table), crawler.settings.getfloat("DNS_TIMEOUT", 60))
 
     def install_on_reactor(self) -> None:

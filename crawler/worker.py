@@ -20,6 +20,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.config import CrawlConfig
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,7 +29,7 @@ def crawl_settings(overrides: dict[str, Any]) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(overrides, priority="cmdline")
-    if not settings.getbool("NIANBAO_RENDER_ENABLED", True):
+    if not CrawlConfig.from_settings(settings).render_enabled:
         settings.set("DOWNLOAD_HANDLERS", {}, priority="cmdline")
     return settings
 

@@ -16,6 +16,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.config import CrawlConfig
+
 
 def progress_table(
     stats: dict[str, Any], book: dict[str, Any], elapsed: float | None = None
@@ -55,11 +57,12 @@ def progress_table(
 
 class ProgressDisplay:
     def __init__(self, crawler: Any) -> None:
-        mode = str(crawler.settings.get("NIANBAO_PROGRESS", "auto")).lower()
+        config = CrawlConfig.of(crawler)
+        mode = config.progress
         if mode in ("0", "false", "no", "off") or (mode == "auto" and not sys.stderr.isatty()):
             raise NotConfigured
         self.crawler = crawler
-        self.interval = crawler.settings.getfloat("NIANBAO_PROGRESS_INTERVAL", 0.5)
+        self.interval = config.progress_interval
         self.live: Live | None = None
         self.loop: task.LoopingCall | None = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)

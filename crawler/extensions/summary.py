@@ -14,6 +14,7 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.config import CrawlConfig
 from crawler.sitestats import site_figures
 
 
@@ -29,7 +30,7 @@ def _explored(state: Any) -> dict[str, Any]:
 
 class SummaryWriter:
     def __init__(self, crawler: Any) -> None:
-        path = crawler.settings.get("NIANBAO_SUMMARY_FILE")
+        path = CrawlConfig.of(crawler).summary_file
         if not path:
             raise NotConfigured
         self.path = Path(path)

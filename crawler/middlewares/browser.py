@@ -29,6 +29,7 @@ from scrapy.http import Response
 
 from crawler.archive_access import archive_for
 from crawler.browser_proxy import ScopeProxy
+from crawler.config import CrawlConfig
 from crawler.links import host_of
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
@@ -42,14 +43,14 @@ CONTEXT_PREFIX = "nianbao-site:"
 
 class BrowserScopeMiddleware:
     def __init__(self, crawler: Any) -> None:
-        settings = crawler.settings
-        if not settings.getbool("NIANBAO_RENDER_ENABLED", True):
+        config = CrawlConfig.of(crawler)
+        if not config.render_enabled:
             raise NotConfigured
         self.crawler = crawler
-        self.run_id: int | None = settings.getint("NIANBAO_RUN_ID") or None
-        self.capture = settings.getbool("NIANBAO_CAPTURE_ENABLED", True)
-        self.db_retry = settings.getfloat("NIANBAO_DB_RETRY_SECONDS", 60.0)
-        self.resolver = shared_resolver(settings.getdict("NIANBAO_TEST_DNS") or None)
+        self.run_id: int | None = config.run_id
+        self.capture = config.capture_enabled
+        self.db_retry = config.db_retry_seconds
+        self.resolver = shared_resolver(config.test_dns_table)
         self.proxies: dict[str, ScopeProxy] = {}
         self._starting: dict[str, asyncio.Future[ScopeProxy]] = {}
         self._rendering: dict[str, int] = {}

@@ -8,13 +8,14 @@ from typing import Any, Self
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
+from crawler.config import CrawlConfig
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
 
 
 class BudgetMiddleware:
     def __init__(self, crawler: Any) -> None:
-        self.budget = crawler.settings.getint("NIANBAO_PAGE_BUDGET", 2000)
+        self.budget = CrawlConfig.of(crawler).page_budget
         if self.budget <= 0:
             raise NotConfigured
         self.crawler = crawler

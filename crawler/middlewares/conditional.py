@@ -16,6 +16,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from crawler.archive_access import archive_for
+from crawler.config import CrawlConfig
 from crawler.links import canonical_url
 from crawler.middlewares.site import site_state
 from storage.db import is_unavailable
@@ -26,7 +27,7 @@ CONDITIONAL_ROLES = frozenset({"attachment", "report"})
 
 class ConditionalRequestMiddleware:
     def __init__(self, crawler: Any) -> None:
-        if not crawler.settings.getbool("NIANBAO_CONDITIONAL", True):
+        if not CrawlConfig.of(crawler).conditional:
             raise NotConfigured
         self.crawler = crawler
 

@@ -13,16 +13,19 @@ from typing import Any, Self
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
+from crawler.config import CrawlConfig
+
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, config: CrawlConfig | None = None) -> None:
         super().__init__(settings)
-        self.backoff = settings.getfloat("NIANBAO_RETRY_BACKOFF", 0.5)
-        self.backoff_max = settings.getfloat("NIANBAO_RETRY_BACKOFF_MAX", 30.0)
+        config = config or CrawlConfig.from_settings(settings)
+        self.backoff = config.retry_backoff
+        self.backoff_max = config.retry_backoff_max
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
-        middleware = cls(crawler.settings)
+        middleware = cls(crawler.settings, CrawlConfig.of(crawler))
         middleware.crawler = crawler
         return middleware
 

@@ -25,6 +25,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler.config import CrawlConfig
 from crawler.links import host_of, is_private_address
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
@@ -52,7 +53,7 @@ def _literal_ip(host: str) -> bool:
 
 class ScopeMiddleware:
     def __init__(self, crawler: Any) -> None:
-        if not crawler.settings.getbool("NIANBAO_SCOPE_ENABLED", True):
+        if not CrawlConfig.of(crawler).scope_enabled:
             raise NotConfigured
         self.crawler = crawler
 
@@ -105,9 +106,10 @@ class ResolutionRefusalMiddleware:
     after (outside) the retry middleware."""
 
     def __init__(self, crawler: Any) -> None:
-        if not crawler.settings.getbool("NIANBAO_SCOPE_ENABLED", True):
+        config = CrawlConfig.of(crawler)
+        if not config.scope_enabled:
             raise NotConfigured
-        self.resolver = shared_resolver(crawler.settings.getdict("NIANBAO_TEST_DNS") or None)
+        self.resolver = shared_resolver(config.test_dns_table)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:

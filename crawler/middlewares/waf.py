@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
+from crawler.config import CrawlConfig
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
 
@@ -56,16 +57,13 @@ def is_browser_error_page(response: Response) -> bool:
 
 class WafMiddleware:
     def __init__(self, crawler: Any) -> None:
-        if not crawler.settings.getbool("NIANBAO_WAF_DETECT", True):
+        config = CrawlConfig.of(crawler)
+        if not config.waf_detect:
             raise NotConfigured
         self.crawler = crawler
-        self.render_enabled = crawler.settings.getbool("NIANBAO_RENDER_ENABLED", True)
-        self.browser_timeout_ms = int(
-            crawler.settings.getfloat("NIANBAO_WAF_BROWSER_TIMEOUT", 5.0) * 1000
-        )
-        self.challenge_wait_ms = int(
-            crawler.settings.getfloat("NIANBAO_WAF_CHALLENGE_WAIT", 1.5) * 1000
-        )
+        self.render_enabled = config.render_enabled
+        self.browser_timeout_ms = int(config.waf_browser_timeout * 1000)
+        self.challenge_wait_ms = int(config.waf_challenge_wait * 1000)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:

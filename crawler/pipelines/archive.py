@@ -28,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 from capture.types import FetchedResponse
 from capture.warc import WarcWriteError
 from crawler.archive_access import archive_for, recorder_for
+from crawler.config import CrawlConfig
 from crawler.items import CrawlFailure, ListedDocument
 from storage.db import DatabaseUnavailable, retrying
 from storage.vocab import FailureKind
@@ -37,20 +38,21 @@ logger = logging.getLogger(__name__)
 
 class ArchivePipeline:
     def __init__(self, crawler: Any) -> None:
-        if not crawler.settings.getbool("NIANBAO_CAPTURE_ENABLED", True):
+        config = CrawlConfig.of(crawler)
+        if not config.capture_enabled:
             raise NotConfigured
         self.crawler = crawler
-        self.run_id: int | None = crawler.settings.getint("NIANBAO_RUN_ID") or None
+        self.run_id: int | None = config.run_id
         self.recorder: Any = None
         self.archive: Any = None
-        self.batch_size = max(1, crawler.settings.getint("NIANBAO_INGEST_BATCH", 50))
-        self.flush_after = max(0.0, crawler.settings.getfloat("NIANBAO_INGEST_FLUSH_SECONDS", 0.5))
+        self.batch_size = max(1, config.ingest_batch)
+        self.flush_after = max(0.0, config.ingest_flush_seconds)
         self._pending: list[tuple[FetchedResponse, asyncio.Future[Any]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._flushes: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._closing: asyncio.Future[None] | None = None
-        self.db_retry = crawler.settings.getfloat("NIANBAO_DB_RETRY_SECONDS", 60.0)
+        self.db_retry = config.db_retry_seconds
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:

@@ -53,6 +53,7 @@ from crawler.anchors import (
 from crawler.archive_access import archive_for
 from crawler.archived import archived_page
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
+from crawler.config import CrawlConfig
 from crawler.discovery.titles import classify_title, link_score, maybe_report_title
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
@@ -170,27 +171,16 @@ class ReportsSpider(Spider):
         self.book: dict[str, SiteState] = {}
         self._tokens = itertools.count(1)
         self._listed: dict[str, list[tuple[str, str]]] = {}
+        self.config = CrawlConfig()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
         spider: ReportsSpider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        if spider.site_ids is None and settings.getlist("NIANBAO_SITES"):
-            spider.site_ids = settings.getlist("NIANBAO_SITES")
-        spider.run_id = settings.getint("NIANBAO_RUN_ID") or None
-        spider.max_depth = settings.getint("NIANBAO_MAX_DEPTH", 8)
-        spider.explore_reserve = settings.getfloat("NIANBAO_EXPLORE_RESERVE", 0.1)
-        spider.explore_concurrency = settings.getint("NIANBAO_EXPLORE_CONCURRENCY", 1)
-        spider.trap_pattern_limit = settings.getint("NIANBAO_TRAP_PATTERN_LIMIT", 4)
-        spider.page_budget = settings.getint("NIANBAO_PAGE_BUDGET", 2000)
-        spider.hold_navigation = settings.getbool("NIANBAO_FRONTIER_HOLD", True)
-        spider.min_link_score = settings.getfloat("NIANBAO_MIN_LINK_SCORE", 0.2)
-        spider.max_listing_pages = settings.getint("NIANBAO_MAX_LISTING_PAGES", 200)
-        spider.reverify_days = settings.getfloat("NIANBAO_REVERIFY_DAYS", 7.0)
-        spider.max_empty_listing_pages = settings.getint("NIANBAO_MAX_EMPTY_LISTING_PAGES", 1)
-        spider.render_enabled = settings.getbool("NIANBAO_RENDER_ENABLED", True)
-        spider.focused = settings.getbool("NIANBAO_FOCUSED", True)
-        render.configure(settings.getint("NIANBAO_RENDER_MAX_RELOADS", 3))
+        config = CrawlConfig.of(crawler)
+        spider.config = config
+        if spider.site_ids is None and config.sites:
+            spider.site_ids = list(config.sites)
+        render.configure(config.render_max_reloads)
         archive = archive_for(crawler)
         sites = archive.sites(spider.site_ids)
         if spider.site_ids:
@@ -200,10 +190,10 @@ class ReportsSpider(Spider):
         for site in sites:
             state = SiteState.of(site, archive.known_documents(site.id))
             state.frontier = SiteFrontier(
-                threshold=spider.min_link_score,
-                max_depth=spider.max_depth,
-                reserve=spider.explore_reserve,
-                concurrency=spider.explore_concurrency,
+                threshold=config.min_link_score,
+                max_depth=config.max_depth,
+                reserve=config.explore_reserve,
+                concurrency=config.explore_concurrency,
             )
             spider.book[site.id] = state
         crawler.signals.connect(spider.after_discovery, signal=signals.spider_idle)
@@ -347,7 +337,7 @@ class ReportsSpider(Spider):
         if fetch is not None and fmt == ListingFormat.JSON:
             meta["nb_fetch"] = {**dataclasses.asdict(fetch), "format": str(fetch.format)}
         if (
-            self.render_enabled
+            self.config.render_enabled
             and state.site.render == "always"
             and role != "attachment"
             and fmt == ListingFormat.HTML
@@ -400,10 +390,10 @@ class ReportsSpider(Spider):
     def _release(self, state: SiteState) -> Iterator[Request]:
         """Navigation the site's frontier releases now (it waits while the site has
         requests in flight: listings and reports first, best links next)."""
-        if not self.focused or state.blocked:
+        if not self.config.focused or state.blocked:
             return
         if (
-            0 < self.page_budget <= state.pages_scheduled
+            0 < self.config.page_budget <= state.pages_scheduled
             and len(state.frontier)
             and not state.budget_exhausted
             and not state.outstanding
@@ -415,9 +405,9 @@ class ReportsSpider(Spider):
                 yield self._request(state, candidate.url, role="page", depth=candidate.depth)
             return
         for candidate in state.frontier.release(
-            busy=len(state.outstanding) if self.hold_navigation else -(10**9),
+            busy=len(state.outstanding) if self.config.frontier_hold else -(10**9),
             pages_used=state.pages_scheduled,
-            budget=self.page_budget,
+            budget=self.config.page_budget,
             found_reports=bool(state.reports),
         ):
             if self._pattern_closed(state, candidate.url):
@@ -511,7 +501,7 @@ class ReportsSpider(Spider):
             state.barren[pattern] = 0
             return
         state.barren[pattern] = state.barren.get(pattern, 0) + 1
-        if state.barren[pattern] >= self.trap_pattern_limit:
+        if state.barren[pattern] >= self.config.trap_pattern_limit:
             if pattern not in state.closed_patterns:
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/closed_patterns")
             state.closed_patterns.add(pattern)
@@ -607,7 +597,7 @@ class ReportsSpider(Spider):
                     fetch=fetch,
                     extra={"nb_trail": list(meta.get("nb_trail") or ())},
                 )
-            if not fetches and self.render_enabled and state.site.render == "auto":
+            if not fetches and self.config.render_enabled and state.site.render == "auto":
                 # no API in the page or its scripts: the browser shows what they fill
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
                 yield self._request(
@@ -677,7 +667,7 @@ class ReportsSpider(Spider):
             state.frontier.forget_entries({novelty_pattern(r.url) for r in report_requests})
         likely_listing = (
             bool(response.meta.get("nb_start"))
-            or response.meta.get("nb_score", 0) >= self.min_link_score
+            or response.meta.get("nb_score", 0) >= self.config.min_link_score
         )
         # A listing page that brings no link not seen before on the site (the empty pages
         # of endless pagination) counts towards NIANBAO_MAX_EMPTY_LISTING_PAGES.
@@ -696,7 +686,7 @@ class ReportsSpider(Spider):
         fetches: list[ListingFetch] = []
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
             yield from self._listed_on(page.url)
         if role == "listing" and listing_key and not new_items:
             # a page that repeats its listing's items (pages past the end clamped to the
@@ -706,10 +696,10 @@ class ReportsSpider(Spider):
         elif (
             report_links
             or role == "page"
-            or (role == "listing" and empty_streak < self.max_empty_listing_pages)
+            or (role == "listing" and empty_streak < self.config.max_empty_listing_pages)
         ):
             paged = ListingPage(url=page.url, text=page.text, listing_key=listing_key)
-            found = listing_fetches_for(paged, anchors, self.max_listing_pages)
+            found = listing_fetches_for(paged, anchors, self.config.max_listing_pages)
             if not report_links and not (likely_listing or role == "listing"):
                 # a page whose list is not in its markup (a column proxy): its records are
                 # asked for; further HTML pages only of lists that hold reports
@@ -758,9 +748,9 @@ class ReportsSpider(Spider):
                 fetch=fetch,
                 extra={"nb_empty_streak": empty_streak, "nb_trail": trail},
             )
-        if not self.focused and depth < self.max_depth:
+        if not self.config.focused and depth < self.config.max_depth:
             yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
-        elif role == "page" and depth < self.max_depth:
+        elif role == "page" and depth < self.config.max_depth:
             # the other entries of a list of reports share their URL template: documents
             # that are not reports, not navigation
             entries = {novelty_pattern(r.url) for r in report_requests}
@@ -788,7 +778,7 @@ class ReportsSpider(Spider):
             yield response.request.replace(meta=meta, dont_filter=True)
 
     def _should_render(self, state: SiteState, response: Response, text: str) -> bool:
-        if not self.render_enabled or state.site.render != "auto":
+        if not self.config.render_enabled or state.site.render != "auto":
             return False
         if response.meta.get("nb_rendered") or response.meta.get("playwright"):
             return False
@@ -873,13 +863,13 @@ class ReportsSpider(Spider):
         not fetch again: yielded after the listing's capture, which is their evidence."""
         now = datetime.now(UTC)
         for site_id, url in self._listed.pop(listing_url, []):
-            yield ListedDocument(site_id, url, listing_url, self.run_id, now)
+            yield ListedDocument(site_id, url, listing_url, self.config.run_id, now)
 
     def _fresh(self, state: SiteState, key: str) -> bool:
         """A known report checked within the re-verify cadence is not fetched again (the
         attachment links of a page are then read from its archived copy)."""
         known = state.known.get(key)
-        if known is None or self.reverify_days <= 0:
+        if known is None or self.config.reverify_days <= 0:
             return False
         if getattr(known, "status", "present") == "vanished":
             return False
@@ -888,7 +878,7 @@ class ReportsSpider(Spider):
             return False
         if seen_at.tzinfo is None:
             seen_at = seen_at.replace(tzinfo=UTC)
-        return datetime.now(UTC) - seen_at < timedelta(days=self.reverify_days)
+        return datetime.now(UTC) - seen_at < timedelta(days=self.config.reverify_days)
 
     def _navigation_requests(
         self,
@@ -913,7 +903,7 @@ class ReportsSpider(Spider):
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/trap_links")
                 continue
             score = link_score(anchor.url, anchor.text)
-            if score < (self.min_link_score if min_score is None else min_score):
+            if score < (self.config.min_link_score if min_score is None else min_score):
                 continue
             if 0 <= score <= 0 and min_score == 0.0 and not anchor.text:
                 continue
@@ -943,14 +933,14 @@ class ReportsSpider(Spider):
         yield from requests
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
             yield from self._listed_on(page.url)
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
                 page.text,
                 page.url,
                 body,
-                max_records=self.max_listing_pages * 50,
+                max_records=self.config.max_listing_pages * 50,
                 known_total=response.meta.get("nb_expected_records"),
                 referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
                 listing_key=response.meta.get("nb_listing_key") or "",
@@ -992,14 +982,14 @@ class ReportsSpider(Spider):
         self._note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
             yield from self._listed_on(page.url)
         if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
             state.complete_listings.add(fetch.listing_key)
         label_says_reports = fetch is not None and link_score("", fetch.label) >= 0.45
         if not fresh or not (report_links or label_says_reports):
             return
-        for nxt in shells.next_fetches(data, page.url, self.max_listing_pages, fetch=fetch):
+        for nxt in shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch):
             if not state.in_scope(nxt.url) or self._pattern_closed(state, nxt.url):
                 continue
             yield self._request(
@@ -1054,7 +1044,7 @@ class ReportsSpider(Spider):
         yield fetched_response(
             page,
             Role.REPORT,
-            run_id=self.run_id,
+            run_id=self.config.run_id,
             title=title,
             year=meta.get("nb_year") or (match.year if match else None),
             agency_name=meta.get("nb_agency") or (match.agency if match else None),
@@ -1149,7 +1139,7 @@ class ReportsSpider(Spider):
         yield fetched_response(
             response,
             Role.ATTACHMENT,
-            run_id=self.run_id,
+            run_id=self.config.run_id,
             title=meta.get("nb_title"),
             year=meta.get("nb_year"),
             agency_name=meta.get("nb_agency"),
@@ -1199,7 +1189,7 @@ class ReportsSpider(Spider):
             yield fetched_response(
                 response,
                 role,
-                run_id=self.run_id,
+                run_id=self.config.run_id,
                 title=meta.get("nb_title"),
                 year=meta.get("nb_year"),
                 agency_name=meta.get("nb_agency"),
@@ -1211,7 +1201,9 @@ class ReportsSpider(Spider):
         )
         if canonical_url(response.url) in state.known:
             # The recorder marks a known document vanished.
-            yield fetched_response(response, role, run_id=self.run_id, title=meta.get("nb_title"))
+            yield fetched_response(
+                response, role, run_id=self.config.run_id, title=meta.get("nb_title")
+            )
 
     # ------------------------------------------------------------------ failures
 
