@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.http import Request, Response
 
 from capture.types import FetchedResponse, Role
+from crawler.hints import Hint
 
 # Scrapy hands over decoded bodies: headers describing the transfer encoding would lie.
 _TRANSFER_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
@@ -37,13 +38,12 @@ def fetched_response(
     body: bytes | None = None,
 ) -> FetchedResponse:
     request: Request = response.request  # type: ignore[assignment]
-    meta = request.meta
     return FetchedResponse(
         url=response.url,
         status=response.status,
         body=response.body if body is None else body,
         fetched_at=datetime.now(UTC),
-        site_id=meta["site"],
+        site_id=str(Hint.of(request).site),
         role=role,
         run_id=run_id,
         method=request.method,

@@ -30,10 +30,10 @@ class SiteState:
     reached: set[str] = field(default_factory=set)
     """Canonical URLs of the report pages and attachments this crawl reached through a
     listing or a report page (requested, or known and within the re-verify cadence)."""
-    unread_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unread_pages: dict[str, tuple[str, Any]] = field(default_factory=dict)
     """Known report pages not downloaded in this crawl (304, or within the cadence) whose
-    archived copy is still to be read for attachment links: canonical URL → request meta
-    (`nb_only_new`: follow only links the archive does not hold)."""
+    archived copy is still to be read for attachment links: canonical URL → (URL, its
+    crawler.hints.Hint; `only_new`: follow only links the archive does not hold)."""
     frontier: Any = None
     """crawler.frontier.SiteFrontier: navigation waiting to be followed, best first."""
     outstanding: set[int] = field(default_factory=set)
@@ -55,7 +55,7 @@ class SiteState:
     scripts_requested: set[str] = field(default_factory=set)
     shell_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Script-filled pages waiting for their script files: URL → text, scripts awaited,
-    request meta."""
+    the page's hint (crawler.hints.Hint)."""
     swept: bool = False
     """Known documents this crawl did not reach have been requested again."""
 

@@ -30,6 +30,7 @@ from scrapy.http import Response
 from crawler.archive_access import archive_for
 from crawler.browser_proxy import ScopeProxy
 from crawler.config import CrawlConfig
+from crawler.hints import Hint
 from crawler.links import host_of
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
@@ -81,8 +82,8 @@ class BrowserScopeMiddleware:
             "service_workers": "block",
             "accept_downloads": False,
         }
-        if not request.meta.get("nb_rendering"):
-            request.meta["nb_rendering"] = True
+        if not Hint.of(request).rendering:
+            Hint.update(request, rendering=True)
             self._rendering[state.id] = self._rendering.get(state.id, 0) + 1
         return None
 
@@ -131,9 +132,11 @@ class BrowserScopeMiddleware:
         return proxy
 
     def _done(self, request: Request) -> None:
-        if not request.meta.pop("nb_rendering", False):
+        hint = Hint.of(request)
+        if not hint.rendering:
             return
-        site_id = request.meta.get("site")
+        hint.replace(rendering=False).store(request)
+        site_id = hint.site
         if site_id is None:
             return
         left = self._rendering.get(site_id, 1) - 1

@@ -9,6 +9,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from crawler.config import CrawlConfig
+from crawler.hints import Hint, RequestRole
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
 
@@ -26,11 +27,12 @@ class BudgetMiddleware:
 
     def process_request(self, request: Request) -> None:
         state = site_state(self.crawler, request)
-        if state is None or request.meta.get("nb_role") == "attachment":
+        hint = Hint.of(request)
+        if state is None or hint.role == RequestRole.ATTACHMENT:
             return None
         if request.meta.get("retry_times") or request.meta.get("redirect_times"):
             return None
-        if request.meta.get("nb_budgeted"):
+        if hint.budgeted:
             return None
         if state.pages_scheduled >= self.budget:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/over_budget")
@@ -41,5 +43,5 @@ class BudgetMiddleware:
                 "budget", f"page budget of {self.budget} pages exhausted for site {state.id}"
             )
         state.pages_scheduled += 1
-        request.meta["nb_budgeted"] = True
+        hint.replace(budgeted=True).store(request)
         return None

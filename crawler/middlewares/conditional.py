@@ -4,7 +4,7 @@ A known report page or attachment is requested with If-None-Match / If-Modified-
 from the validators the archive stored; an unchanged document answers 304 and is not
 downloaded again (for a report page, the spider reads the attachment links from its
 archived copy). Listing pages are always read in full, and so is a report page whose
-archived copy could not be read (`nb_unconditional`).
+archived copy could not be read (its hint says `unconditional`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.archive_access import archive_for
 from crawler.config import CrawlConfig
+from crawler.hints import Hint, RequestRole
 from crawler.links import canonical_url
 from crawler.middlewares.site import site_state
 from storage.db import is_unavailable
 from storage.vocab import DocumentStatus
 
-CONDITIONAL_ROLES = frozenset({"attachment", "report"})
+CONDITIONAL_ROLES = frozenset({RequestRole.ATTACHMENT, RequestRole.REPORT})
 
 
 class ConditionalRequestMiddleware:
@@ -36,13 +37,14 @@ class ConditionalRequestMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get("nb_role") not in CONDITIONAL_ROLES or request.method != "GET":
+        hint = Hint.of(request)
+        if hint.role not in CONDITIONAL_ROLES or request.method != "GET":
             return None
         state = site_state(self.crawler, request)
         key = canonical_url(request.url)
         if state is None or key not in state.known:
             return None
-        if request.meta.get("nb_unconditional"):
+        if hint.unconditional:
             return None  # the page itself is needed: its archived copy is unreadable
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None

@@ -14,6 +14,7 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
 from crawler.config import CrawlConfig
+from crawler.hints import Hint
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -33,11 +34,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = super()._retry(request, reason)
         if retry is not None:
             attempt = int(retry.meta.get("retry_times", 1))
-            retry.meta["nb_backoff"] = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+            Hint.update(retry, backoff=min(self.backoff * 2 ** (attempt - 1), self.backoff_max))
         return retry
 
     async def process_request(self, request: Request) -> None:
-        delay = request.meta.pop("nb_backoff", 0)
+        hint = Hint.of(request)
+        delay = hint.backoff
         if delay:
+            hint.replace(backoff=0.0).store(request)
             await asyncio.sleep(delay)
         return None

@@ -6,12 +6,13 @@ from typing import Any
 
 from scrapy import Request
 
+from crawler.hints import Hint
 from crawler.sitebook import SiteState
 
 
 def site_state(crawler: Any, request: Request) -> SiteState | None:
     """The SiteState of a crawl request; None for requests that belong to no site (robots.txt)."""
-    site_id = request.meta.get("site")
+    site_id = Hint.of(request).site
     spider = crawler.spider
     book = getattr(spider, "book", None)
     if site_id is None or book is None:

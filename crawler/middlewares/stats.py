@@ -10,6 +10,7 @@ from typing import Any, Self
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.hints import Hint
 from crawler.middlewares.site import site_state
 
 
@@ -25,9 +26,7 @@ class SiteStatsMiddleware:
         state = site_state(self.crawler, request)
         if state is not None:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/requests")
-            self.crawler.stats.inc_value(
-                f"nianbao/{state.id}/requests/{request.meta.get('nb_role')}"
-            )
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/requests/{Hint.of(request).role}")
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:

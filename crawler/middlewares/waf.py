@@ -23,6 +23,7 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from crawler.config import CrawlConfig
+from crawler.hints import Hint
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
 
@@ -80,13 +81,13 @@ class WafMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         state = site_state(self.crawler, request)
-        if state is not None and request.meta.get("nb_waf_retry") and not is_challenge(response):
+        if state is not None and Hint.of(request).waf_retry and not is_challenge(response):
             state.waf_cookies.update(_browser_cookies(request))
         if state is None:
             return response
-        browser_gave_up = request.meta.get("nb_waf_retry") and is_browser_error_page(response)
+        browser_gave_up = Hint.of(request).waf_retry and is_browser_error_page(response)
         if not is_challenge(response) and not browser_gave_up:
-            if request.meta.get("nb_waf_retry") and response.status in CHALLENGE_STATUSES:
+            if Hint.of(request).waf_retry and response.status in CHALLENGE_STATUSES:
                 # The browser passed the challenge: the navigation's first answer was the
                 # challenge status, the page it ended on is the content.
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/waf_passed")
@@ -95,12 +96,12 @@ class WafMiddleware:
         stats = self.crawler.stats
         stats.inc_value(f"nianbao/{state.id}/waf_challenges")
         can_render = self.render_enabled and state.site.render != "never"
-        if can_render and not request.meta.get("nb_waf_retry"):
+        if can_render and not Hint.of(request).waf_retry:
             meta = dict(request.meta)
+            meta.update(Hint.of(request).replace(waf_retry=True).meta())
             meta.update(
                 {
                     "playwright": True,
-                    "nb_waf_retry": True,
                     "playwright_page_goto_kwargs": {
                         "wait_until": "domcontentloaded",
                         "timeout": self.browser_timeout_ms,
@@ -120,7 +121,7 @@ class WafMiddleware:
         raise Refused(
             "blocked",
             f"HTTP {response.status} JavaScript cookie challenge"
-            + (" (also in the browser)" if request.meta.get("nb_waf_retry") else ""),
+            + (" (also in the browser)" if Hint.of(request).waf_retry else ""),
             response.status,
         )
 

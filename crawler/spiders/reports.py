@@ -1,6 +1,6 @@
 """The one spider of a crawl run: every site of the run, focused on annual reports.
 
-Roles of a request (meta `nb_role`):
+Roles of a request (its `crawler.hints.Hint`, `RequestRole`):
 - `page`: navigation (start URLs, links that score as likely to lead to reports);
 - `listing`: a further page of a listing (pagination, a Hanweb dataproxy group, a JSON
   API page);
@@ -18,7 +18,6 @@ Requests carry only JSON-able meta and callbacks by name, so a scheduler may ser
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -58,6 +57,7 @@ from crawler.discovery.titles import classify_title, link_score, maybe_report_ti
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
 from crawler.frontier import Candidate, SiteFrontier
+from crawler.hints import Hint, RequestRole
 from crawler.items import CrawlFailure, ListedDocument
 from crawler.links import (
     canonical_url,
@@ -75,7 +75,7 @@ from crawler.sitebook import SiteState
 
 ARTICLE_TITLE_LENGTH = 16
 """Anchor texts longer than this on a listing are entries, not column navigation."""
-PRIORITY = {"attachment": 400, "report": 300, "listing": 200}
+PRIORITY = {RequestRole.ATTACHMENT: 400, RequestRole.REPORT: 300, RequestRole.LISTING: 200}
 _SHELL_MARKERS = (
     'id="app"',
     "id='app'",
@@ -135,10 +135,6 @@ def _page_context(selector: Selector, text: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-_LEADS = frozenset({"page", "listing", "script"})
-"""Request roles whose answers may lead to more: navigation waits for them."""
-
-
 _FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
@@ -150,14 +146,6 @@ def _is_file(response: Response) -> bool:
     return not isinstance(response, TextResponse) and bool(
         sniff_file_type(response.body, response.url)
     )
-
-
-def _fetch_of(meta: Any) -> ListingFetch | None:
-    """The listing fetch a JSON request was made from (kept in its meta as a dict)."""
-    data = meta.get("nb_fetch")
-    if not data:
-        return None
-    return ListingFetch(**{**data, "format": ListingFormat(data["format"])})
 
 
 class ReportsSpider(Spider):
@@ -208,7 +196,7 @@ class ReportsSpider(Spider):
             for url in state.site.start_urls:
                 state.frontier.mark_seen(url)
                 yield self._request(
-                    state, url, role="page", depth=0, priority=250, extra={"nb_start": True}
+                    state, url, role=RequestRole.PAGE, depth=0, priority=250, hint=Hint(start=True)
                 )
 
     def after_discovery(self) -> None:
@@ -237,28 +225,27 @@ class ReportsSpider(Spider):
         if state.unread_pages:
             archive = archive_for(self.crawler)
             while state.unread_pages:
-                _key, meta = state.unread_pages.popitem()
-                yield from self._archived_page_requests(state, archive, meta)
+                _key, (url, hint) = state.unread_pages.popitem()
+                yield from self._archived_page_requests(state, archive, url, hint)
         if not state.swept:
             state.swept = True
             yield from self._unreached_requests(state)
 
     def _archived_page_requests(
-        self, state: SiteState, archive: Any, meta: dict[str, Any]
+        self, state: SiteState, archive: Any, url: str, hint: Hint
     ) -> Iterator[Request]:
         """The attachment requests of a report page read back from the archive, as if the
-        page had been downloaded (`nb_only_new`: only those the archive does not hold).
+        page had been downloaded (`only_new`: only those the archive does not hold).
         Without a readable copy, the page is asked for again without validators."""
-        url = meta["nb_url"]
-        page = archived_page(archive, url, {**meta, "site": state.id})
+        page = archived_page(archive, url, hint.replace(site=state.id).meta())
         if page is None:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copy_missing")
             yield self._request(
                 state,
                 url,
-                role="report",
-                depth=meta.get("nb_depth", 1),
-                extra={**meta, "nb_unconditional": True},
+                role=RequestRole.REPORT,
+                depth=hint.depth,
+                hint=hint.replace(unconditional=True),
             ).replace(dont_filter=True)
             return
         self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copies_read")
@@ -267,12 +254,12 @@ class ReportsSpider(Spider):
             state,
             url,
             extract_anchors(selector, page.url),
-            depth=meta.get("nb_depth", 1),
-            title=meta.get("nb_title") or page_title(selector),
-            year=meta.get("nb_year"),
-            agency=meta.get("nb_agency"),
-            published=meta.get("nb_published"),
-            only_new=bool(meta.get("nb_only_new")),
+            depth=hint.depth,
+            title=hint.title or page_title(selector),
+            year=hint.year,
+            agency=hint.agency,
+            published=hint.published,
+            only_new=hint.only_new,
         )
 
     def _unreached_requests(self, state: SiteState) -> Iterator[Request]:
@@ -289,17 +276,17 @@ class ReportsSpider(Spider):
             yield self._request(
                 state,
                 doc.url,
-                role=doc.role,
+                role=RequestRole(doc.role),
                 depth=1,
                 priority=10,
-                extra={
-                    "nb_title": doc.title,
-                    "nb_year": doc.year,
-                    "nb_agency": getattr(doc, "agency_name", None),
-                    "nb_parent": parent,
-                    "nb_bare": doc.role == "attachment" and not parent,
-                    "nb_unlisted": True,
-                },
+                hint=Hint(
+                    title=doc.title,
+                    year=doc.year,
+                    agency=getattr(doc, "agency_name", None),
+                    parent=parent,
+                    bare=doc.role == "attachment" and not parent,
+                    unlisted=True,
+                ),
             )
 
     def _request(
@@ -307,46 +294,45 @@ class ReportsSpider(Spider):
         state: SiteState,
         url: str,
         *,
-        role: str,
+        role: RequestRole,
         depth: int,
         priority: int | None = None,
         callback: str | None = None,
         fetch: ListingFetch | None = None,
-        extra: dict[str, Any] | None = None,
+        hint: Hint | None = None,
+        playwright: bool = False,
     ) -> Request:
-        meta: dict[str, Any] = {
-            "site": state.id,
-            "nb_role": role,
-            "nb_depth": depth,
-            "nb_token": next(self._tokens),
-        }
-        if extra:
-            meta.update(extra)
-        if role in ("report", "attachment") and fetch is None:
+        fmt = fetch.format if fetch else ListingFormat.HTML
+        hint = (hint or Hint()).replace(
+            site=state.id,
+            role=role,
+            depth=depth,
+            token=next(self._tokens),
+            format=fmt,
+            expected_records=fetch.expected_records if fetch is not None else None,
+            listing_key=fetch.listing_key if fetch is not None else "",
+            fetch=fetch if fetch is not None and fmt == ListingFormat.JSON else None,
+        )
+        meta: dict[str, Any] = hint.meta()
+        if playwright:
+            meta["playwright"] = True
+        if role in (RequestRole.REPORT, RequestRole.ATTACHMENT) and fetch is None:
             state.reached.add(canonical_url(url))
         if not state.site.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        if role in ("report", "attachment"):
+        if role in (RequestRole.REPORT, RequestRole.ATTACHMENT):
             meta["handle_httpstatus_list"] = [304, 404, 410]
-        fmt = fetch.format if fetch else ListingFormat.HTML
-        meta["nb_format"] = str(fmt)
-        if fetch is not None and fetch.expected_records is not None:
-            meta["nb_expected_records"] = fetch.expected_records
-        if fetch is not None and fetch.listing_key:
-            meta["nb_listing_key"] = fetch.listing_key
-        if fetch is not None and fmt == ListingFormat.JSON:
-            meta["nb_fetch"] = {**dataclasses.asdict(fetch), "format": str(fetch.format)}
         if (
             self.config.render_enabled
             and state.site.render == "always"
-            and role != "attachment"
+            and role != RequestRole.ATTACHMENT
             and fmt == ListingFormat.HTML
         ):
             meta["playwright"] = True
         if callback is None:
             callback = {
-                "attachment": "parse_attachment",
-                "report": "parse_report",
+                RequestRole.ATTACHMENT: "parse_attachment",
+                RequestRole.REPORT: "parse_report",
             }.get(role, "parse_page")
             if fmt == ListingFormat.HANWEB_XML:
                 callback = "parse_hanweb"
@@ -371,20 +357,21 @@ class ReportsSpider(Spider):
     # ------------------------------------------------------------------ the frontier
 
     def _scheduled(self, request: Request, spider: Spider) -> None:
-        state = self.book.get(request.meta.get("site", ""))
-        token = request.meta.get("nb_token")
-        if state is not None and token is not None and request.meta.get("nb_role") in _LEADS:
+        hint = Hint.of(request)
+        state = self.book.get(hint.site or "")
+        if state is not None and hint.token is not None and hint.role.leads:
             # reports and attachments download beside navigation: they hold nothing up
-            state.outstanding.add(token)
+            state.outstanding.add(hint.token)
 
     def _dropped(self, request: Request, spider: Spider) -> None:
-        self._settle(request.meta)
+        self._settle(request)
 
-    def _settle(self, meta: Any) -> SiteState | None:
+    def _settle(self, holder: Request | Response) -> SiteState | None:
         """A request of the site has its outcome (or was dropped): no longer in flight."""
-        state = self.book.get(meta.get("site", ""))
+        hint = Hint.of(holder)
+        state = self.book.get(hint.site or "")
         if state is not None:
-            state.outstanding.discard(meta.get("nb_token"))
+            state.outstanding.discard(hint.token)  # type: ignore[arg-type]
         return state
 
     def _release(self, state: SiteState) -> Iterator[Request]:
@@ -402,7 +389,9 @@ class ReportsSpider(Spider):
             # middleware refuses and records (`budget` failure, once per site)
             left = state.frontier.release(busy=0, pages_used=0, budget=0, found_reports=False)
             for candidate in left:
-                yield self._request(state, candidate.url, role="page", depth=candidate.depth)
+                yield self._request(
+                    state, candidate.url, role=RequestRole.PAGE, depth=candidate.depth
+                )
             return
         for candidate in state.frontier.release(
             busy=len(state.outstanding) if self.config.frontier_hold else -(10**9),
@@ -417,13 +406,10 @@ class ReportsSpider(Spider):
             yield self._request(
                 state,
                 candidate.url,
-                role="page",
+                role=RequestRole.PAGE,
                 depth=candidate.depth,
                 priority=int(100 * min(candidate.priority, 1.0)),
-                extra={
-                    "nb_score": candidate.priority,
-                    "nb_trail": [*candidate.trail, candidate.parent],
-                },
+                hint=Hint(score=candidate.priority, trail=(*candidate.trail, candidate.parent)),
             )
 
     def _push_navigation(
@@ -445,7 +431,7 @@ class ReportsSpider(Spider):
         # on a disclosure page, links named after agencies lead to their own catalogues
         agency_bonus = 0.25 if context_score >= 0.3 else 0.0
         parent = dedup_key(page.url)
-        trail = tuple(page.meta.get("nb_trail") or ())
+        trail = Hint.of(page).trail
         for anchor in anchors:
             if listing and (anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH):
                 continue
@@ -527,14 +513,11 @@ class ReportsSpider(Spider):
         missing = [u for u in sources if u not in state.scripts]
         if not missing:
             return [], []
+        hint = Hint.of(page)
         state.shell_pages[page.url] = {
             "text": page.text,
             "waiting": sorted(set(missing)),
-            "meta": {
-                key: page.meta.get(key)
-                for key in ("nb_depth", "nb_trail", "nb_score", "nb_start")
-                if page.meta.get(key) is not None
-            },
+            "hint": Hint(depth=hint.depth, trail=hint.trail, score=hint.score, start=hint.start),
         }
         requests = []
         for url in missing:
@@ -542,7 +525,7 @@ class ReportsSpider(Spider):
                 continue
             state.scripts_requested.add(url)
             request = self._request(
-                state, url, role="script", depth=page.meta.get("nb_depth", 0), priority=220
+                state, url, role=RequestRole.SCRIPT, depth=hint.depth, priority=220
             )
             requests.append(
                 request.replace(
@@ -552,7 +535,7 @@ class ReportsSpider(Spider):
         return [], requests
 
     def parse_script(self, response: Response) -> Iterator[Any]:
-        state = self._settle(response.meta)
+        state = self._settle(response)
         if state is None:
             return
         url = response.request.url
@@ -569,7 +552,7 @@ class ReportsSpider(Spider):
                 continue
             del state.shell_pages[page_url]
             listing = ListingPage(url=page_url, text=pending["text"])
-            meta = pending["meta"]
+            hint: Hint = pending["hint"]
             scripts = self._scripts_of(state, listing)
             fetches = shells.report_fetches(shells.api_fetches(listing, scripts))
             for anchor in shells.script_links(listing, scripts):
@@ -579,9 +562,9 @@ class ReportsSpider(Spider):
                             url=anchor.url,
                             text=anchor.text,
                             score=link_score(anchor.url, anchor.text),
-                            depth=meta.get("nb_depth", 0) + 1,
+                            depth=hint.depth + 1,
                             parent=dedup_key(page_url),
-                            trail=tuple(meta.get("nb_trail") or ()),
+                            trail=hint.trail,
                         )
                     )
             for fetch in fetches:
@@ -592,10 +575,10 @@ class ReportsSpider(Spider):
                 yield self._request(
                     state,
                     fetch.url,
-                    role="listing",
-                    depth=meta.get("nb_depth", 0),
+                    role=RequestRole.LISTING,
+                    depth=hint.depth,
                     fetch=fetch,
-                    extra={"nb_trail": list(meta.get("nb_trail") or ())},
+                    hint=Hint(trail=hint.trail),
                 )
             if not fetches and self.config.render_enabled and state.site.render == "auto":
                 # no API in the page or its scripts: the browser shows what they fill
@@ -603,9 +586,10 @@ class ReportsSpider(Spider):
                 yield self._request(
                     state,
                     page_url,
-                    role="page",
-                    depth=meta.get("nb_depth", 0),
-                    extra={**meta, "playwright": True, "nb_rendered": True},
+                    role=RequestRole.PAGE,
+                    depth=hint.depth,
+                    hint=hint.replace(rendered=True),
+                    playwright=True,
                 ).replace(dont_filter=True)
 
     def _failure_of_script(self, state: SiteState, url: str) -> Iterator[Request]:
@@ -615,7 +599,7 @@ class ReportsSpider(Spider):
     # ------------------------------------------------------------------ pages
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        state = self._settle(response.meta)
+        state = self._settle(response)
         assert state is not None
         yield from self._page(state, response)
         yield from self._release(state)
@@ -630,11 +614,12 @@ class ReportsSpider(Spider):
         if hanweb.is_hanweb_page(page.text):
             # Records embedded as CDATA in <script type="text/xml"> are not markup.
             anchors += extract_anchors(hanweb.records_html(page.text), page.url)
-        depth = response.meta.get("nb_depth", 0)
-        role = response.meta.get("nb_role", "page")
+        hint = Hint.of(response)
+        depth = hint.depth
+        role = hint.role
         listing = ListingPage(url=page.url, text=page.text)
         scripts = self._scripts_of(state, listing)
-        if role in ("page", "listing") and not response.meta.get("nb_maybe_report"):
+        if role in (RequestRole.PAGE, RequestRole.LISTING) and not hint.maybe_report:
             # links only scripts make: javascript: functions, onclick, redirect shells…
             anchors += shells.script_links(listing, scripts)
             if "<!--" in page.text:
@@ -642,22 +627,20 @@ class ReportsSpider(Spider):
         report_requests, report_links = self._report_requests(state, page, anchors)
         # read once: a list filled by script (the page is no report, its API is looked for)
         shell = shells.detect_shell(listing) if not report_links else None
-        if role == "page" and (not report_links or response.meta.get("nb_maybe_report")):
+        if role == RequestRole.PAGE and (not report_links or hint.maybe_report):
             # (a list entry whose title was cut short: its page's title decides, whatever
             # its attachment links say)
             match = _report_title(selector)[1]
             if (
                 match is not None
-                and not response.meta.get("nb_start")
-                and (
-                    response.meta.get("nb_maybe_report") or _reads_as_article(page, anchors, shell)
-                )
+                and not hint.start
+                and (hint.maybe_report or _reads_as_article(page, anchors, shell))
             ):
                 # A report page reached through navigation rather than a listing (a column
                 # named like a report, whose list is elsewhere or filled by script, is not).
                 yield from self._report_page(state, page, selector, anchors, match)
                 return
-        if response.meta.get("nb_maybe_report"):
+        if hint.maybe_report:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
             return  # a list entry whose title was cut short, and not a report
         yield from report_requests
@@ -665,10 +648,7 @@ class ReportsSpider(Spider):
             # links queued earlier with the URL template of these reports were entries of
             # this list (documents that are not reports), not navigation
             state.frontier.forget_entries({novelty_pattern(r.url) for r in report_requests})
-        likely_listing = (
-            bool(response.meta.get("nb_start"))
-            or response.meta.get("nb_score", 0) >= self.config.min_link_score
-        )
+        likely_listing = hint.start or (hint.score or 0) >= self.config.min_link_score
         # A listing page that brings no link not seen before on the site (the empty pages
         # of endless pagination) counts towards NIANBAO_MAX_EMPTY_LISTING_PAGES.
         items = {  # what the page shows: no pager, print views or other traps
@@ -676,54 +656,51 @@ class ReportsSpider(Spider):
             for a in anchors
             if not is_pager_text(a.text) and not trap_reason(a.url)
         }
-        listing_key = response.meta.get("nb_listing_key") or ""
+        listing_key = hint.listing_key
         new_items = self._new_items(state, listing_key, items)
         fresh_links = items - state.seen_links
         state.seen_links |= fresh_links
-        empty_streak = (
-            0 if report_links or fresh_links else response.meta.get("nb_empty_streak", 0) + 1
-        )
+        empty_streak = 0 if report_links or fresh_links else hint.empty_streak + 1
         fetches: list[ListingFetch] = []
         if report_links:
-            state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
+            state.frontier.productive(hint.trail, page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
             yield from self._listed_on(page.url)
-        if role == "listing" and listing_key and not new_items:
+        if role == RequestRole.LISTING and listing_key and not new_items:
             # a page that repeats its listing's items (pages past the end clamped to the
             # last one) or brings none: the listing is finished
             state.complete_listings.add(listing_key)
             self.crawler.stats.inc_value(f"nianbao/{state.id}/listings_finished_by_repeat")
         elif (
             report_links
-            or role == "page"
-            or (role == "listing" and empty_streak < self.config.max_empty_listing_pages)
+            or role == RequestRole.PAGE
+            or (role == RequestRole.LISTING and empty_streak < self.config.max_empty_listing_pages)
         ):
             paged = ListingPage(url=page.url, text=page.text, listing_key=listing_key)
             found = listing_fetches_for(paged, anchors, self.config.max_listing_pages)
-            if not report_links and not (likely_listing or role == "listing"):
+            if not report_links and not (likely_listing or role == RequestRole.LISTING):
                 # a page whose list is not in its markup (a column proxy): its records are
                 # asked for; further HTML pages only of lists that hold reports
                 found = [f for f in found if f.format != ListingFormat.HTML][:2]
-            if role == "page":
+            if role == RequestRole.PAGE:
                 for key in {f.listing_key for f in found if f.listing_key}:
                     self._new_items(state, key, items)  # the first page's items
             fetches += found
         waiting = False
-        if report_links and role == "page" and "<script" in page.text:
+        if report_links and role == RequestRole.PAGE and "<script" in page.text:
             # a list the browser (or the server) filled from an API: the API pages it
             fetches += shells.report_fetches(shells.api_fetches(listing, scripts))
-        elif role == "page" and shell is not None:
+        elif role == RequestRole.PAGE and shell is not None:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/shells")
             api, script_requests = self._shell_fetches(state, page, listing, scripts)
             fetches += api
             waiting = bool(script_requests)
             yield from script_requests
-        if role in ("page", "listing") and not response.meta.get("nb_start"):
+        if role in (RequestRole.PAGE, RequestRole.LISTING) and not hint.start:
             # a page that brought links, reports, or the requests of its list (a shell's
             # API, a column proxy) was not barren
             novel = bool(report_links or fresh_links or fetches or waiting)
             self._note_novelty(state, page.url, novel)
-        trail = list(response.meta.get("nb_trail") or ())
         for fetch in fetches:
             if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
                 continue
@@ -743,14 +720,14 @@ class ReportsSpider(Spider):
             yield self._request(
                 state,
                 fetch.url,
-                role="listing",
+                role=RequestRole.LISTING,
                 depth=depth,
                 fetch=fetch,
-                extra={"nb_empty_streak": empty_streak, "nb_trail": trail},
+                hint=Hint(empty_streak=empty_streak, trail=hint.trail),
             )
         if not self.config.focused and depth < self.config.max_depth:
             yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
-        elif role == "page" and depth < self.config.max_depth:
+        elif role == RequestRole.PAGE and depth < self.config.max_depth:
             # the other entries of a list of reports share their URL template: documents
             # that are not reports, not navigation
             entries = {novelty_pattern(r.url) for r in report_requests}
@@ -771,7 +748,8 @@ class ReportsSpider(Spider):
             and self._should_render(state, response, page.text)
         ):
             meta = dict(response.meta)
-            meta.update({"playwright": True, "nb_rendered": True})
+            meta.update(hint.replace(rendered=True).meta())
+            meta["playwright"] = True
             for key in ("download_slot", "download_latency", "depth", "retry_times"):
                 meta.pop(key, None)
             self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
@@ -780,7 +758,7 @@ class ReportsSpider(Spider):
     def _should_render(self, state: SiteState, response: Response, text: str) -> bool:
         if not self.config.render_enabled or state.site.render != "auto":
             return False
-        if response.meta.get("nb_rendered") or response.meta.get("playwright"):
+        if Hint.of(response).rendered or response.meta.get("playwright"):
             return False
         lowered = text.lower()
         return "<script" in lowered and any(marker.lower() in lowered for marker in _SHELL_MARKERS)
@@ -791,7 +769,7 @@ class ReportsSpider(Spider):
         """Requests for the reports a page links, and how many report links it has (those
         known and within the re-verify cadence included: the page is a listing all the
         same, and they are no navigation)."""
-        depth = page.meta.get("nb_depth", 0)
+        depth = Hint.of(page).depth
         seen: set[str] = set()
         requests: list[Request] = []
         for anchor in anchors:
@@ -809,14 +787,12 @@ class ReportsSpider(Spider):
                         self._request(
                             state,
                             anchor.url,
-                            role="page",
+                            role=RequestRole.PAGE,
                             depth=depth + 1,
-                            priority=PRIORITY["report"],
-                            extra={
-                                "nb_maybe_report": True,
-                                "nb_published": anchor.published,
-                                "nb_parent": page.url,
-                            },
+                            priority=PRIORITY[RequestRole.REPORT],
+                            hint=Hint(
+                                maybe_report=True, published=anchor.published, parent=page.url
+                            ),
                         )
                     )
                 continue
@@ -824,38 +800,35 @@ class ReportsSpider(Spider):
             if key in seen:
                 continue
             seen.add(key)
-            extra = {
-                "nb_title": anchor.text,
-                "nb_year": match.year,
-                "nb_agency": match.agency,
-                "nb_published": anchor.published,
-                "nb_parent": page.url,
-            }
-            role = "attachment" if is_attachment_link(anchor.url, anchor.text) else "report"
+            hint = Hint(
+                title=anchor.text,
+                year=match.year,
+                agency=match.agency,
+                published=anchor.published,
+                parent=page.url,
+            )
+            role = (
+                RequestRole.ATTACHMENT
+                if is_attachment_link(anchor.url, anchor.text)
+                else RequestRole.REPORT
+            )
             if self._fresh(state, key):
                 self._listed.setdefault(page.url, []).append((state.id, state.known[key].url))
                 state.reports.add(key)
                 state.reached.add(key)
                 state.reached.update(canonical_url(d.url) for d in state.children.get(key, []))
-                if role == "report":
+                if role == RequestRole.REPORT:
                     # Its archived copy is read once listings are exhausted, for any
                     # attachment the archive does not hold yet (an interrupted crawl).
                     state.unread_pages.setdefault(
                         key,
-                        {
-                            **extra,
-                            "nb_url": state.known[key].url,
-                            "nb_depth": depth + 1,
-                            "nb_only_new": True,
-                        },
+                        (state.known[key].url, hint.replace(depth=depth + 1, only_new=True)),
                     )
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/reverify_skipped")
                 continue
-            if role == "attachment":
-                extra["nb_bare"] = True
-            requests.append(
-                self._request(state, anchor.url, role=role, depth=depth + 1, extra=extra)
-            )
+            if role == RequestRole.ATTACHMENT:
+                hint = hint.replace(bare=True)
+            requests.append(self._request(state, anchor.url, role=role, depth=depth + 1, hint=hint))
         return requests, len(seen)
 
     def _listed_on(self, listing_url: str) -> Iterator[ListedDocument]:
@@ -910,29 +883,30 @@ class ReportsSpider(Spider):
             yield self._request(
                 state,
                 anchor.url,
-                role="page",
+                role=RequestRole.PAGE,
                 depth=depth,
                 priority=int(100 * min(score, 1.0)),
-                extra={"nb_score": score},
+                hint=Hint(score=score),
             )
 
     # ------------------------------------------------------------------ listings from APIs
 
     def parse_hanweb(self, response: Response) -> Iterator[Any]:
-        state = self._settle(response.meta)
+        state = self._settle(response)
         yield from self._hanweb_response(response)
         if state is not None:
             yield from self._release(state)
 
     def _hanweb_response(self, response: Response) -> Iterator[Any]:
-        state = self.book[response.meta["site"]]
+        hint = Hint.of(response)
+        state = self.book[hint.site or ""]
         page = as_text_response(response)
         html = hanweb.records_html(page.text)
         anchors = extract_anchors(html, page.url)
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         if report_links:
-            state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
+            state.frontier.productive(hint.trail, page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
             yield from self._listed_on(page.url)
             body = (response.request.body or b"").decode("utf-8", "replace")
@@ -941,29 +915,30 @@ class ReportsSpider(Spider):
                 page.url,
                 body,
                 max_records=self.config.max_listing_pages * 50,
-                known_total=response.meta.get("nb_expected_records"),
+                known_total=hint.expected_records,
                 referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
-                listing_key=response.meta.get("nb_listing_key") or "",
+                listing_key=hint.listing_key,
             ):
                 yield self._request(
                     state,
                     fetch.url,
-                    role="listing",
-                    depth=response.meta.get("nb_depth", 0),
+                    role=RequestRole.LISTING,
+                    depth=hint.depth,
                     fetch=fetch,
-                    extra={"nb_trail": list(response.meta.get("nb_trail") or ())},
+                    hint=Hint(trail=hint.trail),
                 )
 
     def parse_json(self, response: Response) -> Iterator[Any]:
-        state = self._settle(response.meta)
+        state = self._settle(response)
         yield from self._json_response(response)
         if state is not None:
             yield from self._release(state)
 
     def _json_response(self, response: Response) -> Iterator[Any]:
-        state = self.book[response.meta["site"]]
+        hint = Hint.of(response)
+        state = self.book[hint.site or ""]
         page = as_text_response(response)
-        fetch = _fetch_of(response.meta)
+        fetch = hint.fetch
         if fetch is not None and fetch.listing_key in state.complete_listings:
             return  # one answer of this listing held all of it already
         data = shells.parse_json(page.text)
@@ -981,7 +956,7 @@ class ReportsSpider(Spider):
         state.seen_links |= items
         self._note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
-            state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
+            state.frontier.productive(hint.trail, page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
             yield from self._listed_on(page.url)
         if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
@@ -995,23 +970,23 @@ class ReportsSpider(Spider):
             yield self._request(
                 state,
                 nxt.url,
-                role="listing",
-                depth=response.meta.get("nb_depth", 0),
+                role=RequestRole.LISTING,
+                depth=hint.depth,
                 fetch=nxt,
-                extra={"nb_trail": list(response.meta.get("nb_trail") or ())},
+                hint=Hint(trail=hint.trail),
             )
 
     # ------------------------------------------------------------------ reports and files
 
     def parse_report(self, response: Response) -> Iterator[Any]:
-        state = self._settle(response.meta)
+        state = self._settle(response)
         yield from self._report_response(response)
         if state is not None:
             yield from self._release(state)
 
     def _report_response(self, response: Response) -> Iterator[Any]:
-        state = self.book[response.meta["site"]]
-        meta = response.meta
+        hint = Hint.of(response)
+        state = self.book[hint.site or ""]
         if response.status in (304, 404, 410):
             yield from self._status_only(state, response, Role.REPORT)
             return
@@ -1020,7 +995,7 @@ class ReportsSpider(Spider):
             return
         page = as_text_response(response)
         selector = Selector(text=page.text or "<html></html>")
-        match = classify_title(meta.get("nb_title") or "")
+        match = classify_title(hint.title or "")
         if match is None:
             match = _report_title(selector)[1]
         anchors = extract_anchors(selector, page.url)
@@ -1037,8 +1012,8 @@ class ReportsSpider(Spider):
         anchors: list[Anchor],
         match: Any,
     ) -> Iterator[Any]:
-        meta = page.meta
-        title = meta.get("nb_title") or _report_title(selector)[0] or page_title(selector)
+        hint = Hint.of(page)
+        title = hint.title or _report_title(selector)[0] or page_title(selector)
         state.reports.add(canonical_url(page.url))
         state.reached.add(canonical_url(page.url))
         yield fetched_response(
@@ -1046,19 +1021,19 @@ class ReportsSpider(Spider):
             Role.REPORT,
             run_id=self.config.run_id,
             title=title,
-            year=meta.get("nb_year") or (match.year if match else None),
-            agency_name=meta.get("nb_agency") or (match.agency if match else None),
-            published_at=meta.get("nb_published"),
+            year=hint.year or (match.year if match else None),
+            agency_name=hint.agency or (match.agency if match else None),
+            published_at=hint.published,
         )
         yield from self._attachment_requests(
             state,
             page.url,
             anchors,
-            depth=meta.get("nb_depth", 0),
+            depth=hint.depth,
             title=title,
-            year=meta.get("nb_year") or (match.year if match else None),
-            agency=meta.get("nb_agency") or (match.agency if match else None),
-            published=meta.get("nb_published"),
+            year=hint.year or (match.year if match else None),
+            agency=hint.agency or (match.agency if match else None),
+            published=hint.published,
         )
 
     def _attachment_requests(
@@ -1090,34 +1065,34 @@ class ReportsSpider(Spider):
             yield self._request(
                 state,
                 anchor.url,
-                role="attachment",
+                role=RequestRole.ATTACHMENT,
                 depth=depth + 1,
-                extra={
-                    "nb_title": title,
-                    "nb_year": year,
-                    "nb_agency": agency,
-                    "nb_parent": page_url,
-                    "nb_link_text": anchor.text,
-                    "nb_published": published,
-                },
+                hint=Hint(
+                    title=title,
+                    year=year,
+                    agency=agency,
+                    parent=page_url,
+                    link_text=anchor.text,
+                    published=published,
+                ),
             )
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
-        state = self._settle(response.meta)
+        state = self._settle(response)
         yield from self._attachment_response(response)
         if state is not None:
             yield from self._release(state)
 
     def _attachment_response(self, response: Response) -> Iterator[Any]:
-        state = self.book[response.meta["site"]]
+        hint = Hint.of(response)
+        state = self.book[hint.site or ""]
         if response.status in (304, 404, 410):
             yield from self._status_only(state, response, Role.ATTACHMENT)
             return
-        meta = response.meta
         filename = content_disposition_filename(response.headers.get(b"Content-Disposition"))
         kind = sniff_file_type(response.body, response.url, filename)
         if kind is None:
-            if b"<html" in response.body[:2048].lower() and meta.get("nb_bare"):
+            if b"<html" in response.body[:2048].lower() and hint.bare:
                 # A "file" link that answers with the report's own HTML page.
                 yield from self._report_response(response)
                 return
@@ -1130,70 +1105,80 @@ class ReportsSpider(Spider):
             )
             return
         if not filename:
-            text = meta.get("nb_link_text") or ""
+            text = hint.link_text or ""
             filename = text if "." in text[-6:] else filename_from_url(response.url)
         self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
-        if meta.get("nb_bare"):
+        if hint.bare:
             state.reports.add(canonical_url(response.url))
         state.reached.add(canonical_url(response.url))
         yield fetched_response(
             response,
             Role.ATTACHMENT,
             run_id=self.config.run_id,
-            title=meta.get("nb_title"),
-            year=meta.get("nb_year"),
-            agency_name=meta.get("nb_agency"),
-            parent_url=None if meta.get("nb_bare") else meta.get("nb_parent"),
+            title=hint.title,
+            year=hint.year,
+            agency_name=hint.agency,
+            parent_url=None if hint.bare else hint.parent,
             filename=filename,
-            published_at=meta.get("nb_published"),
+            published_at=hint.published,
         )
 
     def _attachment_found_as_page(self, state: SiteState, response: Response) -> Iterator[Any]:
         """A navigation link that turned out to be a file: keep it only if it is a report
         (by its link's title, else by the file name the server gives it: a list title cut
         short is often whole there)."""
-        title = response.meta.get("nb_title") or ""
-        match = classify_title(title)
+        hint = Hint.of(response)
+        match = classify_title(hint.title or "")
         if match is None:
             filename = content_disposition_filename(response.headers.get(b"Content-Disposition"))
             stem = (filename or "").rsplit(".", 1)[0]
             match = classify_title(stem)
             if match is None:
-                if response.meta.get("nb_maybe_report"):
+                if hint.maybe_report:
                     self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
                 return
-            response.meta["nb_title"] = stem
-            response.meta.setdefault("nb_year", match.year)
-            response.meta.setdefault("nb_agency", match.agency)
-        if response.meta.get("nb_maybe_report"):
-            response.meta["nb_bare"] = True  # a report published as a bare file
+            # navigation says nothing of the year and agency; a report link's words stand
+            navigation = hint.role == RequestRole.PAGE
+            hint = hint.replace(
+                title=stem,
+                year=match.year if navigation else hint.year,
+                agency=match.agency if navigation else hint.agency,
+            )
+        if hint.maybe_report:
+            hint = hint.replace(bare=True)  # a report published as a bare file
+        hint.store(response)
         yield from self._attachment_response(response)
 
     def _status_only(self, state: SiteState, response: Response, role: Role) -> Iterator[Any]:
-        meta = response.meta
+        hint = Hint.of(response)
         if response.status == 304:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/not_modified")
-            if role == Role.REPORT or meta.get("nb_bare"):
+            if role == Role.REPORT or hint.bare:
                 state.reports.add(canonical_url(response.url))
             if role == Role.REPORT:
                 # An unchanged page: its archived copy names its attachments (read once
                 # listings are exhausted, off the download path).
                 state.unread_pages.setdefault(
                     canonical_url(response.url),
-                    {
-                        key: meta.get(key)
-                        for key in ("nb_title", "nb_year", "nb_agency", "nb_published")
-                    }
-                    | {"nb_url": response.url, "nb_depth": meta.get("nb_depth", 0)},
+                    (
+                        response.url,
+                        Hint(
+                            title=hint.title,
+                            year=hint.year,
+                            agency=hint.agency,
+                            published=hint.published,
+                            depth=hint.depth,
+                        ),
+                    ),
                 )
             yield fetched_response(
                 response,
                 role,
                 run_id=self.config.run_id,
-                title=meta.get("nb_title"),
-                year=meta.get("nb_year"),
-                agency_name=meta.get("nb_agency"),
-                parent_url=meta.get("nb_parent") if role == Role.ATTACHMENT else None,
+                title=hint.title,
+                year=hint.year,
+                agency_name=hint.agency,
+                parent_url=hint.parent if role == Role.ATTACHMENT else None,
             )
             return
         yield CrawlFailure(
@@ -1201,16 +1186,14 @@ class ReportsSpider(Spider):
         )
         if canonical_url(response.url) in state.known:
             # The recorder marks a known document vanished.
-            yield fetched_response(
-                response, role, run_id=self.config.run_id, title=meta.get("nb_title")
-            )
+            yield fetched_response(response, role, run_id=self.config.run_id, title=hint.title)
 
     # ------------------------------------------------------------------ failures
 
     def on_error(self, failure: Failure) -> Iterator[CrawlFailure | Request]:
         request: Request = failure.request  # type: ignore[attr-defined]
-        state = self._settle(request.meta)
-        if state is not None and request.meta.get("nb_role") == "script":
+        state = self._settle(request)
+        if state is not None and Hint.of(request).role == RequestRole.SCRIPT:
             yield from self._failure_of_script(state, request.url)
             yield from self._release(state)
             return
@@ -1220,10 +1203,11 @@ class ReportsSpider(Spider):
 
     def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
         request: Request = failure.request  # type: ignore[attr-defined]
-        site_id = request.meta.get("site", "")
+        hint = Hint.of(request)
+        site_id = hint.site or ""
         error = failure.value
         status: int | None = None
-        if request.meta.get("nb_waf_retry") and not isinstance(error, Refused | HttpError):
+        if hint.waf_retry and not isinstance(error, Refused | HttpError):
             block_site(self.crawler, request)
             kind, detail = "blocked", f"JavaScript challenge not passed in the browser: {error}"
         elif isinstance(error, Refused):
