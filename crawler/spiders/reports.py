@@ -18,7 +18,6 @@ Requests carry only JSON-able meta and callbacks by name, so a scheduler may ser
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -28,16 +27,7 @@ from parsel import Selector
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from capture.types import Role
 from crawler import render, shells
@@ -56,6 +46,7 @@ from crawler.config import CrawlConfig
 from crawler.discovery.titles import classify_title, link_score, maybe_report_title
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
+from crawler.failures import classify
 from crawler.frontier import Candidate, SiteFrontier
 from crawler.hints import Hint, RequestRole
 from crawler.items import CrawlFailure, ListedDocument
@@ -70,12 +61,11 @@ from crawler.links import (
 from crawler.listings import hanweb, listing_fetches_for
 from crawler.listings.pager_links import is_pager_text
 from crawler.middlewares.waf import block_site
-from crawler.refusals import Refused
+from crawler.request_builder import PRIORITY, RequestBuilder
 from crawler.sitebook import SiteState
 
 ARTICLE_TITLE_LENGTH = 16
 """Anchor texts longer than this on a listing are entries, not column navigation."""
-PRIORITY = {RequestRole.ATTACHMENT: 400, RequestRole.REPORT: 300, RequestRole.LISTING: 200}
 _SHELL_MARKERS = (
     'id="app"',
     "id='app'",
@@ -157,15 +147,16 @@ class ReportsSpider(Spider):
             site_ids = [s for s in site_ids.split(",") if s]
         self.site_ids: list[str] | None = site_ids or None
         self.book: dict[str, SiteState] = {}
-        self._tokens = itertools.count(1)
         self._listed: dict[str, list[tuple[str, str]]] = {}
         self.config = CrawlConfig()
+        self.requests = RequestBuilder(self, self.config)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
         spider: ReportsSpider = super().from_crawler(crawler, *args, **kwargs)
         config = CrawlConfig.of(crawler)
         spider.config = config
+        spider.requests = RequestBuilder(spider, config)
         if spider.site_ids is None and config.sites:
             spider.site_ids = list(config.sites)
         render.configure(config.render_max_reloads)
@@ -195,9 +186,7 @@ class ReportsSpider(Spider):
         for state in self.book.values():
             for url in state.site.start_urls:
                 state.frontier.mark_seen(url)
-                yield self._request(
-                    state, url, role=RequestRole.PAGE, depth=0, priority=250, hint=Hint(start=True)
-                )
+                yield self.requests.start(state, url)
 
     def after_discovery(self) -> None:
         """spider_idle: every listing is exhausted. Follow the attachment links of the
@@ -240,10 +229,9 @@ class ReportsSpider(Spider):
         page = archived_page(archive, url, hint.replace(site=state.id).meta())
         if page is None:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copy_missing")
-            yield self._request(
+            yield self.requests.report(
                 state,
                 url,
-                role=RequestRole.REPORT,
                 depth=hint.depth,
                 hint=hint.replace(unconditional=True),
             ).replace(dont_filter=True)
@@ -273,7 +261,7 @@ class ReportsSpider(Spider):
                 continue
             self.crawler.stats.inc_value(f"nianbao/{state.id}/unlisted_reverified")
             parent = getattr(doc, "parent_url", None)
-            yield self._request(
+            yield self.requests.build(
                 state,
                 doc.url,
                 role=RequestRole(doc.role),
@@ -288,71 +276,6 @@ class ReportsSpider(Spider):
                     unlisted=True,
                 ),
             )
-
-    def _request(
-        self,
-        state: SiteState,
-        url: str,
-        *,
-        role: RequestRole,
-        depth: int,
-        priority: int | None = None,
-        callback: str | None = None,
-        fetch: ListingFetch | None = None,
-        hint: Hint | None = None,
-        playwright: bool = False,
-    ) -> Request:
-        fmt = fetch.format if fetch else ListingFormat.HTML
-        hint = (hint or Hint()).replace(
-            site=state.id,
-            role=role,
-            depth=depth,
-            token=next(self._tokens),
-            format=fmt,
-            expected_records=fetch.expected_records if fetch is not None else None,
-            listing_key=fetch.listing_key if fetch is not None else "",
-            fetch=fetch if fetch is not None and fmt == ListingFormat.JSON else None,
-        )
-        meta: dict[str, Any] = hint.meta()
-        if playwright:
-            meta["playwright"] = True
-        if role in (RequestRole.REPORT, RequestRole.ATTACHMENT) and fetch is None:
-            state.reached.add(canonical_url(url))
-        if not state.site.obey_robots:
-            meta["dont_obey_robotstxt"] = True
-        if role in (RequestRole.REPORT, RequestRole.ATTACHMENT):
-            meta["handle_httpstatus_list"] = [304, 404, 410]
-        if (
-            self.config.render_enabled
-            and state.site.render == "always"
-            and role != RequestRole.ATTACHMENT
-            and fmt == ListingFormat.HTML
-        ):
-            meta["playwright"] = True
-        if callback is None:
-            callback = {
-                RequestRole.ATTACHMENT: "parse_attachment",
-                RequestRole.REPORT: "parse_report",
-            }.get(role, "parse_page")
-            if fmt == ListingFormat.HANWEB_XML:
-                callback = "parse_hanweb"
-            elif fmt == ListingFormat.JSON:
-                callback = "parse_json"
-        method = fetch.method if fetch else "GET"
-        return Request(
-            # pages by their canonical URL (no session id); an API's as its page makes it
-            canonical_url(url) if fmt == ListingFormat.HTML and method == "GET" else url,
-            # API answers are de-duplicated by the spider (per listing and page): the same
-            # URL may have been asked for as a page; HTML pages by the (shared) dupefilter
-            dont_filter=fetch is not None and (fmt != ListingFormat.HTML or method != "GET"),
-            method=fetch.method if fetch else "GET",
-            body=fetch.body if fetch else None,
-            headers=fetch.headers if fetch else None,
-            callback=getattr(self, callback),
-            errback=self.on_error,
-            priority=PRIORITY.get(role, 0) if priority is None else priority,
-            meta=meta,
-        )
 
     # ------------------------------------------------------------------ the frontier
 
@@ -389,7 +312,7 @@ class ReportsSpider(Spider):
             # middleware refuses and records (`budget` failure, once per site)
             left = state.frontier.release(busy=0, pages_used=0, budget=0, found_reports=False)
             for candidate in left:
-                yield self._request(
+                yield self.requests.build(
                     state, candidate.url, role=RequestRole.PAGE, depth=candidate.depth
                 )
             return
@@ -403,10 +326,9 @@ class ReportsSpider(Spider):
                 continue
             if dedup_key(candidate.url) in state.listing_urls:
                 continue  # asked for as a listing page meanwhile
-            yield self._request(
+            yield self.requests.navigation(
                 state,
                 candidate.url,
-                role=RequestRole.PAGE,
                 depth=candidate.depth,
                 priority=int(100 * min(candidate.priority, 1.0)),
                 hint=Hint(score=candidate.priority, trail=(*candidate.trail, candidate.parent)),
@@ -524,14 +446,7 @@ class ReportsSpider(Spider):
             if url in state.scripts_requested:
                 continue
             state.scripts_requested.add(url)
-            request = self._request(
-                state, url, role=RequestRole.SCRIPT, depth=hint.depth, priority=220
-            )
-            requests.append(
-                request.replace(
-                    callback=self.parse_script, headers={"Referer": page.url}, dont_filter=True
-                )
-            )
+            requests.append(self.requests.script(state, url, depth=hint.depth, referer=page.url))
         return [], requests
 
     def parse_script(self, response: Response) -> Iterator[Any]:
@@ -572,21 +487,15 @@ class ReportsSpider(Spider):
                     continue
                 if fetch.listing_key and fetch.listing_key in state.complete_listings:
                     continue
-                yield self._request(
-                    state,
-                    fetch.url,
-                    role=RequestRole.LISTING,
-                    depth=hint.depth,
-                    fetch=fetch,
-                    hint=Hint(trail=hint.trail),
+                yield self.requests.listing(
+                    state, fetch, depth=hint.depth, hint=Hint(trail=hint.trail)
                 )
             if not fetches and self.config.render_enabled and state.site.render == "auto":
                 # no API in the page or its scripts: the browser shows what they fill
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
-                yield self._request(
+                yield self.requests.navigation(
                     state,
                     page_url,
-                    role=RequestRole.PAGE,
                     depth=hint.depth,
                     hint=hint.replace(rendered=True),
                     playwright=True,
@@ -717,13 +626,8 @@ class ReportsSpider(Spider):
                     continue
                 state.listing_urls.add(key)
                 state.frontier.mark_seen(fetch.url)
-            yield self._request(
-                state,
-                fetch.url,
-                role=RequestRole.LISTING,
-                depth=depth,
-                fetch=fetch,
-                hint=Hint(empty_streak=empty_streak, trail=hint.trail),
+            yield self.requests.listing(
+                state, fetch, depth=depth, hint=Hint(empty_streak=empty_streak, trail=hint.trail)
             )
         if not self.config.focused and depth < self.config.max_depth:
             yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
@@ -784,10 +688,9 @@ class ReportsSpider(Spider):
                     state.frontier.mark_seen(anchor.url)
                     seen.add(canonical_url(anchor.url))
                     requests.append(
-                        self._request(
+                        self.requests.navigation(
                             state,
                             anchor.url,
-                            role=RequestRole.PAGE,
                             depth=depth + 1,
                             priority=PRIORITY[RequestRole.REPORT],
                             hint=Hint(
@@ -828,7 +731,9 @@ class ReportsSpider(Spider):
                 continue
             if role == RequestRole.ATTACHMENT:
                 hint = hint.replace(bare=True)
-            requests.append(self._request(state, anchor.url, role=role, depth=depth + 1, hint=hint))
+            requests.append(
+                self.requests.build(state, anchor.url, role=role, depth=depth + 1, hint=hint)
+            )
         return requests, len(seen)
 
     def _listed_on(self, listing_url: str) -> Iterator[ListedDocument]:
@@ -880,10 +785,9 @@ class ReportsSpider(Spider):
                 continue
             if 0 <= score <= 0 and min_score == 0.0 and not anchor.text:
                 continue
-            yield self._request(
+            yield self.requests.navigation(
                 state,
                 anchor.url,
-                role=RequestRole.PAGE,
                 depth=depth,
                 priority=int(100 * min(score, 1.0)),
                 hint=Hint(score=score),
@@ -919,13 +823,8 @@ class ReportsSpider(Spider):
                 referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
                 listing_key=hint.listing_key,
             ):
-                yield self._request(
-                    state,
-                    fetch.url,
-                    role=RequestRole.LISTING,
-                    depth=hint.depth,
-                    fetch=fetch,
-                    hint=Hint(trail=hint.trail),
+                yield self.requests.listing(
+                    state, fetch, depth=hint.depth, hint=Hint(trail=hint.trail)
                 )
 
     def parse_json(self, response: Response) -> Iterator[Any]:
@@ -967,14 +866,7 @@ class ReportsSpider(Spider):
         for nxt in shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch):
             if not state.in_scope(nxt.url) or self._pattern_closed(state, nxt.url):
                 continue
-            yield self._request(
-                state,
-                nxt.url,
-                role=RequestRole.LISTING,
-                depth=hint.depth,
-                fetch=nxt,
-                hint=Hint(trail=hint.trail),
-            )
+            yield self.requests.listing(state, nxt, depth=hint.depth, hint=Hint(trail=hint.trail))
 
     # ------------------------------------------------------------------ reports and files
 
@@ -1062,10 +954,9 @@ class ReportsSpider(Spider):
             if only_new and key in state.known:
                 state.reached.add(key)
                 continue
-            yield self._request(
+            yield self.requests.attachment(
                 state,
                 anchor.url,
-                role=RequestRole.ATTACHMENT,
                 depth=depth + 1,
                 hint=Hint(
                     title=title,
@@ -1204,31 +1095,9 @@ class ReportsSpider(Spider):
     def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
         request: Request = failure.request  # type: ignore[attr-defined]
         hint = Hint.of(request)
-        site_id = hint.site or ""
-        error = failure.value
-        status: int | None = None
-        if hint.waf_retry and not isinstance(error, Refused | HttpError):
+        found = classify(failure.value, waf_retry=hint.waf_retry)
+        if found is None:
+            return
+        if found.blocks_site:
             block_site(self.crawler, request)
-            kind, detail = "blocked", f"JavaScript challenge not passed in the browser: {error}"
-        elif isinstance(error, Refused):
-            if error.kind is None:
-                return
-            kind, detail, status = error.kind, error.detail, error.status
-        elif isinstance(error, HttpError):
-            status = error.response.status
-            kind, detail = "http_status", f"HTTP {status}"
-        elif "robots.txt" in str(error):
-            kind, detail = "robots", "forbidden by robots.txt"
-        elif (
-            isinstance(error, TimeoutError | TCPTimedOutError) or "Timeout" in type(error).__name__
-        ):
-            kind, detail = "timeout", str(error) or "timed out"
-        elif isinstance(error, DNSLookupError):
-            kind, detail = "dns", str(error)
-        elif isinstance(
-            error, ConnectionRefusedError | ConnectionLost | ResponseFailed | ResponseNeverReceived
-        ):
-            kind, detail = "connection", f"{type(error).__name__}: {error}"
-        else:
-            kind, detail = "connection", f"{type(error).__name__}: {error}"
-        yield CrawlFailure(site_id, request.url, kind, detail[:500], status)
+        yield CrawlFailure(hint.site or "", request.url, found.kind, found.detail, found.status)

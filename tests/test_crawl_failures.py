@@ -1,0 +1,49 @@
+"""What a failed request is recorded as (crawler.failures.classify)."""
+
+from __future__ import annotations
+
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
+
+from crawler.failures import DETAIL_LENGTH, classify
+from crawler.refusals import Refused
+
+
+def test_kinds() -> None:
+    response = Response("http://www.x.gov.cn/a", status=503)
+    found = classify(HttpError(response, "bad"))
+    assert found is not None and (found.kind, found.detail, found.status) == (
+        "http_status",
+        "HTTP 503",
+        503,
+    )
+    assert classify(TimeoutError()).kind == "timeout"  # type: ignore[union-attr]
+    assert classify(DNSLookupError("no.such")).kind == "dns"  # type: ignore[union-attr]
+    refused = classify(ConnectionRefusedError())
+    assert refused is not None and refused.kind == "connection"
+    assert refused.detail.startswith("ConnectionRefusedError: ")
+    assert classify(ValueError("Forbidden by robots.txt")).kind == "robots"  # type: ignore[union-attr]
+    assert classify(RuntimeError("odd")).kind == "connection"  # type: ignore[union-attr]
+
+
+def test_refusals() -> None:
+    assert classify(Refused(None, "already recorded")) is None
+    found = classify(Refused("offsite", "x.com is not a host of site a"))
+    assert found is not None and (found.kind, found.detail) == (
+        "offsite",
+        "x.com is not a host of site a",
+    )
+
+
+def test_a_failed_browser_retry_of_a_challenge_blocks_the_site() -> None:
+    found = classify(TimeoutError(), waf_retry=True)
+    assert found is not None and found.kind == "blocked" and found.blocks_site
+    assert found.detail.startswith("JavaScript challenge not passed in the browser")
+    http = classify(HttpError(Response("http://x/", status=404), "x"), waf_retry=True)
+    assert http is not None and http.kind == "http_status" and not http.blocks_site
+
+
+def test_detail_is_cut() -> None:
+    found = classify(RuntimeError("x" * 2000))
+    assert found is not None and len(found.detail) == DETAIL_LENGTH
