@@ -43,6 +43,9 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.progress.ProgressDisplay": 500,
     "crawler.extensions.summary.SummaryWriter": 510,
+    # discovery's idle work: the frontier's navigation, then re-verification (the spider
+    # needs it: it releases navigation the frontier holds when the crawl is idle)
+    "crawler.extensions.reverify.Reverifier": 100,
 }
 
 DOWNLOADER_MIDDLEWARES = {

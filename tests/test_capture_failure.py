@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from capture.types import Role
+from crawler.archive_access import ArchiveAccess
 from crawler.items import CrawlFailure
 from crawler.pipelines.archive import ArchivePipeline
 from storage.models import CaptureRow, FailureRow
@@ -49,7 +50,7 @@ def test_a_capture_that_fails_is_recorded_and_the_crawl_goes_on(archive) -> None
         asyncio.run(crawl())
     finally:
         pipeline.close_spider()
-        crawler._nianbao_archive.close()
+        ArchiveAccess.of(crawler).close_archive()
 
     with archive.session() as s:
         failures = s.execute(select(FailureRow.site_id, FailureRow.url, FailureRow.kind)).all()

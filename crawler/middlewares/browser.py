@@ -27,7 +27,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.archive_access import archive_for
+from crawler.archive_access import ArchiveAccess
 from crawler.browser_proxy import ScopeProxy
 from crawler.config import CrawlConfig
 from crawler.hints import Hint
@@ -179,9 +179,10 @@ class BrowserScopeMiddleware:
         task.add_done_callback(self._records.discard)
 
     async def _record(self, site_id: str, url: str, kind: str, detail: str) -> None:
-        archive = archive_for(self.crawler)
+        access = ArchiveAccess.of(self.crawler)
+        archive = access.archive
         try:
-            await asyncio.to_thread(
+            await access.call(
                 retrying,
                 lambda: archive.record_failure(self.run_id, site_id, url, kind, detail[:2000]),
                 self.db_retry,

@@ -9,13 +9,12 @@ archived copy could not be read (its hint says `unconditional`).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Self
 
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
-from crawler.archive_access import archive_for
+from crawler.archive_access import ArchiveAccess
 from crawler.config import CrawlConfig
 from crawler.hints import Hint, RequestRole
 from crawler.links import canonical_url
@@ -48,12 +47,13 @@ class ConditionalRequestMiddleware:
             return None  # the page itself is needed: its archived copy is unreadable
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None
-        archive = archive_for(self.crawler)
+        access = ArchiveAccess.of(self.crawler)
+        archive = access.archive
         try:
-            validators = await asyncio.to_thread(archive.validators, request.url)
+            validators = await access.call(archive.validators, request.url)
             if validators is None:
                 known = state.known[key]
-                validators = await asyncio.to_thread(archive.validators, known.url)
+                validators = await access.call(archive.validators, known.url)
         except Exception as exc:
             if not is_unavailable(exc):
                 raise

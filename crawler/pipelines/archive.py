@@ -27,7 +27,7 @@ from scrapy.exceptions import NotConfigured
 
 from capture.types import FetchedResponse
 from capture.warc import WarcWriteError
-from crawler.archive_access import archive_for, recorder_for
+from crawler.archive_access import ArchiveAccess
 from crawler.config import CrawlConfig
 from crawler.items import CrawlFailure, ListedDocument
 from storage.db import DatabaseUnavailable, retrying
@@ -42,6 +42,7 @@ class ArchivePipeline:
         if not config.capture_enabled:
             raise NotConfigured
         self.crawler = crawler
+        self.access = ArchiveAccess.of(crawler)
         self.run_id: int | None = config.run_id
         self.recorder: Any = None
         self.archive: Any = None
@@ -59,15 +60,14 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = archive_for(self.crawler)
-        self.recorder = recorder_for(self.crawler)
+        self.archive = self.access.archive
+        self.recorder = self.access.recorder
 
     def close_spider(self) -> None:
         # Every item waits for its group's commit, so no group is pending by now.
         if self.recorder is not None:
-            self.recorder.close()
+            self.access.close_recorder()
             self.recorder = None
-            self.crawler._nianbao_recorder = None
 
     async def process_item(self, item: Any) -> Any:
         if self._stopping:

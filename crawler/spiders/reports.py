@@ -7,11 +7,11 @@ Roles of a request (its `crawler.hints.Hint`, `RequestRole`):
 - `report`: a report's own page (its title classified as an annual report);
 - `attachment`: a file of a report, or a report published as a bare file.
 
-When a site's listings are exhausted (the crawl goes idle), the spider reads the archived
-copies of the known report pages it did not download (they answered 304, or were checked
-within the re-verify cadence) for attachment links, and then asks again for every known
-report page and attachment that no listing of this crawl reached: a document taken down
-answers 404/410 and is recorded as vanished.
+When a site's listings are exhausted (the crawl goes idle), `crawler.extensions.reverify`
+reads the archived copies of the known report pages it did not download (they answered
+304, or were checked within the re-verify cadence) for attachment links, and then asks
+again for every known report page and attachment that no listing of this crawl reached: a
+document taken down answers 404/410 and is recorded as vanished.
 
 Requests carry only JSON-able meta and callbacks by name, so a scheduler may serialise them.
 """
@@ -25,7 +25,6 @@ from typing import Any
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -39,8 +38,7 @@ from crawler.anchors import (
     page_title,
     title_candidates,
 )
-from crawler.archive_access import archive_for
-from crawler.archived import archived_page
+from crawler.archive_access import ArchiveAccess
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
 from crawler.config import CrawlConfig
 from crawler.discovery.titles import classify_title, link_score, maybe_report_title
@@ -160,7 +158,7 @@ class ReportsSpider(Spider):
         if spider.site_ids is None and config.sites:
             spider.site_ids = list(config.sites)
         render.configure(config.render_max_reloads)
-        archive = archive_for(crawler)
+        archive = ArchiveAccess.of(crawler).archive
         sites = archive.sites(spider.site_ids)
         if spider.site_ids:
             missing = set(spider.site_ids) - {s.id for s in sites}
@@ -175,7 +173,6 @@ class ReportsSpider(Spider):
                 concurrency=config.explore_concurrency,
             )
             spider.book[site.id] = state
-        crawler.signals.connect(spider.after_discovery, signal=signals.spider_idle)
         crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
@@ -188,94 +185,17 @@ class ReportsSpider(Spider):
                 state.frontier.mark_seen(url)
                 yield self.requests.start(state, url)
 
-    def after_discovery(self) -> None:
-        """spider_idle: every listing is exhausted. Follow the attachment links of the
-        archived copies of report pages not downloaded, then re-request the known
-        documents no listing reached; keep the spider open while that brings requests."""
+    def release_on_idle(self) -> int:
+        """The crawl is idle (crawler.extensions.reverify calls this first on spider_idle):
+        nothing is in flight, whatever was missed; the navigation each site's frontier
+        releases is scheduled. How many requests that made."""
         scheduled = 0
         for state in self.book.values():
-            state.outstanding.clear()  # idle: nothing is in flight, whatever was missed
+            state.outstanding.clear()
             for request in self._release(state):
                 self.crawler.engine.crawl(request)
                 scheduled += 1
-        if scheduled:
-            raise DontCloseSpider
-        for state in self.book.values():
-            for request in self._after_discovery_requests(state):
-                self.crawler.engine.crawl(request)
-                scheduled += 1
-        if scheduled:
-            raise DontCloseSpider
-
-    def _after_discovery_requests(self, state: SiteState) -> Iterator[Request]:
-        if state.blocked:
-            state.unread_pages.clear()
-            return
-        if state.unread_pages:
-            archive = archive_for(self.crawler)
-            while state.unread_pages:
-                _key, (url, hint) = state.unread_pages.popitem()
-                yield from self._archived_page_requests(state, archive, url, hint)
-        if not state.swept:
-            state.swept = True
-            yield from self._unreached_requests(state)
-
-    def _archived_page_requests(
-        self, state: SiteState, archive: Any, url: str, hint: Hint
-    ) -> Iterator[Request]:
-        """The attachment requests of a report page read back from the archive, as if the
-        page had been downloaded (`only_new`: only those the archive does not hold).
-        Without a readable copy, the page is asked for again without validators."""
-        page = archived_page(archive, url, hint.replace(site=state.id).meta())
-        if page is None:
-            self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copy_missing")
-            yield self.requests.report(
-                state,
-                url,
-                depth=hint.depth,
-                hint=hint.replace(unconditional=True),
-            ).replace(dont_filter=True)
-            return
-        self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_copies_read")
-        selector = Selector(text=page.text or "<html></html>")
-        yield from self._attachment_requests(
-            state,
-            url,
-            extract_anchors(selector, page.url),
-            depth=hint.depth,
-            title=hint.title or page_title(selector),
-            year=hint.year,
-            agency=hint.agency,
-            published=hint.published,
-            only_new=hint.only_new,
-        )
-
-    def _unreached_requests(self, state: SiteState) -> Iterator[Request]:
-        """Known report pages and attachments that no listing of this crawl reached are
-        asked for again (conditionally: 304 says still there): a report taken down
-        answers 404/410 and is marked vanished; one moved is found at its new place."""
-        for key, doc in list(state.known.items()):
-            if doc.role not in ("report", "attachment") or key in state.reached:
-                continue
-            if getattr(doc, "status", "present") == "vanished":
-                continue
-            self.crawler.stats.inc_value(f"nianbao/{state.id}/unlisted_reverified")
-            parent = getattr(doc, "parent_url", None)
-            yield self.requests.build(
-                state,
-                doc.url,
-                role=RequestRole(doc.role),
-                depth=1,
-                priority=10,
-                hint=Hint(
-                    title=doc.title,
-                    year=doc.year,
-                    agency=getattr(doc, "agency_name", None),
-                    parent=parent,
-                    bare=doc.role == "attachment" and not parent,
-                    unlisted=True,
-                ),
-            )
+        return scheduled
 
     # ------------------------------------------------------------------ the frontier
 
@@ -917,7 +837,7 @@ class ReportsSpider(Spider):
             agency_name=hint.agency or (match.agency if match else None),
             published_at=hint.published,
         )
-        yield from self._attachment_requests(
+        yield from self.attachment_requests(
             state,
             page.url,
             anchors,
@@ -928,7 +848,7 @@ class ReportsSpider(Spider):
             published=hint.published,
         )
 
-    def _attachment_requests(
+    def attachment_requests(
         self,
         state: SiteState,
         page_url: str,

@@ -16,6 +16,7 @@ from redis import Redis
 from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 
+from crawler.archive_access import ArchiveAccess
 from ops.distributed.keys import CrawlKeys
 from ops.distributed.queue import ReliablePriorityQueue
 from ops.distributed.settings import crawl_settings
@@ -47,7 +48,5 @@ def seed(
         queue.push(request)
         queued += 1
     server.set(keys.seeded, "1")
-    opened = getattr(crawler, "_nianbao_archive", None)  # the spider's own archive handle
-    if opened is not None and opened is not archive:
-        opened.close()
+    ArchiveAccess.of(crawler).close_archive()  # the spider's own archive handle
     return queued
