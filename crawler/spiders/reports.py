@@ -18,7 +18,6 @@ Requests carry only JSON-able meta and callbacks by name, so a scheduler may ser
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,11 +35,17 @@ from crawler.anchors import (
     comment_anchors,
     extract_anchors,
     page_title,
-    title_candidates,
 )
 from crawler.archive_access import ArchiveAccess
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
 from crawler.config import CrawlConfig
+from crawler.discovery.navigation import Navigation
+from crawler.discovery.pages import (
+    is_file,
+    looks_script_filled,
+    reads_as_article,
+    report_title,
+)
 from crawler.discovery.titles import classify_title, link_score, maybe_report_title
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
@@ -62,79 +67,6 @@ from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
 from crawler.sitebook import SiteState
 
-ARTICLE_TITLE_LENGTH = 16
-"""Anchor texts longer than this on a listing are entries, not column navigation."""
-_SHELL_MARKERS = (
-    'id="app"',
-    "id='app'",
-    "v-for",
-    "ng-repeat",
-    "x-template",
-    "innerHTML",
-    "template",
-    ".ajax",
-    "fetch(",
-    "axios",
-    "XMLHttpRequest",
-)
-
-
-_NOISE_ANCHOR = re.compile(
-    r"日历|打印|分享|登录|注册|无障碍|English|繁體|关闭窗口|返回顶部|收藏|设为首页|微博|微信"
-)
-_AGENCY_ANCHOR = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|署|厅)$"
-)
-_BREADCRUMB = re.compile(r"(?:当前位置|您的位置|所在位置)\s*[:：]?(.{0,120})")
-
-
-def _report_title(selector: Selector) -> tuple[str, Any]:
-    """The page's own title that reads as a report's, and its reading ('', None if none)."""
-    for text in title_candidates(selector):
-        match = classify_title(text)
-        if match is not None:
-            return text, match
-    return "", None
-
-
-_TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
-
-
-def _reads_as_article(page: TextResponse, anchors: list[Anchor], shell: Any) -> bool:
-    """A page with a text of its own or files attached, and no list filled by script
-    (``shell``: the page's `crawler.shells.detect_shell` reading)."""
-    if shell is not None:
-        return False
-    if any(is_attachment_link(a.url, a.text) for a in anchors):
-        return True
-    visible = "".join(_TAGS.sub(" ", page.text[:400_000]).split())
-    return len(visible) >= 400
-
-
-def _page_context(selector: Selector, text: str) -> str:
-    """What a page says it is: its title, column meta and breadcrumb."""
-    parts = [page_title(selector), " ".join(selector.xpath("//title//text()").getall())]
-    parts += selector.xpath(
-        "//meta[translate(@name,'COLUMNAME','columname')='columnname']/@content"
-    ).getall()
-    crumb = _BREADCRUMB.search(" ".join(selector.xpath("//body//text()").getall())[:20000])
-    if crumb:
-        parts.append(crumb.group(1))
-    return " ".join(p for p in parts if p)
-
-
-_FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-def _is_file(response: Response) -> bool:
-    """A document rather than a page: a binary answer of a file type, or any answer that
-    starts like one (a small PDF is ASCII enough to be taken for text)."""
-    if response.body[:8].startswith(_FILE_MAGIC):
-        return True
-    return not isinstance(response, TextResponse) and bool(
-        sniff_file_type(response.body, response.url)
-    )
-
 
 class ReportsSpider(Spider):
     name = "reports"
@@ -155,6 +87,7 @@ class ReportsSpider(Spider):
         config = CrawlConfig.of(crawler)
         spider.config = config
         spider.requests = RequestBuilder(spider, config)
+        spider.navigation = Navigation(crawler, config, spider.requests)
         if spider.site_ids is None and config.sites:
             spider.site_ids = list(config.sites)
         render.configure(config.render_max_reloads)
@@ -192,7 +125,7 @@ class ReportsSpider(Spider):
         scheduled = 0
         for state in self.book.values():
             state.outstanding.clear()
-            for request in self._release(state):
+            for request in self.navigation.release(state):
                 self.crawler.engine.crawl(request)
                 scheduled += 1
         return scheduled
@@ -216,123 +149,6 @@ class ReportsSpider(Spider):
         if state is not None:
             state.outstanding.discard(hint.token)  # type: ignore[arg-type]
         return state
-
-    def _release(self, state: SiteState) -> Iterator[Request]:
-        """Navigation the site's frontier releases now (it waits while the site has
-        requests in flight: listings and reports first, best links next)."""
-        if not self.config.focused or state.blocked:
-            return
-        if (
-            0 < self.config.page_budget <= state.pages_scheduled
-            and len(state.frontier)
-            and not state.budget_exhausted
-            and not state.outstanding
-        ):
-            # links left at the end of the budget: one more request, which the budget
-            # middleware refuses and records (`budget` failure, once per site)
-            left = state.frontier.release(busy=0, pages_used=0, budget=0, found_reports=False)
-            for candidate in left:
-                yield self.requests.build(
-                    state, candidate.url, role=RequestRole.PAGE, depth=candidate.depth
-                )
-            return
-        for candidate in state.frontier.release(
-            busy=len(state.outstanding) if self.config.frontier_hold else -(10**9),
-            pages_used=state.pages_scheduled,
-            budget=self.config.page_budget,
-            found_reports=bool(state.reports),
-        ):
-            if self._pattern_closed(state, candidate.url):
-                continue
-            if dedup_key(candidate.url) in state.listing_urls:
-                continue  # asked for as a listing page meanwhile
-            yield self.requests.navigation(
-                state,
-                candidate.url,
-                depth=candidate.depth,
-                priority=int(100 * min(candidate.priority, 1.0)),
-                hint=Hint(score=candidate.priority, trail=(*candidate.trail, candidate.parent)),
-            )
-
-    def _push_navigation(
-        self,
-        state: SiteState,
-        page: TextResponse,
-        selector: Selector,
-        anchors: Iterable[Anchor],
-        depth: int,
-        *,
-        listing: bool,
-        entries: set[str] | None = None,
-    ) -> None:
-        """Queue the page's navigation links in the site's frontier, scored by their own
-        evidence and the page's (a page that is itself a report column lends its links)."""
-        context = _page_context(selector, page.text)
-        context_score = link_score(page.url, context)
-        context_bonus = 0.3 if context_score >= 0.45 else 0.0
-        # on a disclosure page, links named after agencies lead to their own catalogues
-        agency_bonus = 0.25 if context_score >= 0.3 else 0.0
-        parent = dedup_key(page.url)
-        trail = Hint.of(page).trail
-        for anchor in anchors:
-            if listing and (anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH):
-                continue
-            if entries and novelty_pattern(anchor.url) in entries:
-                continue
-            if is_ignored_link(anchor.url) or is_attachment_link(anchor.url, anchor.text):
-                continue
-            if not state.in_scope(anchor.url):
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/offsite_links")
-                continue
-            if trap_reason(anchor.url) or _NOISE_ANCHOR.search(anchor.text):
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/trap_links")
-                continue
-            score = link_score(anchor.url, anchor.text)
-            if anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH:
-                # an entry of a list (an article, a look-alike), not column navigation
-                score *= 0.25
-            elif context_bonus:
-                score += context_bonus
-            if agency_bonus and _AGENCY_ANCHOR.search(anchor.text):
-                score += agency_bonus
-            state.frontier.push(
-                Candidate(
-                    url=anchor.url,
-                    text=anchor.text,
-                    score=score,
-                    depth=depth,
-                    parent=parent,
-                    trail=trail,
-                )
-            )
-
-    @staticmethod
-    def _new_items(state: SiteState, listing_key: str, items: set[str]) -> set[str]:
-        """The items of a listing page not seen on an earlier page of the same listing
-        (without a listing key: not seen anywhere on the site)."""
-        if not listing_key:
-            return items - state.seen_links
-        seen = state.listing_items.setdefault(listing_key, set())
-        new = items - seen
-        seen |= new
-        return new
-
-    def _pattern_closed(self, state: SiteState, url: str) -> bool:
-        return novelty_pattern(url) in state.closed_patterns
-
-    def _note_novelty(self, state: SiteState, url: str, novel: bool) -> None:
-        """Per URL pattern, how many pages in a row brought nothing new: a pattern whose
-        last NIANBAO_TRAP_PATTERN_LIMIT pages brought nothing is closed (a trap costs a
-        few requests, whatever its shape)."""
-        pattern = novelty_pattern(url)
-        if novel:
-            state.barren[pattern] = 0
-            return
-        state.barren[pattern] = state.barren.get(pattern, 0) + 1
-        if state.barren[pattern] >= self.config.trap_pattern_limit:
-            if pattern not in state.closed_patterns:
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/closed_patterns")
-            state.closed_patterns.add(pattern)
 
     # ------------------------------------------------------------------ script-filled pages
 
@@ -377,7 +193,7 @@ class ReportsSpider(Spider):
         body = response.body[:2_000_000]
         state.scripts[url] = body.decode(getattr(response, "encoding", None) or "utf-8", "replace")
         yield from self._scripts_arrived(state, url)
-        yield from self._release(state)
+        yield from self.navigation.release(state)
 
     def _scripts_arrived(self, state: SiteState, url: str) -> Iterator[Request]:
         for page_url, pending in list(state.shell_pages.items()):
@@ -431,10 +247,10 @@ class ReportsSpider(Spider):
         state = self._settle(response)
         assert state is not None
         yield from self._page(state, response)
-        yield from self._release(state)
+        yield from self.navigation.release(state)
 
     def _page(self, state: SiteState, response: Response) -> Iterator[Any]:
-        if _is_file(response):
+        if is_file(response):
             yield from self._attachment_found_as_page(state, response)
             return
         page = as_text_response(response)
@@ -459,11 +275,11 @@ class ReportsSpider(Spider):
         if role == RequestRole.PAGE and (not report_links or hint.maybe_report):
             # (a list entry whose title was cut short: its page's title decides, whatever
             # its attachment links say)
-            match = _report_title(selector)[1]
+            match = report_title(selector)[1]
             if (
                 match is not None
                 and not hint.start
-                and (hint.maybe_report or _reads_as_article(page, anchors, shell))
+                and (hint.maybe_report or reads_as_article(page, anchors, shell))
             ):
                 # A report page reached through navigation rather than a listing (a column
                 # named like a report, whose list is elsewhere or filled by script, is not).
@@ -486,7 +302,7 @@ class ReportsSpider(Spider):
             if not is_pager_text(a.text) and not trap_reason(a.url)
         }
         listing_key = hint.listing_key
-        new_items = self._new_items(state, listing_key, items)
+        new_items = self.navigation.new_items(state, listing_key, items)
         fresh_links = items - state.seen_links
         state.seen_links |= fresh_links
         empty_streak = 0 if report_links or fresh_links else hint.empty_streak + 1
@@ -513,7 +329,7 @@ class ReportsSpider(Spider):
                 found = [f for f in found if f.format != ListingFormat.HTML][:2]
             if role == RequestRole.PAGE:
                 for key in {f.listing_key for f in found if f.listing_key}:
-                    self._new_items(state, key, items)  # the first page's items
+                    self.navigation.new_items(state, key, items)  # the first page's items
             fetches += found
         waiting = False
         if report_links and role == RequestRole.PAGE and "<script" in page.text:
@@ -529,9 +345,9 @@ class ReportsSpider(Spider):
             # a page that brought links, reports, or the requests of its list (a shell's
             # API, a column proxy) was not barren
             novel = bool(report_links or fresh_links or fetches or waiting)
-            self._note_novelty(state, page.url, novel)
+            self.navigation.note_novelty(state, page.url, novel)
         for fetch in fetches:
-            if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
+            if not state.in_scope(fetch.url) or self.navigation.pattern_closed(state, fetch.url):
                 continue
             if fetch.listing_key and fetch.listing_key in state.complete_listings:
                 continue
@@ -550,12 +366,12 @@ class ReportsSpider(Spider):
                 state, fetch, depth=depth, hint=Hint(empty_streak=empty_streak, trail=hint.trail)
             )
         if not self.config.focused and depth < self.config.max_depth:
-            yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
+            yield from self.navigation.follow_all(state, anchors, depth + 1, min_score=-1.0)
         elif role == RequestRole.PAGE and depth < self.config.max_depth:
             # the other entries of a list of reports share their URL template: documents
             # that are not reports, not navigation
             entries = {novelty_pattern(r.url) for r in report_requests}
-            self._push_navigation(
+            self.navigation.push(
                 state,
                 page,
                 selector,
@@ -584,8 +400,7 @@ class ReportsSpider(Spider):
             return False
         if Hint.of(response).rendered or response.meta.get("playwright"):
             return False
-        lowered = text.lower()
-        return "<script" in lowered and any(marker.lower() in lowered for marker in _SHELL_MARKERS)
+        return looks_script_filled(text)
 
     def _report_requests(
         self, state: SiteState, page: TextResponse, anchors: Iterable[Anchor]
@@ -678,48 +493,13 @@ class ReportsSpider(Spider):
             seen_at = seen_at.replace(tzinfo=UTC)
         return datetime.now(UTC) - seen_at < timedelta(days=self.config.reverify_days)
 
-    def _navigation_requests(
-        self,
-        state: SiteState,
-        anchors: Iterable[Anchor],
-        depth: int,
-        *,
-        listing: bool = False,
-        min_score: float | None = None,
-    ) -> Iterator[Request]:
-        """Links worth following for what they may lead to. On a listing, the other entries
-        of the list (dated, or titled like articles) are look-alikes, not navigation."""
-        for anchor in anchors:
-            if listing and (anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH):
-                continue
-            if is_ignored_link(anchor.url) or is_attachment_link(anchor.url, anchor.text):
-                continue
-            if not state.in_scope(anchor.url):
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/offsite_links")
-                continue
-            if trap_reason(anchor.url):
-                self.crawler.stats.inc_value(f"nianbao/{state.id}/trap_links")
-                continue
-            score = link_score(anchor.url, anchor.text)
-            if score < (self.config.min_link_score if min_score is None else min_score):
-                continue
-            if 0 <= score <= 0 and min_score == 0.0 and not anchor.text:
-                continue
-            yield self.requests.navigation(
-                state,
-                anchor.url,
-                depth=depth,
-                priority=int(100 * min(score, 1.0)),
-                hint=Hint(score=score),
-            )
-
     # ------------------------------------------------------------------ listings from APIs
 
     def parse_hanweb(self, response: Response) -> Iterator[Any]:
         state = self._settle(response)
         yield from self._hanweb_response(response)
         if state is not None:
-            yield from self._release(state)
+            yield from self.navigation.release(state)
 
     def _hanweb_response(self, response: Response) -> Iterator[Any]:
         hint = Hint.of(response)
@@ -751,7 +531,7 @@ class ReportsSpider(Spider):
         state = self._settle(response)
         yield from self._json_response(response)
         if state is not None:
-            yield from self._release(state)
+            yield from self.navigation.release(state)
 
     def _json_response(self, response: Response) -> Iterator[Any]:
         hint = Hint.of(response)
@@ -771,9 +551,9 @@ class ReportsSpider(Spider):
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         items = {dedup_key(a.url) for a in anchors}
-        fresh = self._new_items(state, fetch.listing_key if fetch else page.url, items)
+        fresh = self.navigation.new_items(state, fetch.listing_key if fetch else page.url, items)
         state.seen_links |= items
-        self._note_novelty(state, page.url, bool(report_links or fresh))
+        self.navigation.note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(hint.trail, page.url)
             yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
@@ -784,7 +564,7 @@ class ReportsSpider(Spider):
         if not fresh or not (report_links or label_says_reports):
             return
         for nxt in shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch):
-            if not state.in_scope(nxt.url) or self._pattern_closed(state, nxt.url):
+            if not state.in_scope(nxt.url) or self.navigation.pattern_closed(state, nxt.url):
                 continue
             yield self.requests.listing(state, nxt, depth=hint.depth, hint=Hint(trail=hint.trail))
 
@@ -794,7 +574,7 @@ class ReportsSpider(Spider):
         state = self._settle(response)
         yield from self._report_response(response)
         if state is not None:
-            yield from self._release(state)
+            yield from self.navigation.release(state)
 
     def _report_response(self, response: Response) -> Iterator[Any]:
         hint = Hint.of(response)
@@ -802,14 +582,14 @@ class ReportsSpider(Spider):
         if response.status in (304, 404, 410):
             yield from self._status_only(state, response, Role.REPORT)
             return
-        if _is_file(response):
+        if is_file(response):
             yield from self._attachment_found_as_page(state, response)
             return
         page = as_text_response(response)
         selector = Selector(text=page.text or "<html></html>")
         match = classify_title(hint.title or "")
         if match is None:
-            match = _report_title(selector)[1]
+            match = report_title(selector)[1]
         anchors = extract_anchors(selector, page.url)
         if "<script" in page.text:
             # attachments named only in the page's data (gkmlpt `_CONFIG.DETAIL`…)
@@ -825,7 +605,7 @@ class ReportsSpider(Spider):
         match: Any,
     ) -> Iterator[Any]:
         hint = Hint.of(page)
-        title = hint.title or _report_title(selector)[0] or page_title(selector)
+        title = hint.title or report_title(selector)[0] or page_title(selector)
         state.reports.add(canonical_url(page.url))
         state.reached.add(canonical_url(page.url))
         yield fetched_response(
@@ -892,7 +672,7 @@ class ReportsSpider(Spider):
         state = self._settle(response)
         yield from self._attachment_response(response)
         if state is not None:
-            yield from self._release(state)
+            yield from self.navigation.release(state)
 
     def _attachment_response(self, response: Response) -> Iterator[Any]:
         hint = Hint.of(response)
@@ -1006,11 +786,11 @@ class ReportsSpider(Spider):
         state = self._settle(request)
         if state is not None and Hint.of(request).role == RequestRole.SCRIPT:
             yield from self._failure_of_script(state, request.url)
-            yield from self._release(state)
+            yield from self.navigation.release(state)
             return
         yield from self._failure(failure)
         if state is not None:
-            yield from self._release(state)
+            yield from self.navigation.release(state)
 
     def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
         request: Request = failure.request  # type: ignore[attr-defined]
