@@ -146,7 +146,11 @@ class Reverifier:
     def _wake_engine(self) -> None:
         """Have the engine look at once whether the spider is idle (else its next
         heartbeat, seconds later, would)."""
-        slot = getattr(self.crawler.engine, "_slot", None)
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no engine (the crawl never started)
+            return
+        slot = getattr(engine, "_slot", None)
         nextcall = getattr(slot, "nextcall", None)
         if nextcall is not None:
             nextcall.schedule()
