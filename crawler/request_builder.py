@@ -155,6 +155,16 @@ class RequestBuilder:
             state, url, role=RequestRole.ATTACHMENT, depth=depth, priority=priority, hint=hint
         )
 
+    def rendered(self, request: Request, hint: Hint) -> Request:
+        """``request`` again, in the browser (its page's list is filled by script): the
+        same hint, marked `rendered`, without the download state of the first attempt."""
+        meta = dict(request.meta)
+        meta.update(hint.replace(rendered=True).meta())
+        meta["playwright"] = True
+        for key in ("download_slot", "download_latency", "depth", "retry_times"):
+            meta.pop(key, None)
+        return request.replace(meta=meta, dont_filter=True)
+
     def script(self, state: SiteState, url: str, *, depth: int, referer: str) -> Request:
         """A script file of a script-filled page (always asked for: a site's pages share
         their scripts, and the spider keeps their texts)."""

@@ -11,6 +11,7 @@ from parsel import Selector
 from scrapy import Request
 from scrapy.http import TextResponse
 
+from crawler.adapters.types import ListingFetch
 from crawler.anchors import Anchor
 from crawler.config import CrawlConfig
 from crawler.discovery.pages import AGENCY_ANCHOR, ARTICLE_TITLE_LENGTH, NOISE_ANCHOR, page_context
@@ -191,3 +192,27 @@ class Navigation:
                 priority=int(100 * min(score, 1.0)),
                 hint=Hint(score=score),
             )
+
+    def listing_fetches(
+        self, state: SiteState, fetches: Iterable[ListingFetch]
+    ) -> Iterator[ListingFetch]:
+        """The listing pages of ``fetches`` to ask for (in scope, of an open URL pattern and
+        an unfinished listing, not asked for yet), each noted as asked for when it is
+        taken."""
+        for fetch in fetches:
+            if not state.in_scope(fetch.url) or self.pattern_closed(state, fetch.url):
+                continue
+            if fetch.listing_key and fetch.listing_key in state.complete_listings:
+                continue
+            if fetch.listing_key and fetch.page_number is not None:
+                page_key = (fetch.listing_key, fetch.page_number)
+                if page_key in state.listing_pages:
+                    continue  # asked for already (a postback's form state differs)
+                state.listing_pages.add(page_key)
+            if fetch.method == "GET":
+                key = dedup_key(fetch.url)
+                if key in state.listing_urls:
+                    continue
+                state.listing_urls.add(key)
+                state.frontier.mark_seen(fetch.url)
+            yield fetch

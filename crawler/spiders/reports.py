@@ -346,22 +346,7 @@ class ReportsSpider(Spider):
             # API, a column proxy) was not barren
             novel = bool(report_links or fresh_links or fetches or waiting)
             self.navigation.note_novelty(state, page.url, novel)
-        for fetch in fetches:
-            if not state.in_scope(fetch.url) or self.navigation.pattern_closed(state, fetch.url):
-                continue
-            if fetch.listing_key and fetch.listing_key in state.complete_listings:
-                continue
-            if fetch.listing_key and fetch.page_number is not None:
-                page_key = (fetch.listing_key, fetch.page_number)
-                if page_key in state.listing_pages:
-                    continue  # asked for already (a postback's form state differs)
-                state.listing_pages.add(page_key)
-            if fetch.method == "GET":
-                key = dedup_key(fetch.url)
-                if key in state.listing_urls:
-                    continue
-                state.listing_urls.add(key)
-                state.frontier.mark_seen(fetch.url)
+        for fetch in self.navigation.listing_fetches(state, fetches):
             yield self.requests.listing(
                 state, fetch, depth=depth, hint=Hint(empty_streak=empty_streak, trail=hint.trail)
             )
@@ -387,13 +372,8 @@ class ReportsSpider(Spider):
             and (likely_listing or shell is not None)
             and self._should_render(state, response, page.text)
         ):
-            meta = dict(response.meta)
-            meta.update(hint.replace(rendered=True).meta())
-            meta["playwright"] = True
-            for key in ("download_slot", "download_latency", "depth", "retry_times"):
-                meta.pop(key, None)
             self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
-            yield response.request.replace(meta=meta, dont_filter=True)
+            yield self.requests.rendered(response.request, hint)
 
     def _should_render(self, state: SiteState, response: Response, text: str) -> bool:
         if not self.config.render_enabled or state.site.render != "auto":
