@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 class ArchiveAccess:
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        # (no reference to the crawler: the registry's value must not keep its key alive)
         self.config = CrawlConfig.of(crawler)
         self._archive: Any = None
         self._recorder: Any = None

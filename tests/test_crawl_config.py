@@ -4,7 +4,10 @@ are those of docs/settings.md and crawler/settings.py."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
+import weakref
+from pathlib import Path
 
 import pytest
 from paths import REPO
@@ -12,6 +15,7 @@ from scrapy import Spider
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from crawler.archive_access import ArchiveAccess
 from crawler.config import CrawlConfig
 
 
@@ -70,3 +74,13 @@ def test_frozen_and_parsed_once_per_crawler() -> None:
         config.page_budget = 3  # type: ignore[misc]
     other = get_crawler(Spider, {"NIANBAO_PAGE_BUDGET": 13})
     assert CrawlConfig.of(other).page_budget == 13
+
+
+def test_a_crawler_is_not_kept_alive_by_its_config_or_archive_access(tmp_path: Path) -> None:
+    crawler = get_crawler(Spider, {"NIANBAO_DB": f"sqlite:///{tmp_path}/a.sqlite3"})
+    CrawlConfig.of(crawler)
+    ArchiveAccess.of(crawler)
+    gone = weakref.ref(crawler)
+    del crawler
+    gc.collect()
+    assert gone() is None
