@@ -1,19 +1,35 @@
-"""Conditional requests for documents the archive already holds.
+"""Conditional requests for what the archive already holds.
 
 A known report page or attachment is requested with If-None-Match / If-Modified-Since
 from the validators the archive stored; an unchanged document answers 304 and is not
 downloaded again (for a report page, the spider reads the attachment links from its
-archived copy). Listing pages are always read in full, and so is a report page whose
-archived copy could not be read (`nb_unconditional`).
+archived copy). A report page whose archived copy could not be read is asked for in full
+(`nb_unconditional`).
+
+Navigation and listing pages (GET) captured by an earlier crawl are asked for the same
+way, from the validators of their last capture (loaded once per site, off the reactor
+thread). An unchanged page answers 304, and the spider is handed the archived copy in its
+place (a response flagged ``archived``), read from WARC off the reactor thread: the walk
+goes on as if the page had been downloaded, without its bytes. If that copy cannot be
+read, the page is asked for again in full.
+
+A navigation page (no report links when captured) that was captured less than
+NIANBAO_NAVIGATION_REVISIT_HOURS ago is not asked for at all: the walk goes on from its
+archived copy. Listings are always asked for (conditionally): new reports appear there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import zlib
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
 
 from crawler.archive_access import archive_for
 from crawler.links import canonical_url
@@ -21,7 +37,14 @@ from crawler.middlewares.site import site_state
 from storage.db import is_unavailable
 from storage.vocab import DocumentStatus
 
+logger = logging.getLogger(__name__)
+
 CONDITIONAL_ROLES = frozenset({"attachment", "report"})
+PAGE_ROLES = frozenset({"page", "listing"})
+_ARCHIVED_COPY = "nb_archived_copy"
+"""Request meta: the capture id whose validators a page request was sent with."""
+NOT_MODIFIED = "nb_not_modified"
+"""Request meta: the headers of the 304 a page answered (its archived copy was read)."""
 
 
 class ConditionalRequestMiddleware:
@@ -29,13 +52,22 @@ class ConditionalRequestMiddleware:
         if not crawler.settings.getbool("NIANBAO_CONDITIONAL", True):
             raise NotConfigured
         self.crawler = crawler
+        self.pages = crawler.settings.getbool("NIANBAO_CONDITIONAL_PAGES", True)
+        self.revisit = timedelta(
+            hours=max(0.0, crawler.settings.getfloat("NIANBAO_NAVIGATION_REVISIT_HOURS", 0.0))
+        )
+        self._page_validators: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get("nb_role") not in CONDITIONAL_ROLES or request.method != "GET":
+        if request.method != "GET":
+            return None
+        if request.meta.get("nb_role") in PAGE_ROLES:
+            return await self._page_request(request)
+        if request.meta.get("nb_role") not in CONDITIONAL_ROLES:
             return None
         state = site_state(self.crawler, request)
         key = canonical_url(request.url)
@@ -70,3 +102,103 @@ class ConditionalRequestMiddleware:
         if validators.etag or validators.last_modified:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/conditional_requests")
         return None
+
+    # -- navigation and listing pages ---------------------------------------------------
+
+    async def _page_request(self, request: Request) -> Response | None:
+        if not self.pages or request.meta.get("nb_unconditional"):
+            return None
+        if request.meta.get("playwright") or b"If-None-Match" in request.headers:
+            return None
+        state = site_state(self.crawler, request)
+        if state is None:
+            return None
+        try:
+            known = await self._site_pages(state.id)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/conditional_skipped")
+            return None
+        page = known.get(canonical_url(request.url))
+        if page is None:
+            return None
+        if (
+            page.role == "page"
+            and request.meta.get("nb_role") == "page"
+            and datetime.now(UTC) - page.captured_at < self.revisit
+        ):
+            # a navigation page captured within the revisit interval: read from the archive
+            archived = await self._archived(request, page.capture_id, state.id)
+            if archived is not None:
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/pages_within_revisit")
+                return archived
+            request.meta["nb_unconditional"] = True
+            return None
+        if not (page.etag or page.last_modified):
+            return None
+        if page.etag:
+            request.headers[b"If-None-Match"] = page.etag
+        if page.last_modified:
+            request.headers[b"If-Modified-Since"] = page.last_modified
+        request.meta[_ARCHIVED_COPY] = page.capture_id
+        self.crawler.stats.inc_value(f"nianbao/{state.id}/conditional_pages")
+        return None
+
+    async def _site_pages(self, site_id: str) -> dict[str, Any]:
+        """The site's captured pages with validators by canonical URL, loaded once."""
+        loading = self._page_validators.get(site_id)
+        if loading is None or (loading.done() and loading.exception() is not None):
+            loading = asyncio.ensure_future(self._load_pages(site_id))
+            self._page_validators[site_id] = loading
+        return await asyncio.shield(loading)
+
+    async def _load_pages(self, site_id: str) -> dict[str, Any]:
+        archive = archive_for(self.crawler)
+        pages = await asyncio.to_thread(archive.captured_pages, site_id)
+        return {canonical_url(url): v for url, v in pages.items()}
+
+    async def process_response(self, request: Request, response: Response) -> Response | Request:
+        capture_id = request.meta.get(_ARCHIVED_COPY)
+        if capture_id is None or response.status != 304:
+            return response
+        state = site_state(self.crawler, request)
+        site = state.id if state is not None else "-"
+        archived = await self._archived(request, capture_id, site)
+        if archived is None:
+            meta = {k: v for k, v in request.meta.items() if k != _ARCHIVED_COPY}
+            headers = request.headers.copy()
+            headers.pop(b"If-None-Match", None)
+            headers.pop(b"If-Modified-Since", None)
+            return request.replace(
+                meta={**meta, "nb_unconditional": True}, headers=headers, dont_filter=True
+            )
+        self.crawler.stats.inc_value(f"nianbao/{site}/pages_not_modified")
+        # the 304 itself, for the spider to keep as this crawl's evidence of a listing
+        request.meta[NOT_MODIFIED] = [
+            [k.decode("latin-1"), v.decode("latin-1")]
+            for k, values in response.headers.items()
+            for v in values
+        ]
+        return archived
+
+    async def _archived(self, request: Request, capture_id: int, site: str) -> Response | None:
+        """The archived copy of a page (capture `capture_id`) as the response to `request`,
+        read from WARC off the reactor thread; None when it cannot be read."""
+        archive = archive_for(self.crawler)
+        try:
+            body, content_type = await asyncio.to_thread(archive.capture_payload, capture_id)
+        except (OSError, KeyError, ValueError, EOFError, StopIteration, zlib.error) as exc:
+            logger.warning("archived copy of %s unreadable: %s", request.url, exc)
+            self.crawler.stats.inc_value(f"nianbao/{site}/archived_copy_missing")
+            return None
+        headers = Headers({"Content-Type": content_type} if content_type else {})
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return cls(
+            url=request.url,
+            status=200,
+            headers=headers,
+            body=body,
+            request=request,
+            flags=["archived"],
+        )

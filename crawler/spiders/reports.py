@@ -68,6 +68,7 @@ from crawler.links import (
 )
 from crawler.listings import hanweb, listing_fetches_for
 from crawler.listings.pager_links import is_pager_text
+from crawler.middlewares.conditional import NOT_MODIFIED
 from crawler.middlewares.waf import block_site
 from crawler.refusals import Refused
 from crawler.sitebook import SiteState
@@ -159,6 +160,11 @@ def _fetch_of(meta: Any) -> ListingFetch | None:
     return ListingFetch(**{**data, "format": ListingFormat(data["format"])})
 
 
+def _listing_key_of(meta: Any) -> str:
+    fetch = _fetch_of(meta)
+    return fetch.listing_key if fetch is not None else ""
+
+
 class ReportsSpider(Spider):
     name = "reports"
 
@@ -228,6 +234,11 @@ class ReportsSpider(Spider):
         scheduled = 0
         for state in self.book.values():
             state.outstanding.clear()  # idle: nothing is in flight, whatever was missed
+            for key in list(state.alternates):
+                # candidates whose first request never got an outcome (dropped)
+                for request in self._next_alternate(state, key):
+                    self.crawler.engine.crawl(request)
+                    scheduled += 1
             for request in self._release(state):
                 self.crawler.engine.crawl(request)
                 scheduled += 1
@@ -669,6 +680,7 @@ class ReportsSpider(Spider):
                 return
         if response.meta.get("nb_maybe_report"):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
+            yield from self._page_capture(page, Role.PAGE)
             return  # a list entry whose title was cut short, and not a report
         yield from report_requests
         if report_requests:
@@ -696,8 +708,10 @@ class ReportsSpider(Spider):
         fetches: list[ListingFetch] = []
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
+        elif not response.meta.get("playwright"):
+            yield from self._page_capture(page, Role.PAGE)
         if role == "listing" and listing_key and not new_items:
             # a page that repeats its listing's items (pages past the end clamped to the
             # last one) or brings none: the listing is finished
@@ -734,22 +748,9 @@ class ReportsSpider(Spider):
             novel = bool(report_links or fresh_links or fetches or waiting)
             self._note_novelty(state, page.url, novel)
         trail = list(response.meta.get("nb_trail") or ())
-        for fetch in fetches:
-            if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
+        for fetch in self._hold_alternates(state, fetches, depth, trail):
+            if not self._new_listing_fetch(state, fetch):
                 continue
-            if fetch.listing_key and fetch.listing_key in state.complete_listings:
-                continue
-            if fetch.listing_key and fetch.page_number is not None:
-                page_key = (fetch.listing_key, fetch.page_number)
-                if page_key in state.listing_pages:
-                    continue  # asked for already (a postback's form state differs)
-                state.listing_pages.add(page_key)
-            if fetch.method == "GET":
-                key = dedup_key(fetch.url)
-                if key in state.listing_urls:
-                    continue
-                state.listing_urls.add(key)
-                state.frontier.mark_seen(fetch.url)
             yield self._request(
                 state,
                 fetch.url,
@@ -787,6 +788,86 @@ class ReportsSpider(Spider):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
             yield response.request.replace(meta=meta, dont_filter=True)
 
+    def _page_capture(self, page: Response, role: Role) -> Iterator[Any]:
+        """A navigation or listing page as evidence (and for a later crawl to ask for it
+        conditionally); nothing for the archived copy an unchanged page was read from, nor
+        for anything but a full answer to a GET."""
+        if "archived" in page.flags:
+            self.crawler.stats.inc_value(f"nianbao/{page.meta.get('site')}/archived_pages_read")
+            not_modified = page.meta.get(NOT_MODIFIED)
+            if role == Role.LISTING and not_modified is not None:
+                # the publisher's 304: this crawl's evidence that the listing still holds
+                # what its archived copy shows
+                answer = Response(
+                    page.url, status=304, headers=not_modified, body=b"", request=page.request
+                )
+                yield fetched_response(answer, role, run_id=self.run_id)
+            return
+        if role == Role.PAGE and (
+            page.status != 200 or page.request is None or page.request.method != "GET"
+        ):
+            return
+        yield fetched_response(page, role, run_id=self.run_id)
+
+    def _hold_alternates(
+        self, state: SiteState, fetches: list[ListingFetch], depth: int, trail: list[str]
+    ) -> list[ListingFetch]:
+        """Of the first-page candidates of one templated JSON listing (its API may count
+        pages from 1 or from 0), the first is asked for now; the others wait for its answer
+        (`_next_alternate`). Not in a distributed crawl: another worker may get the answer."""
+        if not self.hold_navigation:
+            return fetches
+        out: list[ListingFetch] = []
+        firsts: set[str] = set()
+        for fetch in fetches:
+            if (
+                fetch.format == ListingFormat.JSON
+                and fetch.listing_key
+                and fetch.page_number in (0, 1)
+                and (fetch.url_template or fetch.body_template)
+            ):
+                if fetch.listing_key in firsts:
+                    state.alternates.setdefault(fetch.listing_key, []).append((fetch, depth, trail))
+                    continue
+                firsts.add(fetch.listing_key)
+            out.append(fetch)
+        return out
+
+    def _next_alternate(self, state: SiteState, key: str) -> Iterator[Request]:
+        """After an answer (or a failure) of a first-page candidate of the listing `key`:
+        the next candidate, unless that answer held the whole listing."""
+        waiting = state.alternates.pop(key, None) if key else None
+        if not waiting or key in state.complete_listings:
+            return
+        (nxt, depth, trail), rest = waiting[0], waiting[1:]
+        if rest:
+            state.alternates[key] = rest
+        self.crawler.stats.inc_value(f"nianbao/{state.id}/alternate_first_pages")
+        if self._new_listing_fetch(state, nxt):
+            yield self._request(
+                state, nxt.url, role="listing", depth=depth, fetch=nxt, extra={"nb_trail": trail}
+            )
+
+    def _new_listing_fetch(self, state: SiteState, fetch: ListingFetch) -> bool:
+        """Whether a further page of a listing is still to be asked for (in scope, its
+        listing not finished, that page and that URL not asked for yet); marks it asked."""
+        if not state.in_scope(fetch.url) or self._pattern_closed(state, fetch.url):
+            return False
+        if fetch.listing_key and fetch.listing_key in state.complete_listings:
+            return False
+        if fetch.listing_key and fetch.page_number is not None:
+            page_key = (fetch.listing_key, fetch.page_number)
+            if page_key in state.listing_pages:
+                return False  # asked for already (a postback's form state differs)
+            state.listing_pages.add(page_key)
+        if fetch.method == "GET":
+            key = dedup_key(fetch.url)
+            if key in state.listing_urls:
+                return False
+            state.listing_urls.add(key)
+            state.frontier.mark_seen(fetch.url)
+        return True
+
     def _should_render(self, state: SiteState, response: Response, text: str) -> bool:
         if not self.render_enabled or state.site.render != "auto":
             return False
@@ -810,6 +891,14 @@ class ReportsSpider(Spider):
             if trap_reason(anchor.url):
                 continue
             match = classify_title(anchor.text)
+            if match is None and maybe_report_title(anchor.text):
+                # a title cut short of a report the archive knows: its archived title
+                # decides (the page need not be downloaded again to read it)
+                known = state.known.get(canonical_url(anchor.url))
+                if known is not None and known.role in ("report", "attachment") and known.title:
+                    match = classify_title(known.title)
+                    if match is not None:
+                        anchor = dataclasses.replace(anchor, text=known.title)
             if match is None:
                 if maybe_report_title(anchor.text) and not state.frontier.seen(anchor.url):
                     # a title cut short: the page's own title decides
@@ -943,7 +1032,7 @@ class ReportsSpider(Spider):
         yield from requests
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
@@ -955,6 +1044,8 @@ class ReportsSpider(Spider):
                 referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
                 listing_key=response.meta.get("nb_listing_key") or "",
             ):
+                if not self._new_listing_fetch(state, fetch):
+                    continue
                 yield self._request(
                     state,
                     fetch.url,
@@ -968,6 +1059,7 @@ class ReportsSpider(Spider):
         state = self._settle(response.meta)
         yield from self._json_response(response)
         if state is not None:
+            yield from self._next_alternate(state, _listing_key_of(response.meta))
             yield from self._release(state)
 
     def _json_response(self, response: Response) -> Iterator[Any]:
@@ -992,7 +1084,7 @@ class ReportsSpider(Spider):
         self._note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(tuple(response.meta.get("nb_trail") or ()), page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.run_id)
+            yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
         if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
             state.complete_listings.add(fetch.listing_key)
@@ -1000,7 +1092,7 @@ class ReportsSpider(Spider):
         if not fresh or not (report_links or label_says_reports):
             return
         for nxt in shells.next_fetches(data, page.url, self.max_listing_pages, fetch=fetch):
-            if not state.in_scope(nxt.url) or self._pattern_closed(state, nxt.url):
+            if not self._new_listing_fetch(state, nxt):
                 continue
             yield self._request(
                 state,
@@ -1143,10 +1235,11 @@ class ReportsSpider(Spider):
             text = meta.get("nb_link_text") or ""
             filename = text if "." in text[-6:] else filename_from_url(response.url)
         self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
-        if meta.get("nb_bare"):
+        decide = bool(meta.get("nb_decide_by_content"))
+        if meta.get("nb_bare") and not decide:
             state.reports.add(canonical_url(response.url))
         state.reached.add(canonical_url(response.url))
-        yield fetched_response(
+        captured = fetched_response(
             response,
             Role.ATTACHMENT,
             run_id=self.run_id,
@@ -1157,6 +1250,7 @@ class ReportsSpider(Spider):
             filename=filename,
             published_at=meta.get("nb_published"),
         )
+        yield dataclasses.replace(captured, decide_by_content=True) if decide else captured
 
     def _attachment_found_as_page(self, state: SiteState, response: Response) -> Iterator[Any]:
         """A navigation link that turned out to be a file: keep it only if it is a report
@@ -1169,8 +1263,13 @@ class ReportsSpider(Spider):
             stem = (filename or "").rsplit(".", 1)[0]
             match = classify_title(stem)
             if match is None:
-                if response.meta.get("nb_maybe_report"):
-                    self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
+                if not response.meta.get("nb_maybe_report"):
+                    return
+                # a list title cut short, a file name that says nothing: the document's
+                # own title decides (read by the archive pipeline, in an isolated worker)
+                response.meta["nb_bare"] = True
+                response.meta["nb_decide_by_content"] = True
+                yield from self._attachment_response(response)
                 return
             response.meta["nb_title"] = stem
             response.meta.setdefault("nb_year", match.year)
@@ -1224,6 +1323,7 @@ class ReportsSpider(Spider):
             return
         yield from self._failure(failure)
         if state is not None:
+            yield from self._next_alternate(state, _listing_key_of(request.meta))
             yield from self._release(state)
 
     def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
