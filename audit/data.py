@@ -296,29 +296,50 @@ def load(session: Session, years: list[int], scope: set[str] | None = None) -> A
 def listing_captures(
     session: Session, crawls: set[tuple[int, str]]
 ) -> dict[tuple[int, str], dict[str, Any]]:
-    """For (run, site) pairs: the first listing page each crawl fetched successfully."""
+    """For (run, site) pairs: the first listing page each crawl fetched successfully, or
+    was told by a 304 is unchanged (then the hash is that of the copy the 304 confirmed:
+    the last full capture of the page before it)."""
     if not crawls:
         return {}
     run_ids = sorted({run for run, _ in crawls})
     firsts = (
         select(func.min(CaptureRow.id))
         .where(
-            CaptureRow.run_id.in_(run_ids), CaptureRow.role == "listing", CaptureRow.status == 200
+            CaptureRow.run_id.in_(run_ids),
+            CaptureRow.role == "listing",
+            CaptureRow.status.in_((200, 304)),
         )
         .group_by(CaptureRow.run_id, CaptureRow.site_id)
     )
     out: dict[tuple[int, str], dict[str, Any]] = {}
-    for run_id, site_id, url, captured_at, sha in session.execute(
+    for capture_id, run_id, site_id, url, url_hash, captured_at, status, sha in session.execute(
         select(
+            CaptureRow.id,
             CaptureRow.run_id,
             CaptureRow.site_id,
             CaptureRow.url,
+            CaptureRow.url_hash,
             CaptureRow.captured_at,
+            CaptureRow.status,
             CaptureRow.payload_sha256,
         ).where(CaptureRow.id.in_(firsts))
     ):
-        if (run_id, site_id) in crawls:
-            out[(run_id, site_id)] = {"url": url, "captured_at": iso(captured_at), "sha256": sha}
+        if (run_id, site_id) not in crawls:
+            continue
+        entry = {"url": url, "captured_at": iso(captured_at), "sha256": sha}
+        if status == 304:
+            entry["not_modified"] = True
+            entry["sha256"] = session.scalar(
+                select(CaptureRow.payload_sha256)
+                .where(
+                    CaptureRow.url_hash == url_hash,
+                    CaptureRow.status == 200,
+                    CaptureRow.id < capture_id,
+                )
+                .order_by(CaptureRow.id.desc())
+                .limit(1)
+            )
+        out[(run_id, site_id)] = entry
     return out
 
 

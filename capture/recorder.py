@@ -159,6 +159,12 @@ class CaptureRecorder:
 
         return self._db(once)
 
+    def read_metadata(self, resp: FetchedResponse) -> dict[str, Any]:
+        """What a document says of itself (title, agency, year, publication date), read in
+        an isolated worker like every extraction, without recording anything."""
+        [(_, error, meta)] = self._extractor.run([(resp, payload_sha256(resp.body))])
+        return meta if error is None else {}
+
     def record(self, resp: FetchedResponse) -> RecordResult:
         return self.record_many([resp])[0]
 

@@ -16,6 +16,9 @@ class Role(StrEnum):
     """A report's own HTML page."""
     ATTACHMENT = "attachment"
     """A file attached to a report (pdf, doc, docx, wps, xls, zip, …)."""
+    PAGE = "page"
+    """A navigation page on the way to the reports (a column, a section index): evidence
+    of how they were reached, and what a later crawl asks for conditionally."""
 
 
 @dataclass
@@ -49,6 +52,10 @@ class FetchedResponse:
     """For a page whose body only a browser shows: the DOM the browser rendered from
     ``body`` (UTF-8 HTML). It is extracted with the page and kept in the WARC file as a
     ``conversion`` record referring to the response record (``WARC-Refers-To``)."""
+    decide_by_content: bool = False
+    """A file reached through a list title cut short, whose link and name say nothing:
+    kept as a report only if the document's own title is a report's (the crawler's
+    archive pipeline reads it with :meth:`capture.recorder.CaptureRecorder.read_metadata`)."""
 
 
 @dataclass

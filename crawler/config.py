@@ -53,6 +53,10 @@ class CrawlConfig:
     """NIANBAO_REVERIFY_DAYS"""
     conditional: bool = True
     """NIANBAO_CONDITIONAL"""
+    conditional_pages: bool = True
+    """NIANBAO_CONDITIONAL_PAGES"""
+    navigation_revisit_hours: float = 0.0
+    """NIANBAO_NAVIGATION_REVISIT_HOURS"""
     # the browser and WAF challenges
     render_enabled: bool = True
     """NIANBAO_RENDER_ENABLED"""
@@ -123,6 +127,10 @@ class CrawlConfig:
             ),
             reverify_days=settings.getfloat("NIANBAO_REVERIFY_DAYS", d.reverify_days),
             conditional=settings.getbool("NIANBAO_CONDITIONAL", d.conditional),
+            conditional_pages=settings.getbool("NIANBAO_CONDITIONAL_PAGES", d.conditional_pages),
+            navigation_revisit_hours=settings.getfloat(
+                "NIANBAO_NAVIGATION_REVISIT_HOURS", d.navigation_revisit_hours
+            ),
             render_enabled=settings.getbool("NIANBAO_RENDER_ENABLED", d.render_enabled),
             render_max_reloads=settings.getint("NIANBAO_RENDER_MAX_RELOADS", d.render_max_reloads),
             waf_detect=settings.getbool("NIANBAO_WAF_DETECT", d.waf_detect),

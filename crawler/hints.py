@@ -28,10 +28,10 @@ HINT_KEY = "nianbao"
 
 
 class RequestRole(StrEnum):
-    """Why a request is made. Report pages, attachments and listings are kept as evidence
-    under the capture `Role` of the same name (`evidence`)."""
+    """Why a request is made. Navigation and listing pages, report pages and attachments
+    are kept as evidence under the capture `Role` of the same name (`evidence`)."""
 
-    PAGE = "page"
+    PAGE = Role.PAGE.value
     """navigation: start URLs, links that score as likely to lead to reports"""
     LISTING = Role.LISTING.value
     """a further page of a listing (pagination, a Hanweb dataproxy group, a JSON API page)"""
@@ -44,7 +44,7 @@ class RequestRole(StrEnum):
 
     @property
     def evidence(self) -> Role | None:
-        """The capture role of the same name (None for navigation and scripts)."""
+        """The capture role of the same name (None for scripts)."""
         try:
             return Role(self.value)
         except ValueError:
@@ -119,6 +119,12 @@ class Hint:
     """counted against the site's page budget"""
     backoff: float = 0.0
     """seconds the retry middleware waits before sending this retry"""
+    archived_copy: int | None = None
+    """the capture whose validators a page request was sent with (conditional pages)"""
+    not_modified: list[list[str]] | None = None
+    """the headers of the 304 a page answered (its archived copy was read instead)"""
+    decide_by_content: bool = False
+    """a file whose link and name say nothing: its own title decides (archive pipeline)"""
 
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """keys of a stored hint this version does not know (kept, not read)"""

@@ -50,6 +50,10 @@ class SiteState:
     """(listing key, page number) pairs asked for."""
     listing_urls: set[str] = field(default_factory=set)
     """dedup keys of the listing pages asked for by GET."""
+    alternates: dict[str, list[tuple[Any, int, list[str]]]] = field(default_factory=dict)
+    """Listing key → further first-page candidates of a JSON listing (the other page base),
+    with their depth and trail: asked for only when the first candidate's answer does not
+    hold the whole listing."""
     scripts: dict[str, str] = field(default_factory=dict)
     """Texts of the site's script files fetched for script-filled pages, by URL."""
     scripts_requested: set[str] = field(default_factory=set)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ops.schedule import TIMEZONE
 from storage.archive import Archive, as_utc, iso
@@ -132,13 +132,18 @@ def site_health(
             select(
                 CaptureRow.site_id,
                 CaptureRow.url_hash,
-                func.count(func.distinct(CaptureRow.payload_sha256)),
+                # a 304 says the page is as last captured: it extends the coverage
+                func.count(
+                    func.distinct(
+                        case((CaptureRow.status == 200, CaptureRow.payload_sha256), else_=None)
+                    )
+                ),
                 func.min(CaptureRow.captured_at),
                 func.max(CaptureRow.captured_at),
             )
             .where(
                 CaptureRow.role == "listing",
-                CaptureRow.status == 200,
+                CaptureRow.status.in_((200, 304)),
                 CaptureRow.captured_at >= season_start,
                 CaptureRow.captured_at < season_end,
             )
@@ -173,7 +178,7 @@ def _stale_sites(listings: list[Any]) -> set[str]:
         covered = first is not None and last is not None and last - first >= SEASON_COVERAGE
         if not covered:
             continue
-        verdict[site_id] = verdict.get(site_id, True) and int(distinct) == 1
+        verdict[site_id] = verdict.get(site_id, True) and int(distinct) <= 1  # 0: only 304s
     return {site for site, unchanged in verdict.items() if unchanged}
 
 

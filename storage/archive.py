@@ -105,6 +105,19 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class CapturedPage:
+    """A navigation or listing page's last full capture: when, as what, and the
+    validators it was sent with, for a later crawl to ask for the page conditionally (or
+    to read a navigation page it captured recently from the archive)."""
+
+    capture_id: int
+    role: str
+    captured_at: datetime
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
 class KnownDocument:
     url: str
     role: str
@@ -1091,15 +1104,18 @@ class Archive:
                 return False
             listing = (
                 select(CaptureRow.id)
-                .where(CaptureRow.url_hash == url_sha256(listing_url), CaptureRow.status == 200)
+                .where(CaptureRow.url_hash == url_sha256(listing_url))
                 .order_by(CaptureRow.id.desc())
                 .limit(1)
             )
             capture_id = None
             if run_id is not None:
-                capture_id = s.scalar(listing.where(CaptureRow.run_id == run_id))
+                # this crawl's capture: the page, or the 304 that said it is unchanged
+                capture_id = s.scalar(
+                    listing.where(CaptureRow.run_id == run_id, CaptureRow.status.in_((200, 304)))
+                )
             if capture_id is None:
-                capture_id = s.scalar(listing)
+                capture_id = s.scalar(listing.where(CaptureRow.status == 200))
             latest = s.scalar(
                 select(VersionRow.id)
                 .where(VersionRow.document_id == doc.id)
@@ -1177,6 +1193,43 @@ class Archive:
             )
         if capture_id is None:
             return None
+        return read_payload(self.warc_dir, self.capture_location(capture_id))
+
+    def captured_pages(self, site_id: str) -> dict[str, CapturedPage]:
+        """The site's navigation and listing pages (GET, status 200) by URL: the last
+        capture of each, with its validators (ETag, Last-Modified) if it had any."""
+        out: dict[str, CapturedPage] = {}
+        with self.session() as s:
+            rows = s.execute(
+                select(
+                    CaptureRow.id,
+                    CaptureRow.url,
+                    CaptureRow.role,
+                    CaptureRow.captured_at,
+                    CaptureRow.headers,
+                )
+                .where(
+                    CaptureRow.site_id == site_id,
+                    CaptureRow.role.in_(("page", "listing")),
+                    CaptureRow.status == 200,
+                    CaptureRow.method == "GET",
+                )
+                .order_by(CaptureRow.id)
+            )
+            for capture_id, url, role, captured_at, headers in rows:
+                headers = headers or {}
+                out[url] = CapturedPage(
+                    capture_id,
+                    role,
+                    as_utc(captured_at) or utcnow(),
+                    headers.get("etag"),
+                    headers.get("last-modified"),
+                )
+        return out
+
+    def capture_payload(self, capture_id: int) -> tuple[bytes, str | None]:
+        """The body and Content-Type a capture holds (for a revisit record, the record
+        it refers to), read back from WARC."""
         return read_payload(self.warc_dir, self.capture_location(capture_id))
 
     def indexed_records(self) -> Iterator[IndexedRecord]:

@@ -227,3 +227,78 @@ def test_a_cut_list_title_to_a_file_is_decided_by_the_file_name(tmp_path: Path, 
     crawl(archive, settings_overrides=FAST)
     assert reports_of(archive) == {"up/1.pdf"}
     assert site.hits.get("/up/2.pdf") == 1  # read, and left out
+
+
+@pytest.mark.parametrize("base", [1, 0])
+def test_a_listing_api_counting_pages_from_0_or_1_costs_one_request_when_one_holds_all(
+    tmp_path: Path, make_site, base: int
+) -> None:
+    """gkmlpt APIs count pages from 1 on most sites and from 0 on some: page 1 is asked for
+    first, page 0 only when page 1's answer does not hold the whole listing."""
+    shell = (
+        "<div id='list'>正在加载……</div><script>window._CONFIG = "
+        '{"SID": "4455", "TREE": [{"id": 9, "name": "政府信息公开年报", "post_count": 3}]};'
+        "</script>"
+    )
+    titles = [f"{2021 + i}年测试县政府信息公开工作年度报告" for i in range(3)]
+    rows = [
+        {"title": t, "url": f"/art/{i}.html", "date": "2024-01-20"} for i, t in enumerate(titles)
+    ]
+
+    def api(data: list[dict[str, str]]) -> Answer:
+        body = {"total": len(data) if data else 3, "articles": data}
+        return Answer(
+            200, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+
+    routes = {"/col/index.html": html(shell, title="政府信息公开年报")}
+    routes[f"/gkmlpt/api/all/9?page={base}&sid=4455"] = api(rows)
+    if base == 0:
+        routes["/gkmlpt/api/all/9?page=1&sid=4455"] = api([])  # past the end
+    for i, title in enumerate(titles):
+        routes[f"/art/{i}.html"] = report_page(title)
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {f"art/{i}.html" for i in range(3)}
+    api_requests = [p for p in site.hits if p.startswith("/gkmlpt/api/")]  # in order
+    assert all(site.hits[p] == 1 for p in api_requests)
+    if base == 1:
+        assert api_requests == ["/gkmlpt/api/all/9?page=1&sid=4455"]
+    else:
+        assert api_requests == [
+            "/gkmlpt/api/all/9?page=1&sid=4455",
+            "/gkmlpt/api/all/9?page=0&sid=4455",
+        ]
+
+
+def test_a_cut_list_title_to_a_file_named_by_hash_is_decided_by_its_own_title(
+    tmp_path: Path, make_site
+) -> None:
+    """Old CMSs store uploads under hash names and send no Content-Disposition: when the
+    list title is cut short too, the document's own title decides (read in an isolated
+    worker by the archive pipeline), and a later crawl knows the file without reading it."""
+    from sampleweb.render import docx_bytes
+
+    def doc(title: str) -> Answer:
+        body = docx_bytes(f"{title}\n\n本报告由测试县人民政府办公室编制。\n")
+        return Answer(200, body, {"Content-Type": "application/octet-stream"})
+
+    routes = {
+        "/col/index.html": listing(
+            ("/uploadfile/2024/0118/34115186740.docx", "测试县统计局2023年政府信息公开…"),
+            ("/uploadfile/2024/0120/99120000001.docx", "测试县2023年政府信息公开工作要…"),
+        ),
+        "/uploadfile/2024/0118/34115186740.docx": doc("测试县统计局2023年政府信息公开工作年度报告"),
+        "/uploadfile/2024/0120/99120000001.docx": doc("测试县2023年政府信息公开工作要点"),
+    }
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"uploadfile/2024/0118/34115186740.docx"}
+    [known] = archive.known_documents("ceshi-gov")
+    assert known.title == "测试县统计局2023年政府信息公开工作年度报告" and known.year == 2023
+
+    site.hits.clear()
+    crawl(archive, settings_overrides=FAST)
+    assert "/uploadfile/2024/0118/34115186740.docx" not in site.hits  # known, in cadence

@@ -57,6 +57,9 @@ FULL = Hint(
     waf_retry=True,
     budgeted=True,
     backoff=1.5,
+    archived_copy=12,
+    not_modified=[["ETag", '"a1"'], ["Date", "Mon, 07 Dec 2026 13:00:00 GMT"]],
+    decide_by_content=True,
 )
 
 
@@ -77,7 +80,7 @@ def test_defaults_are_not_written() -> None:
 def test_roles_and_evidence() -> None:
     assert Hint.from_dict({"role": "attachment"}).role is RequestRole.ATTACHMENT
     assert RequestRole.REPORT.evidence is not None and RequestRole.REPORT.evidence == "report"
-    assert RequestRole.PAGE.evidence is None and RequestRole.SCRIPT.evidence is None
+    assert RequestRole.PAGE.evidence == "page" and RequestRole.SCRIPT.evidence is None
     assert {r for r in RequestRole if r.leads} == {
         RequestRole.PAGE,
         RequestRole.LISTING,

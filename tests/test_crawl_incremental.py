@@ -232,3 +232,97 @@ def test_a_report_within_cadence_is_observed_as_listed(tmp_path: Path, site: Eta
         "listed",
     ]
     archive.close()
+
+
+def nav_listing_report(web: EtagSite) -> None:
+    web.routes.update(
+        {
+            "/col/index.html": (
+                200,
+                page("政务公开", '<a href="/col/nb/index.html">政府信息公开年报</a>'),
+            ),
+            "/col/nb/index.html": (200, listing(("/r.html", REPORT))),
+            "/r.html": (200, page(REPORT)),
+        }
+    )
+
+
+def test_unchanged_navigation_and_listing_pages_are_read_from_the_archive(
+    tmp_path: Path, site: EtagSite
+) -> None:
+    """Navigation and listing pages are kept as captures; a later crawl asks for them with
+    their validators (a navigation page captured within the revisit interval not at all)
+    and, on 304, walks on from their archived copies: no page is downloaded again, the
+    listed report is still observed (the 304 is this crawl's evidence), and a changed
+    listing is read in full and its new report found."""
+    from storage.models import CaptureRow, ObservationRow
+
+    archive = open_archive(tmp_path, site)
+    nav_listing_report(site)
+    crawl(archive, settings_overrides=FAST)
+    with archive.session() as s:
+        roles = {c.url.removeprefix(site.base): c.role for c in s.scalars(select(CaptureRow))}
+    assert roles["/col/index.html"] == "page" and roles["/col/nb/index.html"] == "listing"
+
+    site.log.clear()
+    second = crawl(archive, settings_overrides=FAST)
+    assert site.answers("/col/index.html") == [304]
+    assert site.answers("/col/nb/index.html") == [304]
+    assert site.answers("/r.html") == []  # listed, within the cadence
+    figures = second.sites["ceshi-gov"]
+    assert figures.new_versions == 0 and figures.reports_found == 1
+    assert second.stats["nianbao/ceshi-gov/pages_not_modified"] == 2
+    with archive.session() as s:
+        [(obs, cap)] = s.execute(
+            select(ObservationRow, CaptureRow)
+            .join(CaptureRow, CaptureRow.id == ObservationRow.capture_id)
+            .where(ObservationRow.run_id == second.run_id)
+        ).all()
+    assert obs.outcome == "listed" and cap.status == 304 and cap.role == "listing"
+
+    # A new report on the listing: the page changed, is read in full, the report found.
+    site.routes["/col/nb/index.html"] = (
+        200,
+        listing(("/r.html", REPORT), ("/r2.html", KEPT_REPORT)),
+    )
+    site.routes["/r2.html"] = (200, page(KEPT_REPORT))
+    site.log.clear()
+    third = crawl(archive, settings_overrides={**FAST, "NIANBAO_NAVIGATION_REVISIT_HOURS": 24})
+    assert site.answers("/col/index.html") == []  # within the revisit interval
+    assert third.stats["nianbao/ceshi-gov/pages_within_revisit"] == 1
+    assert site.answers("/col/nb/index.html") == [200]
+    assert statuses(archive) == {"r.html": "present", "r2.html": "present"}
+    archive.close()
+
+
+def test_a_page_whose_archived_copy_is_unreadable_is_asked_for_in_full(
+    tmp_path: Path, site: EtagSite
+) -> None:
+    archive = open_archive(tmp_path, site)
+    nav_listing_report(site)
+    crawl(archive, settings_overrides=FAST)
+    warcs = list((tmp_path / "data").rglob("*.warc.gz"))
+    assert warcs
+    for warc in warcs:
+        warc.write_bytes(b"")  # the copies are gone
+
+    site.log.clear()
+    second = crawl(archive, settings_overrides=FAST)
+    assert site.answers("/col/index.html") == [304, 200]
+    assert site.answers("/col/nb/index.html") == [304, 200]
+    assert second.stats["nianbao/ceshi-gov/archived_copy_missing"] >= 2
+    assert statuses(archive) == {"r.html": "present"}
+    archive.close()
+
+
+def test_pages_are_asked_for_in_full_when_conditional_pages_are_off(
+    tmp_path: Path, site: EtagSite
+) -> None:
+    archive = open_archive(tmp_path, site)
+    nav_listing_report(site)
+    crawl(archive, settings_overrides=FAST)
+    site.log.clear()
+    crawl(archive, settings_overrides={**FAST, "NIANBAO_CONDITIONAL_PAGES": False})
+    assert site.answers("/col/index.html") == [200]
+    assert site.answers("/col/nb/index.html") == [200]
+    archive.close()

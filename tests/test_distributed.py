@@ -75,10 +75,19 @@ def pg_archive(tmp: Path) -> Iterator[Archive]:
 
 
 def archived(archive: Archive) -> dict[str, Any]:
-    """What a crawl left in the archive: documents and the URLs captured."""
+    """What a crawl left in the archive: documents and the URLs of the listings, reports
+    and attachments captured (navigation pages are kept too, but not counted here)."""
     with archive.session() as s:
         documents = sorted(s.scalars(select(DocumentRow.url)))
-        captured = sorted(set(s.scalars(select(CaptureRow.url).where(CaptureRow.status == 200))))
+        captured = sorted(
+            set(
+                s.scalars(
+                    select(CaptureRow.url).where(
+                        CaptureRow.status == 200, CaptureRow.role != "page"
+                    )
+                )
+            )
+        )
     return {"documents": documents, "captured": captured}
 
 

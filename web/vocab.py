@@ -73,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "report": N_("report page"),
         "attachment": N_("attachment"),
         "listing": N_("listing page"),
+        "page": N_("navigation page"),
     },
     "layout": {
         "2019": N_("2019 form"),

@@ -193,26 +193,22 @@ class Navigation:
                 hint=Hint(score=score),
             )
 
-    def listing_fetches(
-        self, state: SiteState, fetches: Iterable[ListingFetch]
-    ) -> Iterator[ListingFetch]:
-        """The listing pages of ``fetches`` to ask for (in scope, of an open URL pattern and
-        an unfinished listing, not asked for yet), each noted as asked for when it is
-        taken."""
-        for fetch in fetches:
-            if not state.in_scope(fetch.url) or self.pattern_closed(state, fetch.url):
-                continue
-            if fetch.listing_key and fetch.listing_key in state.complete_listings:
-                continue
-            if fetch.listing_key and fetch.page_number is not None:
-                page_key = (fetch.listing_key, fetch.page_number)
-                if page_key in state.listing_pages:
-                    continue  # asked for already (a postback's form state differs)
-                state.listing_pages.add(page_key)
-            if fetch.method == "GET":
-                key = dedup_key(fetch.url)
-                if key in state.listing_urls:
-                    continue
-                state.listing_urls.add(key)
-                state.frontier.mark_seen(fetch.url)
-            yield fetch
+    def new_listing_fetch(self, state: SiteState, fetch: ListingFetch) -> bool:
+        """Whether a further page of a listing is still to be asked for (in scope, its
+        listing not finished, that page and that URL not asked for yet); marks it asked."""
+        if not state.in_scope(fetch.url) or self.pattern_closed(state, fetch.url):
+            return False
+        if fetch.listing_key and fetch.listing_key in state.complete_listings:
+            return False
+        if fetch.listing_key and fetch.page_number is not None:
+            page_key = (fetch.listing_key, fetch.page_number)
+            if page_key in state.listing_pages:
+                return False  # asked for already (a postback's form state differs)
+            state.listing_pages.add(page_key)
+        if fetch.method == "GET":
+            key = dedup_key(fetch.url)
+            if key in state.listing_urls:
+                return False
+            state.listing_urls.add(key)
+            state.frontier.mark_seen(fetch.url)
+        return True

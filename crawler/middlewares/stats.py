@@ -31,7 +31,10 @@ class SiteStatsMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         state = site_state(self.crawler, request)
-        if state is not None:
+        if state is not None and "archived" in response.flags:
+            # read from the archive (a page within its revisit interval): not downloaded
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/archived_pages")
+        elif state is not None:
             stats = self.crawler.stats
             stats.inc_value(f"nianbao/{state.id}/pages")
             stats.inc_value(f"nianbao/{state.id}/bytes", len(response.body))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any, Self
 
 from scrapy.exceptions import NotConfigured
@@ -29,7 +30,9 @@ from capture.types import FetchedResponse
 from capture.warc import WarcWriteError
 from crawler.archive_access import ArchiveAccess
 from crawler.config import CrawlConfig
+from crawler.discovery.titles import classify_title
 from crawler.items import CrawlFailure, ListedDocument
+from registry.names import clean_text
 from storage.db import DatabaseUnavailable, retrying
 from storage.vocab import FailureKind
 
@@ -88,6 +91,11 @@ class ArchivePipeline:
     async def _process(self, item: Any) -> None:
         stats = self.crawler.stats
         if isinstance(item, FetchedResponse):
+            if item.decide_by_content:
+                decided = await self._decided(item)
+                if decided is None:
+                    return
+                item = decided
             try:
                 result = await self._record(item)
             except (WarcWriteError, DatabaseUnavailable):
@@ -120,6 +128,25 @@ class ArchivePipeline:
                 stats.inc_value(f"nianbao/{item.site_id}/listed_unchanged")
         elif isinstance(item, CrawlFailure):
             await self._failure(item)
+
+    async def _decided(self, item: FetchedResponse) -> FetchedResponse | None:
+        """A file whose link and name say nothing: a report if its own title is one
+        (read in an isolated worker, off the reactor thread); else not kept."""
+        stats = self.crawler.stats
+        meta = await asyncio.to_thread(self.recorder.read_metadata, item)
+        title = clean_text(str(meta.get("title") or ""))
+        match = classify_title(title) if title else None
+        if match is None:
+            stats.inc_value(f"nianbao/{item.site_id}/cut_titles_not_reports")
+            return None
+        stats.inc_value(f"nianbao/{item.site_id}/reports_by_content")
+        return replace(
+            item,
+            title=title,
+            year=item.year or match.year,
+            agency_name=item.agency_name or match.agency,
+            decide_by_content=False,
+        )
 
     def _stop(self, message: str, reason: str) -> None:
         """Stop the crawl once, saying why in one line (the run records it as failed)."""

@@ -18,6 +18,7 @@ Requests carry only JSON-able meta and callbacks by name, so a scheduler may ser
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -66,6 +67,11 @@ from crawler.listings.pager_links import is_pager_text
 from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
 from crawler.sitebook import SiteState
+
+
+def _listing_key_of(hint: Hint) -> str:
+    """The listing key of a JSON listing request (its fetch's)."""
+    return hint.fetch.listing_key if hint.fetch is not None else ""
 
 
 class ReportsSpider(Spider):
@@ -125,6 +131,11 @@ class ReportsSpider(Spider):
         scheduled = 0
         for state in self.book.values():
             state.outstanding.clear()
+            for key in list(state.alternates):
+                # candidates whose first request never got an outcome (dropped)
+                for request in self._next_alternate(state, key):
+                    self.crawler.engine.crawl(request)
+                    scheduled += 1
             for request in self.navigation.release(state):
                 self.crawler.engine.crawl(request)
                 scheduled += 1
@@ -287,6 +298,7 @@ class ReportsSpider(Spider):
                 return
         if hint.maybe_report:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
+            yield from self._page_capture(page, Role.PAGE)
             return  # a list entry whose title was cut short, and not a report
         yield from report_requests
         if report_requests:
@@ -309,8 +321,10 @@ class ReportsSpider(Spider):
         fetches: list[ListingFetch] = []
         if report_links:
             state.frontier.productive(hint.trail, page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
+            yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
+        elif not response.meta.get("playwright"):
+            yield from self._page_capture(page, Role.PAGE)
         if role == RequestRole.LISTING and listing_key and not new_items:
             # a page that repeats its listing's items (pages past the end clamped to the
             # last one) or brings none: the listing is finished
@@ -346,7 +360,9 @@ class ReportsSpider(Spider):
             # API, a column proxy) was not barren
             novel = bool(report_links or fresh_links or fetches or waiting)
             self.navigation.note_novelty(state, page.url, novel)
-        for fetch in self.navigation.listing_fetches(state, fetches):
+        for fetch in self._hold_alternates(state, fetches, depth, hint.trail):
+            if not self.navigation.new_listing_fetch(state, fetch):
+                continue
             yield self.requests.listing(
                 state, fetch, depth=depth, hint=Hint(empty_streak=empty_streak, trail=hint.trail)
             )
@@ -375,6 +391,68 @@ class ReportsSpider(Spider):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
             yield self.requests.rendered(response.request, hint)
 
+    def _page_capture(self, page: Response, role: Role) -> Iterator[Any]:
+        """A navigation or listing page as evidence (and for a later crawl to ask for it
+        conditionally); nothing for the archived copy an unchanged page was read from, nor
+        for anything but a full answer to a GET."""
+        if "archived" in page.flags:
+            hint = Hint.of(page)
+            self.crawler.stats.inc_value(f"nianbao/{hint.site}/archived_pages_read")
+            if role == Role.LISTING and hint.not_modified is not None:
+                # the publisher's 304: this crawl's evidence that the listing still holds
+                # what its archived copy shows
+                answer = Response(
+                    page.url,
+                    status=304,
+                    headers=hint.not_modified,  # type: ignore[arg-type]
+                    body=b"",
+                    request=page.request,
+                )
+                yield fetched_response(answer, role, run_id=self.config.run_id)
+            return
+        if role == Role.PAGE and (
+            page.status != 200 or page.request is None or page.request.method != "GET"
+        ):
+            return
+        yield fetched_response(page, role, run_id=self.config.run_id)
+
+    def _hold_alternates(
+        self, state: SiteState, fetches: list[ListingFetch], depth: int, trail: tuple[str, ...]
+    ) -> list[ListingFetch]:
+        """Of the first-page candidates of one templated JSON listing (its API may count
+        pages from 1 or from 0), the first is asked for now; the others wait for its answer
+        (`_next_alternate`). Not in a distributed crawl: another worker may get the answer."""
+        if not self.config.frontier_hold:
+            return fetches
+        out: list[ListingFetch] = []
+        firsts: set[str] = set()
+        for fetch in fetches:
+            if (
+                fetch.format == ListingFormat.JSON
+                and fetch.listing_key
+                and fetch.page_number in (0, 1)
+                and (fetch.url_template or fetch.body_template)
+            ):
+                if fetch.listing_key in firsts:
+                    state.alternates.setdefault(fetch.listing_key, []).append((fetch, depth, trail))
+                    continue
+                firsts.add(fetch.listing_key)
+            out.append(fetch)
+        return out
+
+    def _next_alternate(self, state: SiteState, key: str) -> Iterator[Request]:
+        """After an answer (or a failure) of a first-page candidate of the listing `key`:
+        the next candidate, unless that answer held the whole listing."""
+        waiting = state.alternates.pop(key, None) if key else None
+        if not waiting or key in state.complete_listings:
+            return
+        (nxt, depth, trail), rest = waiting[0], waiting[1:]
+        if rest:
+            state.alternates[key] = rest
+        self.crawler.stats.inc_value(f"nianbao/{state.id}/alternate_first_pages")
+        if self.navigation.new_listing_fetch(state, nxt):
+            yield self.requests.listing(state, nxt, depth=depth, hint=Hint(trail=tuple(trail)))
+
     def _should_render(self, state: SiteState, response: Response, text: str) -> bool:
         if not self.config.render_enabled or state.site.render != "auto":
             return False
@@ -397,6 +475,14 @@ class ReportsSpider(Spider):
             if trap_reason(anchor.url):
                 continue
             match = classify_title(anchor.text)
+            if match is None and maybe_report_title(anchor.text):
+                # a title cut short of a report the archive knows: its archived title
+                # decides (the page need not be downloaded again to read it)
+                known = state.known.get(canonical_url(anchor.url))
+                if known is not None and known.role in ("report", "attachment") and known.title:
+                    match = classify_title(known.title)
+                    if match is not None:
+                        anchor = dataclasses.replace(anchor, text=known.title)
             if match is None:
                 if maybe_report_title(anchor.text) and not state.frontier.seen(anchor.url):
                     # a title cut short: the page's own title decides
@@ -491,7 +577,7 @@ class ReportsSpider(Spider):
         yield from requests
         if report_links:
             state.frontier.productive(hint.trail, page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
+            yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
@@ -503,6 +589,8 @@ class ReportsSpider(Spider):
                 referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
                 listing_key=hint.listing_key,
             ):
+                if not self.navigation.new_listing_fetch(state, fetch):
+                    continue
                 yield self.requests.listing(
                     state, fetch, depth=hint.depth, hint=Hint(trail=hint.trail)
                 )
@@ -511,6 +599,7 @@ class ReportsSpider(Spider):
         state = self._settle(response)
         yield from self._json_response(response)
         if state is not None:
+            yield from self._next_alternate(state, _listing_key_of(Hint.of(response)))
             yield from self.navigation.release(state)
 
     def _json_response(self, response: Response) -> Iterator[Any]:
@@ -536,7 +625,7 @@ class ReportsSpider(Spider):
         self.navigation.note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(hint.trail, page.url)
-            yield fetched_response(page, Role.LISTING, run_id=self.config.run_id)
+            yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
         if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
             state.complete_listings.add(fetch.listing_key)
@@ -544,7 +633,7 @@ class ReportsSpider(Spider):
         if not fresh or not (report_links or label_says_reports):
             return
         for nxt in shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch):
-            if not state.in_scope(nxt.url) or self.navigation.pattern_closed(state, nxt.url):
+            if not self.navigation.new_listing_fetch(state, nxt):
                 continue
             yield self.requests.listing(state, nxt, depth=hint.depth, hint=Hint(trail=hint.trail))
 
@@ -679,10 +768,11 @@ class ReportsSpider(Spider):
             text = hint.link_text or ""
             filename = text if "." in text[-6:] else filename_from_url(response.url)
         self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
-        if hint.bare:
+        decide = hint.decide_by_content
+        if hint.bare and not decide:
             state.reports.add(canonical_url(response.url))
         state.reached.add(canonical_url(response.url))
-        yield fetched_response(
+        captured = fetched_response(
             response,
             Role.ATTACHMENT,
             run_id=self.config.run_id,
@@ -693,6 +783,7 @@ class ReportsSpider(Spider):
             filename=filename,
             published_at=hint.published,
         )
+        yield dataclasses.replace(captured, decide_by_content=True) if decide else captured
 
     def _attachment_found_as_page(self, state: SiteState, response: Response) -> Iterator[Any]:
         """A navigation link that turned out to be a file: keep it only if it is a report
@@ -705,8 +796,12 @@ class ReportsSpider(Spider):
             stem = (filename or "").rsplit(".", 1)[0]
             match = classify_title(stem)
             if match is None:
-                if hint.maybe_report:
-                    self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
+                if not hint.maybe_report:
+                    return
+                # a list title cut short, a file name that says nothing: the document's
+                # own title decides (read by the archive pipeline, in an isolated worker)
+                hint.replace(bare=True, decide_by_content=True).store(response)
+                yield from self._attachment_response(response)
                 return
             # navigation says nothing of the year and agency; a report link's words stand
             navigation = hint.role == RequestRole.PAGE
@@ -770,6 +865,7 @@ class ReportsSpider(Spider):
             return
         yield from self._failure(failure)
         if state is not None:
+            yield from self._next_alternate(state, _listing_key_of(Hint.of(request)))
             yield from self.navigation.release(state)
 
     def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
