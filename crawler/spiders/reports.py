@@ -24,6 +24,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
@@ -447,6 +448,17 @@ class ReportsSpider(Spider):
                 },
             )
 
+    def _ascend(self, state: SiteState, url: str) -> None:
+        """Queue the site's home page as navigation from a start page that links nowhere."""
+        home = urljoin(url, "/")
+        if home == url.split("#", 1)[0] or not state.in_scope(home):
+            return
+        candidate = Candidate(
+            url=home, text="", score=self.min_link_score, depth=1, parent=dedup_key(url)
+        )
+        if state.frontier.push(candidate):
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/ascended")
+
     def _push_navigation(
         self,
         state: SiteState,
@@ -762,6 +774,10 @@ class ReportsSpider(Spider):
         if not self.focused and depth < self.max_depth:
             yield from self._navigation_requests(state, anchors, depth + 1, min_score=-1.0)
         elif role == "page" and depth < self.max_depth:
+            if response.meta.get("nb_start") and not items:
+                # a start page with no way out (a script-filled catalogue): the site's
+                # other columns are reached from its home page
+                self._ascend(state, page.url)
             # the other entries of a list of reports share their URL template: documents
             # that are not reports, not navigation
             entries = {novelty_pattern(r.url) for r in report_requests}
