@@ -14,8 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from capture.normalise import url_sha256
-from query.search_index import index_term_rows
-from query.tokenize import index_terms
 from storage.agencies import (
     AgencyEntry,
     AgencyIndex,
@@ -37,6 +35,8 @@ from storage.models import (
     SiteRow,
     VersionRow,
 )
+from storage.search_index import index_term_rows
+from storage.tokenize import index_terms
 from storage.types import (
     LOOKUP_CHUNK,
     CaptureIn,
