@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
 from capture.liveness import ProcessId
 from storage.archive import Archive, as_utc, iso
-from storage.models import CrawlRunRow, FailureRow, SiteRunRow
 from storage.vocab import FailureKind, RunOutcome
 
 RUN_HEARTBEAT = timedelta(seconds=30)
@@ -59,33 +56,9 @@ def site_runs(
     if limit < 1:
         raise ValueError("limit must be at least 1")
     reap_crashed(archive)
-    with archive.session() as s:
-        query = (
-            select(SiteRunRow, CrawlRunRow.trigger, CrawlRunRow.host)
-            .join(CrawlRunRow, SiteRunRow.run_id == CrawlRunRow.id)
-            .order_by(SiteRunRow.run_id.desc(), SiteRunRow.site_id)
-            .limit(limit)
-        )
-        if site_id is not None:
-            query = query.where(SiteRunRow.site_id == site_id)
-        if since is not None:
-            query = query.where(SiteRunRow.started_at >= since)
-        if outcome is not None:
-            query = query.where(SiteRunRow.outcome == outcome)
-        if run_id is not None:
-            query = query.where(SiteRunRow.run_id == run_id)
-        rows = s.execute(query).all()
-        keys = {(r.run_id, r.site_id) for r, _, _ in rows}
-        counted: dict[tuple[int, str], dict[str, int]] = {}
-        if keys:
-            failures = s.execute(
-                select(FailureRow.run_id, FailureRow.site_id, FailureRow.kind, func.count())
-                .where(FailureRow.run_id.in_({k[0] for k in keys}))
-                .group_by(FailureRow.run_id, FailureRow.site_id, FailureRow.kind)
-            ).all()
-            for fr_run, fr_site, kind, count in failures:
-                if (fr_run, fr_site) in keys:
-                    counted.setdefault((fr_run, fr_site), {})[kind] = int(count)
+    rows, counted = archive.site_run_rows(
+        site_id=site_id, since=since, outcome=outcome, run_id=run_id, limit=limit
+    )
     out = []
     for row, trigger, host in rows:
         # The crawler's own per-site counts win; failure rows fill in what it did not count.

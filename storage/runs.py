@@ -8,7 +8,7 @@ import socket
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from capture.liveness import ProcessId
 from storage.base import ArchiveBase
@@ -220,3 +220,53 @@ class RunStore(ArchiveBase):
                     }
                 )
             return out
+
+    def site_run_rows(
+        self,
+        *,
+        site_id: str | None = None,
+        since: datetime | None = None,
+        outcome: str | None = None,
+        run_id: int | None = None,
+        limit: int = 50,
+    ) -> tuple[list[Any], dict[tuple[int, str], dict[str, int]]]:
+        """The site runs (newest first, with their run's trigger and host) and the
+        failures recorded for each, counted by kind."""
+        with self.session() as s:
+            query = (
+                select(SiteRunRow, CrawlRunRow.trigger, CrawlRunRow.host)
+                .join(CrawlRunRow, SiteRunRow.run_id == CrawlRunRow.id)
+                .order_by(SiteRunRow.run_id.desc(), SiteRunRow.site_id)
+                .limit(limit)
+            )
+            if site_id is not None:
+                query = query.where(SiteRunRow.site_id == site_id)
+            if since is not None:
+                query = query.where(SiteRunRow.started_at >= since)
+            if outcome is not None:
+                query = query.where(SiteRunRow.outcome == outcome)
+            if run_id is not None:
+                query = query.where(SiteRunRow.run_id == run_id)
+            rows = s.execute(query).all()
+            keys = {(r.run_id, r.site_id) for r, _, _ in rows}
+            counted: dict[tuple[int, str], dict[str, int]] = {}
+            if keys:
+                failures = s.execute(
+                    select(FailureRow.run_id, FailureRow.site_id, FailureRow.kind, func.count())
+                    .where(FailureRow.run_id.in_({k[0] for k in keys}))
+                    .group_by(FailureRow.run_id, FailureRow.site_id, FailureRow.kind)
+                ).all()
+                for fr_run, fr_site, kind, count in failures:
+                    if (fr_run, fr_site) in keys:
+                        counted.setdefault((fr_run, fr_site), {})[kind] = int(count)
+        return rows, counted
+
+    def latest_run(self, site_ids: list[str]) -> int | None:
+        """The last run that crawled one of these sites."""
+        with self.session() as s:
+            return s.scalar(
+                select(SiteRunRow.run_id)
+                .where(SiteRunRow.site_id.in_(site_ids))
+                .order_by(SiteRunRow.run_id.desc())
+                .limit(1)
+            )
