@@ -23,12 +23,12 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 
+from crawler.distributed.keys import JOBS, CrawlKeys, redis_url
+from crawler.distributed.outage import DEFAULT_WAIT
+from crawler.distributed.queue import crawl_done, requeue_dead
+from crawler.distributed.seeding import seed
 from crawler.run import CrawlError, RunSummary, overall_outcome
 from crawler.sitestats import SiteFigures, outcome_of
-from ops.distributed.keys import JOBS, CrawlKeys, redis_url
-from ops.distributed.outage import DEFAULT_WAIT
-from ops.distributed.queue import crawl_done, requeue_dead
-from ops.distributed.seeding import seed
 from storage.archive import Archive
 from storage.vocab import RunOutcome
 

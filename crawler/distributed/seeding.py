@@ -16,10 +16,10 @@ from redis import Redis
 from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.queue import ReliablePriorityQueue
-from ops.distributed.settings import crawl_settings
-from ops.distributed.spider import DistributedReportsSpider
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.queue import ReliablePriorityQueue
+from crawler.distributed.settings import crawl_settings
+from crawler.distributed.spider import DistributedReportsSpider
 from storage.archive import Archive
 
 
