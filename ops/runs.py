@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from capture.liveness import ProcessId
 from storage.archive import Archive, as_utc, iso
-from storage.vocab import FailureKind, RunOutcome
-
-RUN_HEARTBEAT = timedelta(seconds=30)
-"""How often the process of a run says it is alive (``crawler.run.crawl``, the coordinator
-of a distributed crawl)."""
-RUN_STALE = 4 * RUN_HEARTBEAT
-"""A run of another host whose process has been silent this long has crashed."""
+from storage.runs import RUN_HEARTBEAT, RUN_STALE
+from storage.vocab import FailureKind
 
 
 def reap_crashed(archive: Archive, *, now: datetime | None = None) -> list[int]:
-    """Mark ``crashed`` the unfinished runs whose process is gone: on this host, a process
-    that no longer exists (or a reused pid); elsewhere, one silent for RUN_STALE. The ids
-    of the runs marked."""
-    now = now or datetime.now(UTC)
-    crashed = []
-    for run_id, process, heartbeat, started in archive.unfinished_runs():
-        owner = ProcessId.parse(process) if process else None
-        alive = owner.alive() if owner is not None else None
-        silent = now - (heartbeat or started) > RUN_STALE
-        if alive is False or (alive is None and process is not None and silent):
-            crashed.append(run_id)
-    archive.mark_crashed(crashed, RunOutcome.CRASHED)
-    return crashed
+    """Mark ``crashed`` the unfinished runs whose process is gone
+    (:meth:`storage.runs.RunStore.reap_crashed`)."""
+    return archive.reap_crashed(now=now)
 
+
+__all__ = ["ERROR_KINDS", "RUN_HEARTBEAT", "RUN_STALE", "reap_crashed", "site_runs"]
 
 ERROR_KINDS = (
     FailureKind.HTTP_STATUS,

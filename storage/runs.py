@@ -5,7 +5,7 @@ failures of single URLs; the run history.
 from __future__ import annotations
 
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -24,6 +24,12 @@ from storage.types import (
     utcnow,
 )
 from storage.vocab import RunOutcome
+
+RUN_HEARTBEAT = timedelta(seconds=30)
+"""How often the process of a run says it is alive (``crawler.run.crawl``, the coordinator
+of a distributed crawl)."""
+RUN_STALE = 4 * RUN_HEARTBEAT
+"""A run of another host whose process has been silent this long has crashed."""
 
 
 class RunStore(ArchiveBase):
@@ -72,6 +78,21 @@ class RunStore(ArchiveBase):
                 ).where(CrawlRunRow.finished_at.is_(None))
             ).all()
         return [(r[0], r[1], as_utc(r[2]), as_utc(r[3]) or utcnow()) for r in rows]
+
+    def reap_crashed(self, *, now: datetime | None = None) -> list[int]:
+        """Mark ``crashed`` the unfinished runs whose process is gone: on this host, a
+        process that no longer exists (or a reused pid); elsewhere, one silent for
+        RUN_STALE. The ids of the runs marked."""
+        now = now or utcnow()
+        crashed = []
+        for run_id, process, heartbeat, started in self.unfinished_runs():
+            owner = ProcessId.parse(process) if process else None
+            alive = owner.alive() if owner is not None else None
+            silent = now - (heartbeat or started) > RUN_STALE
+            if alive is False or (alive is None and process is not None and silent):
+                crashed.append(run_id)
+        self.mark_crashed(crashed, RunOutcome.CRASHED)
+        return crashed
 
     def mark_crashed(self, run_ids: list[int], outcome: str = RunOutcome.CRASHED) -> None:
         """End runs whose process died without ending them: the run and its sites get

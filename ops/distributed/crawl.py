@@ -170,7 +170,7 @@ def _wait(
 ) -> None:
     """Until the crawl is done: requeue the requests of dead workers, beat the run's
     heartbeat; a Redis outage is waited out for ``redis_wait`` seconds."""
-    from ops.runs import RUN_HEARTBEAT
+    from storage.runs import RUN_HEARTBEAT
 
     deadline = None if timeout is None else time.monotonic() + timeout
     warned = False
