@@ -23,6 +23,7 @@ from typing import Any
 from ops.schedule import TIMEZONE
 from storage.archive import Archive, as_utc, iso
 from storage.health import health_rows
+from storage.vocab import RunOutcome
 
 STATES = (
     "blocked",
@@ -34,8 +35,8 @@ STATES = (
     "ok",
 )
 UNHEALTHY = frozenset({"blocked", "failing", "report_missing", "no_report_found", "stale_listing"})
-SUCCESS_OUTCOMES = ("success", "partial")
-FAILURE_OUTCOMES = ("failed", "blocked")
+SUCCESS_OUTCOMES = (RunOutcome.SUCCESS, RunOutcome.PARTIAL)
+FAILURE_OUTCOMES = (RunOutcome.FAILED, RunOutcome.BLOCKED)
 RECENT_RUNS = 50
 SEASON_START = (1, 1)
 SEASON_END = (4, 15)
@@ -149,7 +150,7 @@ def _assess(
         return health
     last = runs[0]
     health.last_run_at, health.last_outcome = iso(as_utc(last.finished_at)), last.outcome
-    health.blocked = last.outcome == "blocked" or bool(last.blocked)
+    health.blocked = last.outcome == RunOutcome.BLOCKED or bool(last.blocked)
     for run in runs:
         if run.outcome not in FAILURE_OUTCOMES and not run.blocked:
             break

@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 
 from storage.archive import Archive
 from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
+from storage.vocab import DocumentStatus
 
 
 @dataclass
@@ -72,7 +73,7 @@ def health_rows(
             s.execute(
                 select(ReportRow.site_id, func.count(DocumentRow.id))
                 .join(DocumentRow, DocumentRow.report_id == ReportRow.id)
-                .where(DocumentRow.status == "vanished")
+                .where(DocumentRow.status == DocumentStatus.VANISHED)
                 .group_by(ReportRow.site_id)
             ).all()
         )
