@@ -1,9 +1,10 @@
 """The Archive: the one Python API over the archive's SQL records and WARC files.
 
-The command line, the crawler's pipeline and any web layer call this; no other module
-writes SQL. Nothing archived is ever deleted or overwritten: captures, versions,
-observations and extractions are only added; documents and reports carry derived state
-(``status``, ``last_seen_at``) that observations update.
+The command line, the crawler's pipeline and any web layer call this; no module above
+storage writes SQL (every statement lives in a store module of ``storage/``). Nothing
+archived is ever deleted or overwritten: captures, versions, observations and
+extractions are only added; documents and reports carry derived state (``status``,
+``last_seen_at``) that observations update.
 """
 
 from __future__ import annotations
