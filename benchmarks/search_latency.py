@@ -3,8 +3,8 @@
 Fills an archive (SQLite and/or PostgreSQL) with N synthetic report versions — realistic
 Chinese text of 3–8 KB assembled from the sentences of the hand-labelled seed reports, with
 agency names and figures varied — and their full-text index, in bulk: the rows the archive
-would hold, the index terms of ``query.tokenize.index_terms`` (assembled per sentence,
-checked against the whole text for the first texts), written as ``query.search_index``
+would hold, the index terms of ``storage.tokenize.index_terms`` (assembled per sentence,
+checked against the whole text for the first texts), written as ``storage.search_index``
 writes them (PostgreSQL: COPY of the tsvectors, the GIN index built once at the end).
 Then times ``query.search.search`` over Q queries of 1–6 characters drawn from the texts,
 and a plain ``LIKE '%q%'`` scan that finds the same versions (on a sample of the queries:
@@ -45,7 +45,6 @@ from query.search import (
     search,
 )
 from query.search_query import parse_query
-from query.tokenize import index_terms
 from storage.archive import Archive
 from storage.models import (
     AgencyRow,
@@ -55,6 +54,7 @@ from storage.models import (
     SiteRow,
     VersionRow,
 )
+from storage.tokenize import index_terms
 from storage.vocab import DocumentStatus
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "reports" / "seeds"
@@ -95,7 +95,7 @@ CHECKED = 300
 
 class TextGenerator:
     """Report texts of 1000–2700 characters (3–8 KB) assembled from seed sentences, with
-    their index terms (``query.tokenize.index_terms``) assembled alike.
+    their index terms (``storage.tokenize.index_terms``) assembled alike.
 
     Every piece ends with "。", where a run of characters ends, so a text's distinct
     terms are the union of its pieces' terms: computed once per piece, not per text."""
@@ -144,7 +144,7 @@ class TextGenerator:
 
 def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[str]]:
     """N versions (one per report, five report years per agency) and their index, written
-    in bulk: rows as the archive holds them, index terms as ``query.search_index`` writes
+    in bulk: rows as the archive holds them, index terms as ``storage.search_index`` writes
     them (FTS5 rows; PostgreSQL tsvectors, with the GIN index built once at the end)."""
     rng = random.Random(seed)
     generator = TextGenerator(rng, sentences())

@@ -43,7 +43,7 @@ def read_capture(
     any), the hash of its text (empty without text) and the text's index terms."""
     from capture.normalise import content_sha256
     from extract.document import extract_here
-    from query.tokenize import index_terms
+    from storage.tokenize import index_terms
 
     ex = extract_here(
         body, url=url, media_type=content_type, filename=filename, rendered_html=rendered_html

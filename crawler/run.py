@@ -138,13 +138,13 @@ def crawl(
     the crawl goes on; if this process dies, the crawl process stops and ``nianbao runs``
     shows the run ``crashed``. A crawl that cannot reach the database, or write its WARC
     files, raises :class:`CrawlError` with one line saying why."""
-    from ops.runs import RUN_HEARTBEAT, reap_crashed
+    from storage.runs import RUN_HEARTBEAT
 
     sites = archive.sites(site_ids or None)
     ids = [site.id for site in sites]
     if not ids:
         raise ValueError("the registry has no sites to crawl")
-    reap_crashed(archive)
+    archive.reap_crashed()
     ensure_writable(archive.warc_dir)  # a read-only or missing disk: say so before starting
     run_id = archive.begin_run(ids, trigger=trigger)
     overrides = dict(settings_overrides or {})

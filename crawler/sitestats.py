@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from storage.vocab import FailureKind, RunOutcome
+
 
 @dataclass
 class SiteFigures:
@@ -16,7 +18,7 @@ class SiteFigures:
     new_versions: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     blocked: bool = False
-    outcome: str = "success"
+    outcome: str = RunOutcome.SUCCESS
     explored: dict[str, Any] = field(default_factory=dict)
     """The navigation frontier's figures (crawler.frontier.FrontierFigures)."""
 
@@ -52,7 +54,9 @@ def site_figures(
     return figures
 
 
-NOT_CRAWL_FAILURES = frozenset({"budget", "robots", "offsite", "extraction"})
+NOT_CRAWL_FAILURES = frozenset(
+    {FailureKind.BUDGET, FailureKind.ROBOTS, FailureKind.OFFSITE, FailureKind.EXTRACTION}
+)
 """Failure kinds that leave a crawl's outcome `success`: limits the crawl was told to keep
 (budget, robots.txt, scope), and documents fetched and archived whose text could not be
 extracted (a per-document problem, re-extractable later; still counted in `errors`)."""
@@ -60,8 +64,8 @@ extracted (a per-document problem, re-extractable later; still counted in `error
 
 def outcome_of(figures: SiteFigures) -> str:
     if figures.blocked:
-        return "blocked"
+        return RunOutcome.BLOCKED
     if figures.pages == 0:
-        return "failed"
+        return RunOutcome.FAILED
     serious = {k: v for k, v in figures.errors.items() if k not in NOT_CRAWL_FAILURES and v}
-    return "partial" if serious else "success"
+    return RunOutcome.PARTIAL if serious else RunOutcome.SUCCESS

@@ -47,7 +47,7 @@ PRELOAD = (
     "extract.text.html",
     "extract.text.ofd",
     "extract.text.archive",
-    "query.tokenize",
+    "storage.tokenize",
     "capture.normalise",
     "capture.extractor",
     "openpyxl",

@@ -21,13 +21,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from sqlalchemy import select
-
-import storage.models_ops  # noqa: F401
 from ops.health import UNHEALTHY, SiteHealth, site_health
 from ops.locks import LeaseLocks
-from storage.archive import Archive, as_utc, iso
-from storage.models_ops import AlertRow, AlertStateRow
+from storage import alerts as alert_rows
+from storage.alerts import Alert, AlertedState, StateChange
+from storage.archive import Archive, iso
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 200
@@ -59,30 +57,6 @@ class Finding:
     key: str
     title: str
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Alert:
-    id: int
-    subject: str
-    state: str
-    previous: str | None
-    title: str
-    detail: dict[str, Any]
-    created_at: datetime
-    delivered_at: datetime | None = None
-    delivery_error: str | None = None
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "subject": self.subject,
-            "state": self.state,
-            "previous": self.previous,
-            "title": self.title,
-            "detail": self.detail,
-            "created_at": iso(self.created_at),
-        }
 
 
 @dataclass
@@ -124,33 +98,8 @@ def check(
 def _raise(
     archive: Archive, health: list[SiteHealth], findings: list[Finding], now: datetime
 ) -> list[Alert]:
-    raised: list[Alert] = []
-    with archive.session() as s:
-        states = {row.subject: row for row in s.scalars(select(AlertStateRow))}
-
-        def change(subject: str, state: str, title: str | None, detail: dict[str, Any]) -> None:
-            row = states.get(subject)
-            previous = row.state if row else None
-            if previous == state:
-                return
-            if row is None:
-                s.add(AlertStateRow(subject=subject, state=state, since=now, detail=detail))
-            else:
-                row.state, row.since, row.detail = state, now, detail
-            if title is None:
-                return
-            alert = AlertRow(
-                subject=subject,
-                state=state,
-                previous=previous,
-                title=title,
-                detail=detail,
-                created_at=now,
-            )
-            s.add(alert)
-            s.flush()
-            raised.append(_alert(alert))
-
+    def decide(states: dict[str, AlertedState]) -> list[StateChange]:
+        changes: list[StateChange] = []
         for h in health:
             previous = states[f"site:{h.site_id}"].state if f"site:{h.site_id}" in states else None
             was_bad = previous in UNHEALTHY
@@ -160,57 +109,31 @@ def _raise(
                 title = f"{h.site_id}: {h.state.replace('_', ' ')} — {'; '.join(h.problems)}"
             elif was_bad:
                 title = f"{h.site_id}: healthy again (was {previous.replace('_', ' ') if previous else ''})"
-            change(f"site:{h.site_id}", h.state, title, h.as_dict())
+            changes.append((f"site:{h.site_id}", h.state, title, h.as_dict()))
         open_keys = {f"finding:{f.key}" for f in findings}
         for f in findings:
-            change(f"finding:{f.key}", "open", f"watchdog: {f.title}", {"key": f.key, **f.detail})
+            changes.append(
+                (f"finding:{f.key}", "open", f"watchdog: {f.title}", {"key": f.key, **f.detail})
+            )
         for subject, row in states.items():
             if subject.startswith("finding:") and subject not in open_keys and row.state == "open":
-                change(
-                    subject, "resolved", None, row.detail
-                )  # resolved quietly; reappearing alerts again
-    return raised
+                # resolved quietly; reappearing alerts again
+                changes.append((subject, "resolved", None, row.detail))
+        return changes
+
+    return alert_rows.change_states(archive, now, decide)
 
 
 def pending(archive: Archive, now: datetime) -> list[Alert]:
-    with archive.session() as s:
-        rows = s.scalars(
-            select(AlertRow)
-            .where(AlertRow.delivered_at.is_(None), AlertRow.created_at >= now - RETRY_WINDOW)
-            .order_by(AlertRow.id)
-        )
-        return [_alert(r) for r in rows]
+    return alert_rows.pending(archive, now, RETRY_WINDOW)
 
 
 def recent(archive: Archive, limit: int = FEED_ENTRIES) -> list[Alert]:
-    with archive.session() as s:
-        return [
-            _alert(r) for r in s.scalars(select(AlertRow).order_by(AlertRow.id.desc()).limit(limit))
-        ]
+    return alert_rows.recent(archive, limit)
 
 
 def _delivered(archive: Archive, alert_id: int, error: str | None, now: datetime) -> None:
-    with archive.session() as s:
-        row = s.get(AlertRow, alert_id)
-        assert row is not None
-        if error:
-            row.delivery_error = error[:1000]
-        else:
-            row.delivered_at, row.delivery_error = now, None
-
-
-def _alert(row: AlertRow) -> Alert:
-    return Alert(
-        row.id,
-        row.subject,
-        row.state,
-        row.previous,
-        row.title,
-        dict(row.detail or {}),
-        as_utc(row.created_at) or datetime.now(UTC),
-        as_utc(row.delivered_at),
-        row.delivery_error,
-    )
+    alert_rows.delivered(archive, alert_id, error, now)
 
 
 def post(url: str, payload: dict[str, Any], timeout: float) -> str | None:

@@ -1,4 +1,6 @@
-"""The crawl the scheduler starts: ``crawler.run.crawl`` of the due sites, as one run."""
+"""The crawls operations start: ``crawler.run.crawl`` of the due sites, as one run (the
+scheduler), or of the sites an archivist names (the reading room's archivists' page,
+which does not import the crawler itself)."""
 
 from __future__ import annotations
 
@@ -18,3 +20,12 @@ def local_crawl(settings_overrides: dict[str, Any] | None = None) -> Any:
         ).run_id
 
     return crawl
+
+
+def crawl_sites(
+    archive: Archive, site_ids: list[str], settings_overrides: dict[str, Any] | None = None
+) -> Any:
+    """Crawl these sites now, on this machine, as one run; its ``RunSummary``."""
+    from crawler.run import crawl as run_crawl
+
+    return run_crawl(archive, site_ids, settings_overrides=settings_overrides)

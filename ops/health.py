@@ -20,11 +20,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
-
 from ops.schedule import TIMEZONE
 from storage.archive import Archive, as_utc, iso
-from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
+from storage.health import health_rows
+from storage.vocab import RunOutcome
 
 STATES = (
     "blocked",
@@ -36,8 +35,8 @@ STATES = (
     "ok",
 )
 UNHEALTHY = frozenset({"blocked", "failing", "report_missing", "no_report_found", "stale_listing"})
-SUCCESS_OUTCOMES = ("success", "partial")
-FAILURE_OUTCOMES = ("failed", "blocked")
+SUCCESS_OUTCOMES = (RunOutcome.SUCCESS, RunOutcome.PARTIAL)
+FAILURE_OUTCOMES = (RunOutcome.FAILED, RunOutcome.BLOCKED)
 RECENT_RUNS = 50
 SEASON_START = (1, 1)
 SEASON_END = (4, 15)
@@ -87,68 +86,22 @@ def site_health(
     """The health of every site (or those named), worst first."""
     now = now or datetime.now(UTC)
     season_start, season_end, season_year = last_complete_season(now)
-    with archive.session() as s:
-        query = select(SiteRow.id).order_by(SiteRow.id)
-        if site_ids:
-            query = query.where(SiteRow.id.in_(site_ids))
-        ids = list(s.scalars(query))
-        if site_ids and set(site_ids) - set(ids):
-            raise KeyError(f"unknown site(s): {', '.join(sorted(set(site_ids) - set(ids)))}")
-        ranked = (
-            select(
-                SiteRunRow.site_id,
-                SiteRunRow.run_id,
-                SiteRunRow.finished_at,
-                SiteRunRow.outcome,
-                SiteRunRow.reports_found,
-                SiteRunRow.blocked,
-                SiteRunRow.explored,
-                func.row_number()
-                .over(partition_by=SiteRunRow.site_id, order_by=SiteRunRow.run_id.desc())
-                .label("n"),
-            )
-            .where(SiteRunRow.finished_at.is_not(None))
-            .subquery()
-        )
-        recent = s.execute(
-            select(ranked).where(ranked.c.n <= RECENT_RUNS).order_by(ranked.c.site_id, ranked.c.n)
-        ).all()
-        last_success = dict(
-            s.execute(
-                select(SiteRunRow.site_id, func.max(SiteRunRow.finished_at))
-                .where(SiteRunRow.outcome.in_(SUCCESS_OUTCOMES))
-                .group_by(SiteRunRow.site_id)
-            ).all()
-        )
-        vanished = dict(
-            s.execute(
-                select(ReportRow.site_id, func.count(DocumentRow.id))
-                .join(DocumentRow, DocumentRow.report_id == ReportRow.id)
-                .where(DocumentRow.status == "vanished")
-                .group_by(ReportRow.site_id)
-            ).all()
-        )
-        listings = s.execute(
-            select(
-                CaptureRow.site_id,
-                CaptureRow.url_hash,
-                # a 304 says the page is as last captured: it extends the coverage
-                func.count(
-                    func.distinct(
-                        case((CaptureRow.status == 200, CaptureRow.payload_sha256), else_=None)
-                    )
-                ),
-                func.min(CaptureRow.captured_at),
-                func.max(CaptureRow.captured_at),
-            )
-            .where(
-                CaptureRow.role == "listing",
-                CaptureRow.status.in_((200, 304)),
-                CaptureRow.captured_at >= season_start,
-                CaptureRow.captured_at < season_end,
-            )
-            .group_by(CaptureRow.site_id, CaptureRow.url_hash)
-        ).all()
+    rows = health_rows(
+        archive,
+        site_ids,
+        recent_runs=RECENT_RUNS,
+        success_outcomes=SUCCESS_OUTCOMES,
+        season=(season_start, season_end),
+    )
+    ids = rows.site_ids
+    if site_ids and set(site_ids) - set(ids):
+        raise KeyError(f"unknown site(s): {', '.join(sorted(set(site_ids) - set(ids)))}")
+    recent, last_success, vanished, listings = (
+        rows.recent,
+        rows.last_success,
+        rows.vanished,
+        rows.listings,
+    )
     runs_by_site: dict[str, list[Any]] = {}
     for row in recent:
         runs_by_site.setdefault(row.site_id, []).append(row)
@@ -197,7 +150,7 @@ def _assess(
         return health
     last = runs[0]
     health.last_run_at, health.last_outcome = iso(as_utc(last.finished_at)), last.outcome
-    health.blocked = last.outcome == "blocked" or bool(last.blocked)
+    health.blocked = last.outcome == RunOutcome.BLOCKED or bool(last.blocked)
     for run in runs:
         if run.outcome not in FAILURE_OUTCOMES and not run.blocked:
             break

@@ -20,20 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-
-import storage.models_ops  # noqa: F401  (registers the ops tables)
 from capture.liveness import ProcessId
 from storage import leases as lease_rows
-from storage.archive import Archive, as_utc
+from storage.archive import Archive
 from storage.db import first_line
-from storage.models_ops import LeaseRow
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(minutes=5)
-CHUNK = 500
 
 
 def holder_id() -> str:
@@ -79,24 +73,9 @@ class LeaseLocks:
         """Take the lease if it is free or expired (or already ours); True if we hold it."""
         now = now or datetime.now(UTC)
         until = now + duration
-        with self.archive.session() as s:
-            taken = s.execute(
-                update(LeaseRow)
-                .where(
-                    LeaseRow.name == name,
-                    (LeaseRow.expires_at < now) | (LeaseRow.holder == self.holder),
-                )
-                .values(holder=self.holder, acquired_at=now, expires_at=until)
-                .execution_options(synchronize_session=False)
-            )
-            if taken.rowcount == 1:  # type: ignore[attr-defined]
-                return True
-        try:
-            with self.archive.session() as s:
-                s.add(LeaseRow(name=name, holder=self.holder, acquired_at=now, expires_at=until))
+        if lease_rows.take(self.archive, name, self.holder, now, until):
             return True
-        except IntegrityError:
-            return self._take_from_dead(name, now, until)
+        return self._take_from_dead(name, now, until)
 
     def _take_from_dead(self, name: str, now: datetime, until: datetime) -> bool:
         """Take the lease over if its holder's process is known dead (same host)."""
@@ -116,97 +95,36 @@ class LeaseLocks:
         """Take every free (or expired, or own) lease of ``names`` at once; those we hold."""
         now = now or datetime.now(UTC)
         until = now + duration
-        got: set[str] = set()
-        if self.archive.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        with self.archive.session() as s:
-            for start in range(0, len(names), CHUNK):
-                chunk = names[start : start + CHUNK]
-                taken = s.execute(
-                    update(LeaseRow)
-                    .where(
-                        LeaseRow.name.in_(chunk),
-                        (LeaseRow.expires_at < now) | (LeaseRow.holder == self.holder),
-                    )
-                    .values(holder=self.holder, acquired_at=now, expires_at=until)
-                    .returning(LeaseRow.name)
-                    .execution_options(synchronize_session=False)
-                )
-                got.update(taken.scalars())
-                rest = [n for n in chunk if n not in got]
-                if rest:
-                    rows = [
-                        {"name": n, "holder": self.holder, "acquired_at": now, "expires_at": until}
-                        for n in rest
-                    ]
-                    inserted = s.execute(
-                        insert(LeaseRow)
-                        .on_conflict_do_nothing(index_elements=["name"])
-                        .returning(LeaseRow.name),
-                        rows,
-                    )
-                    got.update(inserted.scalars())
+        got = lease_rows.take_many(self.archive, names, self.holder, now, until)
         for name in names:
             if name not in got and self._take_from_dead(name, now, until):
                 got.add(name)
         return got
 
     def release_many(self, names: list[str]) -> None:
-        with self.archive.session() as s:
-            for start in range(0, len(names), CHUNK):
-                chunk = names[start : start + CHUNK]
-                s.execute(
-                    delete(LeaseRow).where(LeaseRow.name.in_(chunk), LeaseRow.holder == self.holder)
-                )
+        lease_rows.release_many(self.archive, names, self.holder)
 
     def renew_many(self, names: list[str], duration: timedelta = DEFAULT_LEASE) -> int:
         """Extend many of our leases; the number still ours."""
-        now = datetime.now(UTC)
-        kept = 0
-        with self.archive.session() as s:
-            for start in range(0, len(names), CHUNK):
-                result = s.execute(
-                    update(LeaseRow)
-                    .where(
-                        LeaseRow.name.in_(names[start : start + CHUNK]),
-                        LeaseRow.holder == self.holder,
-                    )
-                    .values(expires_at=now + duration)
-                    .execution_options(synchronize_session=False)
-                )
-                kept += int(result.rowcount)  # type: ignore[attr-defined]
-        return kept
+        return lease_rows.renew_many(self.archive, names, self.holder, datetime.now(UTC) + duration)
 
     def renew(
         self, name: str, duration: timedelta = DEFAULT_LEASE, *, now: datetime | None = None
     ) -> bool:
         """Extend our lease; False if it is no longer ours (it lapsed and was taken)."""
         now = now or datetime.now(UTC)
-        with self.archive.session() as s:
-            result = s.execute(
-                update(LeaseRow)
-                .where(LeaseRow.name == name, LeaseRow.holder == self.holder)
-                .values(expires_at=now + duration)
-                .execution_options(synchronize_session=False)
-            )
-            return result.rowcount == 1  # type: ignore[attr-defined]
+        return lease_rows.renew(self.archive, name, self.holder, now + duration)
 
     def release(self, name: str) -> None:
-        with self.archive.session() as s:
-            s.execute(delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == self.holder))
+        lease_rows.delete_lease(self.archive, name, self.holder)
 
     def holder_of(self, name: str, *, now: datetime | None = None) -> tuple[str, datetime] | None:
         """Who holds the lease now (None if free or expired)."""
         now = now or datetime.now(UTC)
-        with self.archive.session() as s:
-            row = s.scalar(select(LeaseRow).where(LeaseRow.name == name))
-            if row is None:
-                return None
-            expires = as_utc(row.expires_at)
-            assert expires is not None
-            return (row.holder, expires) if expires >= now else None
+        current = lease_rows.lease(self.archive, name)
+        if current is None:
+            return None
+        return (current.holder, current.expires_at) if current.expires_at >= now else None
 
     @contextmanager
     def hold(self, names: list[str], duration: timedelta = DEFAULT_LEASE) -> Iterator[LeaseKeeper]:

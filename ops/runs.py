@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from capture.liveness import ProcessId
 from storage.archive import Archive, as_utc, iso
-from storage.models import CrawlRunRow, FailureRow, SiteRunRow
-from storage.vocab import FailureKind, RunOutcome
-
-RUN_HEARTBEAT = timedelta(seconds=30)
-"""How often the process of a run says it is alive (``crawler.run.crawl``, the coordinator
-of a distributed crawl)."""
-RUN_STALE = 4 * RUN_HEARTBEAT
-"""A run of another host whose process has been silent this long has crashed."""
+from storage.runs import RUN_HEARTBEAT, RUN_STALE
+from storage.vocab import FailureKind
 
 
 def reap_crashed(archive: Archive, *, now: datetime | None = None) -> list[int]:
-    """Mark ``crashed`` the unfinished runs whose process is gone: on this host, a process
-    that no longer exists (or a reused pid); elsewhere, one silent for RUN_STALE. The ids
-    of the runs marked."""
-    now = now or datetime.now(UTC)
-    crashed = []
-    for run_id, process, heartbeat, started in archive.unfinished_runs():
-        owner = ProcessId.parse(process) if process else None
-        alive = owner.alive() if owner is not None else None
-        silent = now - (heartbeat or started) > RUN_STALE
-        if alive is False or (alive is None and process is not None and silent):
-            crashed.append(run_id)
-    archive.mark_crashed(crashed, RunOutcome.CRASHED)
-    return crashed
+    """Mark ``crashed`` the unfinished runs whose process is gone
+    (:meth:`storage.runs.RunStore.reap_crashed`)."""
+    return archive.reap_crashed(now=now)
 
+
+__all__ = ["ERROR_KINDS", "RUN_HEARTBEAT", "RUN_STALE", "reap_crashed", "site_runs"]
 
 ERROR_KINDS = (
     FailureKind.HTTP_STATUS,
@@ -59,33 +42,9 @@ def site_runs(
     if limit < 1:
         raise ValueError("limit must be at least 1")
     reap_crashed(archive)
-    with archive.session() as s:
-        query = (
-            select(SiteRunRow, CrawlRunRow.trigger, CrawlRunRow.host)
-            .join(CrawlRunRow, SiteRunRow.run_id == CrawlRunRow.id)
-            .order_by(SiteRunRow.run_id.desc(), SiteRunRow.site_id)
-            .limit(limit)
-        )
-        if site_id is not None:
-            query = query.where(SiteRunRow.site_id == site_id)
-        if since is not None:
-            query = query.where(SiteRunRow.started_at >= since)
-        if outcome is not None:
-            query = query.where(SiteRunRow.outcome == outcome)
-        if run_id is not None:
-            query = query.where(SiteRunRow.run_id == run_id)
-        rows = s.execute(query).all()
-        keys = {(r.run_id, r.site_id) for r, _, _ in rows}
-        counted: dict[tuple[int, str], dict[str, int]] = {}
-        if keys:
-            failures = s.execute(
-                select(FailureRow.run_id, FailureRow.site_id, FailureRow.kind, func.count())
-                .where(FailureRow.run_id.in_({k[0] for k in keys}))
-                .group_by(FailureRow.run_id, FailureRow.site_id, FailureRow.kind)
-            ).all()
-            for fr_run, fr_site, kind, count in failures:
-                if (fr_run, fr_site) in keys:
-                    counted.setdefault((fr_run, fr_site), {})[kind] = int(count)
+    rows, counted = archive.site_run_rows(
+        site_id=site_id, since=since, outcome=outcome, run_id=run_id, limit=limit
+    )
     out = []
     for row, trigger, host in rows:
         # The crawler's own per-site counts win; failure rows fill in what it did not count.

@@ -16,13 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from ops import due as due_slots
 from ops.locks import LeaseKeeper, LeaseLocks, holder_id, site_lock_name
 from ops.site_schedules import site_schedules
 from storage.archive import Archive
-from storage.models import SiteRunRow
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +119,7 @@ class Scheduler:
         return result
 
     def _latest_run(self, sites: list[str]) -> int | None:
-        with self.archive.session() as s:
-            return s.scalar(
-                select(SiteRunRow.run_id)
-                .where(SiteRunRow.site_id.in_(sites))
-                .order_by(SiteRunRow.run_id.desc())
-                .limit(1)
-            )
+        return self.archive.latest_run(sites)
 
     def serve(self, interval: float = 60.0, *, max_ticks: int | None = None) -> None:
         """Tick every ``interval`` seconds until :meth:`stop` (or ``max_ticks``)."""

@@ -8,15 +8,10 @@ registry re-import does not undo them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
-
-import storage.models_ops  # noqa: F401
 from ops.schedule import DEFAULT_SPEC, Schedule, parse_schedule
+from storage import schedules as schedule_rows
 from storage.archive import Archive
-from storage.models import SiteRow
-from storage.models_ops import ScheduleRow
 
 DEFAULT_SCOPE = "*"
 
@@ -33,9 +28,8 @@ class SiteSchedule:
 
 def default_spec(archive: Archive) -> tuple[str, str]:
     """(spec, source) of the default schedule."""
-    with archive.session() as s:
-        row = s.get(ScheduleRow, DEFAULT_SCOPE)
-        return (row.spec, "default") if row else (DEFAULT_SPEC, "built-in")
+    spec = schedule_rows.stored_spec(archive, DEFAULT_SCOPE)
+    return (spec, "default") if spec is not None else (DEFAULT_SPEC, "built-in")
 
 
 def set_default(archive: Archive, spec: str | None) -> None:
@@ -45,34 +39,20 @@ def set_default(archive: Archive, spec: str | None) -> None:
 
 def set_site(archive: Archive, site_id: str, spec: str | None) -> None:
     """Override one site's schedule (None: back to the registry's or the default)."""
-    with archive.session() as s:
-        if s.get(SiteRow, site_id) is None:
-            raise KeyError(f"unknown site {site_id!r}")
+    if not schedule_rows.site_exists(archive, site_id):
+        raise KeyError(f"unknown site {site_id!r}")
     _store(archive, site_id, spec)
 
 
 def _store(archive: Archive, scope: str, spec: str | None) -> None:
     if spec is not None:
         spec = parse_schedule(spec).spec  # validates, and stores the canonical text
-    with archive.session() as s:
-        if spec is None:
-            s.execute(delete(ScheduleRow).where(ScheduleRow.scope == scope))
-            return
-        row = s.get(ScheduleRow, scope)
-        if row is None:
-            s.add(ScheduleRow(scope=scope, spec=spec, updated_at=datetime.now(UTC)))
-        else:
-            row.spec, row.updated_at = spec, datetime.now(UTC)
+    schedule_rows.store_spec(archive, scope, spec)
 
 
 def site_schedules(archive: Archive, site_ids: list[str] | None = None) -> list[SiteSchedule]:
     """The effective schedule of each site (all sites, or those named), by site id."""
-    with archive.session() as s:
-        overrides = {row.scope: row.spec for row in s.scalars(select(ScheduleRow))}
-        query = select(SiteRow.id, SiteRow.schedule).order_by(SiteRow.id)
-        if site_ids:
-            query = query.where(SiteRow.id.in_(site_ids))
-        sites = s.execute(query).all()
+    overrides, sites = schedule_rows.schedules_and_sites(archive, site_ids)
     if site_ids:
         missing = sorted(set(site_ids) - {row[0] for row in sites})
         if missing:

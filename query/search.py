@@ -2,7 +2,7 @@
 
 How a query runs:
 
-1. **Candidates** from the index (``query.search_index``): versions holding every bigram
+1. **Candidates** from the index (``storage.search_index``): versions holding every bigram
    or unigram of the query's terms (OR where the query says OR; negated terms do not
    narrow the index lookup), with the filters, newest first, at most ``candidates``.
 2. **Exact check** in Python against the real text of each candidate (the query's

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from query.tokenize import QueryTokens, query_tokens
+from storage.tokenize import QueryTokens, query_tokens
 
 
 class QueryError(ValueError):

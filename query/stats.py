@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
-
 from storage.archive import Archive
-from storage.models import DocumentRow, ExtractionRow, ReportRow, VersionRow
+from storage.exports import latest_version_extractions
 
 
 def iter_stats(
@@ -22,39 +20,18 @@ def iter_stats(
     """One object per report: of its documents' latest versions, the extraction (newest
     parser version) with the most table values — the report page when it carries the
     tables, else the attachment that does."""
-    with archive.session() as s:
-        latest_seq = (
-            select(VersionRow.document_id, func.max(VersionRow.seq).label("seq"))
-            .group_by(VersionRow.document_id)
-            .subquery()
-        )
-        query = (
-            select(ReportRow.id, ReportRow.agency_id, ReportRow.year, DocumentRow.id, ExtractionRow)
-            .join(DocumentRow, DocumentRow.report_id == ReportRow.id)
-            .join(latest_seq, latest_seq.c.document_id == DocumentRow.id)
-            .join(
-                VersionRow,
-                (VersionRow.document_id == DocumentRow.id) & (VersionRow.seq == latest_seq.c.seq),
-            )
-            .join(ExtractionRow, ExtractionRow.version_id == VersionRow.id)
-            .order_by(ReportRow.year, ReportRow.agency_id, DocumentRow.id, ExtractionRow.id)
-        )
-        if year is not None:
-            query = query.where(ReportRow.year == year)
-        if agency is not None:
-            query = query.where(ReportRow.agency_id == agency)
-        if site is not None:
-            query = query.where(ReportRow.site_id == site)
-        best: dict[int, tuple[tuple[int, int], str, int, ExtractionRow]] = {}
-        order: list[int] = []
-        for report_id, agency_id, report_year, _doc_id, ex in s.execute(query).all():
-            filled = sum(v is not None for v in (ex.values or {}).values())
-            score = (filled, _parser_rank(ex.parser_version))
-            if report_id not in best:
-                order.append(report_id)
-                best[report_id] = (score, agency_id, report_year, ex)
-            elif score > best[report_id][0]:
-                best[report_id] = (score, agency_id, report_year, ex)
+    best: dict[int, tuple[tuple[int, int], str, int, Any]] = {}
+    order: list[int] = []
+    for report_id, agency_id, report_year, ex in latest_version_extractions(
+        archive, year=year, agency=agency, site=site
+    ):
+        filled = sum(v is not None for v in (ex.values or {}).values())
+        score = (filled, _parser_rank(ex.parser_version))
+        if report_id not in best:
+            order.append(report_id)
+            best[report_id] = (score, agency_id, report_year, ex)
+        elif score > best[report_id][0]:
+            best[report_id] = (score, agency_id, report_year, ex)
     for report_id in order:
         _, agency_id, report_year, ex = best[report_id]
         record = {

@@ -1,5 +1,6 @@
-"""Queries of the lease table (``ops_leases``) beyond taking and renewing a lease
-(``ops.locks``): listing them, taking over a dead holder's, releasing one by hand."""
+"""Every statement on the lease table (``ops_leases``): taking, renewing and releasing
+leases (for ``ops.locks``, which decides who may take what), listing them, taking over a
+dead holder's, releasing one by hand."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 import storage.models_ops  # noqa: F401  (registers the ops tables)
 from storage.archive import Archive, as_utc
 from storage.models_ops import LeaseRow
+
+CHUNK = 500
+"""Lease names per statement."""
 
 
 @dataclass(frozen=True)
@@ -61,3 +66,104 @@ def delete_lease(archive: Archive, name: str, holder: str | None = None) -> bool
         if holder is not None:
             query = query.where(LeaseRow.holder == holder)
         return s.execute(query).rowcount == 1  # type: ignore[attr-defined]
+
+
+def take(archive: Archive, name: str, holder: str, now: datetime, until: datetime) -> bool:
+    """Take the lease if it is free or expired (or already ``holder``'s): one conditional
+    update, else an insert; False when another holds it (the insert broke the key)."""
+    with archive.session() as s:
+        taken = s.execute(
+            update(LeaseRow)
+            .where(
+                LeaseRow.name == name,
+                (LeaseRow.expires_at < now) | (LeaseRow.holder == holder),
+            )
+            .values(holder=holder, acquired_at=now, expires_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return True
+    try:
+        with archive.session() as s:
+            s.add(LeaseRow(name=name, holder=holder, acquired_at=now, expires_at=until))
+        return True
+    except IntegrityError:
+        return False
+
+
+def take_many(
+    archive: Archive, names: list[str], holder: str, now: datetime, until: datetime
+) -> set[str]:
+    """Take every free (or expired, or ``holder``'s) lease of ``names`` at once, in
+    chunks; the names taken."""
+    got: set[str] = set()
+    if archive.dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    with archive.session() as s:
+        for start in range(0, len(names), CHUNK):
+            chunk = names[start : start + CHUNK]
+            taken = s.execute(
+                update(LeaseRow)
+                .where(
+                    LeaseRow.name.in_(chunk),
+                    (LeaseRow.expires_at < now) | (LeaseRow.holder == holder),
+                )
+                .values(holder=holder, acquired_at=now, expires_at=until)
+                .returning(LeaseRow.name)
+                .execution_options(synchronize_session=False)
+            )
+            got.update(taken.scalars())
+            rest = [n for n in chunk if n not in got]
+            if rest:
+                rows = [
+                    {"name": n, "holder": holder, "acquired_at": now, "expires_at": until}
+                    for n in rest
+                ]
+                inserted = s.execute(
+                    insert(LeaseRow)
+                    .on_conflict_do_nothing(index_elements=["name"])
+                    .returning(LeaseRow.name),
+                    rows,
+                )
+                got.update(inserted.scalars())
+    return got
+
+
+def release_many(archive: Archive, names: list[str], holder: str) -> None:
+    """Remove those of the leases ``names`` that ``holder`` holds."""
+    with archive.session() as s:
+        for start in range(0, len(names), CHUNK):
+            chunk = names[start : start + CHUNK]
+            s.execute(delete(LeaseRow).where(LeaseRow.name.in_(chunk), LeaseRow.holder == holder))
+
+
+def renew_many(archive: Archive, names: list[str], holder: str, until: datetime) -> int:
+    """Extend ``holder``'s leases of ``names`` to ``until``; the number still its."""
+    kept = 0
+    with archive.session() as s:
+        for start in range(0, len(names), CHUNK):
+            result = s.execute(
+                update(LeaseRow)
+                .where(
+                    LeaseRow.name.in_(names[start : start + CHUNK]),
+                    LeaseRow.holder == holder,
+                )
+                .values(expires_at=until)
+                .execution_options(synchronize_session=False)
+            )
+            kept += int(result.rowcount)  # type: ignore[attr-defined]
+    return kept
+
+
+def renew(archive: Archive, name: str, holder: str, until: datetime) -> bool:
+    """Extend ``holder``'s lease to ``until``; False if it is no longer its."""
+    with archive.session() as s:
+        result = s.execute(
+            update(LeaseRow)
+            .where(LeaseRow.name == name, LeaseRow.holder == holder)
+            .values(expires_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]

@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.vocab import DocumentStatus, RunOutcome
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -86,7 +88,7 @@ class CrawlRunRow(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     started_at: Mapped[datetime] = mapped_column(index=True)
     finished_at: Mapped[datetime | None]
-    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    outcome: Mapped[str] = mapped_column(String(20), default=RunOutcome.RUNNING)
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     host: Mapped[str | None] = mapped_column(String(200))
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -107,7 +109,7 @@ class SiteRunRow(Base):
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    outcome: Mapped[str] = mapped_column(String(20), default=RunOutcome.RUNNING)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     bytes: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -195,7 +197,7 @@ class DocumentRow(Base):
     parent_url: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), default="present")
+    status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.PRESENT)
     status_changed_at: Mapped[datetime | None]
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(String(100))

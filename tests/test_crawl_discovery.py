@@ -302,3 +302,42 @@ def test_a_cut_list_title_to_a_file_named_by_hash_is_decided_by_its_own_title(
     site.hits.clear()
     crawl(archive, settings_overrides=FAST)
     assert "/uploadfile/2024/0118/34115186740.docx" not in site.hits  # known, in cadence
+
+
+def test_a_start_page_that_links_nowhere_leads_up_to_the_home_page(
+    tmp_path: Path, make_site
+) -> None:
+    """The registry names the county's script-filled catalogue; its departments' own
+    catalogues are linked from the site's home page only."""
+
+    def shell(sid: str, node: int) -> Answer:
+        return html(
+            "<div id='app'>正在加载……</div><script>window._CONFIG = "
+            f'{{"SID": "{sid}", "TREE": [{{"id": {node}, "name": "政府信息公开年报", '
+            '"post_count": 1}]};</script>',
+            title="政府信息公开目录",
+        )
+
+    def api(title: str, url: str) -> Answer:
+        body = {"total": 1, "articles": [{"title": title, "url": url, "date": "2024-01-20"}]}
+        return Answer(
+            200, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+
+    county = "测试县2023年政府信息公开工作年度报告"
+    dept = "测试县统计局2023年政府信息公开工作年度报告"
+    routes = {
+        "/col/index.html": shell("11", 5),
+        "/gkmlpt/api/all/5?page=1&sid=11": api(county, "/gkmlpt/content/1.html"),
+        "/gkmlpt/content/1.html": report_page(county),
+        "/": html('<a href="/zwgk/index.html">政务公开</a>', title="测试县人民政府"),
+        "/zwgk/index.html": html('<a href="/zwgk/bm/index.html">部门信息公开</a>'),
+        "/zwgk/bm/index.html": html('<a href="/tjj/gkmlpt/index">测试县统计局</a>'),
+        "/tjj/gkmlpt/index": shell("22", 7),
+        "/tjj/gkmlpt/api/all/7?page=1&sid=22": api(dept, "/tjj/gkmlpt/content/2.html"),
+        "/tjj/gkmlpt/content/2.html": report_page(dept),
+    }
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"gkmlpt/content/1.html", "tjj/gkmlpt/content/2.html"}

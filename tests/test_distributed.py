@@ -23,9 +23,9 @@ from conftest import PG_SERVER, pg_available
 from redis import Redis
 from sqlalchemy import create_engine, select, text
 
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.queue import ReliablePriorityQueue, crawl_done, in_flight, requeue_dead
 from ops.distributed.crawl import run_distributed, spawn_worker
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.queue import ReliablePriorityQueue, crawl_done, in_flight, requeue_dead
 from registry.loader import parse_yaml
 from sampleweb.large import LargeSite
 from sampleweb.web import SampleWeb

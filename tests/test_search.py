@@ -10,10 +10,10 @@ from archive_helpers import fetched, later, report_page, seed_text, setup_archiv
 from click.testing import CliRunner
 
 from query.search import Hit, SearchFilters, rank, search, snippet
-from query.search_index import rebuild
 from query.search_query import And, Not, Or, QueryError, Term, parse_query
-from query.tokenize import index_terms, query_tokens
 from storage.archive import Archive
+from storage.search_index import rebuild
+from storage.tokenize import index_terms, query_tokens
 
 BASE = "http://www.ninghai.gov.cn/art/2021/"
 TITLE_CJ = "长街镇2020年度政府信息公开年度报告"

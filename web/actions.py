@@ -101,11 +101,11 @@ class Crawls:
 
     @staticmethod
     def _run(room: Room, job: CrawlJob) -> None:
-        from crawler.run import crawl
+        from ops.crawl_runner import crawl_sites
 
         try:
             with site_locks(room.archive, job.sites):
-                summary = crawl(
+                summary = crawl_sites(
                     room.archive, job.sites, settings_overrides={"NIANBAO_PROGRESS": False}
                 )
             job.run_id, job.outcome = summary.run_id, summary.outcome

@@ -4,6 +4,7 @@ Marked with ``N_`` for the catalogue and translated where shown (``label`` filte
 
 from __future__ import annotations
 
+from storage.vocab import DocumentStatus, ObservationOutcome, RunOutcome
 from web.i18n import N_, _
 
 LABELS: dict[str, dict[str, str]] = {
@@ -15,8 +16,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unchecked": N_("unchecked"),
         "undetermined": N_("found, timing undetermined"),
         "no_deadline": N_("no deadline rule"),
-        "present": N_("present"),
-        "vanished": N_("vanished"),
+        DocumentStatus.PRESENT: N_("present"),
+        DocumentStatus.VANISHED: N_("vanished"),
     },
     "status_help": {
         "on_time": N_("published by the deadline"),
@@ -49,16 +50,16 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "kind": {"government": N_("government"), "department": N_("department")},
     "outcome": {
-        "new_version": N_("new version"),
-        "unchanged": N_("unchanged"),
-        "not_modified": N_("not modified (304)"),
-        "gone": N_("gone (404/410)"),
-        "listed": N_("still listed"),
-        "success": N_("success"),
-        "partial": N_("partial"),
-        "failed": N_("failed"),
-        "blocked": N_("blocked"),
-        "running": N_("running"),
+        ObservationOutcome.NEW_VERSION: N_("new version"),
+        ObservationOutcome.UNCHANGED: N_("unchanged"),
+        ObservationOutcome.NOT_MODIFIED: N_("not modified (304)"),
+        ObservationOutcome.GONE: N_("gone (404/410)"),
+        ObservationOutcome.LISTED: N_("still listed"),
+        RunOutcome.SUCCESS: N_("success"),
+        RunOutcome.PARTIAL: N_("partial"),
+        RunOutcome.FAILED: N_("failed"),
+        RunOutcome.BLOCKED: N_("blocked"),
+        RunOutcome.RUNNING: N_("running"),
     },
     "health": {
         "blocked": N_("blocked"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy import Request
@@ -77,6 +78,17 @@ class Navigation:
                 priority=int(100 * min(candidate.priority, 1.0)),
                 hint=Hint(score=candidate.priority, trail=(*candidate.trail, candidate.parent)),
             )
+
+    def ascend(self, state: SiteState, url: str) -> None:
+        """Queue the site's home page as navigation from a start page that links nowhere."""
+        home = urljoin(url, "/")
+        if home == url.split("#", 1)[0] or not state.in_scope(home):
+            return
+        candidate = Candidate(
+            url=home, text="", score=self.config.min_link_score, depth=1, parent=dedup_key(url)
+        )
+        if state.frontier.push(candidate):
+            self.stats.inc_value(f"nianbao/{state.id}/ascended")
 
     def push(
         self,

@@ -369,6 +369,10 @@ class ReportsSpider(Spider):
         if not self.config.focused and depth < self.config.max_depth:
             yield from self.navigation.follow_all(state, anchors, depth + 1, min_score=-1.0)
         elif role == RequestRole.PAGE and depth < self.config.max_depth:
+            if hint.start and not items:
+                # a start page with no way out (a script-filled catalogue): the site's
+                # other columns are reached from its home page
+                self.navigation.ascend(state, page.url)
             # the other entries of a list of reports share their URL template: documents
             # that are not reports, not navigation
             entries = {novelty_pattern(r.url) for r in report_requests}

@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-22
 
-The index holds, per version, the distinct terms of ``query.tokenize.index_terms``.
+The index holds, per version, the distinct terms of ``storage.tokenize.index_terms``.
 SQLite: a contentless FTS5 table (``detail=none``: only which versions hold a term),
 rowid = version id, tokenizer ``unicode61`` over the space-separated terms. PostgreSQL: a
 ``tsvector`` built from the term array (no parser involved) with a GIN index. No model

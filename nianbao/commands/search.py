@@ -9,9 +9,9 @@ import click
 from nianbao import terminal
 from nianbao.commands.common import db_option, emit, fail, handle_errors, open_archive
 from query.search import DEFAULT_CANDIDATES, HIGHLIGHT, LAYOUTS, SearchFilters, search
-from query.search_index import rebuild
 from query.search_query import QueryError
 from registry.model import KINDS, LEVELS
+from storage.search_index import rebuild
 
 
 def _highlight(snippet: str, colour: bool) -> str:

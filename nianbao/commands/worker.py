@@ -45,8 +45,8 @@ def command(
     the current crawl's in-flight requests; a killed worker's requests go to the others."""
     from redis.exceptions import RedisError
 
+    from crawler.distributed.keys import redis_url as resolve
     from ops.distributed.crawl import connect
-    from ops.distributed.keys import redis_url as resolve
     from ops.distributed.worker import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -23,12 +23,12 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 
+from crawler.distributed.keys import JOBS, CrawlKeys, redis_url
+from crawler.distributed.outage import DEFAULT_WAIT
+from crawler.distributed.queue import crawl_done, requeue_dead
+from crawler.distributed.seeding import seed
 from crawler.run import CrawlError, RunSummary, overall_outcome
 from crawler.sitestats import SiteFigures, outcome_of
-from ops.distributed.keys import JOBS, CrawlKeys, redis_url
-from ops.distributed.outage import DEFAULT_WAIT
-from ops.distributed.queue import crawl_done, requeue_dead
-from ops.distributed.seeding import seed
 from storage.archive import Archive
 from storage.vocab import RunOutcome
 
@@ -170,7 +170,7 @@ def _wait(
 ) -> None:
     """Until the crawl is done: requeue the requests of dead workers, beat the run's
     heartbeat; a Redis outage is waited out for ``redis_wait`` seconds."""
-    from ops.runs import RUN_HEARTBEAT
+    from storage.runs import RUN_HEARTBEAT
 
     deadline = None if timeout is None else time.monotonic() + timeout
     warned = False

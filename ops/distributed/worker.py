@@ -1,7 +1,7 @@
 """``nianbao worker``: join the distributed crawls published in Redis, one after another.
 
 For each crawl it joins, the worker runs the crawl in a child process
-(``ops.distributed.worker_process``; a Twisted reactor runs once per process), which
+(``crawler.distributed.worker_process``; a Twisted reactor runs once per process), which
 takes requests from the crawl's shared queue and archives into the worker's database
 (the shared PostgreSQL) and its own WARC files (its data directory).
 
@@ -27,9 +27,9 @@ from types import FrameType
 from redis import Redis
 from redis.exceptions import RedisError
 
+from crawler.distributed.keys import JOBS, CrawlKeys, redis_url
+from crawler.distributed.outage import DEFAULT_WAIT
 from crawler.run import temp_folder
-from ops.distributed.keys import JOBS, CrawlKeys, redis_url
-from ops.distributed.outage import DEFAULT_WAIT
 from storage import db
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class Worker:
             )  # fmt: skip
             # the project is installed into this interpreter's environment
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "ops.distributed.worker_process", str(job_file)]
+                [sys.executable, "-m", "crawler.distributed.worker_process", str(job_file)]
             )
             code = self._child.wait()
             self._child = None

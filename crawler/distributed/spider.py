@@ -11,10 +11,10 @@ from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.connection import get_redis_from_settings
 
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.outage import outage_for
+from crawler.distributed.queue import crawl_done, requeue_dead
 from crawler.spiders.reports import ReportsSpider
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.outage import outage_for
-from ops.distributed.queue import crawl_done, requeue_dead
 
 
 class DistributedReportsSpider(ReportsSpider):

@@ -22,8 +22,8 @@ def distributed_settings(
         # link held in one worker's frontier would die with that worker
         "NIANBAO_FRONTIER_HOLD": False,
         "REDIS_URL": redis_url,
-        "SCHEDULER": "ops.distributed.scheduler.DistributedScheduler",
-        "SCHEDULER_QUEUE_CLASS": "ops.distributed.queue.ReliablePriorityQueue",
+        "SCHEDULER": "crawler.distributed.scheduler.DistributedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.ReliablePriorityQueue",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
@@ -34,10 +34,10 @@ def distributed_settings(
         "DOWNLOADER_MIDDLEWARES": {
             **DOWNLOADER_MIDDLEWARES,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-            "ops.distributed.robots.SharedRobotsTxtMiddleware": 100,
-            "ops.distributed.politeness.HostSlotsMiddleware": 940,
+            "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
+            "crawler.distributed.politeness.HostSlotsMiddleware": 940,
         },
-        "EXTENSIONS": {**EXTENSIONS, "ops.distributed.figures.FiguresPublisher": 520},
+        "EXTENSIONS": {**EXTENSIONS, "crawler.distributed.figures.FiguresPublisher": 520},
     }
 
 

@@ -1,4 +1,4 @@
-"""The crawl child of a worker: ``python -m ops.distributed.worker_process JOB.json``.
+"""The crawl child of a worker: ``python -m crawler.distributed.worker_process JOB.json``.
 
 JOB.json: crawl_id, run_id, site_ids, settings (the crawl's overrides), worker_id,
 redis_url, db, data_dir.
@@ -17,14 +17,14 @@ IDLE_POLL = 0.25
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m ops.distributed.worker_process JOB.json", file=sys.stderr)
+        print("usage: python -m crawler.distributed.worker_process JOB.json", file=sys.stderr)
         return 2
     job = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import CrawlerProcess
 
-    from ops.distributed.settings import crawl_settings, distributed_settings
-    from ops.distributed.spider import DistributedReportsSpider
+    from crawler.distributed.settings import crawl_settings, distributed_settings
+    from crawler.distributed.spider import DistributedReportsSpider
     from storage.archive import Archive
 
     # An idle worker must notice requests other workers queue soon, not in 5 s.

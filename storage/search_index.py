@@ -1,7 +1,7 @@
 """Keeping the full-text index of report versions (migration ``0002_search``).
 
 ``index_term_rows`` is called in the transaction that adds versions; ``rebuild`` indexes
-every version again (after a change of ``query.tokenize``, or for an archive filled before
+every version again (after a change of ``storage.tokenize``, or for an archive filled before
 the index existed).
 """
 
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from query.tokenize import index_terms
 from storage.models import VersionRow
+from storage.tokenize import index_terms
 
 if TYPE_CHECKING:
     from storage.archive import Archive
@@ -35,7 +35,7 @@ def index_rows(session: Session, rows: list[tuple[int, str]]) -> None:
 
 def index_term_rows(session: Session, rows: list[tuple[int, list[str]]]) -> None:
     """Index several (version id, index terms of its text) pairs at once — for callers
-    that computed ``query.tokenize.index_terms`` already (in an extraction worker)."""
+    that computed ``storage.tokenize.index_terms`` already (in an extraction worker)."""
     if not rows:
         return
     sqlite = session.get_bind().dialect.name == "sqlite"

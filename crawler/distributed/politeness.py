@@ -22,9 +22,9 @@ from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 from twisted.internet import task
 
+from crawler.distributed.keys import host_key
+from crawler.distributed.outage import RedisOutage, outage_for
 from crawler.refusals import Refused
-from ops.distributed.keys import host_key
-from ops.distributed.outage import RedisOutage, outage_for
 
 _ACQUIRE = """
 local t = redis.call('TIME')

@@ -4,7 +4,7 @@ Settings: ``NIANBAO_CRAWL_ID`` (the crawl's key prefix), ``NIANBAO_WORKER_ID``,
 ``NIANBAO_HEARTBEAT`` (seconds between beats; a worker silent for
 ``NIANBAO_HEARTBEAT_TTL`` seconds is dead and its in-flight requests are requeued),
 ``NIANBAO_REDIS_RETRY_SECONDS`` (how long a Redis outage is waited out: see
-``ops.distributed.outage``). While Redis is away, new requests are kept in a local backlog
+``crawler.distributed.outage``). While Redis is away, new requests are kept in a local backlog
 and acks are deferred until the backlog is in the shared queue, so that a request is
 never acked before its children are queued.
 """
@@ -18,10 +18,10 @@ from typing import Any
 from redis.exceptions import RedisError
 from scrapy_redis.scheduler import Scheduler
 
-from ops.distributed.figures import report_keys_for
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.outage import outage_for
-from ops.distributed.queue import ReliablePriorityQueue, requeue_dead
+from crawler.distributed.figures import report_keys_for
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.outage import outage_for
+from crawler.distributed.queue import ReliablePriorityQueue, requeue_dead
 
 log = logging.getLogger(__name__)
 TOKEN = "_nb_token"

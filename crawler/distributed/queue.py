@@ -16,7 +16,7 @@ from typing import Any
 from redis import Redis
 from scrapy_redis.queue import Base
 
-from ops.distributed.keys import CrawlKeys
+from crawler.distributed.keys import CrawlKeys
 
 _POP = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

@@ -19,8 +19,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.connection import get_redis_from_settings
 
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.outage import outage_for
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.outage import outage_for
 
 FAILED = b"E"
 BODY = b"B"

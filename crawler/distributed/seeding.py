@@ -17,10 +17,10 @@ from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from crawler.archive_access import ArchiveAccess
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.queue import ReliablePriorityQueue
-from ops.distributed.settings import crawl_settings
-from ops.distributed.spider import DistributedReportsSpider
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.queue import ReliablePriorityQueue
+from crawler.distributed.settings import crawl_settings
+from crawler.distributed.spider import DistributedReportsSpider
 from storage.archive import Archive
 
 

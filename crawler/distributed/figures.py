@@ -17,9 +17,9 @@ from scrapy import signals
 from scrapy_redis.connection import get_redis_from_settings
 from twisted.internet import task
 
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.outage import outage_for
 from crawler.sitestats import site_figures
-from ops.distributed.keys import CrawlKeys
-from ops.distributed.outage import outage_for
 
 
 class ReportKeys:
