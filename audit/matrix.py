@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from audit import data as D
+from audit.contents import ContentRules
 from audit.coverage import STATUSES
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
 from audit.findings import FINDINGS, AuditOptions, Auditor, Cell, Finding, run_audit
@@ -556,10 +557,13 @@ def judge_report(
     *,
     as_of: datetime | None = None,
     deadlines: Deadlines | None = None,
+    contents: ContentRules | None = None,
 ) -> ReportJudgement:
     """One report's coverage cell (due date, on time / late / missing …) and findings,
     by the audit on that agency's data alone (``copied``, which compares every report
-    in the archive, comes from a whole audit)."""
+    in the archive, comes from a whole audit). ``deadlines`` and ``contents``: the rules
+    as loaded once by the caller (else read from their files, which costs more than the
+    audit of one report)."""
     chain = [a.id for a in reading.agency_chain(archive, agency_id)]
     if not chain:
         raise KeyError(f"unknown agency {agency_id!r}")
@@ -571,6 +575,7 @@ def judge_report(
             findings=set(FINDINGS) - {"copied"},
             as_of=as_of,
             deadlines=deadlines,
+            contents=contents,
             scope=set(chain),
         ),
     )

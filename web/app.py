@@ -78,6 +78,10 @@ def templates() -> Environment:
     env.filters["when"] = _when
     env.filters["short"] = lambda value, n=12: (value or "")[:n]
     env.filters["label_column"] = lambda key: COLUMN_LABELS.get(key, key)
+    # compiled now, once per process, not by the first request of each page (a coverage
+    # or report page compiles its templates in a tenth of a second)
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
     return env
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from audit.contents import ContentRules
 from audit.data import Crawl
 from audit.deadlines import Deadlines
 from audit.findings import AuditOptions, AuditResult, run_audit
@@ -39,9 +40,12 @@ class AuditState:
 
 
 class AuditCache:
-    def __init__(self, archive: Archive, deadlines: Deadlines) -> None:
+    def __init__(
+        self, archive: Archive, deadlines: Deadlines, contents: ContentRules | None = None
+    ) -> None:
         self.archive = archive
         self.deadlines = deadlines
+        self.contents = contents
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
         self._result: AuditResult | None = None
@@ -91,7 +95,9 @@ class AuditCache:
     def _compute(self, version: tuple[Any, ...]) -> None:
         started = time.monotonic()
         try:
-            result = run_audit(self.archive, AuditOptions(deadlines=self.deadlines))
+            result = run_audit(
+                self.archive, AuditOptions(deadlines=self.deadlines, contents=self.contents)
+            )
             error = None
         except Exception as exc:  # the page says what went wrong; the thread ends cleanly
             result, error = None, f"{type(exc).__name__}: {exc}"
@@ -113,7 +119,8 @@ class Room:
         self.archive = archive
         self.settings = settings
         self.deadlines = Deadlines.load()
-        self.audits = AuditCache(archive, self.deadlines)
+        self.contents = ContentRules.load()
+        self.audits = AuditCache(archive, self.deadlines, self.contents)
         self._tree: RegionTree | None = None
         self._tree_lock = threading.Lock()
         self._crawls: tuple[tuple[Any, ...], dict[str, list[Crawl]]] | None = None

@@ -81,7 +81,9 @@ def report_view(room: Room, agency_id: str, year: int) -> dict[str, Any]:
     extractions = reading.latest_extractions(room.archive, version_ids)
     main_doc, main = _main_version(history["documents"], extractions)
     main_ex = extractions.get(main["version_id"]) if main else None
-    judgement = judge_report(room.archive, agency_id, year, deadlines=room.deadlines)
+    judgement = judge_report(
+        room.archive, agency_id, year, deadlines=room.deadlines, contents=room.contents
+    )
     findings = list(judgement.findings)
     audit = room.audits.cached()
     if audit.result is not None:
