@@ -21,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from web_helpers import EDITED_SITE, crawl_sample_web, database
 
 import sampleweb
+from audit.matrix import RegionTree, all_crawls
 from nianbao.cli import cli
 from storage.archive import Archive
 from web.app import create_app
@@ -528,3 +529,14 @@ def test_fast_judgement_agrees_with_the_audit_on_every_cell(crawled: Archive) ->
         ]
         seen.update(c.status for c in fast)
     assert {"on_time", "missing", "not_yet_due", "unchecked"} <= seen, seen
+
+
+def test_the_room_reads_its_coverage_caches_at_start(crawled: Archive) -> None:
+    """The region tree and the sites' crawls are read when the app starts, and are what
+    a fresh read gives."""
+    room = Room(crawled, WebSettings())
+    with TestClient(create_app(room)):
+        assert room._tree is not None and room._crawls is not None
+        fresh = RegionTree.load(crawled)
+        assert room._tree.code == fresh.code and room._tree.version == fresh.version
+        assert room._crawls[1] == all_crawls(crawled)

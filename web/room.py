@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from audit.matrix import Matrix, RegionTree, all_crawls, coverage_matrix
 from storage import reading
 from storage.archive import Archive
 from web.settings import WebSettings
+
+log = logging.getLogger("nianbao.web")
 
 AUDIT_MAX_AGE = 3600.0
 MATRIX_MAX_AGE = 600.0
@@ -125,6 +128,18 @@ class Room:
         self._tree_lock = threading.Lock()
         self._crawls: tuple[tuple[Any, ...], dict[str, list[Crawl]]] | None = None
         self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
+
+    def warm(self) -> None:
+        """Read what the coverage pages need (the region tree, every site's crawls) ahead
+        of the first request; a failure leaves it to the first page to read and report."""
+        started = time.monotonic()
+        try:
+            self.tree()
+            self.crawls()
+        except Exception as exc:  # the database may be down at start; pages say so later
+            log.warning("reading room: caches not warmed: %s: %s", type(exc).__name__, exc)
+            return
+        log.info("reading room: caches warmed in %.1f s", time.monotonic() - started)
 
     def tree(self) -> RegionTree:
         version = reading.agencies_version(self.archive)
