@@ -47,14 +47,13 @@ def run_search(
     room: Room, q: str, filters: SearchFilters, *, limit: int, offset: int
 ) -> dict[str, Any]:
     result = search(room.archive, q, filters, limit=limit, offset=offset)
-    facets = reading.version_facets(room.archive, result.ids)
     return {
         "query": q,
         "total": result.total,
         "capped": result.capped,
         "offset": offset,
         "limit": limit,
-        "facets": facets,
+        "facets": result.facets,
         "hits": [hit.record() for hit in result.hits],
     }
 
