@@ -257,9 +257,11 @@ def judge(
     as_of: datetime,
     deadlines: Deadlines,
     crawls: dict[str, list[D.Crawl]] | None = None,
+    merged: dict[tuple[str, ...], tuple[list[datetime], list[datetime]]] | None = None,
 ) -> list[Cell]:
     """The coverage cell of each agency × year, by :meth:`Auditor.timing`'s rule, on the
-    agencies' reports, sites and crawls only.
+    agencies' reports, sites and crawls only. ``merged``: the merged crawls of each set
+    of covering sites, kept by the caller with ``crawls`` (filled here as needed).
 
     The rule is applied with the crawls of each agency's covering sites merged, sorted by
     start, with the earliest finish of every suffix: "a successful crawl began after the
@@ -272,7 +274,8 @@ def judge(
         for r in reading.report_timings(archive, sorted(set(agency_ids)), years)
     }
     as_of = as_of.astimezone(UTC)
-    merged: dict[tuple[str, ...], tuple[list[datetime], list[datetime]]] = {}
+    if merged is None or crawls is None:
+        merged = {}
     ends: dict[date, datetime] = {}
     cells: list[Cell] = []
     for ident in sorted(set(agency_ids)):
@@ -449,6 +452,7 @@ def coverage_matrix(
     as_of: datetime | None = None,
     deadlines: Deadlines | None = None,
     crawls: dict[str, list[D.Crawl]] | None = None,
+    merged: dict[tuple[str, ...], tuple[list[datetime], list[datetime]]] | None = None,
 ) -> Matrix:
     """The matrix of ``region`` (a division-code prefix, "" for the country, ``none`` for
     agencies without a code), grouped one drill-down step below it."""
@@ -474,7 +478,16 @@ def coverage_matrix(
         for ident in tree.in_region(region)
         if tree.agencies[ident].level in levels and tree.agencies[ident].kind in kinds
     ]
-    cells = judge(archive, tree, chosen, years, as_of=as_of, deadlines=deadlines, crawls=crawls)
+    cells = judge(
+        archive,
+        tree,
+        chosen,
+        years,
+        as_of=as_of,
+        deadlines=deadlines,
+        crawls=crawls,
+        merged=merged,
+    )
     by_agency: dict[str, list[Cell]] = {}
     for cell in cells:
         by_agency.setdefault(cell.agency_id, []).append(cell)

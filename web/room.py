@@ -126,7 +126,11 @@ class Room:
         self.audits = AuditCache(archive, self.deadlines, self.contents)
         self._tree: RegionTree | None = None
         self._tree_lock = threading.Lock()
-        self._crawls: tuple[tuple[Any, ...], dict[str, list[Crawl]]] | None = None
+        self._crawls: (
+            tuple[tuple[Any, ...], dict[str, list[Crawl]], dict[tuple[str, ...], Any]] | None
+        ) = None
+        """(version, every successful crawl by site, the merged crawls of each set of
+        covering sites as ``judge`` made them)."""
         self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
 
     def warm(self) -> None:
@@ -150,11 +154,16 @@ class Room:
 
     def crawls(self) -> dict[str, list[Crawl]]:
         """Every successful crawl by site, read again when a crawl is added or ends."""
+        return self._crawls_and_merged()[0]
+
+    def _crawls_and_merged(
+        self,
+    ) -> tuple[dict[str, list[Crawl]], dict[tuple[str, ...], Any]]:
         version = reading.crawls_version(self.archive)
         with self._tree_lock:
             if self._crawls is None or self._crawls[0] != version:
-                self._crawls = (version, all_crawls(self.archive))
-            return self._crawls[1]
+                self._crawls = (version, all_crawls(self.archive), {})
+            return self._crawls[1], self._crawls[2]
 
     def coverage(
         self,
@@ -176,6 +185,7 @@ class Room:
             hit = self._matrices.get(key)
         if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
             return hit[1]
+        crawls, merged = self._crawls_and_merged()
         matrix = coverage_matrix(
             self.archive,
             self.tree(),
@@ -184,7 +194,8 @@ class Room:
             levels=levels,
             kinds=kinds,
             deadlines=self.deadlines,
-            crawls=self.crawls(),
+            crawls=crawls,
+            merged=merged,
         )
         with self._tree_lock:
             if len(self._matrices) > MATRIX_CACHE:
