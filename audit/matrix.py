@@ -16,6 +16,7 @@ level and kind.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,11 @@ STEPS = (0, 2, 4, 6)
 """Prefix lengths of the drill-down: the country, provinces, cities, counties."""
 ABOVE_COUNTY_LEVELS = ("national", "province", "city", "county")
 DEFAULT_YEARS = 8
+
+
+@functools.lru_cache(maxsize=65536)
+def _significant(code: str | None) -> str | None:
+    return significant(code)
 
 
 def significant(code: str | None) -> str | None:
@@ -80,21 +86,47 @@ class RegionTree:
             )
             for a in agencies
         }
-        self.code: dict[str, str | None] = {}
         self._raw: dict[str, str | None] = {}
+        own = {a.id: _significant(a.division_code) for a in agencies}
+        self.code: dict[str, str | None] = {}
         for ident in self.agencies:
-            self.code[ident] = self._effective(ident)
+            if ident not in self.code:
+                self._effective_chain(ident, own)
         self._names: dict[str, str] = {}
         rank = {level: i for i, level in enumerate(LEVELS)}
         for a in sorted(agencies, key=lambda a: (a.kind != "government", rank.get(a.level, 9))):
-            own = significant(a.division_code)
-            if own and own not in self._names and a.registered:
-                self._names[own] = a.name
+            code = own[a.id]
+            if code and code not in self._names and a.registered:
+                self._names[code] = a.name
 
     @classmethod
     def load(cls, archive: Archive) -> RegionTree:
         version = reading.agencies_version(archive)
         return cls(reading.all_agencies(archive), version)
+
+    def _effective_chain(self, ident: str, own: dict[str, str | None]) -> None:
+        """The effective code of ``ident`` and of every agency on the way up to the one
+        whose code it is (each agency's chain is walked once, not once per agency below
+        it): the same as :meth:`_effective` for each."""
+        path: list[str] = []
+        seen: set[str] = set()
+        current: str | None = ident
+        found: str | None = None
+        while current is not None:
+            if current in self.code:
+                found = self.code[current]
+                break
+            if current in seen or current not in self.records:
+                break  # a loop, or a parent the registry does not hold: no code
+            seen.add(current)
+            path.append(current)
+            code = own[current]
+            if code:
+                found = code
+                break
+            current = self.records[current].parent_id
+        for step in path:
+            self.code[step] = found if own[step] is None else own[step]
 
     def _effective(self, ident: str) -> str | None:
         seen: set[str] = set()

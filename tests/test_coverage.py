@@ -111,3 +111,35 @@ def test_cli_coverage_writes_csv_and_html(tmp_path: Path) -> None:
     assert "<table>" in (tmp_path / "cov.html").read_text(encoding="utf-8")
     bad = runner.invoke(cli, ["coverage", "--db", url, "--out", str(tmp_path / "cov.pdf")])
     assert bad.exit_code == 1 and "must end in .csv or .html" in bad.output
+
+
+def test_region_tree_codes_walk_each_chain_as_one_agency_at_a_time() -> None:
+    """Effective codes, made chain by chain, are each agency's own walk up: its code, else
+    the nearest above; none through a loop or a parent the registry does not hold."""
+    from audit.matrix import RegionTree
+    from storage.reading import AgencyRecord
+
+    def agency(ident: str, code: str | None, parent: str | None) -> AgencyRecord:
+        return AgencyRecord(ident, ident, [], "county", "government", parent, code, True)
+
+    agencies = [
+        agency("town", None, "county"),  # before its parents: order must not matter
+        agency("dept", None, "town"),
+        agency("county", "330226", "city"),
+        agency("city", "330200", "prov"),
+        agency("prov", "330000", None),
+        agency("orphan", None, "unknown"),
+        agency("below-orphan", None, "orphan"),
+        agency("loop-a", None, "loop-b"),
+        agency("loop-b", None, "loop-a"),
+        agency("below-loop", None, "loop-a"),
+        agency("loop-coded", "110000", "loop-d"),
+        agency("loop-d", None, "loop-coded"),
+        agency("zeros", "000000", "county"),
+    ]
+    tree = RegionTree(agencies)
+    assert tree.code == {a.id: tree._effective(a.id) for a in agencies}
+    assert tree.code["dept"] == "330226" and tree.code["city"] == "3302"
+    assert tree.code["below-orphan"] is None and tree.code["below-loop"] is None
+    assert tree.code["loop-d"] == "11" and tree.code["zeros"] == "00"
+    assert tree.name("3302") == "city"
