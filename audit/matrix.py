@@ -87,6 +87,7 @@ class RegionTree:
             for a in agencies
         }
         self._raw: dict[str, str | None] = {}
+        self._scopes: dict[tuple[str, str], list[str]] | None = None
         own = {a.id: _significant(a.division_code) for a in agencies}
         self.code: dict[str, str | None] = {}
         for ident in self.agencies:
@@ -169,6 +170,27 @@ class RegionTree:
             seen.add(current)
             out.append(current)
             current = self.records[current].parent_id
+        return out
+
+    def chosen(self, region: str, levels: list[str], kinds: list[str]) -> list[str]:
+        """The agencies of ``region`` at these levels and of these kinds (as
+        :meth:`in_region` filtered, without going through every agency: the country's
+        governments are a few thousand of hundreds of thousands of agencies)."""
+        if self._scopes is None:
+            scopes: dict[tuple[str, str], list[str]] = {}
+            for ident, agency in self.agencies.items():
+                scopes.setdefault((agency.level, agency.kind), []).append(ident)
+            self._scopes = scopes
+        out: list[str] = []
+        for level in dict.fromkeys(levels):
+            for kind in dict.fromkeys(kinds):
+                for ident in self._scopes.get((level, kind), ()):
+                    code = self.code[ident]
+                    if region == NO_CODE:
+                        if code is None:
+                            out.append(ident)
+                    elif not region or (code is not None and code.startswith(region)):
+                        out.append(ident)
         return out
 
     def in_region(self, region: str) -> list[str]:
@@ -505,11 +527,7 @@ def coverage_matrix(
         levels = list(LEVELS) if detailed else list(ABOVE_COUNTY_LEVELS)
     if kinds is None:
         kinds = list(KINDS) if detailed else ["government"]
-    chosen = [
-        ident
-        for ident in tree.in_region(region)
-        if tree.agencies[ident].level in levels and tree.agencies[ident].kind in kinds
-    ]
+    chosen = tree.chosen(region, levels, kinds)
     cells = judge(
         archive,
         tree,

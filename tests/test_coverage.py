@@ -143,3 +143,24 @@ def test_region_tree_codes_walk_each_chain_as_one_agency_at_a_time() -> None:
     assert tree.code["below-orphan"] is None and tree.code["below-loop"] is None
     assert tree.code["loop-d"] == "11" and tree.code["zeros"] == "00"
     assert tree.name("3302") == "city"
+
+
+def test_region_tree_chooses_as_the_region_filtered_by_level_and_kind() -> None:
+    from audit.matrix import NO_CODE, RegionTree
+    from registry.model import KINDS, LEVELS
+    from storage.reading import AgencyRecord
+
+    agencies = [
+        AgencyRecord(f"a{i}", f"a{i}", [], LEVELS[i % len(LEVELS)], KINDS[i % len(KINDS)],
+                     f"a{i // 3}" if i else None, code, True)
+        for i, code in enumerate(["330000", None, "330200", None, "110000", "330226", None, None])
+    ]  # fmt: skip
+    tree = RegionTree(agencies)
+    for region in ("", "33", "3302", "11", "44", NO_CODE):
+        for levels, kinds in ((list(LEVELS), list(KINDS)), (["county", "city"], ["government"])):
+            expected = [
+                i
+                for i in tree.in_region(region)
+                if tree.agencies[i].level in levels and tree.agencies[i].kind in kinds
+            ]
+            assert sorted(tree.chosen(region, levels, kinds)) == sorted(expected), region
