@@ -164,3 +164,49 @@ def test_region_tree_chooses_as_the_region_filtered_by_level_and_kind() -> None:
                 if tree.agencies[i].level in levels and tree.agencies[i].kind in kinds
             ]
             assert sorted(tree.chosen(region, levels, kinds)) == sorted(expected), region
+
+
+def test_the_reading_rooms_kept_coverage_is_a_fresh_computation_after_every_crawl(
+    archive: Archive,
+) -> None:
+    """The room keeps its region tree, crawls, merged crawls and matrices between pages;
+    after each crawl (a new report, a crawl that finds nothing new) its matrix is the one a
+    room opened afresh computes."""
+    from web.room import Room
+    from web.settings import WebSettings
+
+    years = [2020, 2021]
+
+    def matrix(room: Room, region: str) -> dict[str, object]:
+        record = room.coverage(region, years, None, None).record()
+        record.pop("as_of")
+        return record
+
+    def agrees(room: Room) -> dict[str, object]:
+        for region in ("", "33", "330226"):
+            assert matrix(room, region) == matrix(Room(archive, WebSettings()), region), region
+        return matrix(room, "330226")
+
+    with setup_archive(archive) as rec:
+        title = "宁海县2020年度政府信息公开年度报告"
+        rec.record(
+            fetched(f"{BASE}2020.html", report_page("一、总体情况", title=title), title=title,
+                    year=2020, agency_name="宁海县", published_at="2021-01-07",
+                    at=datetime(2021, 1, 8, tzinfo=UTC))
+        )  # fmt: skip
+        room = Room(archive, WebSettings())
+        room.warm()
+        first = agrees(room)
+        run = archive.begin_run(["ninghai-gov"])
+        title = "宁海县2021年度政府信息公开年度报告"
+        rec.record(
+            fetched(f"{BASE}2021.html", report_page("一、总体情况", title=title), title=title,
+                    year=2021, agency_name="宁海县", published_at="2022-06-01",
+                    at=datetime.now(UTC), run_id=run)
+        )  # fmt: skip
+        archive.end_run(run, outcome="success", site_stats={"ninghai-gov": {"outcome": "success"}})
+        second = agrees(room)
+        assert second != first
+        run = archive.begin_run(["ninghai-gov"])
+        archive.end_run(run, outcome="success", site_stats={"ninghai-gov": {"outcome": "success"}})
+        agrees(room)
