@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,8 @@ def serve(python: str, cwd: Path, url: str, port: int, workers: int, data: Path)
     )  # fmt: skip
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the reading room on port {port} ended (exit {proc.returncode})")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=60).status_code == 200:
                 return proc, time.perf_counter() - started
@@ -134,6 +137,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/nianbao-web-bench"))
     args = parser.parse_args()
+    # stopped by a signal, the rooms started are stopped too
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     here = Path(__file__).resolve().parent.parent
     a_cwd = args.a_cwd or Path(args.a_python).resolve().parent.parent.parent
     # not upgraded here: room A starts first, on the schema as it is
