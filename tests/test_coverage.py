@@ -210,3 +210,22 @@ def test_the_reading_rooms_kept_coverage_is_a_fresh_computation_after_every_craw
         run = archive.begin_run(["ninghai-gov"])
         archive.end_run(run, outcome="success", site_stats={"ninghai-gov": {"outcome": "success"}})
         agrees(room)
+
+
+def test_concurrent_pages_of_one_view_share_one_computation(archive: Archive) -> None:
+    """Requests for a view being computed wait for it rather than compute it again: every
+    one gets the same matrix, and it is a fresh room's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from web.room import Room
+    from web.settings import WebSettings
+
+    _fill(archive)
+    room = Room(archive, WebSettings())
+    with ThreadPoolExecutor(6) as pool:
+        got = list(pool.map(lambda _: room.coverage("33", [2020, 2021], None, None), range(6)))
+    assert all(m is got[0] for m in got) and not room._computing
+    fresh = Room(archive, WebSettings()).coverage("33", [2020, 2021], None, None).record()
+    mine = got[0].record()
+    mine.pop("as_of"), fresh.pop("as_of")
+    assert mine == fresh

@@ -30,6 +30,8 @@ log = logging.getLogger("nianbao.web")
 AUDIT_MAX_AGE = 3600.0
 MATRIX_MAX_AGE = 600.0
 MATRIX_CACHE = 200
+MATRIX_WAIT = 60.0
+"""Seconds a page waits for the same view being computed by another request."""
 
 
 @dataclass
@@ -132,6 +134,7 @@ class Room:
         """(version, every successful crawl by site, the merged crawls of each set of
         covering sites as ``judge`` made them)."""
         self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
+        self._computing: dict[tuple[Any, ...], threading.Event] = {}
 
     def warm(self) -> None:
         """Read what the coverage pages need (the region tree, every site's crawls) ahead
@@ -181,27 +184,43 @@ class Room:
             tuple(kinds or ()),
             reading.data_version(self.archive),
         )
-        with self._tree_lock:
-            hit = self._matrices.get(key)
-        if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
-            return hit[1]
-        crawls, merged = self._crawls_and_merged()
-        matrix = coverage_matrix(
-            self.archive,
-            self.tree(),
-            region=region,
-            years=years,
-            levels=levels,
-            kinds=kinds,
-            deadlines=self.deadlines,
-            crawls=crawls,
-            merged=merged,
-        )
-        with self._tree_lock:
-            if len(self._matrices) > MATRIX_CACHE:
-                self._matrices.clear()
-            self._matrices[key] = (time.monotonic(), matrix)
-        return matrix
+        while True:
+            with self._tree_lock:
+                hit = self._matrices.get(key)
+                if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
+                    return hit[1]
+                # one request computes a view; those asking for it meanwhile wait for it
+                running = self._computing.get(key)
+                if running is None:
+                    running = self._computing[key] = threading.Event()
+                    break
+            running.wait(timeout=MATRIX_WAIT)
+            with self._tree_lock:
+                if self._computing.get(key) is running:  # still at it: compute too
+                    break
+        try:
+            crawls, merged = self._crawls_and_merged()
+            matrix = coverage_matrix(
+                self.archive,
+                self.tree(),
+                region=region,
+                years=years,
+                levels=levels,
+                kinds=kinds,
+                deadlines=self.deadlines,
+                crawls=crawls,
+                merged=merged,
+            )
+            with self._tree_lock:
+                if len(self._matrices) > MATRIX_CACHE:
+                    self._matrices.clear()
+                self._matrices[key] = (time.monotonic(), matrix)
+            return matrix
+        finally:
+            with self._tree_lock:
+                if self._computing.get(key) is running:
+                    del self._computing[key]
+            running.set()
 
     def close(self) -> None:
         self.archive.close()
