@@ -11,6 +11,8 @@ and a plain ``LIKE '%q%'`` scan that finds the same versions (on a sample of the
 each scan reads every text).
 
     .venv/bin/python benchmarks/search_latency.py --n 1000000 --db sqlite --batch 5000
+    .venv/bin/python benchmarks/search_latency.py --n 1000000 --db sqlite --batch 5000 \
+        --workers 3     # texts made by 3 processes while this one writes
     .venv/bin/python benchmarks/search_latency.py --n 200000 --db postgresql --keep
     .venv/bin/python benchmarks/search_latency.py --db postgresql --reuse bench_1a2b3c4d \
         --slowest 10 --explain
