@@ -16,12 +16,14 @@ level and kind.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from audit import data as D
+from audit.contents import ContentRules
 from audit.coverage import STATUSES
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
 from audit.findings import FINDINGS, AuditOptions, Auditor, Cell, Finding, run_audit
@@ -36,6 +38,11 @@ STEPS = (0, 2, 4, 6)
 """Prefix lengths of the drill-down: the country, provinces, cities, counties."""
 ABOVE_COUNTY_LEVELS = ("national", "province", "city", "county")
 DEFAULT_YEARS = 8
+
+
+@functools.lru_cache(maxsize=65536)
+def _significant(code: str | None) -> str | None:
+    return significant(code)
 
 
 def significant(code: str | None) -> str | None:
@@ -79,21 +86,48 @@ class RegionTree:
             )
             for a in agencies
         }
-        self.code: dict[str, str | None] = {}
         self._raw: dict[str, str | None] = {}
+        self._scopes: dict[tuple[str, str], list[str]] | None = None
+        own = {a.id: _significant(a.division_code) for a in agencies}
+        self.code: dict[str, str | None] = {}
         for ident in self.agencies:
-            self.code[ident] = self._effective(ident)
+            if ident not in self.code:
+                self._effective_chain(ident, own)
         self._names: dict[str, str] = {}
         rank = {level: i for i, level in enumerate(LEVELS)}
         for a in sorted(agencies, key=lambda a: (a.kind != "government", rank.get(a.level, 9))):
-            own = significant(a.division_code)
-            if own and own not in self._names and a.registered:
-                self._names[own] = a.name
+            code = own[a.id]
+            if code and code not in self._names and a.registered:
+                self._names[code] = a.name
 
     @classmethod
     def load(cls, archive: Archive) -> RegionTree:
         version = reading.agencies_version(archive)
         return cls(reading.all_agencies(archive), version)
+
+    def _effective_chain(self, ident: str, own: dict[str, str | None]) -> None:
+        """The effective code of ``ident`` and of every agency on the way up to the one
+        whose code it is (each agency's chain is walked once, not once per agency below
+        it): the same as :meth:`_effective` for each."""
+        path: list[str] = []
+        seen: set[str] = set()
+        current: str | None = ident
+        found: str | None = None
+        while current is not None:
+            if current in self.code:
+                found = self.code[current]
+                break
+            if current in seen or current not in self.records:
+                break  # a loop, or a parent the registry does not hold: no code
+            seen.add(current)
+            path.append(current)
+            code = own[current]
+            if code:
+                found = code
+                break
+            current = self.records[current].parent_id
+        for step in path:
+            self.code[step] = found if own[step] is None else own[step]
 
     def _effective(self, ident: str) -> str | None:
         seen: set[str] = set()
@@ -136,6 +170,27 @@ class RegionTree:
             seen.add(current)
             out.append(current)
             current = self.records[current].parent_id
+        return out
+
+    def chosen(self, region: str, levels: list[str], kinds: list[str]) -> list[str]:
+        """The agencies of ``region`` at these levels and of these kinds (as
+        :meth:`in_region` filtered, without going through every agency: the country's
+        governments are a few thousand of hundreds of thousands of agencies)."""
+        if self._scopes is None:
+            scopes: dict[tuple[str, str], list[str]] = {}
+            for ident, agency in self.agencies.items():
+                scopes.setdefault((agency.level, agency.kind), []).append(ident)
+            self._scopes = scopes
+        out: list[str] = []
+        for level in dict.fromkeys(levels):
+            for kind in dict.fromkeys(kinds):
+                for ident in self._scopes.get((level, kind), ()):
+                    code = self.code[ident]
+                    if region == NO_CODE:
+                        if code is None:
+                            out.append(ident)
+                    elif not region or (code is not None and code.startswith(region)):
+                        out.append(ident)
         return out
 
     def in_region(self, region: str) -> list[str]:
@@ -256,9 +311,11 @@ def judge(
     as_of: datetime,
     deadlines: Deadlines,
     crawls: dict[str, list[D.Crawl]] | None = None,
+    merged: dict[tuple[str, ...], tuple[list[datetime], list[datetime]]] | None = None,
 ) -> list[Cell]:
     """The coverage cell of each agency × year, by :meth:`Auditor.timing`'s rule, on the
-    agencies' reports, sites and crawls only.
+    agencies' reports, sites and crawls only. ``merged``: the merged crawls of each set
+    of covering sites, kept by the caller with ``crawls`` (filled here as needed).
 
     The rule is applied with the crawls of each agency's covering sites merged, sorted by
     start, with the earliest finish of every suffix: "a successful crawl began after the
@@ -271,7 +328,8 @@ def judge(
         for r in reading.report_timings(archive, sorted(set(agency_ids)), years)
     }
     as_of = as_of.astimezone(UTC)
-    merged: dict[tuple[str, ...], tuple[list[datetime], list[datetime]]] = {}
+    if merged is None or crawls is None:
+        merged = {}
     ends: dict[date, datetime] = {}
     cells: list[Cell] = []
     for ident in sorted(set(agency_ids)):
@@ -448,6 +506,7 @@ def coverage_matrix(
     as_of: datetime | None = None,
     deadlines: Deadlines | None = None,
     crawls: dict[str, list[D.Crawl]] | None = None,
+    merged: dict[tuple[str, ...], tuple[list[datetime], list[datetime]]] | None = None,
 ) -> Matrix:
     """The matrix of ``region`` (a division-code prefix, "" for the country, ``none`` for
     agencies without a code), grouped one drill-down step below it."""
@@ -468,12 +527,17 @@ def coverage_matrix(
         levels = list(LEVELS) if detailed else list(ABOVE_COUNTY_LEVELS)
     if kinds is None:
         kinds = list(KINDS) if detailed else ["government"]
-    chosen = [
-        ident
-        for ident in tree.in_region(region)
-        if tree.agencies[ident].level in levels and tree.agencies[ident].kind in kinds
-    ]
-    cells = judge(archive, tree, chosen, years, as_of=as_of, deadlines=deadlines, crawls=crawls)
+    chosen = tree.chosen(region, levels, kinds)
+    cells = judge(
+        archive,
+        tree,
+        chosen,
+        years,
+        as_of=as_of,
+        deadlines=deadlines,
+        crawls=crawls,
+        merged=merged,
+    )
     by_agency: dict[str, list[Cell]] = {}
     for cell in cells:
         by_agency.setdefault(cell.agency_id, []).append(cell)
@@ -556,10 +620,13 @@ def judge_report(
     *,
     as_of: datetime | None = None,
     deadlines: Deadlines | None = None,
+    contents: ContentRules | None = None,
 ) -> ReportJudgement:
     """One report's coverage cell (due date, on time / late / missing …) and findings,
     by the audit on that agency's data alone (``copied``, which compares every report
-    in the archive, comes from a whole audit)."""
+    in the archive, comes from a whole audit). ``deadlines`` and ``contents``: the rules
+    as loaded once by the caller (else read from their files, which costs more than the
+    audit of one report)."""
     chain = [a.id for a in reading.agency_chain(archive, agency_id)]
     if not chain:
         raise KeyError(f"unknown agency {agency_id!r}")
@@ -571,6 +638,7 @@ def judge_report(
             findings=set(FINDINGS) - {"copied"},
             as_of=as_of,
             deadlines=deadlines,
+            contents=contents,
             scope=set(chain),
         ),
     )

@@ -11,6 +11,8 @@ and a plain ``LIKE '%q%'`` scan that finds the same versions (on a sample of the
 each scan reads every text).
 
     .venv/bin/python benchmarks/search_latency.py --n 1000000 --db sqlite --batch 5000
+    .venv/bin/python benchmarks/search_latency.py --n 1000000 --db sqlite --batch 5000 \
+        --workers 3     # texts made by 3 processes while this one writes
     .venv/bin/python benchmarks/search_latency.py --n 200000 --db postgresql --keep
     .venv/bin/python benchmarks/search_latency.py --db postgresql --reuse bench_1a2b3c4d \
         --slowest 10 --explain
@@ -24,11 +26,13 @@ steps PostgreSQL's candidates took). ``--keep`` keeps the PostgreSQL schema fill
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -142,12 +146,72 @@ class TextGenerator:
         return body, sorted(terms)
 
 
-def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[str]]:
+_WORKER: TextGenerator | None = None
+
+
+def _worker_init(seed: int) -> None:
+    global _WORKER
+    _WORKER = TextGenerator(random.Random(seed), sentences())
+
+
+def _worker_batch(
+    job: tuple[int, int, int, list[str], bool],
+) -> list[tuple[str, str, str | None, list[str] | None]]:
+    """Texts ``start`` … ``start + count - 1`` of a fill made by ``--workers`` processes:
+    (text, its index line as the database takes it, a sampled query or None, the terms
+    of the very first text). Each batch draws from a generator of its own seed, so the
+    archive does not depend on which worker made which batch."""
+    start, count, seed, names, postgres = job
+    gen = _WORKER
+    assert gen is not None
+    gen.rng = random.Random(seed * 1_000_003 + start)
+    gen.np_rng = np.random.default_rng(gen.rng.getrandbits(64))
+    out: list[tuple[str, str, str | None, list[str] | None]] = []
+    first_agency = start // 5
+    for j in range(start, start + count):
+        year = 2019 + j % 5
+        body, terms = gen.text(names[j // 5 - first_agency], year)
+        line = " ".join(_tsv_lexeme(t) for t in terms) if postgres else " ".join(terms)
+        sample = None
+        if gen.rng.random() < 0.02:
+            k = gen.rng.randint(1, 6)
+            at = gen.rng.randrange(0, len(body) - k)
+            piece = body[at : at + k]
+            if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
+                sample = piece
+        out.append((body, line, sample, terms if j == 0 else None))
+    return out
+
+
+def _texts_in_workers(
+    workers: int, seed: int, n: int, batch: int, names: list[str], postgres: bool
+) -> Iterator[list[tuple[str, str, str | None, list[str] | None]]]:
+    jobs = [
+        (
+            start,
+            min(batch, n - start),
+            seed,
+            names[start // 5 : (start + batch - 1) // 5 + 1],
+            postgres,
+        )
+        for start in range(0, n, batch)
+    ]
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=_worker_init, initargs=(seed,)
+    ) as pool:
+        yield from pool.imap(_worker_batch, jobs)
+
+
+def fill(
+    archive: Archive, n: int, seed: int, batch: int, workers: int = 1
+) -> tuple[float, list[str]]:
     """N versions (one per report, five report years per agency) and their index, written
     in bulk: rows as the archive holds them, index terms as ``storage.search_index`` writes
-    them (FTS5 rows; PostgreSQL tsvectors, with the GIN index built once at the end)."""
+    them (FTS5 rows; PostgreSQL tsvectors, with the GIN index built once at the end).
+    ``workers`` > 1: the texts are made by that many processes while this one writes
+    (other texts than one process makes, alike in kind)."""
     rng = random.Random(seed)
-    generator = TextGenerator(rng, sentences())
+    generator = TextGenerator(rng, sentences()) if workers <= 1 else None
     now = datetime(2026, 1, 1, tzinfo=UTC)
     agencies = (n + 4) // 5  # five report years each
     names = [agency_name(rng) for _ in range(agencies)]
@@ -194,14 +258,27 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
             s.execute(text("DROP INDEX search_terms_gin"))
     done = 0
     first_terms: list[str] = []
+    made = (
+        _texts_in_workers(workers, seed, n, batch, names, postgres) if generator is None else None
+    )
     while done < n:
         count = min(batch, n - done)
         caps, reps, docs, vers, index = [], [], [], [], []
+        texts = next(made) if made is not None else None
         for j in range(done, done + count):
             agency, year = j // 5, 2019 + j % 5
-            body, terms = generator.text(names[agency], year)
-            if j == 0:
-                first_terms = terms
+            if texts is not None:
+                body, line, sample, terms0 = texts[j - done]
+                if terms0 is not None:
+                    first_terms = terms0
+                if sample is not None:
+                    samples.append(sample)
+            else:
+                assert generator is not None
+                body, terms = generator.text(names[agency], year)
+                line = " ".join(_tsv_lexeme(t) for t in terms) if postgres else " ".join(terms)
+                if j == 0:
+                    first_terms = terms
             url = f"http://bench.invalid/{j}.html"
             sha = uuid.UUID(int=rng.getrandbits(128)).hex * 2
             caps.append(
@@ -270,8 +347,8 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                     "text": body,
                 }
             )
-            index.append((j + 1, terms))
-            if rng.random() < 0.02:
+            index.append((j + 1, line))
+            if texts is None and rng.random() < 0.02:
                 k = rng.randint(1, 6)
                 at = rng.randrange(0, len(body) - k)
                 piece = body[at : at + k]
@@ -291,13 +368,10 @@ def fill(archive: Archive, n: int, seed: int, batch: int) -> tuple[float, list[s
                     raw.cursor() as cur,
                     cur.copy("COPY search_terms (version_id, terms) FROM STDIN") as copy,
                 ):
-                    for vid, terms in index:
-                        copy.write_row((vid, " ".join(_tsv_lexeme(t) for t in terms)))
+                    for vid, line in index:
+                        copy.write_row((vid, line))
             else:
-                raw.executemany(
-                    "INSERT INTO search_fts(rowid, terms) VALUES (?, ?)",
-                    [(vid, " ".join(terms)) for vid, terms in index],
-                )
+                raw.executemany("INSERT INTO search_fts(rowid, terms) VALUES (?, ?)", index)
         done += count
         print(f"  {done} versions", file=sys.stderr, end="\r")
     if postgres:
@@ -349,7 +423,7 @@ def run(
         samples = sample_queries(archive, args.seed, 400)
         print(f"[{label}] searching the archive of an earlier run again")
     else:
-        seconds, samples = fill(archive, args.n, args.seed, args.batch)
+        seconds, samples = fill(archive, args.n, args.seed, args.batch, args.workers)
         print(f"\n[{label}] filled {args.n} versions in {seconds:.1f} s")
     rng = random.Random(args.seed + 1)
     queries = [rng.choice(samples) for _ in range(args.queries)]
@@ -399,6 +473,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--scans", type=int, default=20, help="queries also run as a LIKE scan")
     parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes making the texts while one writes"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--reuse",

@@ -11,6 +11,7 @@ restarted, and a process per crawl keeps the caller free to crawl again.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,21 +93,42 @@ def overall_outcome(sites: dict[str, SiteFigures]) -> str:
 
 
 TEMP_PREFIX = "nianbao-crawl-"
+TEMP_LOCK = ".in-use"
 PARENT_DB_WAIT = 10.0
 
 
-def temp_folder(prefix: str = TEMP_PREFIX) -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder named after this process (``<prefix><pid>-…``), so that one
-    left behind by a killed process can be told from one in use."""
+@dataclass(frozen=True)
+class TempFolder:
+    path: Path
+    lock_fd: int
+    """An open file holding the folder's lock (``flock``). Give it to the child processes
+    that use the folder (``subprocess.Popen(..., pass_fds=[lock_fd])``): the lock is held
+    as long as any of them lives, so that the folder of a killed process is not removed
+    while its orphaned child still writes there."""
+
+
+@contextlib.contextmanager
+def temp_folder(prefix: str = TEMP_PREFIX) -> Iterator[TempFolder]:
+    """A temporary folder named after this process (``<prefix><pid>-…``) and locked while
+    this process or a child given its ``lock_fd`` lives, so that one left behind by a
+    killed process can be told from one in use; removed on exit. The stale folders of
+    dead processes are removed first (:func:`remove_stale_temp`)."""
     remove_stale_temp(prefix)
-    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-") as tmp:
+        fd = os.open(Path(tmp) / TEMP_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield TempFolder(Path(tmp), fd)
+        finally:
+            os.close(fd)
 
 
 def remove_stale_temp(prefix: str = TEMP_PREFIX) -> list[Path]:
     """Remove the temporary folders of this host's dead crawl processes (killed before
-    they could remove their own): those whose process is gone, or whose pid now belongs
-    to a process started after the folder was made. Folders of the older unnamed form are
-    removed once a day old."""
+    they could remove their own): those whose process is gone (or whose pid now belongs
+    to a process started after the folder was made) and whose lock no process holds —
+    the child of a killed process (a crawl's worker) keeps the folder until it ends too.
+    Folders of the older unnamed form are removed once a day old."""
     removed = []
     for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
         named = re.match(r"(\d+)-", folder.name[len(prefix) :])
@@ -118,9 +141,33 @@ def remove_stale_temp(prefix: str = TEMP_PREFIX) -> list[Path]:
         else:
             stale = time.time() - made > 86400
         if stale and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
+            with _unless_in_use(folder) as free:
+                if free:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
     return removed
+
+
+@contextlib.contextmanager
+def _unless_in_use(folder: Path) -> Iterator[bool]:
+    """Take the folder's lock if no process holds it: True (held until the end of the
+    block) when taken or when the folder has no lock file (the older form, or its process
+    died before locking it), False when it is held."""
+    fd = None
+    with contextlib.suppress(FileNotFoundError):
+        fd = os.open(folder / TEMP_LOCK, os.O_RDWR | os.O_CLOEXEC)
+    if fd is None:
+        yield True
+        return
+    try:
+        free = True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            free = False
+        yield free
+    finally:
+        os.close(fd)
 
 
 def crawl(
@@ -155,8 +202,8 @@ def crawl(
         PARENT_DB_WAIT,
     )
     with temp_folder() as tmp:
-        summary_file = Path(tmp) / "summary.json"
-        job_file = Path(tmp) / "job.json"
+        summary_file = tmp.path / "summary.json"
+        job_file = tmp.path / "job.json"
         settings = {
             "NIANBAO_DB": archive.url,
             "NIANBAO_DATA_DIR": str(archive.data_dir),
@@ -167,7 +214,10 @@ def crawl(
         job_file.write_text(
             json.dumps({"site_ids": ids, "run_id": run_id, "settings": settings}), encoding="utf-8"
         )
-        child = subprocess.Popen([sys.executable, "-m", "crawler.worker", str(job_file)])
+        # the worker holds the folder's lock too: a killed parent's folder stays its own
+        child = subprocess.Popen(
+            [sys.executable, "-m", "crawler.worker", str(job_file)], pass_fds=[tmp.lock_fd]
+        )
         try:
             while True:
                 try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.archive import Archive, iso
@@ -50,13 +50,21 @@ def report_history(archive: Archive, ref: str) -> dict[str, Any]:
         )
         out_docs = []
         for doc in docs:
+            # the text's length, not the text (kilobytes a version, read for nothing)
             versions = s.execute(
-                select(VersionRow, CaptureRow)
+                select(
+                    VersionRow.id,
+                    VersionRow.seq,
+                    VersionRow.content_sha256,
+                    VersionRow.first_seen_at,
+                    func.length(VersionRow.text),
+                    CaptureRow,
+                )
                 .join(CaptureRow, CaptureRow.id == VersionRow.capture_id)
                 .where(VersionRow.document_id == doc.id)
                 .order_by(VersionRow.seq)
             ).all()
-            seq_of = {v.id: v.seq for v, _ in versions}
+            seq_of = {v.id: v.seq for v in versions}
             observations = s.execute(
                 select(ObservationRow, CaptureRow)
                 .outerjoin(CaptureRow, CaptureRow.id == ObservationRow.capture_id)
@@ -73,14 +81,14 @@ def report_history(archive: Archive, ref: str) -> dict[str, Any]:
                     "last_seen_at": iso(doc.last_seen_at),
                     "versions": [
                         {
-                            "version": v.seq,
-                            "version_id": v.id,
-                            "content_sha256": v.content_sha256,
-                            "first_seen_at": iso(v.first_seen_at),
-                            "chars": len(v.text or ""),
+                            "version": seq,
+                            "version_id": vid,
+                            "content_sha256": sha,
+                            "first_seen_at": iso(first_seen),
+                            "chars": int(chars or 0),
                             "capture": _capture(c),
                         }
-                        for v, c in versions
+                        for vid, seq, sha, first_seen, chars, c in versions
                     ],
                     "observations": [
                         {

@@ -29,6 +29,8 @@ only the final candidates' texts are read. SQLite runs the one statement of
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +106,9 @@ class SearchResult:
     hits: list[Hit]
     ids: list[int] = field(default_factory=list)
     """Every exact hit's version id, in rank order (for counts over all hits)."""
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    """How many of the exact hits belong to reports of each year (newest first), and to
+    agencies of each level."""
 
 
 # -- compiling a query ------------------------------------------------------------------
@@ -176,7 +181,8 @@ def _filters_sql(filters: SearchFilters, params: dict[str, Any]) -> list[str]:
 
 
 def candidates_sql(node: Node, dialect: str, filters: SearchFilters) -> tuple[str, dict[str, Any]]:
-    """The newest versions (id, text) that the index says may match, at most ``:cap``."""
+    """The newest versions (id, text, report year, agency level) that the index says may
+    match, at most ``:cap``."""
     lookup = index_expression(node, dialect)
     if lookup is None:
         raise QueryError(NEGATED_ONLY)
@@ -188,7 +194,7 @@ def candidates_sql(node: Node, dialect: str, filters: SearchFilters) -> tuple[st
     )
     if dialect == "sqlite":
         sql = (
-            "SELECT v.id, v.text FROM search_fts "
+            "SELECT v.id, v.text, r.year, a.level FROM search_fts "
             + joins.format(id="search_fts.rowid")
             + " WHERE search_fts MATCH :lookup"
             + where
@@ -196,7 +202,7 @@ def candidates_sql(node: Node, dialect: str, filters: SearchFilters) -> tuple[st
         )
     else:
         sql = (
-            "SELECT v.id, v.text FROM search_terms s "
+            "SELECT v.id, v.text, r.year, a.level FROM search_terms s "
             + joins.format(id="s.version_id")
             + " WHERE s.terms @@ CAST(:lookup AS tsquery)"
             + where
@@ -468,11 +474,16 @@ def search(
             ids = pg_candidate_ids(s, node, filters, candidates)
             bodies = version_texts(s, ids)
             rows = [(vid, bodies[vid]) for vid in ids]
+            kinds: dict[int, tuple[int, str]] = {}
         else:
             sql, params = candidates_sql(node, archive.dialect, filters)
             params["cap"] = candidates
-            rows = [(vid, body) for vid, body in s.execute(text(sql), params).all()]
+            found = s.execute(text(sql), params).all()
+            rows = [(vid, body) for vid, body, _, _ in found]
+            kinds = {vid: (year, level) for vid, _, year, level in found}
         texts = {vid: body for vid, body in rows if body and matches(node, body)}
+        if archive.dialect == "postgresql" and texts:
+            kinds = _years_and_levels(s, list(texts))
         hits = [
             Hit(
                 version_id=vid,
@@ -513,4 +524,27 @@ def search(
         capped=len(rows) >= candidates,
         hits=page,
         ids=[h.version_id for h in ranked],
+        facets=_facets(kinds[vid] for vid in texts),
     )
+
+
+_YEARS_AND_LEVELS = text(
+    f"SELECT v.id, r.year, a.level FROM {_JOINS} WHERE v.id = ANY(:ids)"
+).bindparams(bindparam("ids", type_=_IDS))
+
+
+def _years_and_levels(s: Session, ids: list[int]) -> dict[int, tuple[int, str]]:
+    """PostgreSQL: the report year and agency level of each version."""
+    return {vid: (year, level) for vid, year, level in s.execute(_YEARS_AND_LEVELS, {"ids": ids})}
+
+
+def _facets(kinds: Iterable[tuple[int, str]]) -> dict[str, dict[str, int]]:
+    years: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    for year, level in kinds:
+        years[str(year)] += 1
+        levels[level] += 1
+    return {
+        "year": dict(sorted(years.items(), reverse=True)),
+        "level": dict(sorted(levels.items())),
+    }

@@ -62,7 +62,7 @@ class AgencyRow(Base):
     are imported one at a time."""
     registered: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class SiteRow(Base):
@@ -87,7 +87,7 @@ class CrawlRunRow(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     started_at: Mapped[datetime] = mapped_column(index=True)
-    finished_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[str] = mapped_column(String(20), default=RunOutcome.RUNNING)
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     host: Mapped[str | None] = mapped_column(String(200))
@@ -108,7 +108,7 @@ class SiteRunRow(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
     started_at: Mapped[datetime]
-    finished_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[str] = mapped_column(String(20), default=RunOutcome.RUNNING)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,7 +8,7 @@ an archive of millions of versions.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -695,31 +695,6 @@ def report_exists(archive: Archive, agency_id: str, year: int) -> bool:
             )
             is not None
         )
-
-
-# -- search facets ----------------------------------------------------------------------
-def version_facets(archive: Archive, version_ids: list[int]) -> dict[str, dict[str, int]]:
-    """How many of the given versions belong to reports of each year, and to agencies of
-    each level: the counts beside search results."""
-    years: Counter[str] = Counter()
-    levels: Counter[str] = Counter()
-    with archive.session() as s:
-        for chunk in _chunks(version_ids):
-            for year, level, n in s.execute(
-                select(ReportRow.year, AgencyRow.level, func.count())
-                .select_from(VersionRow)
-                .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
-                .join(ReportRow, ReportRow.id == DocumentRow.report_id)
-                .join(AgencyRow, AgencyRow.id == ReportRow.agency_id)
-                .where(VersionRow.id.in_(chunk))
-                .group_by(ReportRow.year, AgencyRow.level)
-            ):
-                years[str(year)] += int(n)
-                levels[level] += int(n)
-    return {
-        "year": dict(sorted(years.items(), reverse=True)),
-        "level": dict(sorted(levels.items())),
-    }
 
 
 # -- evidence links for findings --------------------------------------------------------

@@ -73,7 +73,11 @@ def start_nianbao(*args: str, env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
-def crawl_temp_folders() -> set[Path]:
+def crawl_temp_folders(*pids: int) -> set[Path]:
+    """The crawl temporary folders of these processes (``crawler.run.temp_folder`` names
+    them ``nianbao-crawl-<pid>-…``). Those of other processes are not looked at: tests
+    running in parallel make and remove theirs at any time."""
     import tempfile
 
-    return set(Path(tempfile.gettempdir()).glob("nianbao-crawl-*"))
+    tmp = Path(tempfile.gettempdir())
+    return {folder for pid in pids for folder in tmp.glob(f"nianbao-crawl-{pid}-*")}

@@ -111,3 +111,121 @@ def test_cli_coverage_writes_csv_and_html(tmp_path: Path) -> None:
     assert "<table>" in (tmp_path / "cov.html").read_text(encoding="utf-8")
     bad = runner.invoke(cli, ["coverage", "--db", url, "--out", str(tmp_path / "cov.pdf")])
     assert bad.exit_code == 1 and "must end in .csv or .html" in bad.output
+
+
+def test_region_tree_codes_walk_each_chain_as_one_agency_at_a_time() -> None:
+    """Effective codes, made chain by chain, are each agency's own walk up: its code, else
+    the nearest above; none through a loop or a parent the registry does not hold."""
+    from audit.matrix import RegionTree
+    from storage.reading import AgencyRecord
+
+    def agency(ident: str, code: str | None, parent: str | None) -> AgencyRecord:
+        return AgencyRecord(ident, ident, [], "county", "government", parent, code, True)
+
+    agencies = [
+        agency("town", None, "county"),  # before its parents: order must not matter
+        agency("dept", None, "town"),
+        agency("county", "330226", "city"),
+        agency("city", "330200", "prov"),
+        agency("prov", "330000", None),
+        agency("orphan", None, "unknown"),
+        agency("below-orphan", None, "orphan"),
+        agency("loop-a", None, "loop-b"),
+        agency("loop-b", None, "loop-a"),
+        agency("below-loop", None, "loop-a"),
+        agency("loop-coded", "110000", "loop-d"),
+        agency("loop-d", None, "loop-coded"),
+        agency("zeros", "000000", "county"),
+    ]
+    tree = RegionTree(agencies)
+    assert tree.code == {a.id: tree._effective(a.id) for a in agencies}
+    assert tree.code["dept"] == "330226" and tree.code["city"] == "3302"
+    assert tree.code["below-orphan"] is None and tree.code["below-loop"] is None
+    assert tree.code["loop-d"] == "11" and tree.code["zeros"] == "00"
+    assert tree.name("3302") == "city"
+
+
+def test_region_tree_chooses_as_the_region_filtered_by_level_and_kind() -> None:
+    from audit.matrix import NO_CODE, RegionTree
+    from registry.model import KINDS, LEVELS
+    from storage.reading import AgencyRecord
+
+    agencies = [
+        AgencyRecord(f"a{i}", f"a{i}", [], LEVELS[i % len(LEVELS)], KINDS[i % len(KINDS)],
+                     f"a{i // 3}" if i else None, code, True)
+        for i, code in enumerate(["330000", None, "330200", None, "110000", "330226", None, None])
+    ]  # fmt: skip
+    tree = RegionTree(agencies)
+    for region in ("", "33", "3302", "11", "44", NO_CODE):
+        for levels, kinds in ((list(LEVELS), list(KINDS)), (["county", "city"], ["government"])):
+            expected = [
+                i
+                for i in tree.in_region(region)
+                if tree.agencies[i].level in levels and tree.agencies[i].kind in kinds
+            ]
+            assert sorted(tree.chosen(region, levels, kinds)) == sorted(expected), region
+
+
+def test_the_reading_rooms_kept_coverage_is_a_fresh_computation_after_every_crawl(
+    archive: Archive,
+) -> None:
+    """The room keeps its region tree, crawls, merged crawls and matrices between pages;
+    after each crawl (a new report, a crawl that finds nothing new) its matrix is the one a
+    room opened afresh computes."""
+    from web.room import Room
+    from web.settings import WebSettings
+
+    years = [2020, 2021]
+
+    def matrix(room: Room, region: str) -> dict[str, object]:
+        record = room.coverage(region, years, None, None).record()
+        record.pop("as_of")
+        return record
+
+    def agrees(room: Room) -> dict[str, object]:
+        for region in ("", "33", "330226"):
+            assert matrix(room, region) == matrix(Room(archive, WebSettings()), region), region
+        return matrix(room, "330226")
+
+    with setup_archive(archive) as rec:
+        title = "宁海县2020年度政府信息公开年度报告"
+        rec.record(
+            fetched(f"{BASE}2020.html", report_page("一、总体情况", title=title), title=title,
+                    year=2020, agency_name="宁海县", published_at="2021-01-07",
+                    at=datetime(2021, 1, 8, tzinfo=UTC))
+        )  # fmt: skip
+        room = Room(archive, WebSettings())
+        room.warm()
+        first = agrees(room)
+        run = archive.begin_run(["ninghai-gov"])
+        title = "宁海县2021年度政府信息公开年度报告"
+        rec.record(
+            fetched(f"{BASE}2021.html", report_page("一、总体情况", title=title), title=title,
+                    year=2021, agency_name="宁海县", published_at="2022-06-01",
+                    at=datetime.now(UTC), run_id=run)
+        )  # fmt: skip
+        archive.end_run(run, outcome="success", site_stats={"ninghai-gov": {"outcome": "success"}})
+        second = agrees(room)
+        assert second != first
+        run = archive.begin_run(["ninghai-gov"])
+        archive.end_run(run, outcome="success", site_stats={"ninghai-gov": {"outcome": "success"}})
+        agrees(room)
+
+
+def test_concurrent_pages_of_one_view_share_one_computation(archive: Archive) -> None:
+    """Requests for a view being computed wait for it rather than compute it again: every
+    one gets the same matrix, and it is a fresh room's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from web.room import Room
+    from web.settings import WebSettings
+
+    _fill(archive)
+    room = Room(archive, WebSettings())
+    with ThreadPoolExecutor(6) as pool:
+        got = list(pool.map(lambda _: room.coverage("33", [2020, 2021], None, None), range(6)))
+    assert all(m is got[0] for m in got) and not room._computing
+    fresh = Room(archive, WebSettings()).coverage("33", [2020, 2021], None, None).record()
+    mine = got[0].record()
+    mine.pop("as_of"), fresh.pop("as_of")
+    assert mine == fresh

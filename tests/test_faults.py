@@ -8,7 +8,7 @@ completes the archive — every report of the site — with nothing lost."""
 from __future__ import annotations
 
 import os
-import re
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -109,17 +109,18 @@ def run_outcome(archive: Archive) -> str:
     return str(archive.runs(limit=1)[0]["outcome"])
 
 
-def next_crawl_completes(archive: Archive, web: sampleweb.SampleWeb) -> None:
+def next_crawl_completes(archive: Archive, web: sampleweb.SampleWeb, *dead: int) -> None:
     """The next crawl, under the site's lock as `nianbao crawl` takes it: not blocked by
-    the dead crawl's lock, it completes every report, leaves no torn record and no
-    temporary folder of a dead process."""
+    the dead crawl's lock, it completes every report, leaves no torn record, no temporary
+    folder of its own and none of the ``dead`` crawl processes (it removed them)."""
     with site_locks(archive, [SITE]):
         summary = crawl(archive, [SITE], settings_overrides=dict(FAST))
     assert summary.outcome == "success"
     assert run_outcome(archive) == "success"
     assert_complete(archive, web)
     assert_verified(archive, torn_allowed=False)
-    assert not _dead(crawl_temp_folders()), "temporary folders of dead crawls are left"
+    left = crawl_temp_folders(os.getpid(), *dead)
+    assert not left, f"temporary folders of ended crawls are left: {left}"
 
 
 # -- kill -9 ------------------------------------------------------------------------------
@@ -133,7 +134,6 @@ def test_kill9_of_the_crawl_and_its_worker(
     db = f"sqlite:///{tmp_path}/a.sqlite3"
     env = {"NIANBAO_DATA_DIR": str(tmp_path / "data")}
     archive = make_archive(db, tmp_path / "data", web)
-    before = crawl_temp_folders()
     crawl = start_nianbao("crawl", "--db", db, "--site", SITE, *sets(SLOW), env=env)
     wait_for(lambda: captures(archive) >= after, 60, f"{after} captures")
     worker = wait_for(lambda: children(crawl.pid), 10, "the crawl's worker")[0]  # type: ignore[index]
@@ -157,8 +157,39 @@ def test_kill9_of_the_crawl_and_its_worker(
         assert "dead holder" in locks.stdout, locks.stdout
     assert captures(archive) >= after
     assert_verified(archive)
-    next_crawl_completes(archive, web)
-    assert not _dead(crawl_temp_folders() - before)
+    next_crawl_completes(archive, web, crawl.pid)
+    archive.close()
+
+
+def test_the_folder_of_a_killed_crawl_is_kept_while_its_worker_lives(
+    tmp_path: Path, web: sampleweb.SampleWeb
+) -> None:
+    """The temporary folder of a killed `nianbao crawl` is not another crawl's to remove
+    while the orphaned worker still runs (it writes its summary there when it stops): with
+    the worker paused, the parent killed, the cleanup every crawl makes first leaves it;
+    once the worker has stopped, the next crawl removes it."""
+    from crawler.run import remove_stale_temp
+
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    env = {"NIANBAO_DATA_DIR": str(tmp_path / "data")}
+    archive = make_archive(db, tmp_path / "data", web)
+    crawl = start_nianbao("crawl", "--db", db, "--site", SITE, *sets(SLOW), env=env)
+    wait_for(lambda: captures(archive) >= 1, 60, "a capture")
+    worker = wait_for(lambda: children(crawl.pid), 10, "the crawl's worker")[0]  # type: ignore[index]
+    (folder,) = crawl_temp_folders(crawl.pid)
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        kill9(crawl.pid)
+        crawl.wait(timeout=30)
+        assert folder not in remove_stale_temp()
+        assert (folder / "job.json").exists()
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    # the worker sees its parent gone, stops cleanly and writes its summary in the folder
+    _, stderr = crawl.communicate(timeout=60)
+    wait_for(lambda: not Path(f"/proc/{worker}").exists() or _zombie(worker), 30, "worker")
+    assert "Traceback" not in stderr, stderr  # its summary written
+    next_crawl_completes(archive, web, crawl.pid)
     archive.close()
 
 
@@ -167,15 +198,6 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
-
-
-def _dead(folders: set[Path]) -> set[Path]:
-    out = set()
-    for folder in folders:
-        named = re.match(r"nianbao-crawl-(\d+)-", folder.name)  # crawler.run.temp_folder
-        if named and not Path(f"/proc/{named.group(1)}").exists():
-            out.add(folder)
-    return out
 
 
 # -- PostgreSQL connection cut ------------------------------------------------------------

@@ -21,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from web_helpers import EDITED_SITE, crawl_sample_web, database
 
 import sampleweb
+from audit.matrix import RegionTree, all_crawls
 from nianbao.cli import cli
 from storage.archive import Archive
 from web.app import create_app
@@ -510,21 +511,44 @@ def test_fast_judgement_agrees_with_the_audit_on_every_cell(crawled: Archive) ->
     years = list(range(2018, 2027))
     deadlines = Deadlines.load()
     seen: set[str] = set()
+    crawls = all_crawls(crawled)
+    merged: dict = {}  # kept across judgements, as the reading room keeps it with the crawls
     for as_of in (datetime(2021, 3, 1, tzinfo=UTC), datetime.now(UTC)):
-        fast = judge(
-            crawled,
-            tree,
-            list(tree.agencies),
-            years,
-            as_of=as_of,
-            deadlines=deadlines,
-            crawls=all_crawls(crawled),
-        )
         slow = judge_by_auditor(
             crawled, tree, list(tree.agencies), years, as_of=as_of, deadlines=deadlines
         )
-        assert [(c.agency_id, c.year, c.status, c.due) for c in fast] == [
-            (c.agency_id, c.year, c.status, c.due) for c in slow
-        ]
+        for kept in (None, merged, merged):
+            fast = judge(
+                crawled,
+                tree,
+                list(tree.agencies),
+                years,
+                as_of=as_of,
+                deadlines=deadlines,
+                crawls=crawls,
+                merged=kept,
+            )
+            assert [(c.agency_id, c.year, c.status, c.due) for c in fast] == [
+                (c.agency_id, c.year, c.status, c.due) for c in slow
+            ]
+        assert merged
         seen.update(c.status for c in fast)
     assert {"on_time", "missing", "not_yet_due", "unchecked"} <= seen, seen
+
+
+def test_the_room_reads_its_coverage_caches_at_start(crawled: Archive) -> None:
+    """The region tree and the sites' crawls are read when the app starts, and are what
+    a fresh read gives."""
+    room = Room(crawled, WebSettings())
+    with TestClient(create_app(room)) as c:
+        assert room._tree is not None and room._crawls is not None
+        fresh = RegionTree.load(crawled)
+        assert room._tree.code == fresh.code and room._tree.version == fresh.version
+        assert room._crawls[1] == all_crawls(crawled)
+        # the page after a warm start is the page a fresh room makes
+        years = {"year": [2019, 2020, 2021]}
+        warm = ok(c.get("/api/v1/coverage", params=years))
+    with TestClient(create_app(Room(crawled, WebSettings()))) as fresh_client:
+        fresh = ok(fresh_client.get("/api/v1/coverage", params=years))
+    warm.pop("as_of"), fresh.pop("as_of")
+    assert fresh == warm

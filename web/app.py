@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -78,6 +81,10 @@ def templates() -> Environment:
     env.filters["when"] = _when
     env.filters["short"] = lambda value, n=12: (value or "")[:n]
     env.filters["label_column"] = lambda key: COLUMN_LABELS.get(key, key)
+    # compiled now, once per process, not by the first request of each page (a coverage
+    # or report page compiles its templates in a tenth of a second)
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
     return env
 
 
@@ -147,7 +154,17 @@ def create_app(
     if room is None:
         archive = archive or Archive(settings.db_url, settings.data_dir)
         room = Room(archive, settings)
+    warm_room = room
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # the caches every coverage page needs (the region tree of every agency, the
+        # sites' crawls) are read before the first request, not by it
+        await anyio.to_thread.run_sync(warm_room.warm)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="nianbao reading room API",
         version=__version__,
         description=(

@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from audit.contents import ContentRules
 from audit.data import Crawl
 from audit.deadlines import Deadlines
 from audit.findings import AuditOptions, AuditResult, run_audit
@@ -23,9 +25,13 @@ from storage import reading
 from storage.archive import Archive
 from web.settings import WebSettings
 
+log = logging.getLogger("nianbao.web")
+
 AUDIT_MAX_AGE = 3600.0
 MATRIX_MAX_AGE = 600.0
 MATRIX_CACHE = 200
+MATRIX_WAIT = 60.0
+"""Seconds a page waits for the same view being computed by another request."""
 
 
 @dataclass
@@ -39,9 +45,12 @@ class AuditState:
 
 
 class AuditCache:
-    def __init__(self, archive: Archive, deadlines: Deadlines) -> None:
+    def __init__(
+        self, archive: Archive, deadlines: Deadlines, contents: ContentRules | None = None
+    ) -> None:
         self.archive = archive
         self.deadlines = deadlines
+        self.contents = contents
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
         self._result: AuditResult | None = None
@@ -91,7 +100,9 @@ class AuditCache:
     def _compute(self, version: tuple[Any, ...]) -> None:
         started = time.monotonic()
         try:
-            result = run_audit(self.archive, AuditOptions(deadlines=self.deadlines))
+            result = run_audit(
+                self.archive, AuditOptions(deadlines=self.deadlines, contents=self.contents)
+            )
             error = None
         except Exception as exc:  # the page says what went wrong; the thread ends cleanly
             result, error = None, f"{type(exc).__name__}: {exc}"
@@ -113,11 +124,29 @@ class Room:
         self.archive = archive
         self.settings = settings
         self.deadlines = Deadlines.load()
-        self.audits = AuditCache(archive, self.deadlines)
+        self.contents = ContentRules.load()
+        self.audits = AuditCache(archive, self.deadlines, self.contents)
         self._tree: RegionTree | None = None
         self._tree_lock = threading.Lock()
-        self._crawls: tuple[tuple[Any, ...], dict[str, list[Crawl]]] | None = None
+        self._crawls: (
+            tuple[tuple[Any, ...], dict[str, list[Crawl]], dict[tuple[str, ...], Any]] | None
+        ) = None
+        """(version, every successful crawl by site, the merged crawls of each set of
+        covering sites as ``judge`` made them)."""
         self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
+        self._computing: dict[tuple[Any, ...], threading.Event] = {}
+
+    def warm(self) -> None:
+        """Read what the coverage pages need (the region tree, every site's crawls) ahead
+        of the first request; a failure leaves it to the first page to read and report."""
+        started = time.monotonic()
+        try:
+            self.tree()
+            self.crawls()
+        except Exception as exc:  # the database may be down at start; pages say so later
+            log.warning("reading room: caches not warmed: %s: %s", type(exc).__name__, exc)
+            return
+        log.info("reading room: caches warmed in %.1f s", time.monotonic() - started)
 
     def tree(self) -> RegionTree:
         version = reading.agencies_version(self.archive)
@@ -128,11 +157,16 @@ class Room:
 
     def crawls(self) -> dict[str, list[Crawl]]:
         """Every successful crawl by site, read again when a crawl is added or ends."""
+        return self._crawls_and_merged()[0]
+
+    def _crawls_and_merged(
+        self,
+    ) -> tuple[dict[str, list[Crawl]], dict[tuple[str, ...], Any]]:
         version = reading.crawls_version(self.archive)
         with self._tree_lock:
             if self._crawls is None or self._crawls[0] != version:
-                self._crawls = (version, all_crawls(self.archive))
-            return self._crawls[1]
+                self._crawls = (version, all_crawls(self.archive), {})
+            return self._crawls[1], self._crawls[2]
 
     def coverage(
         self,
@@ -150,25 +184,43 @@ class Room:
             tuple(kinds or ()),
             reading.data_version(self.archive),
         )
-        with self._tree_lock:
-            hit = self._matrices.get(key)
-        if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
-            return hit[1]
-        matrix = coverage_matrix(
-            self.archive,
-            self.tree(),
-            region=region,
-            years=years,
-            levels=levels,
-            kinds=kinds,
-            deadlines=self.deadlines,
-            crawls=self.crawls(),
-        )
-        with self._tree_lock:
-            if len(self._matrices) > MATRIX_CACHE:
-                self._matrices.clear()
-            self._matrices[key] = (time.monotonic(), matrix)
-        return matrix
+        while True:
+            with self._tree_lock:
+                hit = self._matrices.get(key)
+                if hit is not None and time.monotonic() - hit[0] < MATRIX_MAX_AGE:
+                    return hit[1]
+                # one request computes a view; those asking for it meanwhile wait for it
+                running = self._computing.get(key)
+                if running is None:
+                    running = self._computing[key] = threading.Event()
+                    break
+            running.wait(timeout=MATRIX_WAIT)
+            with self._tree_lock:
+                if self._computing.get(key) is running:  # still at it: compute too
+                    break
+        try:
+            crawls, merged = self._crawls_and_merged()
+            matrix = coverage_matrix(
+                self.archive,
+                self.tree(),
+                region=region,
+                years=years,
+                levels=levels,
+                kinds=kinds,
+                deadlines=self.deadlines,
+                crawls=crawls,
+                merged=merged,
+            )
+            with self._tree_lock:
+                if len(self._matrices) > MATRIX_CACHE:
+                    self._matrices.clear()
+                self._matrices[key] = (time.monotonic(), matrix)
+            return matrix
+        finally:
+            with self._tree_lock:
+                if self._computing.get(key) is running:
+                    del self._computing[key]
+            running.set()
 
     def close(self) -> None:
         self.archive.close()

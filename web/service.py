@@ -47,14 +47,13 @@ def run_search(
     room: Room, q: str, filters: SearchFilters, *, limit: int, offset: int
 ) -> dict[str, Any]:
     result = search(room.archive, q, filters, limit=limit, offset=offset)
-    facets = reading.version_facets(room.archive, result.ids)
     return {
         "query": q,
         "total": result.total,
         "capped": result.capped,
         "offset": offset,
         "limit": limit,
-        "facets": facets,
+        "facets": result.facets,
         "hits": [hit.record() for hit in result.hits],
     }
 
@@ -81,7 +80,9 @@ def report_view(room: Room, agency_id: str, year: int) -> dict[str, Any]:
     extractions = reading.latest_extractions(room.archive, version_ids)
     main_doc, main = _main_version(history["documents"], extractions)
     main_ex = extractions.get(main["version_id"]) if main else None
-    judgement = judge_report(room.archive, agency_id, year, deadlines=room.deadlines)
+    judgement = judge_report(
+        room.archive, agency_id, year, deadlines=room.deadlines, contents=room.contents
+    )
     findings = list(judgement.findings)
     audit = room.audits.cached()
     if audit.result is not None:

@@ -64,7 +64,7 @@ class Worker:
         self.joined.add(crawl_id)
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         with temp_folder("nianbao-worker-") as tmp:
-            job_file = Path(tmp) / "job.json"
+            job_file = tmp.path / "job.json"
             job_file.write_text(
                 json.dumps({**job, "worker_id": worker_id, "redis_url": self.redis_url,
                             "db": self.db_url, "data_dir": self.data_dir}),
@@ -72,7 +72,8 @@ class Worker:
             )  # fmt: skip
             # the project is installed into this interpreter's environment
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "crawler.distributed.worker_process", str(job_file)]
+                [sys.executable, "-m", "crawler.distributed.worker_process", str(job_file)],
+                pass_fds=[tmp.lock_fd],  # the folder stays in use while the child lives
             )
             code = self._child.wait()
             self._child = None
