@@ -68,6 +68,12 @@ class CrawlConfig:
     """NIANBAO_WAF_BROWSER_TIMEOUT (seconds)"""
     waf_challenge_wait: float = 1.5
     """NIANBAO_WAF_CHALLENGE_WAIT (seconds)"""
+    rate_limit_retries: int = 3
+    """NIANBAO_RATE_LIMIT_RETRIES"""
+    rate_limit_wait: float = 2.0
+    """NIANBAO_RATE_LIMIT_WAIT (seconds)"""
+    rate_limit_max_delay: float = 30.0
+    """NIANBAO_RATE_LIMIT_MAX_DELAY (seconds)"""
     # scope
     scope_enabled: bool = True
     """NIANBAO_SCOPE_ENABLED"""
@@ -133,6 +139,11 @@ class CrawlConfig:
             ),
             render_enabled=settings.getbool("NIANBAO_RENDER_ENABLED", d.render_enabled),
             render_max_reloads=settings.getint("NIANBAO_RENDER_MAX_RELOADS", d.render_max_reloads),
+            rate_limit_retries=settings.getint("NIANBAO_RATE_LIMIT_RETRIES", d.rate_limit_retries),
+            rate_limit_wait=settings.getfloat("NIANBAO_RATE_LIMIT_WAIT", d.rate_limit_wait),
+            rate_limit_max_delay=settings.getfloat(
+                "NIANBAO_RATE_LIMIT_MAX_DELAY", d.rate_limit_max_delay
+            ),
             waf_detect=settings.getbool("NIANBAO_WAF_DETECT", d.waf_detect),
             waf_browser_timeout=settings.getfloat(
                 "NIANBAO_WAF_BROWSER_TIMEOUT", d.waf_browser_timeout

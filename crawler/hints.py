@@ -119,6 +119,10 @@ class Hint:
     """counted against the site's page budget"""
     backoff: float = 0.0
     """seconds the retry middleware waits before sending this retry"""
+    rate_limited: int = 0
+    """times this request was answered with a rate-limiting WAF's blank page"""
+    rate_wait: float = 0.0
+    """seconds the rate-limit middleware waits before sending this request again"""
     archived_copy: int | None = None
     """the capture whose validators a page request was sent with (conditional pages)"""
     not_modified: list[list[str]] | None = None

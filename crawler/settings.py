@@ -56,6 +56,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.waf.WafMiddleware": 560,
+    "crawler.middlewares.ratelimit.RateLimitMiddleware": 570,
     "crawler.middlewares.stats.SiteStatsMiddleware": 555,
     "crawler.middlewares.scope.ResolutionRefusalMiddleware": 900,
     "crawler.middlewares.browser.BrowserScopeMiddleware": 950,
@@ -112,6 +113,9 @@ NIANBAO_CONDITIONAL = True
 NIANBAO_CONDITIONAL_PAGES = True
 NIANBAO_NAVIGATION_REVISIT_HOURS = 0.0
 NIANBAO_WAF_DETECT = True
+NIANBAO_RATE_LIMIT_RETRIES = 3
+NIANBAO_RATE_LIMIT_WAIT = 2.0
+NIANBAO_RATE_LIMIT_MAX_DELAY = 30.0
 NIANBAO_WAF_BROWSER_TIMEOUT = 5.0
 NIANBAO_WAF_CHALLENGE_WAIT = 1.5
 NIANBAO_SCOPE_ENABLED = True

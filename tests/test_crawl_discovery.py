@@ -341,3 +341,39 @@ def test_a_start_page_that_links_nowhere_leads_up_to_the_home_page(
     archive = archive_for(tmp_path, site, render="auto")
     crawl(archive, settings_overrides=FAST)
     assert reports_of(archive) == {"gkmlpt/content/1.html", "tjj/gkmlpt/content/2.html"}
+
+
+def test_blank_pages_of_a_rate_limiting_waf_are_waited_out(tmp_path: Path, make_site) -> None:
+    """安全狗 answers a client that goes too fast with blank 200 pages: not the page. The
+    crawl slows down, asks again, and finds the reports; a page that stays blank is a
+    recorded failure, not an empty listing."""
+    blank = Answer(
+        200,
+        b"<html><head></head><body></body></html>",
+        {
+            "Content-Type": "text/html",
+            "X-Safedog": "waf2.0",
+            "Set-Cookie": "safedog-flow-item=; path=/",
+        },
+    )
+
+    def flaky_listing(hit: int) -> Answer:
+        return blank if hit <= 2 else listing(("/r.html", REPORT))
+
+    routes = {
+        "/col/index.html": html(
+            '<a href="/nb/index.html">政府信息公开年报</a><a href="/gone/index.html">政府信息公开年报（旧）</a>'
+        ),
+        "/nb/index.html": flaky_listing,
+        "/r.html": report_page(),
+        "/gone/index.html": blank,
+    }
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    summary = crawl(archive, settings_overrides={**FAST, "NIANBAO_RATE_LIMIT_WAIT": 0.05})
+    assert reports_of(archive) == {"r.html"}
+    assert site.hits["/nb/index.html"] == 3
+    assert site.hits["/gone/index.html"] == 4  # the first answer and three more, then given up
+    assert summary.stats["nianbao/ceshi-gov/rate_limited"] == 2 + 4
+    blocked = failures(archive).get("blocked", [])
+    assert [str(f["url"]).rsplit("/", 2)[-2] for f in blocked] == ["gone"]
