@@ -140,6 +140,31 @@ def ink_threshold(gray: np.ndarray) -> int:
     return int(min(max(int(np.argmax(between)), 110), 210))
 
 
+def _short_rules(
+    dark: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, dpi: int
+) -> np.ndarray:
+    """Vertical rules shorter than a long glyph stroke — the column rules of a one-row
+    table, or of a row cut by the page break — kept when both their ends meet a
+    horizontal rule (a glyph's stroke stands free inside its cell)."""
+    short = _runs(dark.T, max(10, int(dpi * 0.1))).T & ~vertical
+    keep = np.zeros_like(short)
+    if not short.any() or not horizontal.any():
+        return keep
+    near = _grow(horizontal, max(3, dpi // 60))
+    # every vertical run of the short mask: (column, first row, last row)
+    padded = np.zeros((short.shape[0] + 2, short.shape[1]), dtype=np.int8)
+    padded[1:-1] = short
+    step = np.diff(padded, axis=0)
+    # np.nonzero of the transpose lists the runs column by column, top down: they pair up
+    xs, tops = np.nonzero(step.T == 1)
+    _, ends = np.nonzero(step.T == -1)
+    bottoms = ends - 1
+    both = near[tops, xs] & near[bottoms, xs]
+    for x, top, bottom in zip(xs[both], tops[both], bottoms[both], strict=True):
+        keep[top : bottom + 1, x] = True
+    return keep
+
+
 def ruling_lines(
     gray: np.ndarray, dpi: int, threshold: int = _DARK
 ) -> tuple[list[Edge], np.ndarray]:
@@ -148,6 +173,7 @@ def ruling_lines(
     length = max(20, int(dpi * 0.35))  # ~9 mm: longer than any glyph stroke
     horizontal = _runs(dark, length)
     vertical = _runs(dark.T, length).T
+    vertical |= _short_rules(dark, horizontal, vertical, dpi)
     scale = 72.0 / dpi
     edges = _segments(horizontal, scale, "h") + _segments(vertical, scale, "v")
     return edges, horizontal | vertical
@@ -156,16 +182,29 @@ def ruling_lines(
 # ---------------------------------------------------------------- recognition
 
 
-def _tesseract(image: np.ndarray, limits: Limits) -> list[Word]:
-    """Words of a (binarised) image, one uniform block of text (``--psm 6``)."""
+LABEL_LANGUAGES = "chi_sim"
+"""A table cell that came back with Latin letters is read again with the Chinese model
+alone: with ``eng`` beside it some Chinese row labels come back as Latin look-alikes
+(``(一)予以公开`` → ``(一)PLUAT``); alone, it reads figures worse, so it is not the
+first reading."""
+DIGITS = "0123456789.,-%"
+"""What the figures pass may read (``eng`` with this whitelist): a table cell's figure."""
+
+
+def _tesseract(
+    image: np.ndarray, limits: Limits, *, digits: bool = False, languages: str = LANGUAGES
+) -> list[Word]:
+    """Words of a (binarised) image, one uniform block of text (``--psm 6``); with
+    ``digits``, read as figures only (``eng``, :data:`DIGITS`)."""
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="PNG")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    language = ["-l", "eng", "-c", f"tessedit_char_whitelist={DIGITS}"] if digits else [
+        "-l", languages]  # fmt: skip
     result = run_program(
-        ["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "6", "--dpi", str(DPI),
-         "tsv"],
+        ["tesseract", "stdin", "stdout", *language, "--psm", "6", "--dpi", str(DPI), "tsv"],
         input_bytes=buffer.getvalue(),
         limits=limits,
         what="ocr",
@@ -235,6 +274,40 @@ def _solid(dark: np.ndarray) -> np.ndarray:
     return dark & neighbour
 
 
+def _neighbours(dark: np.ndarray) -> np.ndarray:
+    """How many of each pixel's 3×3 neighbourhood (itself included) are dark."""
+    padded = np.pad(dark, 1).astype(np.uint8)
+    height, width = dark.shape
+    count = np.zeros(dark.shape, dtype=np.uint8)
+    for dy in range(3):
+        for dx in range(3):
+            count += padded[dy : dy + height, dx : dx + width]
+    return count
+
+
+def _grow(mask: np.ndarray, steps: int) -> np.ndarray:
+    """``mask`` dilated by ``steps`` pixels (4-neighbourhood)."""
+    out = mask
+    for _ in range(steps):
+        padded = np.pad(out, 1)
+        out = (
+            padded[1:-1, 1:-1] | padded[:-2, 1:-1] | padded[2:, 1:-1]
+            | padded[1:-1, :-2] | padded[1:-1, 2:]
+        )  # fmt: skip
+    return out
+
+
+def despeckle(dark: np.ndarray, dpi: int) -> np.ndarray:
+    """Ink without scanner speckles: the *cores* of strokes (pixels with at least 6 of 9
+    dark in their neighbourhood) are glyphs — a stroke is at least 2 px wide at the
+    rendering's ``dpi`` — and ink is kept only within a few pixels of a core. Specks
+    (single pixels smeared by blur or JPEG) have no core and go; glyph edges, thin
+    serifs and decimal points next to a core stay. A speck left in a cell would widen the
+    crop and make the engine drop or misread the figure."""
+    core = dark & (_neighbours(dark) >= 6)
+    return dark & _grow(core, max(2, round(dpi / 100)))
+
+
 @dataclass
 class _Cell:
     """A table cell with ink: its box in pixels (the ink's bounding box) and its crop."""
@@ -283,26 +356,28 @@ _GAP = 28
 _MOSAIC_CELLS = 120
 
 
-def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
-    """Every cell's text and confidence, recognised in mosaics: the crops stacked one
-    under another with white gaps, one engine run per mosaic; a line belongs to the crop
-    its centre falls on. Cells read alone read far better than cells in a page."""
-    results: list[tuple[str, float]] = [("", 0.0)] * len(cells)
-    for first in range(0, len(cells), _MOSAIC_CELLS):
-        batch = cells[first : first + _MOSAIC_CELLS]
-        width = max(cell.crop.shape[1] for cell in batch) + 2 * _GAP
-        height = sum(cell.crop.shape[0] + _GAP for cell in batch) + _GAP
+def _read_mosaics(
+    crops: list[np.ndarray], limits: Limits, *, digits: bool = False, languages: str = LANGUAGES
+) -> list[tuple[str, float]]:
+    """The text and lowest word confidence of every crop, recognised in mosaics: the
+    crops stacked one under another with white gaps, one engine run per mosaic; a line
+    belongs to the crop its centre falls on."""
+    results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for first in range(0, len(crops), _MOSAIC_CELLS):
+        batch = crops[first : first + _MOSAIC_CELLS]
+        width = max(crop.shape[1] for crop in batch) + 2 * _GAP
+        height = sum(crop.shape[0] + _GAP for crop in batch) + _GAP
         mosaic = np.full((height, width), 255, dtype=np.uint8)
         spans: list[tuple[int, int]] = []
         y = _GAP
-        for cell in batch:
-            h, w = cell.crop.shape
-            mosaic[y : y + h, _GAP : _GAP + w] = cell.crop
+        for crop in batch:
+            h, w = crop.shape
+            mosaic[y : y + h, _GAP : _GAP + w] = crop
             spans.append((y, y + h))
             y += h + _GAP
         texts: list[list[str]] = [[] for _ in batch]
         confidences: list[list[float]] = [[] for _ in batch]
-        for word in _tesseract(mosaic, limits):
+        for word in _tesseract(mosaic, limits, digits=digits, languages=languages):
             middle = (word.top + word.bottom) / 2
             for index, (a, b) in enumerate(spans):
                 if a - _GAP / 2 <= middle < b + _GAP / 2:
@@ -311,9 +386,82 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
                     break
         for index in range(len(batch)):
             text = "".join(texts[index])
-            confidence = min(confidences[index]) if text else 0.0
-            results[first + index] = figure_lookalikes(text, confidence)
+            results[first + index] = (text, min(confidences[index]) if text else 0.0)
     return results
+
+
+def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
+    """Every cell's text and confidence. Each cell is read alone (in mosaics: cells read
+    alone read far better than cells in a page) with the Chinese and English models; a
+    cell that came back with Latin letters is read again with the Chinese model alone
+    (:data:`LABEL_LANGUAGES`); a cell that holds no Chinese text — a figure, a dash,
+    nothing — is read again as figures only (:data:`DIGITS`), and the two readings are
+    reconciled by :func:`reconcile`. A lone dash is known by its shape."""
+    crops = [cell.crop for cell in cells]
+    raw = _read_mosaics(crops, limits)
+    latin = [i for i, (text, _) in enumerate(raw) if len(_LATIN.findall(text)) >= 2]
+    if latin:
+        labels = _read_mosaics([crops[i] for i in latin], limits, languages=LABEL_LANGUAGES)
+        for index, (text, confidence) in zip(latin, labels, strict=True):
+            if len(_CJK.findall(text)) >= 2:
+                raw[index] = (text, min(confidence, raw[index][1]))
+    first = [figure_lookalikes(text, conf) for text, conf in raw]
+    for index, crop in enumerate(crops):
+        if _is_dash(crop):
+            first[index] = ("—", 1.0)
+    again = [
+        index
+        for index, (text, _) in enumerate(first)
+        if not _CJK.search(text) and not _is_dash(crops[index])
+    ]
+    results = list(first)
+    if again:
+        figures = _read_mosaics([crops[i] for i in again], limits, digits=True)
+        for index, reading in zip(again, figures, strict=True):
+            results[index] = reconcile(first[index], reading)
+    return results
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _is_dash(crop: np.ndarray) -> bool:
+    """A cell whose only ink is one flat bar: a dash (``—``, ``-``), printed for "none".
+    The engine drops a lone dash; its shape says what it is. (The crop is the ink's
+    bounding box: a bar is at most a stroke thick and several strokes long.)"""
+    height, width = crop.shape
+    if height > max(4, DPI // 50) or width < 3 * height or width < DPI // 30:
+        return False
+    return bool((crop == 0).mean() > 0.5)
+
+
+_FIGURE = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def reconcile(general: tuple[str, float], figures: tuple[str, float]) -> tuple[str, float]:
+    """One cell's text from its two readings: ``general`` (Chinese model, look-alikes
+    already made figures) and ``figures`` (figures only). When both read the same figure,
+    or the same blank marker, the cell is that, with the better confidence; otherwise the
+    figures reading wins when it is a well-formed figure (else the general one), and the
+    cell is flagged uncertain: its confidence is capped below :data:`UNCERTAIN_BELOW`."""
+    text, confidence = general
+    digits, digits_conf = figures
+    digits = digits.replace(" ", "")
+    uncertain = min(confidence, digits_conf, UNCERTAIN_BELOW / 2)
+    if not digits:
+        # nothing but a figure-less mark: a blank marker read alike or ink lost twice
+        return (text, confidence) if text in _MARKERS or not text else (text, uncertain)
+    if text in _MARKERS or _DASH_LIKE.match(text):
+        if re.fullmatch(r"-+", digits):
+            return text, max(confidence, digits_conf)
+        if _FIGURE.match(digits):
+            return digits, uncertain
+        return text, uncertain
+    if text == digits and _FIGURE.match(digits):
+        return digits, max(confidence, digits_conf)
+    if _FIGURE.match(digits):
+        return digits, uncertain
+    return text, uncertain
 
 
 _LOOKALIKES = str.maketrans({
@@ -407,7 +555,8 @@ def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> P
         grown[:, 1:] |= lines[:, :-1]
         grown[:, :-1] |= lines[:, 1:]
         clean[grown] = 255
-    binary = np.where(clean < max(threshold, _BINARY), 0, 255).astype(np.uint8)
+    ink = despeckle(clean < max(threshold, _BINARY), DPI)
+    binary = np.where(ink, 0, 255).astype(np.uint8)
     scale = 72.0 / DPI
     cells, regions = _cells_with_ink(binary, edges, width, height)
     text_image = binary.copy()
