@@ -67,6 +67,8 @@ class _Rules:
         self.values = values
         self.ocr = ocr or {}
         self.checks: list[dict[str, Any]] = []
+        self.failed: dict[str, str] = {}
+        """Every term of a failed rule → the first failed rule it is a term of."""
 
     def add(self, rule: str, axis: str, name: str, left: list[str], right: list[str]) -> None:
         terms = left + right
@@ -79,6 +81,9 @@ class _Rules:
             rsum = sum(_n(self.values, key) for key in right)
             status = CheckStatus.OK if lsum == rsum else CheckStatus.FAILED
             check.update(status=status.value, ok=lsum == rsum, left=lsum, right=rsum)
+            if status is CheckStatus.FAILED:
+                for key in terms:
+                    self.failed.setdefault(key, f"{rule}:{name}")
         check["blank_terms"] = len(blank)
         mark_ocr(check, terms, self.ocr)
         self.checks.append(check)
@@ -101,9 +106,22 @@ def evaluate_checks(
     layout: str, values: Mapping[str, CellValue], ocr: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Rules 1–4 for ``values`` of ``layout``; nothing for layout ``none``."""
-    if layout not in ("2019", "2021"):
-        return []
+    return _evaluate(layout, values, ocr).checks
+
+
+def failed_terms(layout: str, values: Mapping[str, CellValue]) -> dict[str, str]:
+    """The value keys that are terms of a failed rule 1–4, each with the rule
+    (``balance:natural``): for values read by OCR, a failed rule makes its terms
+    uncertain — one of them may be misread."""
+    return _evaluate(layout, values, None).failed
+
+
+def _evaluate(
+    layout: str, values: Mapping[str, CellValue], ocr: Mapping[str, Any] | None
+) -> _Rules:
     rules = _Rules(values, ocr)
+    if layout not in ("2019", "2021"):
+        return rules
     for column in K.T3_COLUMNS:
         rules.add(
             "balance",
@@ -138,7 +156,7 @@ def evaluate_checks(
             [f"t4.{group}.{column}" for column in K.T4_COLUMNS[:-1]],
             [f"t4.{group}.total"],
         )
-    return rules.checks
+    return rules
 
 
 _RECEIVED = re.compile(

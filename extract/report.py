@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.checks import evaluate_checks, text_figure_checks
+from extract.checks import evaluate_checks, failed_terms, text_figure_checks
+from extract.keys import keys_for_layout
 from extract.metadata import (
     agency_from_title,
     document_title,
@@ -52,8 +53,15 @@ UNCERTAIN_BELOW = 0.80
 
 def ocr_confidences(tables: TableParse) -> dict[str, dict[str, Any]]:
     """For a document read by OCR: every value key printed (or lost: ink without text) →
-    its confidence and whether it is uncertain. A value whose cell confidence is unknown
-    (read from the text lines, not a table cell) is uncertain."""
+    its confidence, whether it is uncertain and, when it is, ``why``:
+
+    - ``confidence``: recognised with less confidence than :data:`UNCERTAIN_BELOW`, or
+      read from the text lines, not a table cell (confidence unknown);
+    - ``row not read``: a row of the layout's tables that was not found (its label not
+      recognised, its rules not seen): its values are blank because they were not read;
+    - ``rule:<rule>:<term>``: a term of a consistency rule (1–4) that fails on the OCR
+      values — one of its terms may be misread, so every term is uncertain.
+    """
     out: dict[str, dict[str, Any]] = {}
     for key, value in tables.values.items():
         confidence = tables.confidence.get(key)
@@ -64,6 +72,24 @@ def ocr_confidences(tables: TableParse) -> dict[str, dict[str, Any]]:
             "confidence": None if confidence is None else round(confidence, 3),
             "uncertain": uncertain,
         }
+        if uncertain:
+            out[key]["why"] = "confidence"
+    if tables.layout not in ("2019", "2021"):
+        return out
+    keys = keys_for_layout(tables.layout)
+    for key in keys:
+        row = key.rsplit(".", 1)[0]
+        found = ("t4" if key.startswith("t4.") else row) in tables.rows_found
+        if key.startswith("t4.") and found:
+            # table 四 is found as a whole: a group with no figure at all was not read
+            found = any(tables.values.get(k) is not None for k in keys if k.startswith(row + "."))
+        if not found and tables.values.get(key) is None:
+            out[key] = {"confidence": None, "uncertain": True, "why": "row not read"}
+    for key, rule in failed_terms(tables.layout, tables.values).items():
+        entry = out.setdefault(key, {"confidence": None, "uncertain": True})
+        if not entry["uncertain"]:
+            entry["uncertain"] = True
+        entry.setdefault("why", f"rule:{rule}")
     return out
 
 
