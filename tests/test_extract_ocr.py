@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from paths import SEED_LABELS
@@ -70,3 +71,89 @@ def test_checks_say_they_rest_on_ocr_values(scanned) -> None:
     _, extraction = scanned
     evaluated = [c for c in extraction.checks if c["status"] != "not_evaluable"]
     assert evaluated and all(c.get("ocr") is True for c in evaluated)
+
+
+@pytest.fixture(scope="module")
+def scanned_150() -> tuple[dict, object]:
+    label = json.loads(next(SEED_LABELS.glob("003_*.json")).read_text("utf-8"))
+    pdf = _table_pages((REPORTS / "seed003.pdf").read_bytes())
+    return label, extract_document(scan_pdf(pdf, dpi=150, seed=5), filename="scan.pdf")
+
+
+def test_scan_at_150_dpi_reads_most_values(scanned_150) -> None:
+    """A coarser scan (figures ~12 px high): most values still right, and the floor
+    fails if the cell reading breaks (speckles left in the crops dropped most figures)."""
+    label, extraction = scanned_150
+    printed = {k: v for k, v in label["values"].items() if v is not None}
+    right = [k for k, v in printed.items() if extraction.values.get(k) == v]
+    assert len(right) / len(printed) >= 0.9, set(printed) - set(right)
+
+
+# ---------------------------------------------------------------- the parts, on images
+
+
+def test_despeckle_drops_specks_and_keeps_strokes() -> None:
+    dark = np.zeros((60, 60), dtype=bool)
+    dark[10:40, 20:23] = True  # a stroke 3 px wide
+    dark[44:47, 20:23] = True  # a decimal point beside it
+    dark[5, 50] = dark[50, 5] = True  # single-pixel specks
+    dark[30, 50:52] = True  # a speck smeared over two pixels
+    kept = ocr.despeckle(dark, 300)
+    assert kept[10:40, 20:23].all() and kept[44:47, 20:23].all()
+    assert not kept[5, 50] and not kept[50, 5] and not kept[30, 50:52].any()
+
+
+def test_a_lone_dash_is_known_by_its_shape() -> None:
+    dash = np.zeros((3, 30), dtype=np.uint8)
+    zero = np.full((28, 19), 255, dtype=np.uint8)
+    zero[:, :3] = zero[:, -3:] = zero[:3] = zero[-3:] = 0
+    assert ocr._is_dash(dash) and not ocr._is_dash(zero)
+
+
+@pytest.mark.parametrize(
+    ("general", "figures", "text", "flagged"),
+    [
+        (("17", 0.95), ("17", 0.93), "17", False),  # both readings agree
+        (("417", 0.9), ("17", 0.9), "17", True),  # they disagree: figures win, flagged
+        (("", 0.0), ("0", 0.9), "0", True),  # the general reading lost the figure
+        (("—", 0.4), ("-", 0.92), "—", False),  # a dash read as 一, and as - alone
+        (("—", 0.9), ("1", 0.9), "1", True),  # a dash, or a 1?
+        (("12", 0.9), ("", 0.0), "12", True),  # only one reading
+        (("", 0.0), ("", 0.0), "", False),  # nothing (a blank cell: no ink read)
+    ],
+)
+def test_two_readings_of_a_cell_are_reconciled(general, figures, text, flagged) -> None:
+    from extract.report import UNCERTAIN_BELOW
+
+    got, confidence = ocr.reconcile(general, figures)
+    assert got == text
+    if text:
+        assert (confidence < UNCERTAIN_BELOW) is flagged
+
+
+# ---------------------------------------------------------------- flags on OCR values
+
+
+def test_failed_rules_and_rows_not_read_make_values_uncertain() -> None:
+    from extract.keys import keys_for_layout
+    from extract.report import ocr_confidences
+    from extract.tables import TableParse
+
+    keys = keys_for_layout("2021")
+    values = {k: 0 for k in keys}
+    values["t3.new.natural"], values["t3.new.total"] = 7, 5  # rule 3 fails on this row
+    for k in keys:
+        if k.startswith("t2.normative."):
+            values[k] = None  # a row not read
+    rows = {k.rsplit(".", 1)[0] for k in keys if not k.startswith(("t4.", "t2.normative."))}
+    tables = TableParse("2021", values, rows | {"t4"}, {k: 0.95 for k in values})
+    flags = ocr_confidences(tables)
+    assert flags["t3.new.natural"]["uncertain"] and flags["t3.new.total"]["uncertain"]
+    assert flags["t3.new.natural"]["why"].startswith("rule:")
+    assert flags["t2.normative.issued"] == {
+        "confidence": None,
+        "uncertain": True,
+        "why": "row not read",
+    }
+    assert not flags["t3.granted.commercial"]["uncertain"]  # a term of rules that hold
+    assert not flags["t4.review.total"]["uncertain"]
