@@ -157,3 +157,14 @@ def test_failed_rules_and_rows_not_read_make_values_uncertain() -> None:
     }
     assert not flags["t3.granted.commercial"]["uncertain"]  # a term of rules that hold
     assert not flags["t4.review.total"]["uncertain"]
+
+
+def test_a_lone_slash_is_known_by_its_shape() -> None:
+    slash = np.full((28, 30), 255, dtype=np.uint8)
+    for y in range(28):
+        x = round((1 - (y + 0.5) / 28) * 30)
+        slash[y, max(0, x - 2) : x + 1] = 0
+    seven = slash.copy()
+    seven[:3, :] = 0  # a bar on top: a 7, not a slash
+    assert ocr._is_slash(slash) and not ocr._is_slash(seven)
+    assert not ocr._is_slash(np.zeros((28, 4), dtype=np.uint8))  # a 1

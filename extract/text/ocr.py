@@ -187,7 +187,7 @@ LABEL_LANGUAGES = "chi_sim"
 alone: with ``eng`` beside it some Chinese row labels come back as Latin look-alikes
 (``(一)予以公开`` → ``(一)PLUAT``); alone, it reads figures worse, so it is not the
 first reading."""
-DIGITS = "0123456789.,-%"
+DIGITS = "0123456789.,-%/"
 """What the figures pass may read (``eng`` with this whitelist): a table cell's figure."""
 
 
@@ -396,7 +396,7 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     cell that came back with Latin letters is read again with the Chinese model alone
     (:data:`LABEL_LANGUAGES`); a cell that holds no Chinese text — a figure, a dash,
     nothing — is read again as figures only (:data:`DIGITS`), and the two readings are
-    reconciled by :func:`reconcile`. A lone dash is known by its shape."""
+    reconciled by :func:`reconcile`. A lone dash or slash is known by its shape."""
     crops = [cell.crop for cell in cells]
     raw = _read_mosaics(crops, limits)
     latin = [i for i, (text, _) in enumerate(raw) if len(_LATIN.findall(text)) >= 2]
@@ -406,13 +406,16 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
             if len(_CJK.findall(text)) >= 2:
                 raw[index] = (text, min(confidence, raw[index][1]))
     first = [figure_lookalikes(text, conf) for text, conf in raw]
+    shaped = {}
     for index, crop in enumerate(crops):
         if _is_dash(crop):
-            first[index] = ("—", 1.0)
+            shaped[index] = first[index] = ("—", 1.0)
+        elif _is_slash(crop):
+            shaped[index] = first[index] = ("/", 1.0)
     again = [
         index
         for index, (text, _) in enumerate(first)
-        if not _CJK.search(text) and not _is_dash(crops[index])
+        if not _CJK.search(text) and index not in shaped
     ]
     results = list(first)
     if again:
@@ -433,6 +436,24 @@ def _is_dash(crop: np.ndarray) -> bool:
     if height > max(4, DPI // 50) or width < 3 * height or width < DPI // 30:
         return False
     return bool((crop == 0).mean() > 0.5)
+
+
+def _is_slash(crop: np.ndarray) -> bool:
+    """A cell whose only ink is one rising stroke: a slash (``/``), printed for "none".
+    The figures pass reads a lone slash as ``4`` or ``7``; its shape says what it is:
+    every row's ink is one short run centred on the box's rising diagonal."""
+    height, width = crop.shape
+    if height < DPI // 30 or not 0.4 * height <= width <= 2 * height:
+        return False
+    dark = crop == 0
+    for y in range(height):
+        xs = np.nonzero(dark[y])[0]
+        if xs.size == 0:
+            continue
+        expected = (1 - (y + 0.5) / height) * width
+        if xs[-1] - xs[0] > 0.35 * width + 2 or abs(xs.mean() - expected) > 0.15 * width + 2:
+            return False
+    return True
 
 
 _FIGURE = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
