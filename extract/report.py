@@ -26,10 +26,11 @@ from extract.types import Extraction, Sourced, TextDocument
 def read_tables(doc: TextDocument) -> TableParse:
     """Tables from the grids when there are grids, from the text layout otherwise; rows the
     grids lack (a reader may drop a row of a table broken over pages) come from the text."""
-    from_text = parse_tables(text_rows(doc.text))
+    fuzzy = doc.ocr is not None
+    from_text = parse_tables(text_rows(doc.text), fuzzy=fuzzy)
     if not doc.tables:
         return from_text
-    from_grids = parse_tables(grid_rows(doc.tables))
+    from_grids = parse_tables(grid_rows(doc.tables), fuzzy=fuzzy)
     if from_grids.layout == "none" or not from_grids.rows_found:
         return from_text
     if from_text.layout == from_grids.layout:

@@ -103,6 +103,72 @@ TABLES_END = re.compile(r"^五[、.．]|存在的主要问题|存在的问题|�
 AFTER_TABLES = re.compile(r"存在的主要问题|存在的问题|其他需要报告")
 
 
+T2_ROW_NAMES: dict[str, str] = {
+    "regulations": "规章",
+    "normative": "规范性文件",
+    "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项",
+    "penalty": "行政处罚",
+    "coercion": "行政强制",
+    "fees": "行政事业性收费",
+    "procurement": "政府集中采购",
+}
+T3_ROW_NAMES: dict[str, str] = {
+    "new": "本年新收政府信息公开申请数量",
+    "carried_over": "上年结转政府信息公开申请数量",
+    "granted": "予以公开",
+    "partial": "部分公开区分处理的只计这一情形不计其他情形",
+    "denied.state_secret": "属于国家秘密",
+    "denied.prohibited": "其他法律行政法规禁止公开",
+    "denied.three_safeties": "危及三安全一稳定",
+    "denied.third_party": "保护第三方合法权益",
+    "denied.internal": "属于三类内部事务信息",
+    "denied.process": "属于四类过程性信息",
+    "denied.enforcement_file": "属于行政执法案卷",
+    "denied.inquiry": "属于行政查询事项",
+    "unavailable.not_held": "本机关不掌握相关政府信息",
+    "unavailable.needs_creation": "没有现成信息需要另行制作",
+    "unavailable.unclear": "补正后申请内容仍不明确",
+    "unprocessed.petition": "信访举报投诉类申请",
+    "unprocessed.repeat": "重复申请",
+    "unprocessed.publication": "要求提供公开出版物",
+    "unprocessed.excessive": "无正当理由大量反复申请",
+    "unprocessed.confirmation": "要求行政机关确认或重新出具已获取信息",
+    "other": "其他处理",
+    "other.no_correction": "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+    "other.unpaid_fee": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+    "total": "总计",
+    "carried_forward": "结转下年度继续办理",
+}
+"""The standard row labels (numbering and punctuation left out), for labels misread by
+OCR that no pattern matches (:func:`closest_row`)."""
+
+_NOT_WORDS = re.compile(r"[^\u4e00-\u9fff]")
+
+
+def closest_row(label: str, names: dict[str, str], least: float = 0.75) -> str | None:
+    """The row whose standard label ``label`` holds best — a label read by OCR with a
+    character or two wrong (``其他对外答理服务事项``) — when at least ``least`` of that
+    label's characters are found in order, and no other row comes as close. Labels of
+    fewer than five characters are left to the patterns."""
+    from difflib import SequenceMatcher
+
+    words = _NOT_WORDS.sub("", label)
+    if len(words) < 3:
+        return None
+    scored: list[tuple[float, str]] = []
+    for key, name in names.items():
+        if len(name) < 5:
+            continue
+        blocks = SequenceMatcher(None, words, name, autojunk=False).get_matching_blocks()
+        scored.append((sum(block.size for block in blocks) / len(name), key))
+    scored.sort(reverse=True)
+    best, key = scored[0]
+    if best < least or (len(scored) > 1 and scored[1][0] > best - 0.15):
+        return None
+    return key
+
+
 def match_t2_row(label: str) -> str | None:
     for key, pattern in T2_ROW_PATTERNS:
         if pattern.search(label):

@@ -19,13 +19,16 @@ from extract.table_labels import (
     AFTER_TABLES,
     MARKERS_2019,
     MARKERS_2021,
+    T2_ROW_NAMES,
     T2_START,
     T3_HEADER,
     T3_MARKERS_2021,
+    T3_ROW_NAMES,
     T3_ROW_ORDER,
     T3_START,
     T4_START,
     TABLES_END,
+    closest_row,
     match_t2_column,
     match_t2_row,
     match_t3_column,
@@ -134,8 +137,11 @@ def _in_column_order(columns: dict[str, list[int]]) -> bool:
 
 
 class _TableWalker:
-    def __init__(self, layout: str) -> None:
+    def __init__(self, layout: str, fuzzy: bool = False) -> None:
         self.layout = layout
+        self.fuzzy = fuzzy
+        """Labels read by OCR: one no pattern matches is matched to the closest standard
+        label (``closest_row``)."""
         self.values: dict[str, CellValue] = dict.fromkeys(K.keys_for_layout(layout))
         self.rows_found: set[str] = set()
         self.confidence: dict[str, float] = {}
@@ -197,6 +203,8 @@ class _TableWalker:
 
     def _t2_key(self, label: str) -> str | None:
         key = match_t2_row(label)
+        if key is None and self.fuzzy:
+            key = closest_row(label, T2_ROW_NAMES)
         if key is None or key not in self.t2_columns or f"t2.{key}" in self.rows_found:
             return None
         return key
@@ -208,6 +216,10 @@ class _TableWalker:
             if T3_ROW_ORDER[key] > self.t3_current
             and (key != "total" or self.t3_current >= T3_ROW_ORDER["granted"])
         ]
+        if not candidates and self.fuzzy and not match_t3_rows(label):
+            key = closest_row(label, T3_ROW_NAMES)
+            if key is not None and T3_ROW_ORDER[key] > self.t3_current and key != "total":
+                candidates = [key]
         return candidates[-1] if candidates else None
 
     def _count(self, table: str, key: str) -> int:
@@ -479,8 +491,9 @@ class _TableWalker:
         )
 
 
-def parse_tables(rows: list[Row]) -> TableParse:
-    """Layout and values of the statistical tables found in ``rows``."""
+def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
+    """Layout and values of the statistical tables found in ``rows``; with ``fuzzy``
+    (labels read by OCR) a row label no pattern matches takes the closest standard one."""
     start = next((i for i, row in enumerate(rows) if T2_START.search(_joined(row))), None)
     t3_start = next((i for i, row in enumerate(rows) if T3_START.search(_joined(row))), None)
     if start is None or (t3_start is not None and t3_start < start):
@@ -491,7 +504,7 @@ def parse_tables(rows: list[Row]) -> TableParse:
     layout = decide_layout(_until_end(region))
     if layout == "none":
         return TableParse("none", {})
-    walker = _TableWalker(layout)
+    walker = _TableWalker(layout, fuzzy)
     phase = "t2"
     for row in region:
         joined = _joined(row)
