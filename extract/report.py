@@ -60,6 +60,8 @@ def ocr_confidences(tables: TableParse) -> dict[str, dict[str, Any]]:
       read from the text lines, not a table cell (confidence unknown);
     - ``row not read``: a row of the layout's tables that was not found (its label not
       recognised, its rules not seen): its values are blank because they were not read;
+      ``cell not read``: a blank value of a row read without a cell for it; a cell
+      where OCR read neither a figure nor a blank mark has confidence 0;
     - ``rule:<rule>:<term>``: a term of a consistency rule (1–4) that fails on the OCR
       values — one of its terms may be misread, so every term is uncertain.
     """
@@ -86,6 +88,9 @@ def ocr_confidences(tables: TableParse) -> dict[str, dict[str, Any]]:
             found = any(tables.values.get(k) is not None for k in keys if k.startswith(row + "."))
         if not found and tables.values.get(key) is None:
             out[key] = {"confidence": None, "uncertain": True, "why": "row not read"}
+        elif key not in tables.confidence and tables.values.get(key) is None:
+            # a row read with fewer cells than the table has columns
+            out[key] = {"confidence": None, "uncertain": True, "why": "cell not read"}
     for key, rule in failed_terms(tables.layout, tables.values).items():
         entry = out.setdefault(key, {"confidence": None, "uncertain": True})
         if not entry["uncertain"]:

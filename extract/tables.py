@@ -330,6 +330,10 @@ class _TableWalker:
     def _scored(self, name: str, cell: str) -> None:
         confidence = getattr(cell, "confidence", None)
         if confidence is not None:
+            if self.values.get(name) is None and not is_blank(cell):
+                # OCR read something in the cell that is neither a figure nor a blank
+                # mark: the value is not known to be blank, it was not read
+                confidence = 0.0
             self.confidence[name] = confidence
 
     def _store_t2(self, key: str, columns: tuple[str, ...], cells: list[str]) -> None:
@@ -341,11 +345,11 @@ class _TableWalker:
                 self._scored(f"t2.{key}.amount_raw", cell)
                 self._scored(f"t2.{key}.amount_yuan", cell)
                 continue
-            self._scored(f"t2.{key}.{column}", cell)
             if column == "amount_wan":
                 self.values[f"t2.{key}.{column}"] = None if is_blank(cell) else parse_number(cell)
             else:
                 self.values[f"t2.{key}.{column}"] = cell_value(cell)
+            self._scored(f"t2.{key}.{column}", cell)
 
     # -- table 三 -------------------------------------------------------------------------
 

@@ -156,6 +156,9 @@ def test_failed_rules_and_rows_not_read_make_values_uncertain() -> None:
         "why": "row not read",
     }
     assert not flags["t3.granted.commercial"]["uncertain"]  # a term of rules that hold
+    del tables.confidence["t3.granted.natural"]
+    tables.values["t3.granted.natural"] = None  # a row read short of a cell
+    assert ocr_confidences(tables)["t3.granted.natural"]["why"] == "cell not read"
     assert not flags["t4.review.total"]["uncertain"]
 
 
@@ -168,3 +171,24 @@ def test_a_lone_slash_is_known_by_its_shape() -> None:
     seven[:3, :] = 0  # a bar on top: a 7, not a slash
     assert ocr._is_slash(slash) and not ocr._is_slash(seven)
     assert not ocr._is_slash(np.zeros((28, 4), dtype=np.uint8))  # a 1
+
+
+def test_a_cell_read_as_neither_figure_nor_blank_mark_is_uncertain() -> None:
+    from extract.table_rows import Row
+    from extract.tables import parse_tables
+    from extract.types import ScoredText
+
+    def row(*cells: str) -> Row:
+        return Row([ScoredText(c, 0.95) for c in cells], positional=True)
+
+    rows = [
+        row("第二十条第（一）项", "", "", ""),
+        row("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+        row("规章", "3", "5元", ""),  # money where a count stands
+        row("规范性文件", "1", "0", "2"),
+    ]
+    tables = parse_tables(rows)
+    assert tables.values["t2.regulations.issued"] == 3
+    assert tables.values["t2.regulations.repealed"] is None
+    assert tables.confidence["t2.regulations.repealed"] == 0.0  # read, but not a figure
+    assert tables.confidence["t2.regulations.in_force"] == 0.95  # blank: nothing read
