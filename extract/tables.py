@@ -63,8 +63,36 @@ class _Header:
     columns: dict[str, list[int]]
 
 
-def decide_layout(rows: list[Row]) -> str:
-    """``2021`` or ``2019`` from the tables' own column labels; ``none`` without a table."""
+_PIECES_2021 = ("制发", "废止", "现行有效", "有效件数", "收费金额")
+_PIECES_2019 = (
+    "新制作",
+    "制作数量",
+    "新公开",
+    "公开总数",
+    "对外公开",
+    "上一年",
+    "项目数量",
+    "采购总金额",
+)
+"""Pieces of the column labels only one layout prints, for labels garbled by OCR."""
+
+
+def decide_layout(rows: list[Row], *, fuzzy: bool = False) -> str:
+    """``2021`` or ``2019`` from the tables' own column labels; ``none`` without a table.
+    With ``fuzzy`` (labels read by OCR), when no whole label is legible, from pieces of
+    them (``上年项目数量`` for ``上一年项目数量``)."""
+    layout = _decide_layout(rows)
+    if layout != "none" or not fuzzy:
+        return layout
+    text = squash("".join("".join(row.cells) for row in rows))
+    score_2021 = sum(piece in text for piece in _PIECES_2021)
+    score_2019 = sum(piece in text for piece in _PIECES_2019)
+    if score_2021 == score_2019:
+        return "none"
+    return "2021" if score_2021 > score_2019 else "2019"
+
+
+def _decide_layout(rows: list[Row]) -> str:
     text = squash("".join("".join(row.cells) for row in rows))
     score_2021 = sum(marker in text for marker in MARKERS_2021)
     score_2019 = sum(marker in text for marker in MARKERS_2019)
@@ -505,7 +533,7 @@ def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
     if start is None:
         return TableParse("none", {})
     region = rows[start:]
-    layout = decide_layout(_until_end(region))
+    layout = decide_layout(_until_end(region), fuzzy=fuzzy)
     if layout == "none":
         return TableParse("none", {})
     walker = _TableWalker(layout, fuzzy)
