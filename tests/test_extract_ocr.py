@@ -192,3 +192,18 @@ def test_a_cell_read_as_neither_figure_nor_blank_mark_is_uncertain() -> None:
     assert tables.values["t2.regulations.repealed"] is None
     assert tables.confidence["t2.regulations.repealed"] == 0.0  # read, but not a figure
     assert tables.confidence["t2.regulations.in_force"] == 0.95  # blank: nothing read
+
+
+def test_labels_garbled_by_ocr_are_matched_to_the_closest_standard_label() -> None:
+    from extract.table_labels import T2_ROW_NAMES, T3_ROW_NAMES, closest_row
+    from extract.table_rows import Row
+    from extract.tables import decide_layout
+
+    assert closest_row("其他对外答理服务事项", T2_ROW_NAMES) == "other_services"
+    assert closest_row("5.必于三类内部事务侣息", T3_ROW_NAMES) == "denied.internal"
+    assert closest_row("信息内容", T2_ROW_NAMES) is None  # a header, not a row
+    assert closest_row("第二十条第(五)项", T3_ROW_NAMES) is None
+    # column labels garbled: no whole marker, but pieces of the 2019 ones
+    rows = [Row(["信息内容", "上年项目数量", "本年增/减", "处理决定"], positional=True)]
+    assert decide_layout(rows) == "none"
+    assert decide_layout(rows, fuzzy=True) == "2019"
