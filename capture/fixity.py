@@ -179,13 +179,15 @@ def verify_file(path: Path, index: dict[int, IndexedRecord], report: FixityRepor
             continue
         rec = _read_member(member)
         report.records += 1
-        cap = index.get(member.offset)
-        if cap is not None:
+        indexed = index.get(member.offset)
+        if indexed is not None:
             matched.add(member.offset)
             report.indexed += 1
-            why = "; ".join(rec.problems) or _against_index(rec, cap, member)
+            why = "; ".join(rec.problems) or _against_index(rec, indexed, member)
             if why:
-                report.problems.append(Problem(cap.capture_id, cap.url, name, cap.offset, why))
+                report.problems.append(
+                    Problem(indexed.capture_id, indexed.url, name, indexed.offset, why)
+                )
             continue
         if rec.problems:
             report.problems.append(

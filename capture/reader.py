@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class RecordReadError(ValueError):
     """The indexed bytes are missing, short or not a WARC record; the message says which."""
 
 
-def read_record(warc_dir: Path, rec: IndexedRecord) -> Any:
+def read_record(warc_dir: Path, rec: IndexedRecord) -> ArcWarcRecord:
     """The warcio record at the indexed place (a file-system error propagates)."""
     with open(warc_dir / rec.warc_file, "rb") as fh:
         fh.seek(rec.offset)
@@ -126,7 +127,7 @@ def iter_members(path: Path, start: int = 0) -> Iterator[Member]:
             buf, buf_at = feed, feed_at
 
 
-def _next_magic(fh: Any, start: int) -> int | None:
+def _next_magic(fh: BinaryIO, start: int) -> int | None:
     """The offset of the next gzip member header at or after ``start`` that decompresses
     (a header's bytes may occur by chance inside compressed data)."""
     pos = start

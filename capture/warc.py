@@ -20,6 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
@@ -101,9 +102,9 @@ def sha256_digest(data: bytes) -> str:
     return digest_of_hex(hashlib.sha256(data).hexdigest())
 
 
-class _Sha256WARCWriter(WARCWriter):
+class _Sha256WARCWriter(WARCWriter):  # type: ignore[misc]  # warcio is untyped: WARCWriter is Any
     @staticmethod
-    def _create_digester() -> Digester:  # type: ignore[override]
+    def _create_digester() -> Digester:
         return Digester("sha256")
 
 
@@ -295,7 +296,9 @@ class RollingWarcWriter:
             f"{resp.status} {_reason(resp.status)}", headers, protocol=resp.protocol
         )
 
-    def _response_record(self, resp: FetchedResponse, revisit_of: RevisitOf | None):
+    def _response_record(
+        self, resp: FetchedResponse, revisit_of: RevisitOf | None
+    ) -> ArcWarcRecord:
         assert self._writer is not None
         if revisit_of is not None:
             record = self._writer.create_revisit_record(
@@ -324,7 +327,7 @@ class RollingWarcWriter:
             warc_headers_dict=self._warc_headers(resp),
         )
 
-    def _rendered_record(self, resp: FetchedResponse, response):  # type: ignore[no-untyped-def]
+    def _rendered_record(self, resp: FetchedResponse, response: ArcWarcRecord) -> ArcWarcRecord:
         """The DOM a browser rendered from the response, as a ``conversion`` record (an
         alternative form of the response's content) that refers to the response."""
         assert self._writer is not None and resp.rendered_html is not None
@@ -340,7 +343,7 @@ class RollingWarcWriter:
             warc_headers_dict=headers,
         )
 
-    def _request_record(self, resp: FetchedResponse):
+    def _request_record(self, resp: FetchedResponse) -> ArcWarcRecord:
         assert self._writer is not None
         from urllib.parse import urlsplit
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -169,7 +169,7 @@ SITE_FIELDS = {
 
 
 def _build(
-    agency_rows: list[Mapping[str, Any]], site_rows: list[Mapping[str, Any]], source: str
+    agency_rows: Sequence[Mapping[str, Any]], site_rows: Sequence[Mapping[str, Any]], source: str
 ) -> Registry:
     agencies: list[Agency] = []
     seen: dict[str, int] = {}

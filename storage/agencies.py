@@ -191,7 +191,7 @@ def names_compatible(name: str, other: str) -> bool:
     if key == other_key or other_key.endswith(key) or key.endswith(other_key):
         return True
     relative = _RELATIVE.match(key)
-    return bool(relative) and other_key.endswith(key[len(relative.group(1)) :])
+    return relative is not None and other_key.endswith(key[len(relative.group(1)) :])
 
 
 def guess_level_kind(name: str) -> tuple[str, str]:

@@ -12,13 +12,17 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 import sqlean
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 T = TypeVar("T")
 DEFAULT_DATA_DIR = "data"
@@ -122,6 +126,24 @@ def normalise_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE, DELETE or INSERT matched. ``Session.execute`` is typed as
+    returning a ``Result``; for those statements it is a ``CursorResult``, which counts."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def dialect_insert(dialect: str) -> Callable[..., PostgresInsert | SqliteInsert]:
+    """The ``insert`` of the dialect, PostgreSQL's or SQLite's: both have ON CONFLICT."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def json_loads(text: str | bytes) -> Any:

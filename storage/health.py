@@ -3,11 +3,12 @@ success, vanished documents and the listing pages captured in a season."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 
 from storage.archive import Archive
 from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
@@ -18,13 +19,13 @@ from storage.vocab import DocumentStatus
 class HealthRows:
     site_ids: list[str]
     """The sites asked for (all, or those named that exist), by id."""
-    recent: list[Any]
+    recent: Sequence[Any]
     """The last ``recent_runs`` finished runs of each site: rows of (site_id, run_id,
     finished_at, outcome, reports_found, blocked, explored, n), newest first (n = 1)."""
-    last_success: dict[str, datetime]
-    vanished: dict[str, int]
+    last_success: dict[str, datetime | None]
+    vanished: dict[str | None, int]
     """Vanished documents per site."""
-    listings: list[Any]
+    listings: Sequence[Row[str | None, str, int, datetime, datetime]]
     """(site id, url hash, distinct payloads, first, last capture) of every listing page
     captured (200, or 304: as last captured) in the season."""
 

@@ -342,9 +342,9 @@ class IngestStore(ArchiveBase):
         self._assign_ids(s)
         s.flush()  # ids of the new versions
         # 3. what hangs on the new versions: observations, extractions, the search index
-        for observation, new in observations:
-            if new is not None:
-                observation.version_id = new.id
+        for observation, new_row in observations:
+            if new_row is not None:
+                observation.version_id = new_row.id
         s.add_all([observation for observation, _ in observations])
         for cap, version, result, row in new_versions:
             if version.extraction is not None:

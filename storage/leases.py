@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 import storage.models_ops  # noqa: F401  (registers the ops tables)
 from storage.archive import Archive, as_utc
+from storage.db import dialect_insert, rowcount
 from storage.models_ops import LeaseRow
 
 CHUNK = 500
@@ -56,7 +57,7 @@ def take_over(
             .values(holder=new_holder, acquired_at=now, expires_at=until)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return rowcount(result) == 1
 
 
 def delete_lease(archive: Archive, name: str, holder: str | None = None) -> bool:
@@ -65,7 +66,7 @@ def delete_lease(archive: Archive, name: str, holder: str | None = None) -> bool
         query = delete(LeaseRow).where(LeaseRow.name == name)
         if holder is not None:
             query = query.where(LeaseRow.holder == holder)
-        return s.execute(query).rowcount == 1  # type: ignore[attr-defined]
+        return rowcount(s.execute(query)) == 1
 
 
 def take(archive: Archive, name: str, holder: str, now: datetime, until: datetime) -> bool:
@@ -81,7 +82,7 @@ def take(archive: Archive, name: str, holder: str, now: datetime, until: datetim
             .values(holder=holder, acquired_at=now, expires_at=until)
             .execution_options(synchronize_session=False)
         )
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
+        if rowcount(taken) == 1:
             return True
     try:
         with archive.session() as s:
@@ -97,10 +98,7 @@ def take_many(
     """Take every free (or expired, or ``holder``'s) lease of ``names`` at once, in
     chunks; the names taken."""
     got: set[str] = set()
-    if archive.dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(archive.dialect)
     with archive.session() as s:
         for start in range(0, len(names), CHUNK):
             chunk = names[start : start + CHUNK]
@@ -153,7 +151,7 @@ def renew_many(archive: Archive, names: list[str], holder: str, until: datetime)
                 .values(expires_at=until)
                 .execution_options(synchronize_session=False)
             )
-            kept += int(result.rowcount)  # type: ignore[attr-defined]
+            kept += rowcount(result)
     return kept
 
 
@@ -166,4 +164,4 @@ def renew(archive: Archive, name: str, holder: str, until: datetime) -> bool:
             .values(expires_at=until)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return rowcount(result) == 1

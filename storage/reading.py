@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from capture.normalise import url_sha256
@@ -186,7 +186,7 @@ def list_agencies(
 ) -> tuple[int, list[AgencyRecord]]:
     """(total, one page) of agencies by id; ``region`` is a prefix of their own division
     code, ``name`` a part of the name."""
-    where = []
+    where: list[ColumnElement[bool]] = []
     if region:
         where.append(AgencyRow.division_code.like(region + "%"))
     if level:
@@ -321,7 +321,7 @@ def site_summaries(archive: Archive, site_ids: list[str] | None = None) -> list[
             query = query.where(SiteRow.id.in_(site_ids))
         rows = s.execute(query).all()
         ids = [site.id for site, _ in rows]
-        reports: dict[str, int] = {}
+        reports: dict[str | None, int] = {}
         for chunk in _chunks(ids):
             reports.update(
                 s.execute(

@@ -8,7 +8,7 @@ import socket
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 
 from capture.liveness import ProcessId
 from storage.base import ArchiveBase
@@ -250,7 +250,7 @@ class RunStore(ArchiveBase):
         outcome: str | None = None,
         run_id: int | None = None,
         limit: int = 50,
-    ) -> tuple[list[Any], dict[tuple[int, str], dict[str, int]]]:
+    ) -> tuple[list[Row[SiteRunRow, str, str | None]], dict[tuple[int, str], dict[str, int]]]:
         """The site runs (newest first, with their run's trigger and host) and the
         failures recorded for each, counted by kind."""
         with self.session() as s:
@@ -278,9 +278,9 @@ class RunStore(ArchiveBase):
                     .group_by(FailureRow.run_id, FailureRow.site_id, FailureRow.kind)
                 ).all()
                 for fr_run, fr_site, kind, count in failures:
-                    if (fr_run, fr_site) in keys:
+                    if fr_run is not None and fr_site is not None and (fr_run, fr_site) in keys:
                         counted.setdefault((fr_run, fr_site), {})[kind] = int(count)
-        return rows, counted
+        return list(rows), counted
 
     def latest_run(self, site_ids: list[str]) -> int | None:
         """The last run that crawled one of these sites."""

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 import storage.models_ops  # noqa: F401
 from storage.archive import Archive, as_utc
+from storage.db import dialect_insert, rowcount
 from storage.models_ops import SlotRow
 
 OPEN_STATES = ("claimed", "running", "waiting")
@@ -77,7 +78,7 @@ def claim(
                 )
                 .execution_options(synchronize_session=False)
             )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(taken) != 1:
                 return None
             row = s.get(SlotRow, due.resume_id)
             assert row is not None
@@ -118,7 +119,7 @@ def claim_many(
     claimed: list[ClaimedSlot] = []
     fresh = [d for d in dues if d.resume_id is None]
     lapsed = [d.resume_id for d in dues if d.resume_id is not None]
-    insert = _insert_for(archive)
+    insert = dialect_insert(archive.dialect)
     with archive.session() as s:
         for chunk in _chunks(fresh):
             rows = [
@@ -135,7 +136,7 @@ def claim_many(
             )
             claimed += [ClaimedSlot(i, site, as_utc(at) or now, 1) for i, site, at in result.all()]
         for ids in _chunks(lapsed):
-            result = s.execute(
+            retaken = s.execute(
                 update(SlotRow)
                 .where(
                     SlotRow.id.in_(ids), SlotRow.state.in_(OPEN_STATES), SlotRow.lease_until < now
@@ -147,17 +148,9 @@ def claim_many(
                 .execution_options(synchronize_session=False)
             )
             claimed += [
-                ClaimedSlot(i, site, as_utc(at) or now, n) for i, site, at, n in result.all()
+                ClaimedSlot(i, site, as_utc(at) or now, n) for i, site, at, n in retaken.all()
             ]
     return claimed
-
-
-def _insert_for(archive: Archive):
-    if archive.dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def _chunks(items: list, size: int = 500) -> list[list]:  # type: ignore[type-arg]
@@ -185,7 +178,7 @@ def renew(
             .values(lease_until=(now or datetime.now(UTC)) + lease)
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rowcount(result)
 
 
 def mark(

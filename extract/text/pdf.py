@@ -217,9 +217,9 @@ def _page_content(page: PageObjects, number: int) -> _Page:
                 number, line.top, line.bottom, line.x0, line.x1, line.text, left, right, line.words
             )
         )
-    for table in result.tables:
-        table.page_top = not any(line.bottom <= table.top for line in result.lines)
-        table.page_bottom = not any(line.top >= table.bottom for line in result.lines)
+    for pdf_table in result.tables:
+        pdf_table.page_top = not any(line.bottom <= pdf_table.top for line in result.lines)
+        pdf_table.page_bottom = not any(line.top >= pdf_table.bottom for line in result.lines)
     return result
 
 
