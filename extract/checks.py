@@ -49,7 +49,7 @@ class CheckStatus(StrEnum):
 def check_status(check: Mapping[str, Any]) -> CheckStatus:
     """The status of a stored check, also for checks written before ``status`` existed."""
     status = check.get("status")
-    if status in CheckStatus.__members__.values():
+    if isinstance(status, str) and status in CheckStatus.__members__.values():
         return CheckStatus(status)
     ok = check.get("ok")
     if ok is None:

@@ -79,6 +79,7 @@ def read_document(
 
     run_limits, why = ocr.plan(limits, document.pages)
     if run_limits is None:
+        assert why is not None  # plan() says why it gives no limits
         document.meta["ocr_error"] = why
         return document
     try:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import io
 import struct
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import AnyStr
 
 import olefile
 
@@ -40,7 +42,8 @@ def _sprm_operand_size(sprm: int, grpprl: bytes, pos: int) -> int:
         return 3
     # variable length
     if sprm in (0xD608, 0xD606):  # sprmTDefTable, sprmTDefTable10: 2-byte size
-        return 2 + struct.unpack_from("<H", grpprl, pos)[0] - 1
+        size: int = struct.unpack_from("<H", grpprl, pos)[0]
+        return 2 + size - 1
     if sprm == 0xC615:  # sprmPChgTabs
         size = grpprl[pos]
         return 1 + (size if size != 255 else 0)
@@ -189,7 +192,9 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
     return pieces
 
 
-def _characters(word: bytes, pieces: list[tuple[int, int, int, bool]], limit_cp: int):
+def _characters(
+    word: bytes, pieces: list[tuple[int, int, int, bool]], limit_cp: int
+) -> Iterator[tuple[str, int]]:
     for cp_start, cp_end, offset, compressed in pieces:
         if cp_start >= limit_cp:
             break
@@ -411,7 +416,7 @@ def _decode_property(value: bytes, codepage: int | None) -> str:
     return value.decode("gb18030", errors="replace")
 
 
-def _summary(ole: olefile.OleFileIO) -> dict[str, str]:
+def _summary(ole: olefile.OleFileIO[AnyStr]) -> dict[str, str]:
     try:
         info = ole.get_metadata()
     except Exception:

@@ -98,13 +98,13 @@ def _table_rows(table: Element) -> list[list[SpanCell]]:
     rows: list[list[SpanCell]] = []
     for r, cells in enumerate(raw_rows):
         out: list[SpanCell] = []
-        for cell in cells:
-            if cell.vmerge == "continue" and r > 0:
+        for raw in cells:
+            if raw.vmerge == "continue" and r > 0:
                 continue
             rowspan = 1
-            if cell.vmerge == "restart":
-                rowspan += runs_below[r].get(cell.col, 0)
-            out.append(SpanCell(cell.text, rowspan=rowspan, colspan=cell.colspan))
+            if raw.vmerge == "restart":
+                rowspan += runs_below[r].get(raw.col, 0)
+            out.append(SpanCell(raw.text, rowspan=rowspan, colspan=raw.colspan))
         rows.append(out)
     return rows
 

@@ -65,7 +65,7 @@ _META_NAMES = {
 def decode_html(data: bytes, media_type: str | None) -> tuple[str, str]:
     """Return ``(text, encoding)``."""
     bom_encoding, bom = read_bom(data)
-    if bom_encoding:
+    if bom_encoding and bom:
         return data[len(bom) :].decode(bom_encoding, errors="replace"), bom_encoding
     candidates: list[str] = []
     header = http_content_type_encoding(media_type) if media_type else None

@@ -266,7 +266,7 @@ def _ink_probe(dark: np.ndarray, dpi: int) -> Callable[[float, float, float, flo
         if b <= a or d <= c:
             return 0.0
         total = integral[d, b] - integral[c, b] - integral[d, a] + integral[c, a]
-        return float(total) / ((b - a) * (d - c))
+        return float(total / ((b - a) * (d - c)))
 
     return ink
 
@@ -278,7 +278,8 @@ def _solid(dark: np.ndarray) -> np.ndarray:
     neighbour[:-1, :] |= dark[1:, :]
     neighbour[:, 1:] |= dark[:, :-1]
     neighbour[:, :-1] |= dark[:, 1:]
-    return dark & neighbour
+    solid: np.ndarray = dark & neighbour
+    return solid
 
 
 def _neighbours(dark: np.ndarray) -> np.ndarray:
@@ -562,7 +563,7 @@ def deskew(gray: np.ndarray) -> tuple[np.ndarray, float]:
     angle = skew_angle(gray)
     if abs(angle) < 0.05:
         return gray, 0.0
-    image = Image.fromarray(gray).rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    image = Image.fromarray(gray).rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     return np.asarray(image), angle
 
 

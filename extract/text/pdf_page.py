@@ -30,7 +30,7 @@ Point = tuple[float, float]
 _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_FORM_DEPTH = 12
-_METADATA_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
+_METADATA_KEYS: tuple[str, ...] = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer")
 _METADATA_KEYS += ("CreationDate", "ModDate")
 
 

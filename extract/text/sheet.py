@@ -250,12 +250,14 @@ class _CellReader:
             from openpyxl.cell.text import Text
 
             child = cell.find(self.inline_tag)
-            return None if child is None else Text.from_tree(child).content
+            text = None if child is None else Text.from_tree(child)
+            return None if text is None else text.content
         raw = cell.findtext(self.value_tag) or None
         if raw is None:
             return None
         if kind == "n":
-            from openpyxl.worksheet._reader import _cast_number
+            # a private helper, which openpyxl's stubs leave out
+            from openpyxl.worksheet._reader import _cast_number  # type: ignore[attr-defined]
 
             number = _cast_number(raw)
             style = cell.get("s")
@@ -276,7 +278,7 @@ class _CellReader:
         if kind == "d":
             from openpyxl.utils.datetime import from_ISO8601
 
-            return from_ISO8601(raw)
+            return from_ISO8601(raw)  # type: ignore[no-untyped-call]  # unannotated in the stubs
         return raw
 
 
@@ -325,7 +327,7 @@ def _read_sheet(
                     c0, r0, c1, r1 = range_boundaries(element.get("ref") or "")
                 except (ValueError, TypeError):
                     continue
-                if None in (c0, r0, c1, r1):
+                if c0 is None or r0 is None or c1 is None or r1 is None:
                     continue
                 merges.append((r0 - 1, r1, c0 - 1, c1))
                 if len(merges) > limits.max_cells:
@@ -366,8 +368,9 @@ def _read_sheet(
 
 
 def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
-    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import SHARED_STRINGS
 
     archive = open_zip(data, limits, "xlsx")
     try:
@@ -387,7 +390,7 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
         reader.read_manifest()
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
-        part = reader.package.find(SHARED_STRINGS)
+        part = reader.package.find(SHARED_STRINGS)  # type: ignore[no-untyped-call]  # unannotated in the stubs
         shared = _shared_strings(reader.archive, part.PartName[1:]) if part is not None else []
         sheet_parts = [
             (sheet.name, rel.target)
