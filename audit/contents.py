@@ -160,7 +160,7 @@ def _ruleset(entry: Any, where: str) -> Ruleset:
     first_year = int(first) if first else None
     last_year = int(last) if last else (None if dash else first_year)
     try:
-        check = Check(entry.get("check"))
+        check = Check(str(entry.get("check")))
     except ValueError:
         raise ContentRulesError(f"{where}: check must be one of contents, headings") from None
     raw_items = entry.get("items")

@@ -191,12 +191,12 @@ def load(session: Session, years: list[int], scope: set[str] | None = None) -> A
             ReportRow.site_id,
         ).where(*report_filter)
     ):
-        rep = Report(row[0], row[1], row[2], row[3], row[4], row[5], as_utc(row[6]), row[7])  # type: ignore[arg-type]
+        rep = Report(row[0], row[1], row[2], row[3], row[4], row[5], as_utc(row[6]), row[7])
         reports[(rep.agency_id, rep.year)] = rep
         by_id[rep.id] = rep
 
     docs: dict[int, Document] = {}
-    for row in session.execute(
+    for drow in session.execute(
         select(
             DocumentRow.id,
             DocumentRow.report_id,
@@ -210,12 +210,12 @@ def load(session: Session, years: list[int], scope: set[str] | None = None) -> A
         .where(*report_filter)
         .order_by(DocumentRow.id)
     ):
-        doc = Document(row[0], row[2], row[3], row[4], as_utc(row[5]), as_utc(row[6]))  # type: ignore[arg-type]
+        doc = Document(drow[0], drow[2], drow[3], drow[4], as_utc(drow[5]), as_utc(drow[6]))
         docs[doc.id] = doc
-        by_id[row[1]].documents.append(doc)
+        by_id[drow[1]].documents.append(doc)
 
     versions: dict[int, Version] = {}
-    for row in session.execute(
+    for vrow in session.execute(
         select(
             VersionRow.id,
             VersionRow.document_id,
@@ -233,10 +233,10 @@ def load(session: Session, years: list[int], scope: set[str] | None = None) -> A
         .where(*report_filter)
         .order_by(VersionRow.document_id, VersionRow.seq)
     ):
-        capture = {"url": row[6], "captured_at": row[7], "sha256": row[8]}
-        version = Version(row[0], row[2], as_utc(row[3]), row[4], int(row[5] or 0), capture)  # type: ignore[arg-type]
+        capture = {"url": vrow[6], "captured_at": vrow[7], "sha256": vrow[8]}
+        version = Version(vrow[0], vrow[2], as_utc(vrow[3]), vrow[4], int(vrow[5] or 0), capture)
         versions[version.id] = version
-        docs[row[1]].versions.append(version)
+        docs[vrow[1]].versions.append(version)
 
     latest_ids = {d.latest.id for d in docs.values() if d.latest is not None}
     newest = (
@@ -324,9 +324,9 @@ def listing_captures(
             CaptureRow.payload_sha256,
         ).where(CaptureRow.id.in_(firsts))
     ):
-        if (run_id, site_id) not in crawls:
+        if run_id is None or site_id is None or (run_id, site_id) not in crawls:
             continue
-        entry = {"url": url, "captured_at": iso(captured_at), "sha256": sha}
+        entry: dict[str, Any] = {"url": url, "captured_at": iso(captured_at), "sha256": sha}
         if status == 304:
             entry["not_modified"] = True
             entry["sha256"] = session.scalar(

@@ -128,7 +128,7 @@ class Auditor:
         """Judge cells (:meth:`timing`) on data loaded elsewhere (the coverage matrix of
         a region loads only what timing needs), without running the whole audit."""
         self.data = data
-        self._crawl_evidence = []
+        self._crawl_evidence: list[tuple[Finding, list[D.Crawl]]] = []
         self._sites.clear()
         self._codes.clear()
 
@@ -201,7 +201,7 @@ class Auditor:
                 self.prepare_free_form(s)
             findings: list[Finding] = []
             cells: list[Cell] = []
-            self._crawl_evidence: list[tuple[Finding, list[D.Crawl]]] = []
+            self._crawl_evidence = []
             agencies = [
                 a
                 for a in self.data.agencies.values()

@@ -78,7 +78,8 @@ def same_year_or_own_previous_year(agencies: np.ndarray, years: np.ndarray) -> P
     def allowed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         same = agencies[a] == agencies[b]
         gap = np.abs(years[a] - years[b])
-        return np.where(same, gap == 1, gap == 0)
+        pairs: np.ndarray = np.where(same, gap == 1, gap == 0)
+        return pairs
 
     return allowed
 
@@ -227,4 +228,5 @@ def _member(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
     if len(ordered) == 0:
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
-    return ordered[at] == values
+    found: np.ndarray = ordered[at] == values
+    return found

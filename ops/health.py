@@ -16,6 +16,7 @@ States, worst first:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -121,7 +122,7 @@ def site_health(
     )
 
 
-def _stale_sites(listings: list[Any]) -> set[str]:
+def _stale_sites(listings: Sequence[tuple[str | None, str, int, datetime, datetime]]) -> set[str]:
     """Sites whose every listing page captured across the season kept one payload."""
     verdict: dict[str, bool] = {}
     for site_id, _url, distinct, first, last in listings:

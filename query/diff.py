@@ -133,7 +133,7 @@ def diff_report(archive: Archive, ref: str) -> list[VersionDiff]:
     """For every document of a report, each version against the one before it."""
     with archive.session() as s:
         report = resolve_report(s, ref)
-        out = []
+        out: list[VersionDiff] = []
         for doc_id in s.scalars(
             select(DocumentRow.id)
             .where(DocumentRow.report_id == report.id)

@@ -38,7 +38,7 @@ def iter_reports(
         limit=limit,
         offset=offset,
     ):
-        docs = [
+        docs: list[dict[str, Any]] = [
             {
                 "url": h.document.url,
                 "media_type": h.document.media_type,

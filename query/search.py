@@ -427,7 +427,7 @@ def snippet(body: str, terms: list[str], width: int = 40) -> str:
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(body) else "")
 
 
-def _meta_query(ids: list[int]) -> Select[Any]:
+def _meta_query(ids: list[int]) -> Select[*tuple[Any, ...]]:
     return (
         select(
             VersionRow.id,

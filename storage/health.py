@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import case, func, select
 
 from storage.archive import Archive
 from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
@@ -25,7 +25,7 @@ class HealthRows:
     last_success: dict[str, datetime | None]
     vanished: dict[str | None, int]
     """Vanished documents per site."""
-    listings: Sequence[Row[str | None, str, int, datetime, datetime]]
+    listings: Sequence[tuple[str | None, str, int, datetime, datetime]]
     """(site id, url hash, distinct payloads, first, last capture) of every listing page
     captured (200, or 304: as last captured) in the season."""
 
@@ -78,25 +78,29 @@ def health_rows(
                 .group_by(ReportRow.site_id)
             ).all()
         )
-        listings = s.execute(
-            select(
-                CaptureRow.site_id,
-                CaptureRow.url_hash,
-                # a 304 says the page is as last captured: it extends the coverage
-                func.count(
-                    func.distinct(
-                        case((CaptureRow.status == 200, CaptureRow.payload_sha256), else_=None)
-                    )
-                ),
-                func.min(CaptureRow.captured_at),
-                func.max(CaptureRow.captured_at),
+        listings = (
+            s.execute(
+                select(
+                    CaptureRow.site_id,
+                    CaptureRow.url_hash,
+                    # a 304 says the page is as last captured: it extends the coverage
+                    func.count(
+                        func.distinct(
+                            case((CaptureRow.status == 200, CaptureRow.payload_sha256), else_=None)
+                        )
+                    ),
+                    func.min(CaptureRow.captured_at),
+                    func.max(CaptureRow.captured_at),
+                )
+                .where(
+                    CaptureRow.role == "listing",
+                    CaptureRow.status.in_((200, 304)),
+                    CaptureRow.captured_at >= season_start,
+                    CaptureRow.captured_at < season_end,
+                )
+                .group_by(CaptureRow.site_id, CaptureRow.url_hash)
             )
-            .where(
-                CaptureRow.role == "listing",
-                CaptureRow.status.in_((200, 304)),
-                CaptureRow.captured_at >= season_start,
-                CaptureRow.captured_at < season_end,
-            )
-            .group_by(CaptureRow.site_id, CaptureRow.url_hash)
-        ).all()
+            .tuples()
+            .all()
+        )
     return HealthRows(ids, recent, last_success, vanished, listings)

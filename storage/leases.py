@@ -33,7 +33,7 @@ def all_leases(archive: Archive, prefix: str | None = None) -> list[Lease]:
         if prefix:
             query = query.where(LeaseRow.name.startswith(prefix, autoescape=True))
         return [
-            Lease(r.name, r.holder, as_utc(r.acquired_at), as_utc(r.expires_at))  # type: ignore[arg-type]
+            Lease(r.name, r.holder, as_utc(r.acquired_at), as_utc(r.expires_at))
             for r in s.scalars(query)
         ]
 
@@ -43,7 +43,7 @@ def lease(archive: Archive, name: str) -> Lease | None:
         r = s.get(LeaseRow, name)
         if r is None:
             return None
-        return Lease(r.name, r.holder, as_utc(r.acquired_at), as_utc(r.expires_at))  # type: ignore[arg-type]
+        return Lease(r.name, r.holder, as_utc(r.acquired_at), as_utc(r.expires_at))
 
 
 def take_over(

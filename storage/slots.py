@@ -42,7 +42,7 @@ def last_slots(archive: Archive) -> dict[str, datetime]:
         rows = s.execute(
             select(SlotRow.site_id, func.max(SlotRow.slot_at)).group_by(SlotRow.site_id)
         ).all()
-    return {site: as_utc(at) for site, at in rows if at is not None}  # type: ignore[misc]
+    return {site: as_utc(at) for site, at in rows if at is not None}
 
 
 def lapsed_slots(archive: Archive, now: datetime) -> list[DueSlot]:

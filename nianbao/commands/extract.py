@@ -6,6 +6,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -64,7 +65,7 @@ def read_local_file(path: Path, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def extraction_record(path: Path, with_text: bool) -> dict:
+def extraction_record(path: Path, with_text: bool) -> dict[str, Any]:
     from extract import extract_document
     from extract.document import failed_extraction
     from extract.limits import DEFAULT_LIMITS
@@ -139,7 +140,7 @@ def command(files: tuple[Path, ...], fmt: str, with_text: bool) -> None:
         raise fail(f"no file could be read ({len(failed)} errors; the first: {failed[0]})")
 
 
-def csv_rows(records: list[dict]) -> list[dict]:
+def csv_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Flat rows: the file's metadata, then one column per table key."""
     rows = []
     for r in records:

@@ -230,7 +230,7 @@ def _wait_for_final_figures(
     """Until every worker of the crawl has published its last figures, or died."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        workers = [w.decode() for w in server.smembers(keys.workers)]
+        workers = [w.decode() if isinstance(w, bytes) else w for w in server.smembers(keys.workers)]
         figures = server.hgetall(keys.figures)
         pending = [
             w

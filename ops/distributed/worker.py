@@ -51,12 +51,13 @@ class Worker:
 
     def next_job(self, crawl_id: str | None = None) -> dict[str, object] | None:
         for cid, raw in sorted(self.server.hgetall(JOBS).items()):
-            name = cid.decode()
+            name = cid.decode() if isinstance(cid, bytes) else cid
             if name in self.joined or (crawl_id and name != crawl_id):
                 continue
             if self.server.exists(CrawlKeys(name).finished):
                 continue
-            return json.loads(raw)
+            job: dict[str, object] = json.loads(raw)
+            return job
         return None
 
     def run_job(self, job: dict[str, object]) -> int:
