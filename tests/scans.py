@@ -24,8 +24,10 @@ def scan_pdf(
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
         page.close()
         if tilt:
-            image = image.rotate(rng.uniform(-tilt, tilt), fillcolor=255, resample=Image.BICUBIC)
-        pixels = np.asarray(image, dtype=np.float32)
+            image = image.rotate(
+                rng.uniform(-tilt, tilt), fillcolor=255, resample=Image.Resampling.BICUBIC
+            )
+        pixels: np.ndarray = np.asarray(image, dtype=np.float32)
         pixels = pixels * nprng.uniform(0.93, 1.0) + nprng.normal(0, 6, pixels.shape)
         speckles = nprng.random(pixels.shape) < noise * 0.01
         pixels[speckles] = 60

@@ -189,7 +189,7 @@ def _identifies(reveal: str, path: str) -> bool:
     if "/" in reveal or "." in reveal:
         return bool(reveal) and path.endswith(reveal)
     ident = re.fullmatch(r'"?id"?\s*:\s*(\d+)', reveal)
-    return bool(ident) and re.search(rf"\D{ident.group(1)}\.\w+$", path) is not None
+    return ident is not None and re.search(rf"\D{ident.group(1)}\.\w+$", path) is not None
 
 
 def _path(url: str) -> str:

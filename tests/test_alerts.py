@@ -74,7 +74,7 @@ def entries(feed: Path) -> list[tuple[str, str]]:
     root = ET.parse(feed).getroot()
     assert root.tag == f"{{{ATOM}}}feed"
     return [
-        (e.findtext(f"{{{ATOM}}}title") or "", e.find(f"{{{ATOM}}}category").get("term"))  # type: ignore[union-attr]
+        (e.findtext(f"{{{ATOM}}}title") or "", e.find(f"{{{ATOM}}}category").get("term") or "")  # type: ignore[union-attr]
         for e in root.findall(f"{{{ATOM}}}entry")
     ]
 

@@ -64,9 +64,9 @@ def _corpus(seed: int) -> list[Text]:
     sentences = [s for n in range(5) for s in seed_text(n).split("。") if len(s) > 10]
     rows: list[tuple[str, int, str]] = []
     for year in (2019, 2020, 2021):
-        for agency in range(25):
+        for n in range(25):
             own = "".join(rng.choice(COMMON) for _ in range(rng.randint(40, 600)))
-            rows.append((f"a{agency}", year, boiler + "。".join(rng.sample(sentences, 4)) + own))
+            rows.append((f"a{n}", year, boiler + "。".join(rng.sample(sentences, 4)) + own))
     for _ in range(20):
         agency, year, body = rng.choice(rows)
         for _ in range(rng.randint(0, 3)):

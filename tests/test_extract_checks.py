@@ -13,7 +13,7 @@ from extract import extract_document
 from extract.checks import RULE_NAMES, CheckStatus, evaluate_checks, text_figure_checks
 from extract.keys import keys_for_layout
 
-SEEDS = sorted(SEEDS.glob("*.txt"))
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
 OWN_LABELS = sorted((Path(__file__).resolve().parent / "labels").glob("*.json"))
 
 
@@ -25,6 +25,7 @@ def _as_label_checks(checks: list[dict]) -> dict[str, dict[str, bool]]:
         if check["rule"] == "text_figures":
             continue
         subject = check.get("column") or check.get("row") or check.get("group")
+        assert subject is not None, check
         by_rule.setdefault(names[check["rule"]], {})[subject] = check["status"] != "failed"
     return by_rule
 
@@ -53,7 +54,7 @@ def _terms_blank(check: dict, values: dict) -> bool:
     return all(values.get(k) is None for k in terms)
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.stem[:3])
 def test_seed_checks_match_labels(seed: Path) -> None:
     label = json.loads((SEED_LABELS / f"{seed.stem}.json").read_text("utf-8"))
     extraction = extract_document(seed.read_bytes(), filename=seed.name)
@@ -67,7 +68,7 @@ def test_seed_checks_match_labels(seed: Path) -> None:
 
 
 def test_seed_004_fails_exactly_as_printed() -> None:
-    seed = next(p for p in SEEDS if p.name.startswith("004"))
+    seed = next(p for p in SEED_FILES if p.name.startswith("004"))
     extraction = extract_document(seed.read_bytes(), filename=seed.name)
     failing = [
         (c["rule"], c.get("column"), c["left"], c["right"])

@@ -72,8 +72,8 @@ def expected_values(report: ReportTruth, state: str) -> dict[str, CellValue]:
         return dict(synth_report(agency, report.year, seed, break_rule=broken).values)
     if key in REAL:
         return _label_values(REAL_LABELS / f"{REAL[key]}.json")
-    seed = SEEDS[report.agency]
-    values = _label_values(next(SEED_LABELS.glob(f"{seed}_*.json")))
+    seed_name = SEEDS[report.agency]
+    values = _label_values(next(SEED_LABELS.glob(f"{seed_name}_*.json")))
     if key == ("长街镇", 2020) and state == "after":
         values["t2.procurement.projects"] = 26  # the "edited" change of the after state
     return values

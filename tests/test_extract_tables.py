@@ -24,7 +24,7 @@ from extract.numbers import cell_value, money_value
 from extract.types import Extraction
 from nianbao.cli import cli
 
-SEEDS = sorted(SEEDS.glob("*.txt"))
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
 OWN_LABELS = Path(__file__).resolve().parent / "labels"
 
 
@@ -55,7 +55,7 @@ def _assert_report(extraction: Extraction, label: dict) -> None:
 # ---------------------------------------------------------------- the seeds' text exports
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.stem[:3])
 def test_seed_text_export_through_extract_document(seed: Path) -> None:
     label = _label(seed)
     extraction = extract_document(seed.read_bytes(), filename=seed.name)
@@ -67,11 +67,11 @@ def test_seed_text_export_through_extract_document(seed: Path) -> None:
 
 def test_seeds_through_nianbao_extract() -> None:
     """The CLI reads every value of the five seeds (it read none before issue 11)."""
-    result = CliRunner().invoke(cli, ["extract", *map(str, SEEDS)])
+    result = CliRunner().invoke(cli, ["extract", *map(str, SEED_FILES)])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
-    assert [Path(r["file"]).name for r in records] == [seed.name for seed in SEEDS]
-    for seed, record in zip(SEEDS, records, strict=True):
+    assert [Path(r["file"]).name for r in records] == [seed.name for seed in SEED_FILES]
+    for seed, record in zip(SEED_FILES, records, strict=True):
         label = _label(seed)
         assert record["layout"] == label["layout"]
         _assert_values(record["values"], label["values"])
@@ -79,7 +79,7 @@ def test_seeds_through_nianbao_extract() -> None:
 
 
 def test_every_layout_key_present_even_when_blank() -> None:
-    seed = next(p for p in SEEDS if p.name.startswith("001"))
+    seed = next(p for p in SEED_FILES if p.name.startswith("001"))
     values = extract_document(seed.read_bytes(), filename=seed.name).values
     assert list(values) == keys_for_layout("2019")
     assert values["t4.review.total"] is None and values["t2.regulations.made"] is None
@@ -183,7 +183,7 @@ def _html_table_markdown(seed: Path) -> str:
 
 
 @pytest.mark.parametrize("html_tables", [False, True], ids=["pipe", "html"])
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.stem[:3])
 def test_markdown_conversion_keeps_values_and_strips_marks(seed: Path, html_tables: bool) -> None:
     label = _label(seed)
     markdown = _html_table_markdown(seed) if html_tables else _pipe_markdown(seed)

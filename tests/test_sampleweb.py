@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -55,7 +56,14 @@ def web() -> Iterator[SampleWeb]:
         yield running
 
 
-def site(web: SampleWeb, site_id: str) -> dict[str, object]:
+def _first(pattern: str, text: str) -> str:
+    """The first group of ``pattern``'s first match in ``text``, which must match."""
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
+def site(web: SampleWeb, site_id: str) -> dict[str, Any]:
     return next(s for s in web.sites if s["id"] == site_id)
 
 
@@ -69,8 +77,8 @@ def hanweb_records(web: SampleWeb) -> list[tuple[str, str]]:
     page = fetch(root + "/col/col1229051395/index.html").body.decode("utf-8")
     inline = re.search(r'<script type="text/xml">(.*?)</script>', page, re.S)
     assert inline is not None
-    total = int(re.search(r"totalRecord: (\d+)", page).group(1))
-    per = int(re.search(r"perPage: (\d+)", page).group(1))
+    total = int(_first(r"totalRecord: (\d+)", page))
+    per = int(_first(r"perPage: (\d+)", page))
     records = re.findall(r'<a href="([^"]+)" title="([^"]+)"', inline.group(1))
     assert len(records) == per
     form = b"col=1&appid=1&webid=3&path=%2F&columnid=1229051395&sourceContentType=1&unitid=5473&permissiontype=0"
@@ -228,7 +236,7 @@ def test_json_api_site_lists_reports_only_through_the_api(web: SampleWeb) -> Non
 def test_query_string_site_paginates(web: SampleWeb) -> None:
     root = base(web, "jianzha-gov")
     first = fetch(root + "/list.jsp?catid=12&page=1").body.decode()
-    pages = int(re.search(r"共(\d+)页", first).group(1))
+    pages = int(_first(r"共(\d+)页", first))
     assert pages >= 2 and "page=2" in first
     last = fetch(f"{root}/list.jsp?catid=12&page={pages}").body.decode()
     assert "下一页" not in last
