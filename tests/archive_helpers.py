@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from paths import SEEDS
 
@@ -65,7 +66,7 @@ def fetched(
     at: datetime = T0,
     content_type: str = "text/html; charset=utf-8",
     run_id: int | None = None,
-    **kw: object,
+    **kw: Any,
 ) -> FetchedResponse:
     headers = [("Content-Type", content_type), ("Server", "nginx")]
     return FetchedResponse(
@@ -79,7 +80,7 @@ def fetched(
         response_headers=headers,
         request_headers=[("User-Agent", "nianbao-test")],
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def setup_archive(archive) -> CaptureRecorder:

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from archive_helpers import fetched, later, report_page, setup_archive
@@ -196,7 +197,7 @@ def test_own_styles_still_work_on_a_terminal(tmp_path: Path) -> None:
     assert "\x1b]" not in text and "\x1b[2J" not in text and "\x07" not in text
 
 
-def _history(archive: Archive) -> list[dict[str, object]]:
+def _history(archive: Archive) -> list[dict[str, Any]]:
     from query.history import report_history
 
     return json.loads(json.dumps(report_history(archive, "changjie:2020")["documents"]))

@@ -21,6 +21,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -37,7 +38,7 @@ from sampleweb.renderings.html_pages import FAMILIES
 from sampleweb.renderings.office import soffice_convert
 
 SEED = 20261207
-Record = Mapping[str, object]
+Record = dict[str, Any]
 
 
 pytestmark = pytest.mark.timeout(900)  # the first test builds the renderings (LibreOffice, scans)
@@ -70,7 +71,7 @@ def by_format(records: list[Record], fmt: str) -> list[Record]:
 
 def expected_tokens(record: Record) -> Counter[str]:
     """The non-blank printed cell texts of a file, whitespace removed."""
-    printed: dict[str, str] = record["printed"]  # type: ignore[assignment]
+    printed: dict[str, str] = record["printed"]
     return Counter(
         re.sub(r"\s+", "", text)
         for text in printed.values()
@@ -114,7 +115,7 @@ def test_every_recipe_and_family_is_rendered(rendered: tuple[Path, list[Record]]
 def test_truth_keys_follow_the_spec(rendered: tuple[Path, list[Record]]) -> None:
     _, records = rendered
     for record in records:
-        values: dict[str, object] = record["values"]  # type: ignore[assignment]
+        values: dict[str, object] = record["values"]
         layout = record["layout"]
         if layout is None:  # a page of a split article: a subset of some layout's keys
             assert set(values) <= set(K.keys_for_layout("2019")) | set(K.keys_for_layout("2021"))
@@ -123,7 +124,7 @@ def test_truth_keys_follow_the_spec(rendered: tuple[Path, list[Record]]) -> None
         assert set(values) <= spec, record["file"]
         assert set(values) | set(record["derived"]) == spec or str(record["source"]).startswith(
             "seed:"
-        ), record["file"]  # type: ignore[arg-type]
+        ), record["file"]
         if layout == "none":
             assert values == {}
 
@@ -132,7 +133,7 @@ def test_truth_keys_follow_the_spec(rendered: tuple[Path, list[Record]]) -> None
 
 
 def _html_text(record: Record, data: bytes) -> str:
-    charset = str(record["details"].get("charset", "utf-8"))  # type: ignore[union-attr]
+    charset = str(record["details"].get("charset", "utf-8"))
     text = data.decode(charset)
     if record["family"] == "gkmlpt":
         config = re.search(r"window\._CONFIG = (\{.*\});</script>", text, re.S)
@@ -183,13 +184,13 @@ def test_word_pages_are_word_html_in_an_aspnet_form(rendered: tuple[Path, list[R
 
 def test_encodings_are_real(rendered: tuple[Path, list[Record]]) -> None:
     root, records = rendered
-    encoded = [r for r in records if r["details"].get("charset") in ("gbk", "gb18030")]  # type: ignore[union-attr]
+    encoded = [r for r in records if r["details"].get("charset") in ("gbk", "gb18030")]
     assert encoded
     for record in encoded:
         data = (root / str(record["file"])).read_bytes()
         with pytest.raises(UnicodeDecodeError):
             data.decode("utf-8")
-        data.decode(str(record["details"]["charset"]))  # type: ignore[index]
+        data.decode(str(record["details"]["charset"]))
 
 
 def _docx_cells(data: bytes) -> Counter[str]:
@@ -232,7 +233,7 @@ def test_pdf_text_layers_hold_every_value(rendered: tuple[Path, list[Record]]) -
         ).stdout  # fmt: skip
         tokens = _tokens(text)
         assert_contains(record, tokens)
-        assert record["title"].replace(" ", "")[:8] in text.replace(" ", "").replace("\n", "")  # type: ignore[union-attr]
+        assert record["title"].replace(" ", "")[:8] in text.replace(" ", "").replace("\n", "")
 
 
 def test_doc_and_wps_are_word97_with_every_value(
@@ -257,7 +258,7 @@ def test_text_and_markdown_exports_hold_every_value(rendered: tuple[Path, list[R
     root, records = rendered
     for record in by_format(records, "txt") + by_format(records, "md"):
         data = (root / str(record["file"])).read_bytes()
-        text = data.decode(str(record["details"].get("charset", "utf-8")))  # type: ignore[union-attr]
+        text = data.decode(str(record["details"].get("charset", "utf-8")))
         cells = Counter(
             re.sub(r"\s+", "", c) for c in re.split(r"[\t|\n]", text.replace("<br>", ""))
         )
@@ -282,9 +283,9 @@ def test_workbooks_hold_every_value(rendered: tuple[Path, list[Record]]) -> None
         )
         assert_contains(record, cells)
     for record in by_format(records, "xls"):
-        book = xlrd.open_workbook(str(root / str(record["file"])))
-        cells: Counter[str] = Counter()
-        for sheet in book.sheets():
+        xls = xlrd.open_workbook(str(root / str(record["file"])))
+        xls_cells: Counter[str] = Counter()
+        for sheet in xls.sheets():
             for r in range(sheet.nrows):
                 for value in sheet.row_values(r):
                     text = (
@@ -292,8 +293,8 @@ def test_workbooks_hold_every_value(rendered: tuple[Path, list[Record]]) -> None
                         if isinstance(value, float) and value.is_integer()
                         else str(value)
                     )
-                    cells[text.replace(" ", "")] += 1
-        assert_contains(record, cells)
+                    xls_cells[text.replace(" ", "")] += 1
+        assert_contains(record, xls_cells)
 
 
 # ---------------------------------------------------------------- OFD
@@ -319,7 +320,7 @@ def _ofd_tokens(path: Path) -> tuple[Counter[str], int]:
     tokens: Counter[str] = Counter()
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("OFD.xml"))
-        doc_root = root.find(f".//{ns}DocRoot").text  # type: ignore[union-attr]
+        doc_root = root.find(f".//{ns}DocRoot").text
         document = etree.fromstring(archive.read(doc_root))
         pages = document.findall(f".//{ns}Pages/{ns}Page")
         base = doc_root.rsplit("/", 1)[0]
@@ -343,13 +344,13 @@ def _ofd_tokens(path: Path) -> tuple[Counter[str], int]:
                     lines[-1].append(item)
                 else:
                     lines.append([item])
-            items = [
+            ordered = [
                 (index, x1, x2, t)
                 for index, line in enumerate(lines)
                 for _, x1, x2, t in sorted(line, key=lambda i: i[1])
             ]
             current, end, line_no = "", -1.0, -1
-            for number, x1, x2, text in items:
+            for number, x1, x2, text in ordered:
                 if line_no == number and x1 - end < 0.6:
                     current += text
                 else:
@@ -383,7 +384,7 @@ def test_ofd_packages_are_well_formed_and_hold_every_value(
         assert (rules > 0) == ("rules" in str(record["family"]))
         tokens, pages = _ofd_tokens(path)
         assert_contains(record, tokens)
-        assert str(pages) == record["details"]["pages"]  # type: ignore[index]
+        assert str(pages) == record["details"]["pages"]
         # our existing reader opens it to text
         document = read_document(path.read_bytes(), filename=path.name)
         assert document.media_type == "application/ofd"
@@ -406,9 +407,9 @@ def test_scans_have_no_text_layer_and_the_recorded_dpi(rendered: tuple[Path, lis
             ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
         ).stdout
         assert not text.strip(), record["file"]
-        dpi = int(record["details"]["dpi"])  # type: ignore[index]
+        dpi = int(record["details"]["dpi"])
         with pdfplumber.open(path) as pdf:
-            assert len(pdf.pages) == int(record["details"]["pages"])  # type: ignore[index]
+            assert len(pdf.pages) == int(record["details"]["pages"])
             for page in pdf.pages:
                 assert not page.chars
                 assert len(page.images) == 1
@@ -444,7 +445,7 @@ def _rules_hold(values: Mapping[str, object], layout: str) -> bool:
 
 
 def test_synthetic_truth_is_consistent_exactly_when_it_says_so() -> None:
-    kinds = Counter()
+    kinds: Counter[object] = Counter()
     for index in range(60):
         report = synthetic_report(99, index)
         assert report.consistent is not None

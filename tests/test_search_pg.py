@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from archive_helpers import fetched, later, report_page, setup_archive
@@ -49,7 +50,7 @@ def _record_all(archive: Archive) -> None:
         for i in range(DOCS):
             year = 2016 + i % 9
             title = TITLE.format(year=year)
-            extra = {"agency_name": "宁海县"} if i % 2 else {}
+            extra: dict[str, Any] = {"agency_name": "宁海县"} if i % 2 else {}
             url = BASE + f"p{i}.html"
             body = _body(i)
             recorder.record(
