@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     large = LargeSite(args.large, args.port) if args.large else None
     with web:
         for s in web.sites:
-            print(f"{s['id']:14} {s['title']:10} {s['start_urls'][0]}")
+            urls = s["start_urls"]
+            assert isinstance(urls, list)
+            print(f"{s['id']:14} {s['title']:10} {urls[0]}")
         if large is not None:
             large.start()
             print(f"{'large':14} {large.total_pages} pages {large.start_url}")

@@ -137,11 +137,11 @@ def synth_report(agency: str, year: int, seed: int, *, break_rule: bool = False)
     for label in ("规章", "规范性文件"):
         made = rng.randint(0, 6)
         table2.append([label, _num(made), _num(made), _num(made + rng.randint(0, 40))])
-    for header, labels in (
+    for heading, labels in (
         ("第二十条第（五）项", ("行政许可", "其他对外管理服务事项")),
         ("第二十条第（六）项", ("行政处罚", "行政强制")),
     ):
-        table2 += [[header], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]]
+        table2 += [[heading], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]]
         for label in labels:
             table2.append(
                 [
@@ -195,12 +195,12 @@ def synth_report(agency: str, year: int, seed: int, *, break_rule: bool = False)
     rows.append(["二、上年结转政府信息公开申请数量", *cells(carried)])
     for spec in _T3_ROWS:
         label = spec[-1]
-        values: list[int] | None = None
+        shown: list[int] | None = None
         if label == "（一）予以公开":
-            values = granted
+            shown = granted
         elif label == "1.本机关不掌握相关政府信息":
-            values = not_held
-        rows.append([*spec, *cells(values)])
+            shown = not_held
+        rows.append([*spec, *cells(shown)])
     rows.append(["", "（七）总计", *cells(handled)])
     rows.append(["四、结转下年度继续办理", *cells(forward)])
     parts.append("\n".join(_row(r) for r in rows))

@@ -12,6 +12,7 @@ text on the first, as word processors do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sampleweb.renderings.model import Block, Cell, Kind, Para, Report, Table, grid
 
@@ -218,7 +219,7 @@ class _Composer:
         # draw each cell's fragment on each page it reaches; text on its first fragment
         # (and on every repeated header)
         drawn: set[int] = set()
-        fragments: dict[tuple[int, int, bool], list] = {}
+        fragments: dict[tuple[int, int, bool], list[Any]] = {}
         order: list[tuple[int, int, bool]] = []
         for page_index, row_index, top, repeat in placed:
             for c, cell in enumerate(rows[row_index]):

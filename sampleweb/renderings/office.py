@@ -39,7 +39,7 @@ def _fill_table(
     total_mm: float = 150.0,
     font_pt: float = 10.5,
     split_runs: bool = False,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Fill a python-docx table from ``table``: merges, text, and column widths from the
     text the columns hold (values on one line, labels sharing the rest), as a person
     laying out the official form would."""

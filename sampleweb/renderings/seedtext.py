@@ -115,7 +115,8 @@ def layout_table(rows: list[list[Cell]], known_spans: bool = True) -> list[list[
             col += cell.span
     for r in range(1, len(rows)):
         above = {cell.col: cell for cell in rows[r - 1]}
-        limit = labels[r] if labels[r] is not None else len(rows[r])
+        label = labels[r]
+        limit = label if label is not None else len(rows[r])
         for index, cell in enumerate(rows[r]):
             if index >= limit or cell.text:
                 continue

@@ -559,8 +559,11 @@ class SiteKit:
         extra: str = "",
     ) -> str:
         """An article page in this site's template."""
-        is_report = isinstance(plan, ReportPlan)
-        source = plan.issuer if is_report else (self.tree.owner.name if self.tree else "")
+        source = (
+            plan.issuer
+            if isinstance(plan, ReportPlan)
+            else (self.tree.owner.name if self.tree else "")
+        )
         meta_table = ""
         if info_table:
             meta_table = (

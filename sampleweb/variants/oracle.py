@@ -14,6 +14,7 @@ import http.client
 import http.cookiejar
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import Message
@@ -25,7 +26,7 @@ RETRIES = 6
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 
@@ -192,7 +193,7 @@ def _text(body: bytes) -> str:
 
 
 def _cookie(url: str, name: str, value: str) -> http.cookiejar.Cookie:
-    host = urllib.request.urlparse(url).hostname or ""
+    host = urllib.parse.urlparse(url).hostname or ""
     return http.cookiejar.Cookie(
         0,
         name,

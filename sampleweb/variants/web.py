@@ -80,7 +80,8 @@ class VariantWeb:
                 n_address += 1
                 servers[role] = VariantServer(host, port, "nginx", stall_seconds)
             bases = {
-                role: f"http://{s.httpd.server_address[0]}:{s.port}" for role, s in servers.items()
+                role: f"http://{s.httpd.server_address[0]!s}:{s.port}"
+                for role, s in servers.items()
             }
             site_id = f"site{index + 1:02d}"
             rng = random.Random(f"variants:{self.seed}:{index}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sampleweb.holdout.kit import (
     DOCX,
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -42,7 +43,7 @@ def _script(organ: str, cat: str) -> str:
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     lists: dict[tuple[str, str], list[str]] = {}
     steps = [Step(u(HOST, "/"))]
@@ -135,7 +136,7 @@ def build(u: Urls) -> Site:
         agencies=agencies,
         start_urls=[u(HOST, "/")],
         hosts=[HOST],
-        routes=routes,  # type: ignore[arg-type]
+        routes=routes,
         docs=docs,
         lookalikes=look,
         steps=steps + labels + arts + files,

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import base64
 
-from sampleweb.holdout.kit import Doc, Req, Resp, Site, Step, Urls, agency, html, report_page
+from sampleweb.holdout.kit import (
+    Doc,
+    Handler,
+    Req,
+    Resp,
+    Site,
+    Step,
+    Urls,
+    agency,
+    html,
+    report_page,
+)
 
 HOST = "www.xizhou.gov.cn"
 NAME = "西州区人民政府"
@@ -22,7 +33,7 @@ def _state(page: int) -> str:
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     items: list[tuple[str, str]] = []
     details: dict[str, Resp] = {}
@@ -121,6 +132,6 @@ def build(u: Urls) -> Site:
         routes=routes,
         docs=docs,
         encoding=ENC,
-        steps=steps + arts,  # type: ignore[arg-type]
+        steps=steps + arts,
         lookalikes=[u(HOST, f"/InfoDetail.aspx?id={bb}"), u(HOST, f"/InfoDetail.aspx?id={guide}")],
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sampleweb.holdout.kit import (
     DOCX,
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -28,7 +29,7 @@ PER = 4
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     rows: list[str] = []
     pages_by_id: dict[str, Resp] = {}
@@ -100,5 +101,5 @@ def build(u: Urls) -> Site:
         hosts=[HOST],
         routes=routes,
         docs=docs,
-        steps=steps + arts + files,  # type: ignore[arg-type]
+        steps=steps + arts + files,
     )

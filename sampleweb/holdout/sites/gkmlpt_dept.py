@@ -10,6 +10,7 @@ import json
 
 from sampleweb.holdout.kit import (
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -42,7 +43,7 @@ def _detail(title: str, year: int, attachments: list[dict[str, str]]) -> Resp:
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     articles: list[dict[str, object]] = []
     arts: list[Step] = []
@@ -144,7 +145,7 @@ def build(u: Urls) -> Site:
         start_urls=[u(HOST, "/yjzjj/index.html")],
         hosts=[HOST],
         routes=routes,
-        docs=docs,  # type: ignore[arg-type]
+        docs=docs,
         lookalikes=[u(HOST, gjj_path)],
         steps=steps + arts + files,
     )

@@ -11,6 +11,7 @@ import json
 
 from sampleweb.holdout.kit import (
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -45,7 +46,7 @@ FORM = {
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], Resp | object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     records: list[str] = []
     steps = [Step(u(HOST, "/")), Step(u(HOST, "/col/col4821/index.html"), via="col4821")]
@@ -150,7 +151,7 @@ def build(u: Urls) -> Site:
         start_urls=[u(HOST, "/")],
         hosts=[HOST],
         routes=routes,
-        docs=docs,  # type: ignore[arg-type]
+        docs=docs,
         lookalikes=[u(HOST, "/col/col4822/index.html")],
         steps=steps + arts + files,
     )

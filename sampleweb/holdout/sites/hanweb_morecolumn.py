@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from sampleweb.holdout.kit import (
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -54,7 +55,7 @@ def _datastore(records: list[str], total: int, nextpage: int | None) -> str:
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     records: list[str] = []
     arts: list[Step] = []
@@ -141,5 +142,5 @@ def build(u: Urls) -> Site:
         routes=routes,
         docs=docs,
         lookalikes=[u(HOST, gjj)],
-        steps=steps + arts + files,  # type: ignore[arg-type]
+        steps=steps + arts + files,
     )

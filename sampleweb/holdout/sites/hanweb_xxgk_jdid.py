@@ -6,7 +6,18 @@ pager is `javascript:setPage(n)`."""
 
 from __future__ import annotations
 
-from sampleweb.holdout.kit import Doc, Req, Resp, Site, Step, Urls, agency, html, report_page
+from sampleweb.holdout.kit import (
+    Doc,
+    Handler,
+    Req,
+    Resp,
+    Site,
+    Step,
+    Urls,
+    agency,
+    html,
+    report_page,
+)
 from sampleweb.holdout.scripts import JQUERY, js
 
 HOST = "www.lanxi-zj.gov.cn"
@@ -24,7 +35,7 @@ def _query(jdid: str, area: str, page: int) -> str:
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     rows: dict[tuple[str, str], list[str]] = {}
     steps = [Step(u(HOST, "/")), Step(u(HOST, "/col/col1589/index.html"), via="col1589")]
@@ -91,7 +102,7 @@ def build(u: Urls) -> Site:
         agencies=agencies,
         start_urls=[u(HOST, "/")],
         hosts=[HOST],
-        routes=routes,  # type: ignore[arg-type]
+        routes=routes,
         docs=docs,
         steps=steps + arts,
     )

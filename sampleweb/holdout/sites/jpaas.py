@@ -10,6 +10,7 @@ import json
 
 from sampleweb.holdout.kit import (
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -38,7 +39,7 @@ SIZE = 5
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     rows: list[str] = []
     arts: list[Step] = []
@@ -118,5 +119,5 @@ def build(u: Urls) -> Site:
         routes=routes,
         docs=docs,
         lookalikes=[u(HOST, bb)],
-        steps=steps + arts,  # type: ignore[arg-type]
+        steps=steps + arts,
     )

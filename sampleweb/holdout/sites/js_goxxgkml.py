@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sampleweb.holdout.kit import (
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -31,7 +32,7 @@ NAV = (
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     columns: dict[str, str] = {}
     rows, files, look = [], [], []
@@ -86,5 +87,5 @@ def build(u: Urls) -> Site:
         routes=routes,
         docs=docs,
         lookalikes=look,
-        steps=steps + files,  # type: ignore[arg-type]
+        steps=steps + files,
     )

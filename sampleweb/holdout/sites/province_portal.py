@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import itertools
 
-from sampleweb.holdout.kit import Doc, Req, Resp, Site, Step, Urls, agency, html, report_page
+from sampleweb.holdout.kit import (
+    Doc,
+    Handler,
+    Req,
+    Resp,
+    Site,
+    Step,
+    Urls,
+    agency,
+    html,
+    report_page,
+)
 
 HOST = "www.lingdong.gov.cn"
 NAME = "岭东省人民政府"
@@ -31,7 +42,7 @@ def _chrome() -> str:
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     items: list[tuple[str, str]] = []
     bodies: dict[str, tuple[str, str, int]] = {}
@@ -131,7 +142,7 @@ def build(u: Urls) -> Site:
         agencies=agencies,
         start_urls=[u(HOST, "/index.jsp")],
         hosts=[HOST],
-        routes=routes,  # type: ignore[arg-type]
+        routes=routes,
         docs=docs,
         steps=steps + arts,
         robots={HOST: ROBOTS},

@@ -8,6 +8,7 @@ import json
 
 from sampleweb.holdout.kit import (
     Doc,
+    Handler,
     Req,
     Resp,
     Site,
@@ -42,7 +43,7 @@ load(page);
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     data = []
     arts: list[Step] = []
@@ -103,5 +104,5 @@ def build(u: Urls) -> Site:
         hosts=[HOST],
         routes=routes,
         docs=docs,
-        steps=steps + arts + files,  # type: ignore[arg-type]
+        steps=steps + arts + files,
     )

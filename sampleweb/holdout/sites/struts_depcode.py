@@ -5,7 +5,18 @@ departments' reports; one department is not in the registry."""
 
 from __future__ import annotations
 
-from sampleweb.holdout.kit import Doc, Req, Resp, Site, Step, Urls, agency, html, report_page
+from sampleweb.holdout.kit import (
+    Doc,
+    Handler,
+    Req,
+    Resp,
+    Site,
+    Step,
+    Urls,
+    agency,
+    html,
+    report_page,
+)
 
 HOST = "zwgk.chaoxi.gov.cn"
 ENC = "gbk"
@@ -18,7 +29,7 @@ MENUS = {"211": "机构职能", "218": "政府信息公开指南", "219": "政�
 
 
 def build(u: Urls) -> Site:
-    routes: dict[tuple[str, str], object] = {}
+    routes: dict[tuple[str, str], Handler] = {}
     docs: list[Doc] = []
     lists: dict[tuple[str, str], str] = {}
     details: dict[str, Resp] = {}
@@ -94,7 +105,7 @@ def build(u: Urls) -> Site:
         agencies=agencies,
         start_urls=[u(HOST, "/zwgk/index.action")],
         hosts=[HOST],
-        routes=routes,  # type: ignore[arg-type]
+        routes=routes,
         docs=docs,
         lookalikes=look,
         encoding=ENC,

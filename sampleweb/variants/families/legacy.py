@@ -222,7 +222,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
             for j, f in enumerate(plan.files):
                 path = f"/uploadfile/{plan.published[:4]}/{plan.published[5:7]}{plan.published[8:]}/{rng.randint(10**9, 10**10)}{j}.{f.fmt}"
                 locs.append(FileLoc(path, path, label=f.display))
-            aliases = (
+            aliases: dict[str, tuple[str, ...]] | None = (
                 {page: (kit.url(page.split("?")[0] + JSESSION + "?" + page.split("?")[1]),)}
                 if page and kit.knob("session_ids") == "jsessionid"
                 else None
