@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, insert, text
 
@@ -112,7 +113,7 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
     start = time.perf_counter()
     now = datetime.now(UTC)
     counties = max(1, agencies // 20)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in range(agencies):
         county = i % counties
         if i < counties:

@@ -82,8 +82,8 @@ class Index:
                     for u in d.urls:
                         index.doc[canon(u)] = (site.site, canon(d.url))
                     index.agency[canon(d.url)] = report.agency
-            for d in site.decoys:
-                index.decoys |= {canon(d.url), *(canon(u) for u in d.files)}
+            for decoy in site.decoys:
+                index.decoys |= {canon(decoy.url), *(canon(u) for u in decoy.files)}
             for report in site.reports:
                 index.withheld |= {canon(u) for d in report.withheld for u in d.urls}
         return index

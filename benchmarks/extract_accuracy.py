@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from extract.report import analyse
 from extract.types import Extraction, TextDocument
@@ -35,7 +36,7 @@ class Case:
     name: str
     fmt: str
     path: Path
-    label: dict
+    label: dict[str, Any]
 
 
 def _reader(fmt: str) -> Callable[[bytes, str], TextDocument]:
@@ -61,7 +62,7 @@ def _reader(fmt: str) -> Callable[[bytes, str], TextDocument]:
     return lambda data, filename: read(data)
 
 
-def own_labels() -> dict[str, dict]:
+def own_labels() -> dict[str, dict[str, Any]]:
     """Labels of the real reports, by source file name."""
     return {
         label["source"]: label
@@ -83,12 +84,15 @@ def cases() -> list[Case]:
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text("utf-8"))
         for name, entry in sorted(manifest.items()):
+            rendered: dict[str, Any] | None
             if entry.get("label"):
-                label = json.loads((SHARED / entry["label"]).read_text("utf-8"))
+                rendered = json.loads((SHARED / entry["label"]).read_text("utf-8"))
             else:
-                label = labels.get(Path(entry["source"]).name)
-            if label is not None:
-                found.append(Case(f"rendering/{name}", entry["format"], RENDERINGS / name, label))
+                rendered = labels.get(Path(entry["source"]).name)
+            if rendered is not None:
+                found.append(
+                    Case(f"rendering/{name}", entry["format"], RENDERINGS / name, rendered)
+                )
     return found
 
 

@@ -37,9 +37,10 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from extract import extract_document, read_document
 from extract.report import analyse
@@ -99,7 +100,7 @@ def flagged_keys(extraction: Extraction) -> set[str]:
     return keys
 
 
-def naive(data: bytes, record: Mapping[str, object], filename: str) -> Extraction:
+def naive(data: bytes, record: Mapping[str, Any], filename: str) -> Extraction:
     """The baseline: trafilatura's text for HTML, our readers' plain text otherwise, parsed
     by the same analyser, without table grids."""
     import trafilatura
@@ -125,18 +126,18 @@ def naive(data: bytes, record: Mapping[str, object], filename: str) -> Extractio
     return extraction
 
 
-def score(record: Mapping[str, object], root: Path, verbose: bool) -> Tally:
+def score(record: Mapping[str, Any], root: Path, verbose: bool) -> Tally:
     path = root / str(record["file"])
     data = path.read_bytes()
-    values: dict[str, CellValue] = record["values"]  # type: ignore[assignment]
+    values: dict[str, CellValue] = record["values"]
     started = time.perf_counter()
     extraction = extract_document(
         data, url=str(record["url"]), media_type=record["content_type"] or None, filename=path.name
-    )  # type: ignore[arg-type]
+    )
     elapsed = time.perf_counter() - started
     baseline = naive(data, record, path.name)
     tally = Tally(docs=1, values=len(values), seconds=elapsed)
-    tally.pages = int(record.get("details", {}).get("pages", "1") or 1)  # type: ignore[union-attr]
+    tally.pages = int(record.get("details", {}).get("pages", "1") or 1)
     flags = flagged_keys(extraction)
     tally.needs_ocr = int(extraction.needs_ocr)
     for key, want in values.items():
@@ -152,14 +153,14 @@ def score(record: Mapping[str, object], root: Path, verbose: bool) -> Tally:
             tally.base_right += 1
         if key in flags:
             tally.flagged += 1
-    details: Mapping[str, str] = record.get("details") or {}  # type: ignore[assignment]
+    details: Mapping[str, str] = record.get("details") or {}
     if record.get("agency") and str(details.get("part", "1/")).startswith("1/"):
         tally.meta_docs = 1
         agency = extraction.agency_name.value if extraction.agency_name else None
         year = extraction.year.value if extraction.year else None
         tally.agency_right = int(agency == record["agency"])
         tally.year_right = int(year == record["year"])
-        tally.sections_right = int(list(extraction.sections) == list(record["sections"]))  # type: ignore[call-overload]
+        tally.sections_right = int(list(extraction.sections) == list(record["sections"]))
     if record["layout"] is not None:
         tally.layout_docs = 1
         tally.layout_right = int(extraction.layout == record["layout"])
@@ -236,7 +237,7 @@ def pdftotext_rate(files: list[Path], rounds: int) -> float:
     return rounds * len(files) / (time.perf_counter() - started)
 
 
-def speed(records: list[Mapping[str, object]], root: Path, rounds: int) -> None:
+def speed(records: Sequence[Mapping[str, Any]], root: Path, rounds: int) -> None:
     print("\nspeed (documents per second, same files)")
     by_format: dict[str, list[Path]] = defaultdict(list)
     for record in records:

@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     seeds = args.seed or [random.randrange(1, 10**6) for _ in range(args.seeds)]
-    total = Counter()
+    total: Counter[str] = Counter()
     for seed in seeds:
         everything = run(seed, args.sites, single=True)
         results = [r for r in everything if r.expected > 1]
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  one-page listings {len(alone)}: {sum(r.reached for r in alone)} reached, "
             f"{sum(r.requests - 1 for r in alone)} requests beyond their page"
         )
-        by_family = Counter()
+        by_family: Counter[tuple[str, str]] = Counter()
         for r in results:
             by_family[(r.family, "listings")] += 1
             by_family[(r.family, "full")] += r.reached == r.expected

@@ -13,14 +13,18 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ops.due import DuePlanner
 from ops.scheduler import Scheduler
 from ops.site_schedules import site_schedules
 from registry.model import Agency, Registry, Site
 from storage.archive import Archive
+
+T = TypeVar("T")
 
 
 def registry(n: int) -> Registry:
@@ -32,7 +36,7 @@ def registry(n: int) -> Registry:
     return Registry(agencies=agencies, sites=sites)
 
 
-def timed(label: str, func, *args, **kwargs):
+def timed(label: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     start = time.perf_counter()
     result = func(*args, **kwargs)
     elapsed = time.perf_counter() - start
