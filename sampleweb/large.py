@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from types import TracebackType
+from typing import Self
 
 from sampleweb.model import Request, Resource, SiteContent, SiteTruth
 from sampleweb.render import html_fragment
@@ -111,7 +112,7 @@ class LargeSite:
 
     # ------------------------------------------------------------------ serving
 
-    def start(self) -> LargeSite:
+    def start(self) -> Self:
         if not self._started:
             self._server.start()
             self._started = True
@@ -124,7 +125,7 @@ class LargeSite:
         else:
             self._server.httpd.server_close()
 
-    def __enter__(self) -> LargeSite:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

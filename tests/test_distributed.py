@@ -39,6 +39,11 @@ FAST = {"NIANBAO_PROGRESS": "off", "NIANBAO_RENDER_ENABLED": False, "DOWNLOAD_TI
 LARGE = {**FAST, "NIANBAO_MAX_EMPTY_LISTING_PAGES": 10_000}
 
 
+def _text(value: bytes | str) -> str:
+    """A Redis reply as text (the client is typed to return bytes or str)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def redis_or_skip() -> Redis:
     try:
         server = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
@@ -130,7 +135,7 @@ def test_a_popped_request_stays_in_flight_until_acked_and_a_dead_worker_gives_it
         assert [a.pop().url for _ in range(2)] == [second.url, "http://x.example/0"]
         assert not crawl_done(redis, keys)
         for token in list(redis.hkeys(keys.processing("worker-a"))):
-            a.ack(token.decode())
+            a.ack(_text(token))
         assert crawl_done(redis, keys)
     finally:
         for key in redis.scan_iter(match=keys.pattern):
@@ -142,7 +147,7 @@ def test_a_popped_request_stays_in_flight_until_acked_and_a_dead_worker_gives_it
 
 def crawl_sample_web(
     workers: int, tmp: Path
-) -> tuple[dict[str, Any], Counter[tuple[str, ...]], Any]:
+) -> tuple[dict[str, Any], Counter[tuple[str, str, str]], Any]:
     with SampleWeb("before", port=0) as web, pg_archive(tmp) as archive:
         archive.import_registry(parse_yaml(web.registry_yaml()))
         summary = run_distributed(
@@ -277,8 +282,8 @@ def test_a_worker_killed_mid_crawl_loses_no_request_and_no_capture(
         while victim is None and time.monotonic() < deadline:
             # a worker with requests in flight; its id carries its process id
             for worker_id in redis.smembers(keys.workers):
-                if redis.hlen(keys.processing(worker_id.decode())) > 0:
-                    pid = int(worker_id.decode().rsplit("-", 2)[1])
+                if redis.hlen(keys.processing(_text(worker_id))) > 0:
+                    pid = int(_text(worker_id).rsplit("-", 2)[1])
                     victim = next((w for w in workers if w.pid == pid), None)
                     break
         assert victim is not None, "no worker had requests in flight"

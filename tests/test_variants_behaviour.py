@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
@@ -131,9 +131,7 @@ def test_portal_session_ids_sort_orders_print_views_and_search_are_endless() -> 
         assert lengths == sorted(lengths) and lengths[0] < lengths[-1]
         # the site search answers any word, any sort and any page
         for q in ("年报", "随便什么", "x" * 30):
-            found = fetch(
-                f"{site.base_url}/search/search.jsp?q={urllib.request.quote(q)}&page=9&sort=title"
-            )
+            found = fetch(f"{site.base_url}/search/search.jsp?q={quote(q)}&page=9&sort=title")
             assert found.status == 200 and b"search.jsp?q=" in found.body
 
 
@@ -266,7 +264,7 @@ def test_hanweb_downfile_redirects_and_gbk_names_are_raw_bytes() -> None:
         opener = urllib.request.build_opener(_NoRedirect())
         reply = fetch(step.url, opener=opener)
         assert reply.status == 302 and reply.headers["Location"] == step.location
-        assert urlsplit(step.location).path.startswith("/attach/0/")
+        assert urlsplit(step.location or "").path.startswith("/attach/0/")
         final = fetch(step.location or "")
         raw = final.headers["Content-Disposition"].encode("latin-1")
         assert raw.startswith(b"attachment;filename=") and b'"' not in raw
@@ -275,7 +273,7 @@ def test_hanweb_downfile_redirects_and_gbk_names_are_raw_bytes() -> None:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 
@@ -360,7 +358,7 @@ def test_a_browser_passes_the_challenge(challenge: str) -> None:
 def test_shells_render_their_report_links_in_a_browser(
     family: Family, knobs: dict[str, str]
 ) -> None:
-    with site_with(family, **knobs) as (_web, site), browser() as b:
+    with site_with(family, n_sites=3, **knobs) as (_web, site), browser() as b:
         shell = next(s for s in site.steps if s.kind in (StepKind.SHELL, StepKind.LISTING))
         wanted = {u for r in site.expected_reports for d in r.documents for u in d.urls}
         page = b.new_page()  # type: ignore[attr-defined]
