@@ -249,17 +249,17 @@ def synthetic_values(
             values[f"t3.other.{column}"] = sum(numbers) if numbers else None
 
     for group in K.T4_GROUPS:
-        parts = [_count(rng, 1 if busy else 0) for _ in range(4)]
-        for column, value in zip(K.T4_COLUMNS[:4], parts, strict=True):
+        t4_counts = [_count(rng, 1 if busy else 0) for _ in range(4)]
+        for column, value in zip(K.T4_COLUMNS[:4], t4_counts, strict=True):
             put(f"t4.{group}.{column}", printer.count(value))
-        put(f"t4.{group}.total", printer.count(sum(parts)))
+        put(f"t4.{group}.total", printer.count(sum(t4_counts)))
 
     if not consistent:
         targets = [k for k in printed if k.endswith(".total") and k.startswith(("t3.", "t4."))]
         targets += [k for k in printed if k.startswith("t3.carried_forward.")]
         for key in rng.sample(targets, k=rng.randint(1, 3)):
-            old = values[key] if isinstance(values[key], int) else 0
-            wrong = old + rng.randint(1, 5)
+            held = values[key]
+            wrong = (held if isinstance(held, int) else 0) + rng.randint(1, 5)
             put(key, (str(wrong), wrong))
     return printed, values
 
@@ -285,7 +285,7 @@ def _narrative(
     rng: random.Random, agency: str, year: int, values: dict[str, CellValue]
 ) -> dict[str, list[str]]:
     applications = values.get("t3.new.total")
-    figures = {f"n{i}": rng.randint(2, 900) for i in range(1, 12)}
+    figures: dict[str, int | str] = {f"n{i}": rng.randint(2, 900) for i in range(1, 12)}
     figures |= {
         "applications": applications if isinstance(applications, int) else 0,
         "visits": rng.randint(10000, 9999999),

@@ -33,6 +33,17 @@ ORGANS = [  # organId, catId, name, agency id, years
 SIZE = 15
 
 
+def _column(organ: str, cat: str) -> Handler:
+    """An organ's column page: the 年报 category's shell, or a placeholder for the others."""
+
+    def answer(req: Req) -> Resp:
+        if req.query.get("catId") == cat:
+            return html("政府信息公开年报", _script(organ, cat))
+        return html("信息公开", "<p>栏目建设中</p>")
+
+    return answer
+
+
 def _script(organ: str, cat: str) -> str:
     return (
         "<script src='/static/js/jquery.js'></script><div id='publicInfoList'></div><script>$.ajax({url:'/site/label/8888', type:'post', dataType:'html', "
@@ -86,11 +97,7 @@ def build(u: Urls) -> Site:
             look.append(u(HOST, guide))
         lists[(organ, cat)] = rows
         page = f"/public/column/{organ}"
-        routes[(HOST, page)] = lambda req, o=organ, c=cat: (
-            html("政府信息公开年报", _script(o, c))
-            if req.query.get("catId") == c
-            else html("信息公开", "<p>栏目建设中</p>")
-        )
+        routes[(HOST, page)] = _column(organ, cat)
         links.append(f'<a href="{page}?type=4&catId={cat}&action=list">{name} 政府信息公开年报</a>')
         steps.append(Step(u(HOST, f"{page}?type=4&catId={cat}&action=list"), via=f"catId={cat}"))
         form = {
