@@ -323,24 +323,27 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         n_fill = (
             rng.randint(5, 30) if kit.knob("tree_node") == "annual-report" else rng.randint(60, 170)
         )
-        for f in fillers(kit, n_fill, n_fill):
+        for filler in fillers(kit, n_fill, n_fill):
             post_id = rng.randint(3_000_000, 9_000_000)
-            art = p.article(post_id, f.title, f.published, p.agency.name, [])
+            art = p.article(post_id, filler.title, filler.published, p.agency.name, [])
             art["_cat"] = p.tree[0]["id"] if kit.knob("tree_node") == "annual-report" else p.node_id
             p.fill.append(art)
             kit.add_page(
                 p.post_path(post_id),
-                p.detail_page(art, f"<p>{escape(f.title)}。</p>"),
-                modified=f.published,
+                p.detail_page(art, f"<p>{escape(filler.title)}。</p>"),
+                modified=filler.published,
             )
         if p.base == "":
-            for d in inside:
+            for decoy in inside:
                 post_id = rng.randint(3_000_000, 9_000_000)
-                art = p.article(post_id, d.title, d.published, p.agency.name, [])
+                art = p.article(post_id, decoy.title, decoy.published, p.agency.name, [])
                 art["_cat"] = p.node_id
                 p.articles.append(art)
                 kit.publish_decoy(
-                    d, p.post_path(post_id), column=NODE_NAME, page_doc=p.detail_page(art, d.body)
+                    decoy,
+                    p.post_path(post_id),
+                    column=NODE_NAME,
+                    page_doc=p.detail_page(art, decoy.body),
                 )
         p.tree[0]["post_count"] = len([a for a in p.fill if a.get("_cat") == p.tree[0]["id"]])
         kit.add_page(p.shell, p.shell_html())
