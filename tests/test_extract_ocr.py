@@ -140,7 +140,7 @@ def test_failed_rules_and_rows_not_read_make_values_uncertain() -> None:
     from extract.tables import TableParse
 
     keys = keys_for_layout("2021")
-    values = {k: 0 for k in keys}
+    values: dict[str, int | float | str | None] = {k: 0 for k in keys}
     values["t3.new.natural"], values["t3.new.total"] = 7, 5  # rule 3 fails on this row
     for k in keys:
         if k.startswith("t2.normative."):

@@ -154,7 +154,7 @@ def _short_rules(
     table, or of a row cut by the page break — kept when both their ends meet a
     horizontal rule (a glyph's stroke stands free inside its cell)."""
     short = _runs(dark.T, max(10, int(dpi * 0.1))).T & ~vertical
-    keep = np.zeros_like(short)
+    keep: np.ndarray = np.zeros_like(short)
     if not short.any() or not horizontal.any():
         return keep
     near = _grow(horizontal, max(3, dpi // 60))
@@ -313,7 +313,8 @@ def despeckle(dark: np.ndarray, dpi: int) -> np.ndarray:
     serifs and decimal points next to a core stay. A speck left in a cell would widen the
     crop and make the engine drop or misread the figure."""
     core = dark & (_neighbours(dark) >= 6)
-    return dark & _grow(core, max(2, round(dpi / 100)))
+    cleaned: np.ndarray = dark & _grow(core, max(2, round(dpi / 100)))
+    return cleaned
 
 
 @dataclass
