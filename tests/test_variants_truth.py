@@ -181,3 +181,16 @@ def test_robots_forbidden_reports_are_not_expected() -> None:
     forbidden = [r for seed in COVERAGE_SEEDS[:4] for r in built(seed).truth().robots_forbidden]
     assert forbidden
     assert all(not r.expected and not r.documents and r.withheld for r in forbidden)
+
+
+def test_a_site_whose_robots_forbid_everything_expects_nothing_on_any_host() -> None:
+    """`Disallow: /` on the main host leaves no path to any document, those on an
+    attachment host included (seed 523901 expected 8 such documents)."""
+    web = built(523901)
+    sites = [b for b in web.built if b.kit.dialect.get("robots") == "disallow-all"]
+    assert sites
+    truth = web.truth()
+    for b in sites:
+        site = next(s for s in truth.sites if s.site == b.kit.id)
+        assert site.expected_documents == []
+        assert all(r.withheld for r in site.reports if r.documents or r.withheld)

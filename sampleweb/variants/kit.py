@@ -728,9 +728,12 @@ class SiteKit:
         none is not expected; their steps leave the path."""
         if not self.disallow:
             return
+        # robots.txt forbidding the whole main host leaves no path to any document, those
+        # of other hosts (an attachment host) included: nothing of the site is expected
+        unreachable = "/" in self.disallow
         kept: list[Report] = []
         for r in self.reports:
-            withheld = tuple(d for d in r.documents if self.forbidden(d.url))
+            withheld = tuple(d for d in r.documents if unreachable or self.forbidden(d.url))
             if withheld:
                 allowed = tuple(d for d in r.documents if d not in withheld)
                 r = replace(
@@ -745,7 +748,7 @@ class SiteKit:
         self.nav_steps = [
             s for s in self.nav_steps if s.kind == StepKind.ROBOTS or not self.forbidden(s.url)
         ]
-        self.doc_steps = [s for s in self.doc_steps if not self.forbidden(s.url)]
+        self.doc_steps = [s for s in self.doc_steps if not (unreachable or self.forbidden(s.url))]
 
 
 def finish_hosts(kit: SiteKit) -> None:
