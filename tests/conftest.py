@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from localsite import LocalSite, Route
 from paths import SHARED
 from sqlalchemy import create_engine, text
 
@@ -68,3 +69,17 @@ def archive(db_url: str, tmp_path: Path):
     arch = Archive(db_url, data_dir=tmp_path / "data")
     yield arch
     arch.close()
+
+
+@pytest.fixture
+def make_site() -> Iterator[Callable[[dict[str, Route]], LocalSite]]:
+    sites: list[LocalSite] = []
+
+    def make(routes: dict[str, Route]) -> LocalSite:
+        site = LocalSite(routes)
+        sites.append(site)
+        return site
+
+    yield make
+    for site in sites:
+        site.stop()

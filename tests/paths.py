@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+"""The tests' folder: ``unit/`` and ``integration/`` hold the test modules; the helper
+modules, ``fixtures/``, ``labels/`` and ``data/`` are here, shared by both."""
+REPO = TESTS.parent
 """The checkout (the folder holding ``pyproject.toml``)."""
+SAMPLE_REPORTS = REPO / "sampleweb" / "assets" / "reports"
+"""The report texts the sample web is made of."""
 SHARED = REPO.parent / "shared"
 """Specs (``spec/``), the field guide and the reports (``reports/``) shared by the team."""
 SHARED_REPORTS = SHARED / "reports"

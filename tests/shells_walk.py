@@ -1,7 +1,7 @@
 """Walk the script-filled listings of a generated variant web with `crawler.shells` and
 plain urllib: what a spider using those functions would reach, and at what cost.
 
-Used by tests/test_shells.py and benchmarks/shells.py. Policy (what the spider should do):
+Used by tests/unit/test_shells.py and benchmarks/shells.py. Policy (what the spider should do):
 
 1. fetch the page; `detect_shell(page)`;
 2. `api_fetches(page)`; when it finds none, fetch `script_sources(page)` and call

@@ -14,10 +14,10 @@ import os
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 from archive_helpers import T0
+from paths import REPO
 
 from capture.recorder import CaptureRecorder
 from capture.types import FetchedResponse, Role
@@ -26,8 +26,6 @@ from query.reports import iter_reports
 from registry.loader import parse_yaml
 from storage.agencies import AgencyEntry, AgencyIndex, NameSource, looks_like_agency
 from storage.models import AgencyRow, ExtractionRow, ReportRow
-
-REPO = Path(__file__).resolve().parent.parent
 
 REGISTRY = """
 agencies:

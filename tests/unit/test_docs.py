@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import click
+from paths import REPO
 
 from nianbao.cli import cli
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_command_reference_is_current() -> None:

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from paths import REPO
 
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import extract_anchors
 from crawler.listings import hanweb, listing_fetches_for, pagination_fetches
 from crawler.listings.series import listing_key
 
-BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "listings.py"
+BENCHMARK = REPO / "benchmarks" / "listings.py"
 COL = "http://www.example.gov.cn/zwgk/xxgknb/"
 
 

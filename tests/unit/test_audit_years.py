@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from archive_helpers import fetched, report_page, setup_archive
+from paths import TESTS
 
 from audit.contents import Check, ContentRules, ContentRulesError
 from audit.findings import AuditOptions, run_audit
 from storage.archive import Archive
 
-PRE2019 = Path(__file__).resolve().parent / "fixtures" / "pre2019"
+PRE2019 = TESTS / "fixtures" / "pre2019"
 BASE = "http://www.ninghai.gov.cn/art/"
 
 

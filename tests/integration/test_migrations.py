@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from paths import REPO
 from sqlalchemy import inspect
 
 from storage import db
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_upgrade_and_check(db_url: str) -> None:

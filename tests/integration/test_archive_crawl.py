@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from paths import REPO
 
 import sampleweb
 from capture.fixity import verify
@@ -19,7 +20,6 @@ from query.reports import iter_reports
 from registry.loader import parse_yaml
 from storage.archive import Archive
 
-REPO = Path(__file__).resolve().parent.parent
 WARCIO = str(Path(sys.executable).parent / "warcio")
 FAST = {
     "DOWNLOAD_TIMEOUT": 2,

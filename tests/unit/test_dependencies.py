@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from paths import REPO
+
+ROOT = REPO
 RANGE = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]+\])?\s*>=\s*([^,;\s]+)\s*,\s*<\s*([^,;\s]+)$")
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from paths import REPO
 
 from registry.loader import RegistryError, load_registry, parse_yaml
-
-REPO = Path(__file__).resolve().parent.parent
 
 GOOD = """
 agencies:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from pathlib import Path
 
 import pytest
+from paths import TESTS
 
 from crawler.discovery import TitleMatch, classify_title, link_score
 from crawler.discovery.titles import TitleKind
 from sampleweb.web import site_builders, truth_for
 
-LABELS = Path(__file__).parent / "data" / "titles.tsv"
+LABELS = TESTS / "data" / "titles.tsv"
 
 
 def labelled() -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_crawl_hostile import (
+from localsite import (
     FAST,
     REPORT,
     Answer,
@@ -21,7 +21,6 @@ from test_crawl_hostile import (
     listing,
     report_page,
 )
-from test_crawl_hostile import make_site as make_site
 
 from crawler.run import crawl
 from ops.health import site_health

@@ -20,12 +20,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from paths import REPO
 
 from extract import extract_document, read_document
 from extract.isolation import IsolationError, StopReason, WorkerPool, default_pool
 from extract.limits import ExtractionError, Limits
 
-REPO = Path(__file__).resolve().parent.parent
 HOSTILE = REPO / "tests/fixtures/hostile"
 GB = 1_000_000_000
 MiB = 1024 * 1024

@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from test_crawl_hostile import FAST, REPORT, Answer, archive_for, failures, html, listing
-from test_crawl_hostile import make_site as make_site  # the fixture
+from localsite import FAST, REPORT, Answer, archive_for, failures, html, listing
 from test_hostile_documents import EXPECTED, check_outcome
 from test_hostile_documents import corpus as corpus  # the session fixture
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from archive_helpers import fetched, setup_archive
+from paths import TESTS
 
 from capture.types import Role
 
 NIANBAO = [sys.executable, "-m", "nianbao"]
-TESTS = Path(__file__).resolve().parent
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

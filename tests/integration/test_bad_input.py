@@ -15,8 +15,6 @@ from archive_helpers import fetched, setup_archive
 from capture.types import Role
 from capture.warc import WarcWriteError
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 def nianbao(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from paths import SEED_LABELS
+from paths import SEED_LABELS, TESTS
 
 from extract import extract_document
 from extract.types import CellValue
@@ -21,7 +21,7 @@ from sampleweb import SampleWeb
 from sampleweb.model import ReportTruth
 from sampleweb.texts import synth_report
 
-REAL_LABELS = Path(__file__).parent / "labels"
+REAL_LABELS = TESTS / "labels"
 
 # (agency, year) as the truth names it -> (agency in the text, generator seed, broken rule)
 SYNTH: dict[tuple[str, int], tuple[str, int, bool]] = {

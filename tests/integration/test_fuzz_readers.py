@@ -4,7 +4,7 @@ let an exception escape, and the worker's limits must hold.
 
 In CI the ``ci`` profile runs a fixed, derandomised set of examples per format (well under
 a minute in all). A longer campaign:
-``pytest tests/test_fuzz_readers.py --hypothesis-profile=campaign -p no:cacheprovider``
+``pytest tests/integration/test_fuzz_readers.py --hypothesis-profile=campaign -p no:cacheprovider``
 (random examples; a failure is printed with the bytes to keep). Inputs found to crash a
 reader are kept in ``tests/fixtures/broken`` (see ``test_fuzz_regressions``).
 """
@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import REPO
 from test_hostile_documents import make_hostile
 
 from extract import extract_document
 from extract.isolation import default_pool
 from extract.limits import Limits
 
-REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "sampleweb/assets/reports"
 BROKEN = REPO / "tests/fixtures/broken"
 LIMITS = Limits(timeout_s=20.0, cpu_s=20.0)

@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-from paths import SEED_LABELS, SEEDS
+from paths import SEED_LABELS, SEEDS, TESTS
 
 from extract import extract_document
 from extract.checks import RULE_NAMES, CheckStatus, evaluate_checks, text_figure_checks
 from extract.keys import keys_for_layout
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
-OWN_LABELS = sorted((Path(__file__).resolve().parent / "labels").glob("*.json"))
+OWN_LABELS = sorted((TESTS / "labels").glob("*.json"))
 
 
 def _as_label_checks(checks: list[dict]) -> dict[str, dict[str, bool]]:

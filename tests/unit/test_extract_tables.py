@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from paths import REAL_REPORTS, SEED_LABELS, SEEDS
+from paths import REAL_REPORTS, SAMPLE_REPORTS, SEED_LABELS, SEEDS, TESTS
 
 from extract import extract_document
 from extract.keys import keys_for_layout
@@ -25,7 +25,7 @@ from extract.types import Extraction
 from nianbao.cli import cli
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
-OWN_LABELS = Path(__file__).resolve().parent / "labels"
+OWN_LABELS = TESTS / "labels"
 
 
 def _label(seed: Path) -> dict:
@@ -159,7 +159,7 @@ def _pipe_markdown(seed: Path) -> str:
     return "\n".join(out)
 
 
-REPORTS = Path(__file__).resolve().parents[1] / "sampleweb" / "assets" / "reports"
+REPORTS = SAMPLE_REPORTS
 
 
 def _html_table_markdown(seed: Path) -> str:

@@ -5,19 +5,18 @@ the recognised layout, checks and findings saying they rest on OCR values (issue
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from paths import SEED_LABELS
+from paths import SAMPLE_REPORTS, SEED_LABELS
 from scans import scan_pdf
 
 from extract import extract_document
 from extract.text import ocr
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")
-REPORTS = Path(__file__).resolve().parents[1] / "sampleweb" / "assets" / "reports"
+REPORTS = SAMPLE_REPORTS
 
 
 def _table_pages(pdf: bytes) -> bytes:
