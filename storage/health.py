@@ -78,29 +78,25 @@ def health_rows(
                 .group_by(ReportRow.site_id)
             ).all()
         )
-        listings = (
-            s.execute(
-                select(
-                    CaptureRow.site_id,
-                    CaptureRow.url_hash,
-                    # a 304 says the page is as last captured: it extends the coverage
-                    func.count(
-                        func.distinct(
-                            case((CaptureRow.status == 200, CaptureRow.payload_sha256), else_=None)
-                        )
-                    ),
-                    func.min(CaptureRow.captured_at),
-                    func.max(CaptureRow.captured_at),
-                )
-                .where(
-                    CaptureRow.role == "listing",
-                    CaptureRow.status.in_((200, 304)),
-                    CaptureRow.captured_at >= season_start,
-                    CaptureRow.captured_at < season_end,
-                )
-                .group_by(CaptureRow.site_id, CaptureRow.url_hash)
+        listings = s.execute(
+            select(
+                CaptureRow.site_id,
+                CaptureRow.url_hash,
+                # a 304 says the page is as last captured: it extends the coverage
+                func.count(
+                    func.distinct(
+                        case((CaptureRow.status == 200, CaptureRow.payload_sha256), else_=None)
+                    )
+                ),
+                func.min(CaptureRow.captured_at),
+                func.max(CaptureRow.captured_at),
             )
-            .tuples()
-            .all()
-        )
+            .where(
+                CaptureRow.role == "listing",
+                CaptureRow.status.in_((200, 304)),
+                CaptureRow.captured_at >= season_start,
+                CaptureRow.captured_at < season_end,
+            )
+            .group_by(CaptureRow.site_id, CaptureRow.url_hash)
+        ).all()
     return HealthRows(ids, recent, last_success, vanished, listings)
