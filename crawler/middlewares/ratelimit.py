@@ -11,7 +11,6 @@ guide's advice for this layer: stop, wait, do not hammer.
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any, Self
 
 from scrapy import Request
@@ -21,11 +20,11 @@ from scrapy.http import Response
 from crawler.config import CrawlConfig
 from crawler.hints import Hint
 from crawler.middlewares.site import site_state
+from crawler.middlewares.waf import visible_bytes
 from crawler.refusals import Refused
 from storage.vocab import FailureKind
 
 _MARKERS = (b"safedog", b"waf2.0")
-_TAGS = re.compile(rb"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 
 
 def is_rate_limited(response: Response) -> bool:
@@ -37,7 +36,7 @@ def is_rate_limited(response: Response) -> bool:
     ).lower()
     if not any(marker in headers for marker in _MARKERS):
         return False
-    return not b"".join(_TAGS.sub(b" ", response.body).split())
+    return not visible_bytes(response.body)
 
 
 class RateLimitMiddleware:

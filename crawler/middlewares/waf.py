@@ -46,8 +46,12 @@ def is_challenge(response: Response) -> bool:
     body = response.body[:65536]
     if b"<script" not in body.lower() or not _CHALLENGE.search(body):
         return False
-    visible = _SCRIPT_OR_TAG.sub(b" ", body)
-    return len(b"".join(visible.split())) < 400
+    return len(visible_bytes(body)) < 400
+
+
+def visible_bytes(body: bytes) -> bytes:
+    """What a page shows as text: its body without scripts, styles, tags and blanks."""
+    return b"".join(_SCRIPT_OR_TAG.sub(b" ", body).split())
 
 
 def is_browser_error_page(response: Response) -> bool:
