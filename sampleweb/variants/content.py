@@ -322,14 +322,20 @@ def asset_reports(
             continue
         if len(files) > 1 and rng.random() < 0.5:
             files = files[:1]
+        published = _date(rng, asset.year + 1)
+        page = rng.random() < 0.6
+        if not page:
+            # a list entry without an article page links one file: the others of the
+            # report would be published nowhere (and expected nonetheless)
+            files = files[:1]
         plans.append(
             ReportPlan(
                 agency=agency,
                 year=asset.year,
                 title=asset.title,
-                published=_date(rng, asset.year + 1),
+                published=published,
                 text=None,
-                page=rng.random() < 0.6,
+                page=page,
                 full_page=False,
                 files=files,
                 named=asset.agency_short,

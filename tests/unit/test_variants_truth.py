@@ -194,3 +194,17 @@ def test_a_site_whose_robots_forbid_everything_expects_nothing_on_any_host() -> 
         site = next(s for s in truth.sites if s.site == b.kit.id)
         assert site.expected_documents == []
         assert all(r.withheld for r in site.reports if r.documents or r.withheld)
+
+
+def test_a_real_report_without_an_article_page_is_one_file() -> None:
+    """A list entry without an article page links one file: a real document's other files
+    would be published nowhere, yet expected (seeds 523901 and 370215 each expected a
+    trs-search PDF that no page linked)."""
+    pageless = [
+        r
+        for seed in (*COVERAGE_SEEDS[:4], 523901)
+        for r in built(seed).truth().expected_reports
+        if r.note == "real document" and all(d.role == Role.ATTACHMENT for d in r.documents)
+    ]
+    assert pageless
+    assert all(len(r.documents) == 1 for r in pageless)
