@@ -63,6 +63,9 @@ class Candidate:
     trail: tuple[str, ...] = ()
     """dedup_keys of the navigation pages from the start URL to the parent."""
     boost: float = 0.0
+    lent: float = 0.0
+    """The part of `score` lent by the page the link is on (a disclosure page's links),
+    withdrawn when the link turns out to be site furniture (`SiteFrontier.demote`)."""
 
     @property
     def priority(self) -> float:
@@ -156,6 +159,16 @@ class SiteFrontier:
                 if boost > candidate.boost:
                     candidate.boost = boost
                     heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
+
+    def demote(self, url: str) -> None:
+        """The link is on every page of the site (top navigation, footer): what its first
+        page lent it is withdrawn; its own evidence orders it."""
+        candidate = self._waiting.get(dedup_key(url))
+        if candidate is None or not candidate.lent:
+            return
+        candidate.score -= candidate.lent
+        candidate.lent = 0.0
+        heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), dedup_key(url)))
 
     def forget_entries(self, patterns: set[str]) -> int:
         """Links of these URL templates turned out to be entries of a list of reports

@@ -78,9 +78,19 @@ VIEW_PARAMS: frozenset[str] = frozenset(
         "theme",
         "skin",
         "lang_switch",
+        "order",
+        "orderby",
+        "order_by",
+        "sort",
+        "sortby",
+        "sort_by",
+        "sortfield",
+        "sorttype",
+        "sortorder",
     }
 )
-"""Query parameters that change how a page is shown or where it was shared, not what."""
+"""Query parameters that change how a page is shown (its order, its look) or where it was
+shared, not what it holds."""
 
 _SEARCH_PARAMS: frozenset[str] = frozenset(
     {

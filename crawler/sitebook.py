@@ -60,6 +60,15 @@ class SiteState:
     shell_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Script-filled pages waiting for their script files: URL → text, scripts awaited,
     the page's hint (crawler.hints.Hint)."""
+    listing_sizes: dict[str, int] = field(default_factory=dict)
+    """Per listing key, the most links a page of it showed (a shorter page may be its last)."""
+    listing_highest: dict[str, int] = field(default_factory=dict)
+    """Per listing key, the highest page number asked for."""
+    link_pages: dict[str, str] = field(default_factory=dict)
+    """Navigation links by the first page they were seen on (dedup keys)."""
+    furniture: set[str] = field(default_factory=set)
+    """Links seen on more than one page: the site's template (menus, footers), whose
+    ordering is their own evidence, not what a page they are on lends them."""
     swept: bool = False
     """Known documents this crawl did not reach have been requested again."""
 

@@ -16,7 +16,7 @@ from crawler.adapters.types import ListingFetch
 from crawler.anchors import Anchor
 from crawler.config import CrawlConfig
 from crawler.discovery.pages import AGENCY_ANCHOR, ARTICLE_TITLE_LENGTH, NOISE_ANCHOR, page_context
-from crawler.discovery.titles import link_score
+from crawler.discovery.titles import link_score, lookalike_anchor
 from crawler.frontier import Candidate
 from crawler.hints import Hint, RequestRole
 from crawler.links import (
@@ -124,23 +124,39 @@ class Navigation:
                 self.stats.inc_value(f"nianbao/{state.id}/trap_links")
                 continue
             score = link_score(anchor.url, anchor.text)
+            lent = 0.0
             if anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH:
                 # an entry of a list (an article, a look-alike), not column navigation
                 score *= 0.25
-            elif context_bonus:
-                score += context_bonus
-            if agency_bonus and AGENCY_ANCHOR.search(anchor.text):
-                score += agency_bonus
+            elif dedup_key(anchor.url) in state.furniture or lookalike_anchor(anchor.text):
+                pass  # the site's menus, or another kind of report: their own evidence
+            else:
+                lent += context_bonus
+                if agency_bonus and AGENCY_ANCHOR.search(anchor.text):
+                    lent += agency_bonus
             state.frontier.push(
                 Candidate(
                     url=anchor.url,
                     text=anchor.text,
-                    score=score,
+                    score=score + lent,
                     depth=depth,
                     parent=parent,
                     trail=trail,
+                    lent=lent,
                 )
             )
+
+    @staticmethod
+    def sight(state: SiteState, page_url: str, anchors: Iterable[Anchor]) -> None:
+        """Note the links of a page: a link already seen on another page of the site is
+        its furniture (menus, footers, sidebars), and loses what its first page lent it."""
+        page = dedup_key(page_url)
+        for anchor in anchors:
+            key = dedup_key(anchor.url)
+            first = state.link_pages.setdefault(key, page)
+            if first != page and key not in state.furniture:
+                state.furniture.add(key)
+                state.frontier.demote(anchor.url)
 
     @staticmethod
     def new_items(state: SiteState, listing_key: str, items: set[str]) -> set[str]:
@@ -205,6 +221,36 @@ class Navigation:
                 hint=Hint(score=score),
             )
 
+    @staticmethod
+    def past_the_end(
+        state: SiteState, own_key: str, shown: int, found: list[ListingFetch]
+    ) -> list[ListingFetch]:
+        """Further pages of a listing, less those a short page reveals past what earlier
+        pages declared: a page showing fewer links than the listing's fullest may be its
+        last, and a pager that runs on past the end (pages that repeat the last one) is
+        probed one page at a time, not followed to its last number."""
+        short = {
+            key
+            for key in {own_key, *(f.listing_key for f in found)}
+            if key and shown < state.listing_sizes.get(key, 0)
+        }
+        out = []
+        for fetch in found:
+            key = fetch.listing_key
+            asked = state.listing_highest.get(key) if key else None
+            if (
+                key in short
+                and asked is not None
+                and fetch.page_number is not None
+                and fetch.page_number > asked + 1
+            ):
+                continue
+            out.append(fetch)
+        for key in {own_key, *(f.listing_key for f in found)}:
+            if key:
+                state.listing_sizes[key] = max(state.listing_sizes.get(key, 0), shown)
+        return out
+
     def new_listing_fetch(self, state: SiteState, fetch: ListingFetch) -> bool:
         """Whether a further page of a listing is still to be asked for (in scope, its
         listing not finished, that page and that URL not asked for yet); marks it asked."""
@@ -217,6 +263,8 @@ class Navigation:
             if page_key in state.listing_pages:
                 return False  # asked for already (a postback's form state differs)
             state.listing_pages.add(page_key)
+            highest = state.listing_highest.get(fetch.listing_key, fetch.page_number)
+            state.listing_highest[fetch.listing_key] = max(highest, fetch.page_number)
         if fetch.method == "GET":
             key = dedup_key(fetch.url)
             if key in state.listing_urls:

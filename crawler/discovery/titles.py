@@ -37,7 +37,14 @@ from enum import StrEnum
 
 from registry.names import clean_text
 
-__all__ = ["TitleKind", "TitleMatch", "classify_title", "link_score", "normalise_title"]
+__all__ = [
+    "TitleKind",
+    "TitleMatch",
+    "classify_title",
+    "link_score",
+    "lookalike_anchor",
+    "normalise_title",
+]
 
 FIRST_YEAR = 2007  # the 2008 条例 took effect in 2008; allow 2007 for early reports
 MAX_TITLE = 200  # characters: longer texts are not titles
@@ -353,6 +360,30 @@ _TRAP_URL = re.compile(
 )
 _NOISE_ANCHOR = re.compile(r"日历|打印|分享|登录|注册|无障碍|English|繁體|关闭窗口|返回顶部")
 _LOOKALIKE_ANCHOR = re.compile(r"通知|指南|要点|预算|决算|政府工作报告|统计公报|解读|格式")
+# a column of another annual report: its subject is not government information (住房公积金
+# 年度报告, 法治政府建设年度报告, 政府网站工作年度报表, 国有企业年报, 高校信息公开年报 …)
+_OTHER_REPORT = re.compile(r"年度报告|年报|年度报表|报表|公报|工作报告")
+_OTHER_REPORT_SUBJECT = re.compile(
+    r"公积金|法治|网站|统计|预算|决算|环境|社会责任|信用|院务|校务|村务|厂务|国民经济"
+)
+# publishers outside the 条例, whatever their report is called (高校信息公开年报)
+_OTHER_PUBLISHER = re.compile(r"企业|公司|集团|学年|高校|大学|学院|学校|医院")
+_DISCLOSURE = re.compile(r"信息公开|政务公开")
+
+
+def lookalike_anchor(anchor_text: str) -> bool:
+    """A link named like a look-alike (指南, 解读, 决算 …) or like another kind of annual
+    report (住房公积金年度报告, 政府网站工作年度报表 …): it does not lead to reports, however
+    much it says 年度报告."""
+    text = normalise_title(anchor_text or "")
+    if _LOOKALIKE_ANCHOR.search(text):
+        return True
+    if not _OTHER_REPORT.search(text):
+        return False
+    if _OTHER_PUBLISHER.search(text):
+        return True
+    # 统计局信息公开年报 is a department's column of reports; 统计公报 is not
+    return not _DISCLOSURE.search(text) and bool(_OTHER_REPORT_SUBJECT.search(text))
 
 
 _CUT_END = re.compile(r"(?:…|\.{2,}|．{2,}|。。)\s*$")
@@ -391,6 +422,6 @@ def link_score(url: str, anchor_text: str) -> float:
     for pattern, weight in _URL_WEIGHTS:
         if pattern.search(url or ""):
             score += weight
-    if _LOOKALIKE_ANCHOR.search(text):
-        score *= 0.3
+    if lookalike_anchor(text):
+        return round(min(score, 0.95) * 0.15, 3)
     return round(min(score, 0.95), 3)

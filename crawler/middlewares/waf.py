@@ -3,7 +3,9 @@ answers 521, each with a script that sets a cookie and reloads).
 
 A challenged page is retried once in the real browser (scrapy-playwright) unless the site
 renders `never` or rendering is off; when the browser passes, the cookies it was given are
-kept for the site and sent with its further plain requests (documents and pages alike do
+kept for the site, the page itself is asked for again with them (its archived copy is the
+server's bytes, not the browser's DOM, whose text the browser decoded by its own guess when
+the page declares no charset), and they are sent with the site's further plain requests (documents and pages alike do
 not each need the browser: a cookie that expires brings the challenge, and the browser,
 back); if the browser is challenged too, the site is
 recorded as `blocked` and its remaining requests are dropped. A browser retry that fails
@@ -95,6 +97,12 @@ class WafMiddleware:
                 # The browser passed the challenge: the navigation's first answer was the
                 # challenge status, the page it ended on is the content.
                 self.crawler.stats.inc_value(f"nianbao/{state.id}/waf_passed")
+                hint = Hint.of(request)
+                if state.waf_cookies and not hint.rendered and state.site.render != "always":
+                    # the page again, plainly, with the cookies the browser was given: the
+                    # server's own bytes are the evidence, and the browser's DOM of a page
+                    # that declares no charset holds text decoded by the browser's guess
+                    return request.replace(meta=_plain(request.meta), dont_filter=True)
                 return response.replace(status=200)
             return response
         stats = self.crawler.stats
@@ -128,6 +136,17 @@ class WafMiddleware:
             + (" (also in the browser)" if Hint.of(request).waf_retry else ""),
             response.status,
         )
+
+
+_BROWSER_META = ("playwright", "playwright_page_goto_kwargs", "playwright_page_methods")
+
+
+def _plain(meta: dict[str, Any]) -> dict[str, Any]:
+    """A request's meta without what sends it to the browser."""
+    out = {k: v for k, v in meta.items() if k not in _BROWSER_META}
+    for key in ("download_slot", "download_latency", "depth", "retry_times"):
+        out.pop(key, None)
+    return out
 
 
 def _browser_cookies(request: Request) -> dict[str, str]:

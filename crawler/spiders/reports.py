@@ -63,6 +63,7 @@ from crawler.links import (
     trap_reason,
 )
 from crawler.listings import hanweb, listing_fetches_for
+from crawler.listings.article_parts import article_parts
 from crawler.listings.pager_links import is_pager_text
 from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
@@ -270,6 +271,7 @@ class ReportsSpider(Spider):
         if hanweb.is_hanweb_page(page.text):
             # Records embedded as CDATA in <script type="text/xml"> are not markup.
             anchors += extract_anchors(hanweb.records_html(page.text), page.url)
+        self.navigation.sight(state, page.url, anchors)
         hint = Hint.of(response)
         depth = hint.depth
         role = hint.role
@@ -337,6 +339,7 @@ class ReportsSpider(Spider):
         ):
             paged = ListingPage(url=page.url, text=page.text, listing_key=listing_key)
             found = listing_fetches_for(paged, anchors, self.config.max_listing_pages)
+            found = self.navigation.past_the_end(state, listing_key, len(items), found)
             if not report_links and not (likely_listing or role == RequestRole.LISTING):
                 # a page whose list is not in its markup (a column proxy): its records are
                 # asked for; further HTML pages only of lists that hold reports
@@ -664,6 +667,7 @@ class ReportsSpider(Spider):
         if match is None:
             match = report_title(selector)[1]
         anchors = extract_anchors(selector, page.url)
+        self.navigation.sight(state, page.url, anchors)
         if "<script" in page.text:
             # attachments named only in the page's data (gkmlpt `_CONFIG.DETAIL`…)
             anchors += shells.script_links(ListingPage(url=page.url, text=page.text))
@@ -700,6 +704,20 @@ class ReportsSpider(Spider):
             agency=hint.agency or (match.agency if match else None),
             published=hint.published,
         )
+        for url in article_parts(ListingPage(url=page.url, text=page.text), anchors, hint.parent):
+            if state.in_scope(url):
+                yield self.requests.report(
+                    state,
+                    url,
+                    depth=hint.depth,
+                    hint=Hint(
+                        title=title,
+                        year=hint.year or (match.year if match else None),
+                        agency=hint.agency or (match.agency if match else None),
+                        published=hint.published,
+                        parent=page.url,
+                    ),
+                )
 
     def attachment_requests(
         self,

@@ -102,3 +102,21 @@ def test_traps_and_session_ids() -> None:
     # a site id is no session id; a long token is
     assert canonical_url("http://h/api/all/721?page=1&sid=662021").endswith("sid=662021")
     assert "sid" not in canonical_url("http://h/x?sid=8A1C0E7F3B2D4A5E9F60718293A4B5C6&id=3")
+
+
+def test_a_link_on_every_page_loses_what_its_first_page_lent_it() -> None:
+    """Menus are on every page: the bonus a disclosure page lends its links is withdrawn
+    from a link once it is seen on a second page; its own evidence orders it then."""
+    f = frontier()
+    f.push(Candidate(url="http://a.gov.cn/xwzx/", text="新闻中心", score=0.3, depth=1,
+                     parent="a.gov.cn/", lent=0.3))  # fmt: skip
+    f.push(cand("http://a.gov.cn/zwgk/", 0.25))
+    f.demote("http://a.gov.cn/xwzx/")
+    f.demote("http://a.gov.cn/zwgk/")  # nothing lent: unchanged
+    assert release_all(f, found=True, pages=10) == ["http://a.gov.cn/zwgk/"]
+    assert f.summary().best_left[0][:1] == (0.0,)
+
+
+def test_sort_orders_are_views_of_the_same_page() -> None:
+    assert dedup_key("http://a.gov.cn/list.jsp?page=1&order=asc") == "a.gov.cn/list.jsp?page=1"
+    assert dedup_key("http://a.gov.cn/list.jsp?sort=desc&page=2") == "a.gov.cn/list.jsp?page=2"

@@ -655,3 +655,36 @@ def test_aspnetpager_last_page_postback_gives_the_total() -> None:
     )
     found = fetches(ASPX, webform(pager))
     assert sorted(n for n in numbers(found) if n is not None) == list(range(2, 8))
+
+
+def test_a_short_page_probes_past_what_earlier_pages_declared_one_page_at_a_time() -> None:
+    """A pager that runs on past the end (page 4 of 4 links pages 5, 6, 7, which repeat
+    page 4): a page shorter than the listing's fullest may be its last, so of the pages it
+    reveals beyond those asked for, only the next is asked for (seed 523901: three portal
+    sites asked for 9 pages past their ends)."""
+    from crawler.adapters.types import ListingFetch
+    from crawler.discovery.navigation import Navigation
+    from crawler.sitebook import SiteState
+
+    state = SiteState(site=None)
+
+    def pages(*numbers: int) -> list[ListingFetch]:
+        return [
+            ListingFetch(url=f"http://a.gov.cn/list.jsp?page={n}", listing_key="L", page_number=n)
+            for n in numbers
+        ]
+
+    def ask(found: list[ListingFetch]) -> None:
+        for fetch in found:
+            state.listing_pages.add(("L", fetch.page_number or 0))
+            state.listing_highest["L"] = max(
+                state.listing_highest.get("L", 0), fetch.page_number or 0
+            )
+
+    first = Navigation.past_the_end(state, "", 18, pages(2, 3, 4))
+    assert [f.page_number for f in first] == [2, 3, 4]
+    ask(first)
+    full = Navigation.past_the_end(state, "L", 18, pages(1, 2, 3, 4, 5, 6))
+    assert [f.page_number for f in full] == [1, 2, 3, 4, 5, 6]  # a full page: a wider window
+    short = Navigation.past_the_end(state, "L", 9, pages(1, 2, 3, 4, 5, 6, 7))
+    assert [f.page_number for f in short] == [1, 2, 3, 4, 5]

@@ -9,7 +9,7 @@ import pytest
 from paths import TESTS
 
 from crawler.discovery import TitleMatch, classify_title, link_score
-from crawler.discovery.titles import TitleKind
+from crawler.discovery.titles import TitleKind, lookalike_anchor
 from sampleweb.web import site_builders, truth_for
 
 LABELS = TESTS / "data" / "titles.tsv"
@@ -250,3 +250,28 @@ def test_link_score_ranks_report_paths_first() -> None:
     with_session = "/art/2020/1/16/art_1_2203.html;jsessionid=8A1C0E7F"
     assert link_score(with_session, "长街镇2019年度政府信息公开年度报告") == 1.0
     assert link_score("", "") == 0.0
+
+
+def test_columns_of_other_annual_reports_score_below_the_threshold() -> None:
+    """A column named for another annual report (住房公积金, 法治政府建设, 政府网站工作年度
+    报表, 国有企业, 高校 …) says 年度报告 but does not lead to these reports; a department's
+    column of them does, whatever the department (统计局)."""
+    threshold = 0.2
+    for url, text in (
+        ("/zwgk/gjj/gknb/index.html", "住房公积金年度报告"),
+        ("/zwgk/fzzfjs/index.html", "法治政府建设年度报告"),
+        ("/zwgk/zfwzgzndbb/index.html", "政府网站工作年度报表"),
+        ("/zwgk/gqgk/ndbg/index.html", "国有企业年度报告"),
+        ("/zwgk/xxgknb/index.html", "高校信息公开年报"),
+        ("/zwgk/tjgb/index.html", "统计公报"),
+    ):
+        assert lookalike_anchor(text), text
+        assert link_score(url, text) < threshold, text
+    for url, text in (
+        ("/zwgk/tjj/xxgknb/index.html", "统计局信息公开年报"),
+        ("/zwgk/zfxxgknb/index.html", "政府信息公开年报"),
+        ("/zwgk/ndbg/index.html", "年度报告"),
+        ("/zwgk/gjj/index.html", "住房公积金管理中心"),
+    ):
+        assert not lookalike_anchor(text), text
+        assert link_score(url, text) >= threshold, text
