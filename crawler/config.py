@@ -51,6 +51,8 @@ class CrawlConfig:
     """NIANBAO_MAX_EMPTY_LISTING_PAGES"""
     reverify_days: float = 7.0
     """NIANBAO_REVERIFY_DAYS"""
+    incremental_listings: bool = True
+    """NIANBAO_INCREMENTAL_LISTINGS"""
     conditional: bool = True
     """NIANBAO_CONDITIONAL"""
     conditional_pages: bool = True
@@ -132,6 +134,9 @@ class CrawlConfig:
                 "NIANBAO_MAX_EMPTY_LISTING_PAGES", d.max_empty_listing_pages
             ),
             reverify_days=settings.getfloat("NIANBAO_REVERIFY_DAYS", d.reverify_days),
+            incremental_listings=settings.getbool(
+                "NIANBAO_INCREMENTAL_LISTINGS", d.incremental_listings
+            ),
             conditional=settings.getbool("NIANBAO_CONDITIONAL", d.conditional),
             conditional_pages=settings.getbool("NIANBAO_CONDITIONAL_PAGES", d.conditional_pages),
             navigation_revisit_hours=settings.getfloat(

@@ -116,8 +116,11 @@ class SiteFrontier:
         return dedup_key(url) in self._known
 
     def mark_seen(self, url: str) -> None:
-        """A URL requested by other means (start URL, listing page): not navigation."""
-        self._known.add(dedup_key(url))
+        """A URL requested by other means (start URL, listing page), or one that need not
+        be (a page of a listing known unchanged): not navigation."""
+        key = dedup_key(url)
+        self._known.add(key)
+        self._waiting.pop(key, None)
 
     def push(self, candidate: Candidate) -> bool:
         """Queue a link (once per URL, whatever its scheme or session id); False when

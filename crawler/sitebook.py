@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.links import canonical_url, host_of, host_port_of
+from crawler.listings.series import strip_session
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def listing_place(url: str) -> str:
+    """Host and path of a listing page, without its query: every page of a listing shares
+    it, whatever carries the page number (`index_2.html`, `?page=2`, a JSON parameter, a
+    form body), and so may other listings served by the same script."""
+    parts = urlsplit(strip_session(url))
+    folder, _, name = parts.path.rpartition("/")
+    return f"{parts.netloc.lower()}{folder}/{_PAGE_SUFFIX.sub('', name)}"
+
+
+_PAGE_SUFFIX = re.compile(r"_\d+(?=\.[A-Za-z]+$)")
 
 
 @dataclass
@@ -71,6 +91,10 @@ class SiteState:
     ordering is their own evidence, not what a page they are on lends them."""
     swept: bool = False
     """Known documents this crawl did not reach have been requested again."""
+    listed: dict[str, list[str]] = field(default_factory=dict)
+    """Known documents (canonical URLs) by the `listing_place` of the page they were found on."""
+    last_seen: datetime | None = None
+    """When the archive last saw any document of the site: its last crawl, roughly."""
 
     @classmethod
     def of(cls, site: Any, known_documents: list[Any]) -> SiteState:
@@ -83,7 +107,20 @@ class SiteState:
             parent = getattr(doc, "parent_url", None)
             if parent and doc.role == "attachment":
                 children.setdefault(canonical_url(parent), []).append(doc)
-        return cls(site=site, hosts=frozenset(hosts), known=known, children=children)
+        listed: dict[str, list[str]] = {}
+        for doc in known_documents:
+            parent = getattr(doc, "parent_url", None)
+            if parent and doc.role in ("report", "attachment"):
+                listed.setdefault(listing_place(parent), []).append(canonical_url(doc.url))
+        seen = [as_utc(doc.last_seen_at) for doc in known_documents if doc.last_seen_at]
+        return cls(
+            site=site,
+            hosts=frozenset(hosts),
+            known=known,
+            children=children,
+            listed=listed,
+            last_seen=max(seen) if seen else None,
+        )
 
     def in_scope(self, url: str) -> bool:
         return host_port_of(url) in self.hosts or host_of(url) in self.hosts

@@ -40,6 +40,7 @@ from crawler.anchors import (
 from crawler.archive_access import ArchiveAccess
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
 from crawler.config import CrawlConfig
+from crawler.discovery.incremental import nothing_new
 from crawler.discovery.navigation import Navigation
 from crawler.discovery.pages import (
     is_file,
@@ -67,7 +68,7 @@ from crawler.listings.article_parts import article_parts
 from crawler.listings.pager_links import is_pager_text
 from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
-from crawler.sitebook import SiteState
+from crawler.sitebook import SiteState, listing_place
 
 
 def _listing_key_of(hint: Hint) -> str:
@@ -340,6 +341,9 @@ class ReportsSpider(Spider):
             paged = ListingPage(url=page.url, text=page.text, listing_key=listing_key)
             found = listing_fetches_for(paged, anchors, self.config.max_listing_pages)
             found = self.navigation.past_the_end(state, listing_key, len(items), found)
+            if found and self.config.incremental_listings and nothing_new(state, anchors):
+                self._unchanged_listing(state, page.url, found)
+                found = []
             if not report_links and not (likely_listing or role == RequestRole.LISTING):
                 # a page whose list is not in its markup (a column proxy): its records are
                 # asked for; further HTML pages only of lists that hold reports
@@ -551,6 +555,27 @@ class ReportsSpider(Spider):
         for site_id, url in self._listed.pop(listing_url, []):
             yield ListedDocument(site_id, url, listing_url, self.config.run_id, now)
 
+    def _unchanged_listing(
+        self, state: SiteState, page_url: str, fetches: list[ListingFetch]
+    ) -> None:
+        """The rest of the listing at ``page_url`` holds nothing new
+        (`crawler.discovery.incremental`): its further pages are not asked for, and the
+        known documents found on it before (on any page of the same place), checked within
+        the re-verify cadence, count as reached: the sweep of unreached documents leaves
+        them alone, as it does a listed document within the cadence."""
+        self.crawler.stats.inc_value(f"nianbao/{state.id}/listings_unchanged")
+        keys = {listing_place(page_url)} | {listing_place(f.url) for f in fetches}
+        for fetch in fetches:
+            if fetch.listing_key:
+                state.complete_listings.add(fetch.listing_key)
+            if fetch.method == "GET":
+                state.frontier.mark_seen(fetch.url)  # its pager's links are no navigation
+        for key in keys:
+            for doc in state.listed.get(key, []):
+                if self._fresh(state, doc):
+                    state.reached.add(doc)
+                    state.reached.update(canonical_url(d.url) for d in state.children.get(doc, []))
+
     def _fresh(self, state: SiteState, key: str) -> bool:
         """A known report checked within the re-verify cadence is not fetched again (the
         attachment links of a page are then read from its archived copy)."""
@@ -636,6 +661,9 @@ class ReportsSpider(Spider):
             yield from self._listed_on(page.url)
         if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
             state.complete_listings.add(fetch.listing_key)
+        if self.config.incremental_listings and nothing_new(state, anchors):
+            self._unchanged_listing(state, page.url, [fetch] if fetch is not None else [])
+            return
         label_says_reports = fetch is not None and link_score("", fetch.label) >= 0.45
         if not fresh or not (report_links or label_says_reports):
             return
@@ -692,6 +720,7 @@ class ReportsSpider(Spider):
             title=title,
             year=hint.year or (match.year if match else None),
             agency_name=hint.agency or (match.agency if match else None),
+            parent_url=hint.parent,
             published_at=hint.published,
         )
         yield from self.attachment_requests(
