@@ -54,7 +54,7 @@ def detect_encoding(body: bytes, content_type: str | None) -> str:
 
 def as_text_response(response: Response) -> TextResponse:
     """The response as a TextResponse whose encoding was chosen by detect_encoding."""
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     encoding = detect_encoding(response.body, content_type)
     if isinstance(response, TextResponse) and response.encoding == encoding:
         return response

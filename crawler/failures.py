@@ -16,13 +16,14 @@ from twisted.internet.error import (
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler.refusals import Refused
+from storage.vocab import FailureKind
 
 DETAIL_LENGTH = 500
 
 
 @dataclass(frozen=True)
 class Classified:
-    kind: str
+    kind: FailureKind
     detail: str
     status: int | None = None
     blocks_site: bool = False
@@ -38,7 +39,7 @@ def classify(error: BaseException, *, waf_retry: bool = False) -> Classified | N
     if waf_retry and not isinstance(error, Refused | HttpError):
         return _cut(
             Classified(
-                "blocked",
+                FailureKind.BLOCKED,
                 f"JavaScript challenge not passed in the browser: {error}",
                 blocks_site=True,
             )
@@ -49,19 +50,19 @@ def classify(error: BaseException, *, waf_retry: bool = False) -> Classified | N
         return _cut(Classified(error.kind, error.detail, error.status))
     if isinstance(error, HttpError):
         status = error.response.status
-        kind, detail = "http_status", f"HTTP {status}"
+        kind, detail = FailureKind.HTTP_STATUS, f"HTTP {status}"
     elif "robots.txt" in str(error):
-        kind, detail = "robots", "forbidden by robots.txt"
+        kind, detail = FailureKind.ROBOTS, "forbidden by robots.txt"
     elif isinstance(error, TimeoutError | TCPTimedOutError) or "Timeout" in type(error).__name__:
-        kind, detail = "timeout", str(error) or "timed out"
+        kind, detail = FailureKind.TIMEOUT, str(error) or "timed out"
     elif isinstance(error, DNSLookupError):
-        kind, detail = "dns", str(error)
+        kind, detail = FailureKind.DNS, str(error)
     elif isinstance(
         error, ConnectionRefusedError | ConnectionLost | ResponseFailed | ResponseNeverReceived
     ):
-        kind, detail = "connection", f"{type(error).__name__}: {error}"
+        kind, detail = FailureKind.CONNECTION, f"{type(error).__name__}: {error}"
     else:
-        kind, detail = "connection", f"{type(error).__name__}: {error}"
+        kind, detail = FailureKind.CONNECTION, f"{type(error).__name__}: {error}"
     return _cut(Classified(kind, detail, status))
 
 

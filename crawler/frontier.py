@@ -145,10 +145,10 @@ class SiteFrontier:
         template = novelty_pattern(page_url)
         if template not in self._templates:
             self._templates.add(template)
-            for key, candidate in self._waiting.items():
-                if candidate.boost < 0.5 and novelty_pattern(candidate.url) == template:
-                    candidate.boost = 0.5
-                    heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
+            for key, waiting in self._waiting.items():
+                if waiting.boost < 0.5 and novelty_pattern(waiting.url) == template:
+                    waiting.boost = 0.5
+                    heapq.heappush(self._heap, _Entry(-waiting.priority, next(self._seq), key))
         steps = [*trail, dedup_key(page_url)]
         for parent, child in itertools.pairwise(steps):
             self._productive.add(parent)

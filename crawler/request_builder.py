@@ -116,9 +116,16 @@ class RequestBuilder:
         depth: int,
         priority: int | None = None,
         hint: Hint | None = None,
+        playwright: bool = False,
     ) -> Request:
         return self.build(
-            state, url, role=RequestRole.PAGE, depth=depth, priority=priority, hint=hint
+            state,
+            url,
+            role=RequestRole.PAGE,
+            depth=depth,
+            priority=priority,
+            hint=hint,
+            playwright=playwright,
         )
 
     def listing(

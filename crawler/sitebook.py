@@ -5,11 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 from crawler.links import canonical_url, host_of, host_port_of
 from crawler.listings.series import strip_session
+from storage.types import KnownDocument
+
+if TYPE_CHECKING:
+    from crawler.adapters.types import ListingFetch
+    from crawler.hints import Hint
+
+
+class ShellPage(TypedDict):
+    """A script-filled page waiting for its script files."""
+
+    text: str
+    waiting: list[str]
+    """URLs of the script files not fetched yet"""
+    hint: Hint
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -34,9 +48,9 @@ class SiteState:
     """registry.model.Site"""
     hosts: frozenset[str] = frozenset()
     """host and host:port entries the crawl may visit."""
-    known: dict[str, Any] = field(default_factory=dict)
+    known: dict[str, KnownDocument] = field(default_factory=dict)
     """canonical URL → storage KnownDocument already archived for the site."""
-    children: dict[str, list[Any]] = field(default_factory=dict)
+    children: dict[str, list[KnownDocument]] = field(default_factory=dict)
     """canonical report-page URL → its known attachments (KnownDocument)."""
     blocked: bool = False
     waf_cookies: dict[str, str] = field(default_factory=dict)
@@ -70,14 +84,16 @@ class SiteState:
     """(listing key, page number) pairs asked for."""
     listing_urls: set[str] = field(default_factory=set)
     """dedup keys of the listing pages asked for by GET."""
-    alternates: dict[str, list[tuple[Any, int, list[str]]]] = field(default_factory=dict)
+    alternates: dict[str, list[tuple[ListingFetch, int, tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
     """Listing key → further first-page candidates of a JSON listing (the other page base),
     with their depth and trail: asked for only when the first candidate's answer does not
     hold the whole listing."""
     scripts: dict[str, str] = field(default_factory=dict)
     """Texts of the site's script files fetched for script-filled pages, by URL."""
     scripts_requested: set[str] = field(default_factory=set)
-    shell_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shell_pages: dict[str, ShellPage] = field(default_factory=dict)
     """Script-filled pages waiting for their script files: URL → text, scripts awaited,
     the page's hint (crawler.hints.Hint)."""
     listing_sizes: dict[str, int] = field(default_factory=dict)
@@ -97,7 +113,7 @@ class SiteState:
     """When the archive last saw any document of the site: its last crawl, roughly."""
 
     @classmethod
-    def of(cls, site: Any, known_documents: list[Any]) -> SiteState:
+    def of(cls, site: Any, known_documents: list[KnownDocument]) -> SiteState:
         hosts = {h.lower() for h in (site.hosts or [])}
         if not hosts:
             hosts = {host_port_of(u) for u in site.start_urls}

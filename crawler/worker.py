@@ -61,7 +61,7 @@ def _stop_when_orphaned(process: CrawlerProcess) -> None:
             time.sleep(1.0)
             if os.getppid() != parent:
                 logger.warning("the process that started this crawl is gone: stopping")
-                reactor.callFromThread(process.stop)  # type: ignore[attr-defined]
+                reactor.callFromThread(process.stop)
                 return
 
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()

@@ -80,7 +80,7 @@ class RedisOutage:
                     engine.close_spider_async(reason="redis_lost")
                 )
 
-        reactor.callFromThread(close)  # type: ignore[attr-defined]
+        reactor.callFromThread(close)
 
 
 def outage_for(crawler: Any) -> RedisOutage:

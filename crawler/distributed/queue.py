@@ -48,7 +48,7 @@ return n
 """
 
 
-class ReliablePriorityQueue(Base):
+class ReliablePriorityQueue(Base):  # type: ignore[misc]  # scrapy_redis has no annotations: Base is Any
     """scrapy-redis ``PriorityQueue`` semantics (higher priority first) with acks."""
 
     def __init__(self, server: Redis, spider: Any, key: str, serializer: Any = None) -> None:

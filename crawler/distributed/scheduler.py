@@ -35,11 +35,12 @@ return 0
 """
 
 
-class DistributedScheduler(Scheduler):
+class DistributedScheduler(Scheduler):  # type: ignore[misc]  # scrapy_redis has no annotations: Scheduler is Any
     """Shared queue and dupefilter; a popped request is acked once fully handled."""
 
     crawler: Any
     queue: ReliablePriorityQueue
+    _thread: threading.Thread | None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DistributedScheduler:

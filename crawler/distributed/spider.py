@@ -4,7 +4,7 @@ whole crawl (every worker) is done."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Self
 
 from redis.exceptions import RedisError
 from scrapy import Request, signals
@@ -22,10 +22,11 @@ class DistributedReportsSpider(ReportsSpider):
     any worker (callbacks by name) are handled the same by every other."""
 
     name = "reports"
+    keys: CrawlKeys
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DistributedReportsSpider:
-        spider: DistributedReportsSpider = super().from_crawler(crawler, *args, **kwargs)
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
         crawl_id = crawler.settings.get("NIANBAO_CRAWL_ID")
         if not crawl_id:
             raise ValueError("NIANBAO_CRAWL_ID is not set")

@@ -192,8 +192,8 @@ def _file_series(page_url: str, hits: list[_Hit]) -> FileSeries | None:
         nexts = [h.suffix for h in files if h.role == "next" and h.suffix is not None]
         if nexts and own_suffix is None:
             zero_based = nexts[0] == 1
-    ext = next((split_file(_path(h.url))[3] for h in files if not h.plain), None)
-    return file_series_of(page_url, zero_based, ext=ext)
+    files_ext = next((split_file(_path(h.url))[3] for h in files if not h.plain), None)
+    return file_series_of(page_url, zero_based, ext=files_ext)
 
 
 def link_pager(page_url: str, anchors: list[Anchor]) -> LinkPager:

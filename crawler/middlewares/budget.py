@@ -12,6 +12,7 @@ from crawler.config import CrawlConfig
 from crawler.hints import Hint, RequestRole
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
+from storage.vocab import FailureKind
 
 
 class BudgetMiddleware:
@@ -40,7 +41,8 @@ class BudgetMiddleware:
                 raise Refused(None, "page budget exhausted")
             state.budget_exhausted = True
             raise Refused(
-                "budget", f"page budget of {self.budget} pages exhausted for site {state.id}"
+                FailureKind.BUDGET,
+                f"page budget of {self.budget} pages exhausted for site {state.id}",
             )
         state.pages_scheduled += 1
         hint.replace(budgeted=True).store(request)

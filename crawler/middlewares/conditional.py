@@ -62,7 +62,7 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Any) -> Self:
         return cls(crawler)
 
-    async def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> Response | None:
         if request.method != "GET":
             return None
         hint = Hint.of(request)

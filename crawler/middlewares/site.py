@@ -14,7 +14,7 @@ def site_state(crawler: Any, request: Request) -> SiteState | None:
     """The SiteState of a crawl request; None for requests that belong to no site (robots.txt)."""
     site_id = Hint.of(request).site
     spider = crawler.spider
-    book = getattr(spider, "book", None)
+    book: dict[str, SiteState] | None = getattr(spider, "book", None)
     if site_id is None or book is None:
         return None
     return book.get(site_id)

@@ -28,6 +28,7 @@ from crawler.config import CrawlConfig
 from crawler.hints import Hint
 from crawler.middlewares.site import site_state
 from crawler.refusals import Refused
+from storage.vocab import FailureKind
 
 CHALLENGE_STATUSES = frozenset({412, 521})
 _CHALLENGE = re.compile(
@@ -131,7 +132,7 @@ class WafMiddleware:
         state.blocked = True
         stats.set_value(f"nianbao/{state.id}/blocked", True)
         raise Refused(
-            "blocked",
+            FailureKind.BLOCKED,
             f"HTTP {response.status} JavaScript cookie challenge"
             + (" (also in the browser)" if Hint.of(request).waf_retry else ""),
             response.status,

@@ -271,8 +271,9 @@ def _flag(data: Any, names: tuple[str, ...]) -> bool | None:
     for obj in _objects(data):
         keys = _lower(obj)
         for name in names:
-            if isinstance(keys.get(name), bool):
-                return keys[name]
+            value = keys.get(name)
+            if isinstance(value, bool):
+                return value
     return None
 
 

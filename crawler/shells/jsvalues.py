@@ -337,15 +337,15 @@ def _chain(tokens: list[Token], scope: Scope, key: str | None) -> Any:
                 if method == "data":
                     name = "data-" + name
                 _is_el, element = _element_id(tokens[:at], scope)
-                value = scope.attribute(element, name)
-                return UNKNOWN if value is None else value
+                attribute = scope.attribute(element, name)
+                return UNKNOWN if attribute is None else attribute
     if "dataset" in names:
         at = names.index("dataset")
         if at + 1 < len(names):
             _is_el, element = _element_id(tokens, scope)
             attr = "data-" + re.sub(r"[A-Z]", lambda m: "-" + m.group().lower(), names[at + 1])
-            value = scope.attribute(element, attr)
-            return UNKNOWN if value is None else value
+            attribute = scope.attribute(element, attr)
+            return UNKNOWN if attribute is None else attribute
     # plain member chain on a known object: config.api.list, window._CONFIG.SID, a['b']
     value: Any = UNKNOWN
     i = 0
@@ -371,9 +371,10 @@ def _chain(tokens: list[Token], scope: Scope, key: str | None) -> Any:
         if t.value == "[":
             end = matching(tokens, i)
             index = evaluate(tokens[i + 1 : end], scope)
-            if (isinstance(value, dict) and isinstance(index, str) and index in value) or (
-                isinstance(value, list) and isinstance(index, int) and 0 <= index < len(value)
-            ):
+            # two branches, not one `or`: the type checker narrows value and index in each
+            if isinstance(value, dict) and isinstance(index, str) and index in value:  # noqa: SIM114
+                value = value[index]
+            elif isinstance(value, list) and isinstance(index, int) and 0 <= index < len(value):
                 value = value[index]
             else:
                 return UNKNOWN

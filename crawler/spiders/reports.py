@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
@@ -69,6 +69,7 @@ from crawler.listings.pager_links import is_pager_text
 from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
 from crawler.sitebook import SiteState, listing_place
+from storage.vocab import FailureKind
 
 
 def _listing_key_of(hint: Hint) -> str:
@@ -78,6 +79,7 @@ def _listing_key_of(hint: Hint) -> str:
 
 class ReportsSpider(Spider):
     name = "reports"
+    navigation: Navigation
 
     def __init__(self, *args: Any, site_ids: str | list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,8 +92,8 @@ class ReportsSpider(Spider):
         self.requests = RequestBuilder(self, self.config)
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
-        spider: ReportsSpider = super().from_crawler(crawler, *args, **kwargs)
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
         config = CrawlConfig.of(crawler)
         spider.config = config
         spider.requests = RequestBuilder(spider, config)
@@ -160,7 +162,7 @@ class ReportsSpider(Spider):
         hint = Hint.of(holder)
         state = self.book.get(hint.site or "")
         if state is not None:
-            state.outstanding.discard(hint.token)  # type: ignore[arg-type]
+            state.outstanding.discard(hint.token)
         return state
 
     # ------------------------------------------------------------------ script-filled pages
@@ -202,6 +204,7 @@ class ReportsSpider(Spider):
         state = self._settle(response)
         if state is None:
             return
+        assert response.request is not None
         url = response.request.url
         body = response.body[:2_000_000]
         state.scripts[url] = body.decode(getattr(response, "encoding", None) or "utf-8", "replace")
@@ -400,6 +403,7 @@ class ReportsSpider(Spider):
             and self._should_render(state, response, page.text)
         ):
             self.crawler.stats.inc_value(f"nianbao/{state.id}/rendered")
+            assert response.request is not None
             yield self.requests.rendered(response.request, hint)
 
     def _page_capture(self, page: Response, role: Role) -> Iterator[Any]:
@@ -584,7 +588,7 @@ class ReportsSpider(Spider):
             return False
         if getattr(known, "status", "present") == "vanished":
             return False
-        seen_at = getattr(known, "last_seen_at", None)
+        seen_at: datetime | None = getattr(known, "last_seen_at", None)
         if seen_at is None:
             return False
         if seen_at.tzinfo is None:
@@ -611,6 +615,7 @@ class ReportsSpider(Spider):
             state.frontier.productive(hint.trail, page.url)
             yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
+            assert response.request is not None
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
                 page.text,
@@ -644,7 +649,7 @@ class ReportsSpider(Spider):
         data = shells.parse_json(page.text)
         if data is None:
             yield CrawlFailure(
-                state.id, response.url, "extraction", "listing API answer is not JSON"
+                state.id, response.url, FailureKind.EXTRACTION, "listing API answer is not JSON"
             )
             return
         base = (fetch.headers.get("Referer") if fetch else None) or page.url
@@ -810,7 +815,7 @@ class ReportsSpider(Spider):
             yield CrawlFailure(
                 state.id,
                 response.url,
-                "extraction",
+                FailureKind.EXTRACTION,
                 "attachment link did not return a document",
                 response.status,
             )
@@ -899,7 +904,11 @@ class ReportsSpider(Spider):
             )
             return
         yield CrawlFailure(
-            state.id, response.url, "http_status", f"HTTP {response.status}", response.status
+            state.id,
+            response.url,
+            FailureKind.HTTP_STATUS,
+            f"HTTP {response.status}",
+            response.status,
         )
         if canonical_url(response.url) in state.known:
             # The recorder marks a known document vanished.
@@ -922,6 +931,7 @@ class ReportsSpider(Spider):
     def _failure(self, failure: Failure) -> Iterator[CrawlFailure]:
         request: Request = failure.request  # type: ignore[attr-defined]
         hint = Hint.of(request)
+        assert failure.value is not None
         found = classify(failure.value, waf_retry=hint.waf_retry)
         if found is None:
             return
