@@ -238,9 +238,9 @@ def create_app(
         return problem(request, exc.status_code, str(exc.detail))
 
     replay_origin = origin_of(settings.replay_url) if settings.replay_url else None
-    app.add_middleware(SecurityHeaders, csp=page_csp(replay_origin))  # type: ignore[arg-type]
-    app.add_middleware(Languages)  # type: ignore[arg-type]
-    app.add_middleware(RefuseNul)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders, csp=page_csp(replay_origin))
+    app.add_middleware(Languages)
+    app.add_middleware(RefuseNul)
     return app
 
 

@@ -41,11 +41,10 @@ def missing(lang: str = "zh") -> list[str]:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        if isinstance(message.id, tuple):
-            if all(message.string):
-                done.update(message.id)
-        else:
+        if isinstance(message.id, str):
             done.add(message.id)
+        elif all(message.string):
+            done.update(message.id)
     return sorted(messages() - done)
 
 

@@ -33,7 +33,14 @@ from web.params import (
 )
 from web.replay import replay_link
 from web.room import Room
-from web.security import LANG_COOKIE, SESSION_COOKIE, SESSION_SECONDS, safe_next, same_origin
+from web.security import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    Admin,
+    safe_next,
+    same_origin,
+)
 from web.vocab import label
 
 router = APIRouter(include_in_schema=False)
@@ -105,28 +112,28 @@ def search_page(
     all_versions: bool = False,
     page: Annotated[int, Query(ge=1, le=500)] = 1,
 ) -> HTMLResponse:
+    filters = SearchFilters(
+        year=year,
+        agency=agency,
+        level=level.value if level else None,
+        kind=kind.value if kind else None,
+        region=region,
+        layout=layout.value if layout else None,
+        all_versions=all_versions,
+    )
     params = {
         "q": q,
-        "year": year,
-        "agency": agency,
-        "level": level.value if level else None,
-        "kind": kind.value if kind else None,
-        "region": region,
-        "layout": layout.value if layout else None,
-        "all_versions": all_versions,
+        "year": filters.year,
+        "agency": filters.agency,
+        "level": filters.level,
+        "kind": filters.kind,
+        "region": filters.region,
+        "layout": filters.layout,
+        "all_versions": filters.all_versions,
     }
     result = None
     error = None
     if q and q.strip():
-        filters = SearchFilters(
-            year=year,
-            agency=agency,
-            level=params["level"],
-            kind=params["kind"],
-            region=region,
-            layout=params["layout"],
-            all_versions=all_versions,
-        )
         try:
             result = service.run_search(
                 room_of(request), q, filters, limit=PAGE, offset=(page - 1) * PAGE
@@ -377,7 +384,7 @@ def capture_warc(request: Request, capture_id: IdPath) -> Response:
 
 # -- admin ------------------------------------------------------------------------------
 def _admin_nonce(request: Request, csrf: str | None) -> str:
-    admin = request.app.state.admin
+    admin: Admin = request.app.state.admin
     if not admin.enabled:
         raise ActionError(_("the reading room is read-only (no admin token is set)"))
     if not same_origin(request):

@@ -11,7 +11,7 @@ import copy
 import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from audit.findings import Finding
 from audit.matrix import NO_CODE, Matrix, judge, judge_report
@@ -200,7 +200,16 @@ def side_by_side(old_text: str, new_text: str, context: int = 2) -> list[SideRow
     return rows
 
 
-def diff_view(room: Room, old_id: int, new_id: int) -> dict[str, Any]:
+class DiffView(TypedDict):
+    """Two versions compared: the diff's record, the versions' records, the texts side by side."""
+
+    diff: dict[str, Any]
+    old: dict[str, Any]
+    new: dict[str, Any]
+    rows: list[SideRow]
+
+
+def diff_view(room: Room, old_id: int, new_id: int) -> DiffView:
     old = reading.version_detail(room.archive, old_id)
     new = reading.version_detail(room.archive, new_id)
     if old is None or new is None:
@@ -237,6 +246,7 @@ def agency_view(room: Room, agency_id: str) -> dict[str, Any]:
             crawls=room.crawls(),
         )
     }
+    dues = {y: c.due.isoformat() for y, c in cells.items() if c.due}
     by_year = {r["year"]: r for r in reports}
     all_years = sorted(set(years) | set(by_year), reverse=True)
     site_ids = [s for s, _ in reading.sites_of(room.archive, [agency_id])]
@@ -249,7 +259,7 @@ def agency_view(room: Room, agency_id: str) -> dict[str, Any]:
             {
                 "year": y,
                 "status": cells[y].status if y in cells else None,
-                "due": cells[y].due.isoformat() if y in cells and cells[y].due else None,
+                "due": dues.get(y),
                 "report": by_year.get(y),
             }
             for y in all_years
