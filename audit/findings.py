@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from audit import data as D
 from audit.contents import TABLES, Check, ContentRules
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
 from audit.similarity import (
@@ -27,8 +26,9 @@ from audit.similarity import (
 )
 from extract.checks import CheckStatus, check_status
 from query.diff import VersionDiff, text_changes, value_changes
+from storage import audit_data as D
 from storage.archive import Archive, iso
-from storage.texts import version_texts
+from storage.audit_data import AuditReads, audit_reads, oldest_report_year
 
 FINDINGS = ("missing", "late", "changed", "vanished", "inconsistent", "incomplete", "copied")
 _PREFIX = len("t2.")
@@ -96,12 +96,7 @@ class AuditResult:
 
 def audit_years(archive: Archive, as_of: datetime) -> list[int]:
     """Every year from the oldest report to the year before ``as_of``."""
-    from sqlalchemy import func, select
-
-    from storage.models import ReportRow
-
-    with archive.session() as s:
-        oldest = s.scalar(select(func.min(ReportRow.year)))
+    oldest = oldest_report_year(archive)
     last = as_of.year - 1
     first = min(oldest, last) if oldest is not None else last
     return list(range(first, last + 1))
@@ -193,8 +188,8 @@ class Auditor:
                 gc.enable()
 
     def _run(self) -> AuditResult:
-        with self.archive.session() as s:
-            self.data = D.load(s, self.years, self.opt.scope)
+        with audit_reads(self.archive) as s:
+            self.data = s.load(self.years, self.opt.scope)
             if "changed" in self.wanted:
                 self.prepare_diffs(s)
             if "incomplete" in self.wanted:
@@ -226,9 +221,9 @@ class Auditor:
         findings.sort(key=lambda f: (f.year, f.agency_id, order[f.finding], f.detail))
         return AuditResult(findings, cells, self.years, self.data)
 
-    def cite_crawls(self, s: Any) -> None:
+    def cite_crawls(self, s: AuditReads) -> None:
         pairs = {(c.run_id, c.site_id) for _, crawls in self._crawl_evidence for c in crawls}
-        listing = D.listing_captures(s, pairs)
+        listing = s.listing_captures(pairs)
         for finding, crawls in self._crawl_evidence:
             for crawl in crawls[-EVIDENCE_CRAWLS:]:
                 cited = listing.get((crawl.run_id, crawl.site_id))
@@ -319,7 +314,9 @@ class Auditor:
         return cell, []
 
     # -- findings on one report's content ---------------------------------------------
-    def report_findings(self, s: Any, agency: D.Agency, report: D.Report) -> Iterator[Finding]:
+    def report_findings(
+        self, s: AuditReads, agency: D.Agency, report: D.Report
+    ) -> Iterator[Finding]:
         if "changed" in self.wanted:
             yield from self.changed(report)
         if "vanished" in self.wanted and report.vanished:
@@ -332,7 +329,7 @@ class Auditor:
         if "incomplete" in self.wanted:
             yield from self.incomplete(report, main)
 
-    def prepare_free_form(self, s: Any) -> None:
+    def prepare_free_form(self, s: AuditReads) -> None:
         """The texts of the reports whose year's rules are checked on their words (the
         free-form reports of the 2008 条例), read in bulk."""
         ids = [
@@ -345,9 +342,9 @@ class Auditor:
             for d in r.documents
             if d.latest is not None
         ]
-        self._free_texts = version_texts(s, ids) if ids else {}
+        self._free_texts = s.texts(ids) if ids else {}
 
-    def prepare_diffs(self, s: Any) -> None:
+    def prepare_diffs(self, s: AuditReads) -> None:
         """Texts and table values of the first and latest version of every changed
         document, read in bulk (one query per batch, not per document)."""
         pairs = [
@@ -358,8 +355,8 @@ class Auditor:
             if len(d.versions) > 1
         ]
         ids = [v for pair in pairs for v in pair]
-        self._texts = version_texts(s, ids)
-        self._values = D.values(s, ids)
+        self._texts = s.texts(ids)
+        self._values = s.values(ids)
 
     def changed(self, report: D.Report) -> Iterator[Finding]:
         for doc in report.documents:
@@ -556,10 +553,10 @@ class Auditor:
         )
 
     # -- copies -----------------------------------------------------------------------
-    def copies(self, s: Any) -> list[Finding]:
+    def copies(self, s: AuditReads) -> list[Finding]:
         mains = [(r, r.main) for r in self.data.reports.values() if r.main is not None]
         mains.sort(key=lambda rv: rv[0].id)
-        bodies = version_texts(s, [v.id for _, v in mains if v is not None])
+        bodies = s.texts([v.id for _, v in mains if v is not None])
         names = []
         for report, _ in mains:
             agency = self.data.agencies.get(report.agency_id)

@@ -22,12 +22,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from audit import data as D
 from audit.contents import ContentRules
 from audit.coverage import STATUSES
 from audit.deadlines import Deadlines, china_date, end_of_day_utc
 from audit.findings import FINDINGS, AuditOptions, Auditor, Cell, Finding, run_audit
 from registry.model import KINDS, LEVELS
+from storage import audit_data as D
 from storage import reading
 from storage.archive import Archive
 from storage.vocab import DocumentStatus

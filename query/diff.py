@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from query.history import resolve_report
 from storage.archive import Archive, iso
-from storage.models import CaptureRow, DocumentRow, ExtractionRow, VersionRow
+from storage.histories import VersionSide, report_version_pairs, version_pair
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|\n")
 
@@ -85,17 +80,8 @@ def value_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, An
     ]
 
 
-def _latest_values(s: Session, version_id: int) -> dict[str, Any]:
-    values = s.scalar(
-        select(ExtractionRow.values)
-        .where(ExtractionRow.version_id == version_id)
-        .order_by(ExtractionRow.id.desc())
-        .limit(1)
-    )
-    return dict(values or {})
-
-
-def _version_info(v: VersionRow, c: CaptureRow) -> dict[str, Any]:
+def _version_info(side: VersionSide) -> dict[str, Any]:
+    v, c = side.version, side.capture
     return {
         "version": v.seq,
         "version_id": v.id,
@@ -106,53 +92,25 @@ def _version_info(v: VersionRow, c: CaptureRow) -> dict[str, Any]:
     }
 
 
-def diff_versions(session: Session, old_id: int, new_id: int) -> VersionDiff:
+def diff_versions(old: VersionSide, new: VersionSide) -> VersionDiff:
     """The diff of two versions (usually of one document; any two may be compared)."""
-    rows = {}
-    for vid in (old_id, new_id):
-        row = session.execute(
-            select(VersionRow, CaptureRow, DocumentRow.url)
-            .join(CaptureRow, CaptureRow.id == VersionRow.capture_id)
-            .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
-            .where(VersionRow.id == vid)
-        ).first()
-        if row is None:
-            raise KeyError(f"no version with id {vid}")
-        rows[vid] = row
-    (ov, oc, ourl), (nv, nc, nurl) = rows[old_id], rows[new_id]
+    ourl, nurl = old.url, new.url
     return VersionDiff(
         url=nurl if ourl == nurl else f"{ourl} → {nurl}",
-        old=_version_info(ov, oc),
-        new=_version_info(nv, nc),
-        text=text_changes(ov.text or "", nv.text or ""),
-        values=value_changes(_latest_values(session, ov.id), _latest_values(session, nv.id)),
+        old=_version_info(old),
+        new=_version_info(new),
+        text=text_changes(old.version.text or "", new.version.text or ""),
+        values=value_changes(old.values, new.values),
     )
 
 
 def diff_report(archive: Archive, ref: str) -> list[VersionDiff]:
     """For every document of a report, each version against the one before it."""
-    with archive.session() as s:
-        report = resolve_report(s, ref)
-        out: list[VersionDiff] = []
-        for doc_id in s.scalars(
-            select(DocumentRow.id)
-            .where(DocumentRow.report_id == report.id)
-            .order_by(DocumentRow.id)
-        ):
-            ids = list(
-                s.scalars(
-                    select(VersionRow.id)
-                    .where(VersionRow.document_id == doc_id)
-                    .order_by(VersionRow.seq)
-                )
-            )
-            out.extend(diff_versions(s, a, b) for a, b in itertools.pairwise(ids))
-        return out
+    return [diff_versions(a, b) for a, b in report_version_pairs(archive, ref)]
 
 
 def diff_by_ids(archive: Archive, old_id: int, new_id: int) -> VersionDiff:
-    with archive.session() as s:
-        return diff_versions(s, old_id, new_id)
+    return diff_versions(*version_pair(archive, old_id, new_id))
 
 
 def render_diff(diff: VersionDiff, *, paint: Callable[[str], str] | None = None) -> str:

@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from audit.contents import ContentRules
-from audit.data import Crawl
 from audit.deadlines import Deadlines
 from audit.findings import AuditOptions, AuditResult, run_audit
 from audit.matrix import Matrix, RegionTree, all_crawls, coverage_matrix
 from storage import reading
 from storage.archive import Archive
+from storage.audit_data import Crawl
 from web.settings import WebSettings
 
 log = logging.getLogger("nianbao.web")

@@ -1,13 +1,17 @@
-"""What the audit reads from the archive, loaded in a few bulk queries per run.
+"""What the audit (``audit.findings``, ``audit.matrix``) reads from the archive, loaded in
+a few bulk queries per run.
 
 An audit over 100,000 agencies × 5 years cannot ask the database per agency; this module
 reads agencies, sites, successful crawls, reports, documents, versions and their latest
-extractions for the years in question at once, into plain objects.
+extractions for the years in question at once, into plain objects. A run reads through
+one :class:`AuditReads` (`audit_reads`): every read of the run in one transaction.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -16,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.archive import as_utc, iso
+from storage.archive import Archive, as_utc, iso
 from storage.models import (
     AgencyRow,
     CaptureRow,
@@ -28,6 +32,7 @@ from storage.models import (
     SiteRunRow,
     VersionRow,
 )
+from storage.texts import version_texts
 from storage.vocab import DocumentStatus, ObservationOutcome, RunOutcome
 
 
@@ -358,3 +363,41 @@ def values(
             if vid not in out or out[vid][0] < ext_id:
                 out[vid] = (ext_id, dict(vals or {}))
     return {vid: vals for vid, (_, vals) in out.items()}
+
+
+class AuditReads:
+    """The reads of one audit run, on one session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def load(self, years: list[int], scope: set[str] | None = None) -> AuditData:
+        """See :func:`load`."""
+        return load(self._session, years, scope)
+
+    def listing_captures(
+        self, crawls: set[tuple[int, str]]
+    ) -> dict[tuple[int, str], dict[str, Any]]:
+        """See :func:`listing_captures`."""
+        return listing_captures(self._session, crawls)
+
+    def values(self, version_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """See :func:`values`."""
+        return values(self._session, version_ids)
+
+    def texts(self, version_ids: list[int]) -> dict[int, str]:
+        """{version id: text} of the given versions (``storage.texts.version_texts``)."""
+        return version_texts(self._session, version_ids)
+
+
+@contextmanager
+def audit_reads(archive: Archive) -> Iterator[AuditReads]:
+    """The reads of one audit run, in one transaction."""
+    with archive.session() as s:
+        yield AuditReads(s)
+
+
+def oldest_report_year(archive: Archive) -> int | None:
+    """The year of the oldest report held; None when none is."""
+    with archive.session() as s:
+        return s.scalar(select(func.min(ReportRow.year)))
