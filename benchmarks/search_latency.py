@@ -42,13 +42,12 @@ from sqlalchemy import create_engine, insert, text
 from benchmarks.latency import PG_SERVER, percentile, sample_queries
 from query.search import (
     DEFAULT_CANDIDATES,
-    PgTrace,
+    NEGATED_ONLY,
     SearchFilters,
-    candidates_sql,
-    pg_candidate_ids,
+    index_expression,
     search,
 )
-from query.search_query import parse_query
+from query.search_query import QueryError, parse_query
 from storage.archive import Archive
 from storage.models import (
     AgencyRow,
@@ -58,6 +57,7 @@ from storage.models import (
     SiteRow,
     VersionRow,
 )
+from storage.search_reads import PgTrace, candidates_sql, pg_candidate_ids
 from storage.tokenize import index_terms
 from storage.vocab import DocumentStatus
 
@@ -400,15 +400,17 @@ def _tsv_lexeme(term: str) -> str:
 def explain(archive: Archive, query: str) -> str:
     """How the candidates of ``query`` are found: SQLite's query plan; on PostgreSQL the
     steps of ``pg_candidate_ids``, timed."""
-    node = parse_query(query)
+    lookup = index_expression(parse_query(query), archive.dialect)
+    if lookup is None:
+        raise QueryError(NEGATED_ONLY)
     if archive.dialect == "postgresql":
         trace = PgTrace()
         with archive.session() as s:
             t = time.perf_counter()
-            ids = pg_candidate_ids(s, node, SearchFilters(), DEFAULT_CANDIDATES, trace)
+            ids = pg_candidate_ids(s, lookup, SearchFilters(), DEFAULT_CANDIDATES, trace)
             took = (time.perf_counter() - t) * 1000
         return f"    {len(ids)} candidates in {took:.1f} ms: " + "; ".join(trace.steps)
-    sql, params = candidates_sql(node, archive.dialect, SearchFilters())
+    sql, params = candidates_sql(lookup, archive.dialect, SearchFilters())
     params["cap"] = DEFAULT_CANDIDATES
     with archive.engine.connect() as conn:
         rows = conn.execute(text("EXPLAIN QUERY PLAN " + sql), params).all()

@@ -1,4 +1,4 @@
-"""PostgreSQL candidates in steps (``query.search.pg_candidate_ids``): every way it can go
+"""PostgreSQL candidates in steps (``storage.search_reads.pg_candidate_ids``): every way it can go
 (walking the index newest first, a GIN bitmap, the filters first) gives exactly the
 candidates of the one-statement query ``candidates_sql``."""
 
@@ -14,10 +14,11 @@ from archive_helpers import fetched, later, report_page, setup_archive
 from conftest import PG_SERVER, pg_available
 from sqlalchemy import create_engine, text
 
-import query.search as search_module
-from query.search import PgTrace, SearchFilters, candidates_sql, pg_candidate_ids, search
+import storage.search_reads as search_module
+from query.search import SearchFilters, index_expression, search
 from query.search_query import parse_query
 from storage.archive import Archive
+from storage.search_reads import PgTrace, candidates_sql, pg_candidate_ids
 
 BASE = "http://www.ninghai.gov.cn/art/2021/"
 TITLE = "长街镇{year}年度政府信息公开年度报告"
@@ -122,8 +123,14 @@ SETTINGS = {
 }
 
 
+def _lookup(query: str) -> str:
+    lookup = index_expression(parse_query(query), "postgresql")
+    assert lookup is not None
+    return lookup
+
+
 def _reference(archive: Archive, query: str, filters: SearchFilters, cap: int) -> list[int]:
-    sql, params = candidates_sql(parse_query(query), "postgresql", filters)
+    sql, params = candidates_sql(_lookup(query), "postgresql", filters)
     with archive.session() as s:
         return [row[0] for row in s.execute(text(sql), {**params, "cap": cap}).all()]
 
@@ -143,7 +150,7 @@ def test_steps_give_the_candidates_of_the_one_statement(
                 expected = _reference(pg_archive, query, filters, cap)
                 trace = PgTrace()
                 with pg_archive.session() as s:
-                    got = pg_candidate_ids(s, parse_query(query), filters, cap, trace)
+                    got = pg_candidate_ids(s, _lookup(query), filters, cap, trace)
                 assert got == expected, (query, filters, cap, trace.steps)
                 kinds.update(step.split(" ")[0] for step in trace.steps)
                 compared += len(expected)
