@@ -18,7 +18,7 @@ import orjson
 import sqlean
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import CursorResult, Result, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
@@ -31,6 +31,11 @@ DEFAULT_SQLITE_NAME = "nianbao.sqlite3"
 
 class DatabaseError(RuntimeError):
     """The archive database cannot be used; the message says which and why."""
+
+
+DatabaseFailure = SQLAlchemyError
+"""Any error of the database library under a statement or a connection (SQLAlchemy's
+base error), for the layers above storage to catch without importing the library."""
 
 
 class DatabaseUnavailable(DatabaseError):

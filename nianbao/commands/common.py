@@ -38,11 +38,9 @@ def fail(message: str) -> Failure:
 
 def handle_errors(func: F) -> F:
     """Turn the errors users can cause into one line and a non-zero exit."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from capture.warc import WarcWriteError
     from crawler.run import CrawlError
-    from storage.db import first_line
+    from storage.db import DatabaseFailure, first_line
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -50,7 +48,7 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (DatabaseError, RegistryError, WarcWriteError, CrawlError) as exc:
             raise fail(str(exc)) from exc
-        except SQLAlchemyError as exc:  # the database failed under the command
+        except DatabaseFailure as exc:  # the database failed under the command
             raise fail(f"the archive database failed: {first_line(exc)}") from exc
         except KeyError as exc:
             raise fail(str(exc.args[0]) if exc.args else "not found") from exc
@@ -65,13 +63,12 @@ def handle_errors(func: F) -> F:
 
 
 def open_archive(db_url: str | None) -> Any:
-    from sqlalchemy.exc import SQLAlchemyError
-
     from storage.archive import Archive
+    from storage.db import DatabaseFailure
 
     try:
         return Archive(db_url, create_dirs=False)
-    except SQLAlchemyError as exc:
+    except DatabaseFailure as exc:
         raise DatabaseError(
             f"cannot open the archive database: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
         ) from exc
