@@ -1,13 +1,13 @@
-"""Attachments: the file type from the bytes, the file name from Content-Disposition."""
+"""Attachments: the file type from the bytes; the file name from Content-Disposition or
+the URL (``capture.filenames``, which the reading room shares)."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
-
-from crawler.encoding import decode_header_value
+from capture.filenames import content_disposition_filename, filename_from_url
 from crawler.links import url_extension
 from extract.sniff import ole_entries_present, zip_directory_mentions
+
+__all__ = ["content_disposition_filename", "filename_from_url", "sniff_file_type"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -56,43 +56,3 @@ def _sniff_zip(body: bytes) -> str:
     if b"OFD.xml" in names or zip_directory_mentions(body, (b"/ofd.xml",)):
         return "ofd"
     return "zip"
-
-
-_RFC5987 = re.compile(r"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[^']*'([^;\s]+)", re.IGNORECASE)
-_PLAIN = re.compile(r'filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))', re.IGNORECASE)
-
-
-def content_disposition_filename(raw: bytes | None) -> str | None:
-    """The file name a Content-Disposition header gives: RFC 5987 `filename*` first, then
-    `filename` sent as raw UTF-8 or GBK bytes, or percent-encoded."""
-    if not raw:
-        return None
-    latin = raw.decode("latin-1")
-    match = _RFC5987.search(latin)
-    if match:
-        charset, value = match.group(1), match.group(2)
-        data = unquote_to_bytes(value)
-        try:
-            return _clean_name(data.decode(charset))
-        except (LookupError, UnicodeDecodeError):
-            return _clean_name(decode_header_value(data))
-    match = _PLAIN.search(latin)
-    if not match:
-        return None
-    value = match.group(1) if match.group(1) is not None else match.group(2).strip()
-    value = value.replace('\\"', '"')
-    data = value.encode("latin-1")
-    if b"%" in data and re.search(rb"%[0-9A-Fa-f]{2}", data):
-        data = unquote_to_bytes(data)
-    return _clean_name(decode_header_value(data))
-
-
-def filename_from_url(url: str) -> str | None:
-    """The last path segment of a URL, percent-decoded, when it names a file."""
-    last = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    return last if "." in last else None
-
-
-def _clean_name(name: str) -> str | None:
-    name = name.strip().strip('"').replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name or None

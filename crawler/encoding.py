@@ -68,14 +68,3 @@ def as_text_response(response: Response) -> TextResponse:
         ip_address=response.ip_address,
         flags=list(response.flags),
     )
-
-
-def decode_header_value(raw: bytes) -> str:
-    """A header value sent as raw bytes: UTF-8 when it is valid UTF-8, else GB18030 (what
-    Chinese servers send in Content-Disposition), else Latin-1."""
-    for codec in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")

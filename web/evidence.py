@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from capture.filenames import content_disposition_filename, filename_from_url
 from capture.reader import RecordReadError, read_record
-from crawler.attachments import content_disposition_filename, filename_from_url
 from storage import reading
 from storage.reading import CaptureDetail
 from web.room import Room
