@@ -26,11 +26,12 @@ from ops.locks import LeaseLocks
 from storage import alerts as alert_rows
 from storage.alerts import Alert, AlertedState, StateChange
 from storage.archive import Archive, iso
+from storage.vocab import HealthState
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 200
 RETRY_WINDOW = timedelta(days=7)
-QUIET_STATES = ("ok", "never_crawled")
+QUIET_STATES = (HealthState.OK, HealthState.NEVER_CRAWLED)
 
 
 @dataclass(frozen=True)

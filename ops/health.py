@@ -24,18 +24,19 @@ from typing import Any
 from ops.schedule import TIMEZONE
 from storage.archive import Archive, as_utc, iso
 from storage.health import health_rows
-from storage.vocab import RunOutcome
+from storage.vocab import HealthState, RunOutcome
 
-STATES = (
-    "blocked",
-    "failing",
-    "report_missing",
-    "no_report_found",
-    "stale_listing",
-    "never_crawled",
-    "ok",
+STATES = tuple(HealthState)
+"""worst first"""
+UNHEALTHY = frozenset(
+    {
+        HealthState.BLOCKED,
+        HealthState.FAILING,
+        HealthState.REPORT_MISSING,
+        HealthState.NO_REPORT_FOUND,
+        HealthState.STALE_LISTING,
+    }
 )
-UNHEALTHY = frozenset({"blocked", "failing", "report_missing", "no_report_found", "stale_listing"})
 SUCCESS_OUTCOMES = (RunOutcome.SUCCESS, RunOutcome.PARTIAL)
 FAILURE_OUTCOMES = (RunOutcome.FAILED, RunOutcome.BLOCKED)
 RECENT_RUNS = 50
@@ -48,7 +49,7 @@ SEASON_COVERAGE = timedelta(days=60)
 @dataclass
 class SiteHealth:
     site_id: str
-    state: str
+    state: HealthState
     problems: list[str] = field(default_factory=list)
     last_run_at: str | None = None
     last_outcome: str | None = None
@@ -143,10 +144,12 @@ def _assess(
     vanished: int,
     stale_year: int | None,
 ) -> SiteHealth:
-    health = SiteHealth(site_id, "ok", vanished_documents=vanished, stale_listing_season=stale_year)
+    health = SiteHealth(
+        site_id, HealthState.OK, vanished_documents=vanished, stale_listing_season=stale_year
+    )
     health.last_success_at = iso(as_utc(last_success))
     if not runs:
-        health.state = "never_crawled"
+        health.state = HealthState.NEVER_CRAWLED
         health.problems.append("never crawled")
         return health
     last = runs[0]
@@ -176,8 +179,8 @@ def _assess(
     if stale_year is not None:
         health.problems.append(f"listing pages unchanged through the {stale_year} reporting season")
     health.state = _state(health, succeeded, vanished, stale_year)
-    if health.state == "ok" and never_found:
-        health.state = "no_report_found"
+    if health.state == HealthState.OK and never_found:
+        health.state = HealthState.NO_REPORT_FOUND
     return health
 
 
@@ -198,15 +201,17 @@ def _exploration(explored: dict[str, Any]) -> str:
     return text
 
 
-def _state(health: SiteHealth, succeeded: bool, vanished: int, stale_year: int | None) -> str:
+def _state(
+    health: SiteHealth, succeeded: bool, vanished: int, stale_year: int | None
+) -> HealthState:
     if health.blocked:
-        return "blocked"
+        return HealthState.BLOCKED
     if health.consecutive_failures:
-        return "failing"
+        return HealthState.FAILING
     if (
         succeeded and health.reports_found_last == 0 and health.reports_found_before > 0
     ) or vanished:
-        return "report_missing"
+        return HealthState.REPORT_MISSING
     if stale_year is not None:
-        return "stale_listing"
-    return "ok"
+        return HealthState.STALE_LISTING
+    return HealthState.OK

@@ -20,6 +20,7 @@ from ops import due as due_slots
 from ops.locks import LeaseKeeper, LeaseLocks, holder_id, site_lock_name
 from ops.site_schedules import site_schedules
 from storage.archive import Archive
+from storage.vocab import SlotState
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class Scheduler:
         busy = [c for c in got if site_lock_name(c.site_id) not in locked]
         if busy:
             due_slots.mark(
-                self.archive, [c.id for c in busy], self.holder, "waiting",
+                self.archive, [c.id for c in busy], self.holder, SlotState.WAITING,
                 detail="site busy: another crawl held its lock", now=now,
             )  # fmt: skip
             result.busy = sorted(c.site_id for c in busy)
@@ -92,12 +93,14 @@ class Scheduler:
         lock_names = [site_lock_name(s) for s in sites]
         keeper = _SlotKeeper(self, ids, lock_names)
         try:
-            due_slots.mark(self.archive, ids, self.holder, "running", now=now)
+            due_slots.mark(self.archive, ids, self.holder, SlotState.RUNNING, now=now)
             with keeper:
                 run_id = self.crawl(self.archive, sites)
             run_id = run_id if isinstance(run_id, int) else self._latest_run(sites)
             result.run_id = run_id
-            due_slots.mark(self.archive, ids, self.holder, "done", run_id=run_id, now=self.clock())
+            due_slots.mark(
+                self.archive, ids, self.holder, SlotState.DONE, run_id=run_id, now=self.clock()
+            )
         except Exception as exc:
             log.exception("scheduled crawl of %s failed", ", ".join(sites))
             result.error = f"{type(exc).__name__}: {exc}"
@@ -105,7 +108,7 @@ class Scheduler:
                 self.archive,
                 ids,
                 self.holder,
-                "failed",
+                SlotState.FAILED,
                 detail=result.error[:2000],
                 now=self.clock(),
             )

@@ -15,8 +15,9 @@ import storage.models_ops  # noqa: F401
 from storage.archive import Archive, as_utc
 from storage.db import dialect_insert, rowcount
 from storage.models_ops import SlotRow
+from storage.vocab import SlotState
 
-OPEN_STATES = ("claimed", "running", "waiting")
+OPEN_STATES = (SlotState.CLAIMED, SlotState.RUNNING, SlotState.WAITING)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def claim(
                     SlotRow.lease_until < now,
                 )
                 .values(
-                    state="claimed",
+                    state=SlotState.CLAIMED,
                     holder=holder,
                     lease_until=now + lease,
                     attempts=SlotRow.attempts + 1,
@@ -91,7 +92,7 @@ def claim(
             row = SlotRow(
                 site_id=due.site_id,
                 slot_at=due.slot_at,
-                state="claimed",
+                state=SlotState.CLAIMED,
                 holder=holder,
                 lease_until=now + lease,
                 attempts=1,
@@ -123,7 +124,7 @@ def claim_many(
     with archive.session() as s:
         for chunk in _chunks(fresh):
             rows = [
-                {"site_id": d.site_id, "slot_at": d.slot_at, "state": "claimed", "holder": holder,
+                {"site_id": d.site_id, "slot_at": d.slot_at, "state": SlotState.CLAIMED, "holder": holder,
                  "lease_until": until, "attempts": 1, "claimed_at": now,
                  "detail": f"covers {d.missed} earlier slot(s) missed while no scheduler ran" if d.missed else None}
                 for d in chunk
@@ -142,7 +143,10 @@ def claim_many(
                     SlotRow.id.in_(ids), SlotRow.state.in_(OPEN_STATES), SlotRow.lease_until < now
                 )
                 .values(
-                    state="claimed", holder=holder, lease_until=until, attempts=SlotRow.attempts + 1
+                    state=SlotState.CLAIMED,
+                    holder=holder,
+                    lease_until=until,
+                    attempts=SlotRow.attempts + 1,
                 )
                 .returning(SlotRow.id, SlotRow.site_id, SlotRow.slot_at, SlotRow.attempts)
                 .execution_options(synchronize_session=False)
@@ -173,7 +177,7 @@ def renew(
             .where(
                 SlotRow.id.in_(slot_ids),
                 SlotRow.holder == holder,
-                SlotRow.state.in_(("claimed", "running")),
+                SlotRow.state.in_((SlotState.CLAIMED, SlotState.RUNNING)),
             )
             .values(lease_until=(now or datetime.now(UTC)) + lease)
             .execution_options(synchronize_session=False)
@@ -185,7 +189,7 @@ def mark(
     archive: Archive,
     slot_ids: list[int],
     holder: str,
-    state: str,
+    state: SlotState,
     *,
     run_id: int | None = None,
     detail: str | None = None,
@@ -200,9 +204,9 @@ def mark(
         values["run_id"] = run_id
     if detail is not None:
         values["detail"] = detail
-    if state in ("done", "failed"):
+    if state in (SlotState.DONE, SlotState.FAILED):
         values["finished_at"] = now
-    if state == "waiting":
+    if state == SlotState.WAITING:
         values["holder"] = None
         values["lease_until"] = now
     with archive.session() as s:

@@ -70,3 +70,28 @@ class RunOutcome(StrEnum):
     BLOCKED = "blocked"
     CRASHED = "crashed"
     """its process died without ending it (killed, machine lost)"""
+
+
+class SlotState(StrEnum):
+    """Where a slot of a scheduled crawl stands (``ops_slots.state``)."""
+
+    CLAIMED = "claimed"
+    """claimed by a scheduler, its crawl not started yet"""
+    RUNNING = "running"
+    WAITING = "waiting"
+    """given back (its site was busy): claimable again"""
+    DONE = "done"
+    FAILED = "failed"
+
+
+class HealthState(StrEnum):
+    """A site's health (``ops.health``), worst first; the last alerted one is kept in
+    ``ops_alert_states.state``."""
+
+    BLOCKED = "blocked"
+    FAILING = "failing"
+    REPORT_MISSING = "report_missing"
+    NO_REPORT_FOUND = "no_report_found"
+    STALE_LISTING = "stale_listing"
+    NEVER_CRAWLED = "never_crawled"
+    OK = "ok"

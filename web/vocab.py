@@ -4,7 +4,7 @@ Marked with ``N_`` for the catalogue and translated where shown (``label`` filte
 
 from __future__ import annotations
 
-from storage.vocab import DocumentStatus, ObservationOutcome, RunOutcome
+from storage.vocab import DocumentStatus, HealthState, ObservationOutcome, RunOutcome
 from web.i18n import N_, _
 
 LABELS: dict[str, dict[str, str]] = {
@@ -62,13 +62,13 @@ LABELS: dict[str, dict[str, str]] = {
         RunOutcome.RUNNING: N_("running"),
     },
     "health": {
-        "blocked": N_("blocked"),
-        "failing": N_("failing"),
-        "report_missing": N_("report missing"),
-        "no_report_found": N_("no report found"),
-        "stale_listing": N_("stale listing"),
-        "never_crawled": N_("never crawled"),
-        "ok": N_("ok"),
+        HealthState.BLOCKED: N_("blocked"),
+        HealthState.FAILING: N_("failing"),
+        HealthState.REPORT_MISSING: N_("report missing"),
+        HealthState.NO_REPORT_FOUND: N_("no report found"),
+        HealthState.STALE_LISTING: N_("stale listing"),
+        HealthState.NEVER_CRAWLED: N_("never crawled"),
+        HealthState.OK: N_("ok"),
     },
     "role": {
         "report": N_("report page"),
