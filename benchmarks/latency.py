@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import random
 
-from sqlalchemy import text
+from sqlalchemy import Table, text
 
 from storage.archive import Archive
+from storage.models import Base
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -38,3 +39,9 @@ def sample_queries(archive: Archive, seed: int, count: int) -> list[str]:
             if all("\u4e00" <= ch <= "\u9fff" for ch in piece):
                 out.append(piece)
     return out
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table of a model, for Core bulk inserts (a model's ``__table__`` is typed as
+    any FROM clause)."""
+    return Base.metadata.tables[model.__tablename__]

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import create_engine, insert, text
 
-from benchmarks.latency import PG_SERVER, percentile, sample_queries
+from benchmarks.latency import PG_SERVER, percentile, sample_queries, table_of
 from query.search import (
     DEFAULT_CANDIDATES,
     NEGATED_ONLY,
@@ -220,7 +220,7 @@ def fill(
     postgres = archive.dialect == "postgresql"
     with archive.session() as s:
         s.execute(
-            insert(AgencyRow.__table__),
+            insert(table_of(AgencyRow)),
             [
                 {
                     "id": f"a{i}",
@@ -238,7 +238,7 @@ def fill(
             ],
         )
         s.execute(
-            insert(SiteRow.__table__),
+            insert(table_of(SiteRow)),
             [
                 {
                     "id": "bench",
@@ -361,8 +361,9 @@ def fill(
                 (DocumentRow, docs),
                 (VersionRow, vers),
             ):
-                s.execute(insert(model.__table__), rows)
+                s.execute(insert(table_of(model)), rows)
             raw = s.connection().connection.driver_connection
+            assert raw is not None
             if postgres:
                 with (
                     raw.cursor() as cur,

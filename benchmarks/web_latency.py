@@ -42,7 +42,7 @@ from urllib.parse import quote
 import httpx
 from sqlalchemy import func, insert, select, text, update
 
-from benchmarks.latency import PG_SERVER, percentile, sample_queries
+from benchmarks.latency import PG_SERVER, percentile, sample_queries, table_of
 from capture.extractor import extraction_columns
 from extract import extract_document
 from sampleweb.render import html_fragment
@@ -147,7 +147,7 @@ def prepare(archive: Archive, seed: int = 11) -> None:
     print(f"[prepare] region tree: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with archive.session() as s:
         s.execute(
-            insert(SiteRow.__table__),
+            insert(table_of(SiteRow)),
             [
                 {
                     "id": f"bench-county-{k}",
@@ -182,7 +182,7 @@ def prepare(archive: Archive, seed: int = 11) -> None:
             s.flush()
             run_ids.append((run.id, at))
         s.execute(
-            insert(SiteRunRow.__table__),
+            insert(table_of(SiteRunRow)),
             [
                 {
                     "run_id": rid,
@@ -286,8 +286,8 @@ def prepare(archive: Archive, seed: int = 11) -> None:
         if len(batch_obs) >= 20000 or vid == top:
             with archive.session() as s:
                 if batch_ext:
-                    s.execute(insert(ExtractionRow.__table__), batch_ext)
-                s.execute(insert(ObservationRow.__table__), batch_obs)
+                    s.execute(insert(table_of(ExtractionRow)), batch_ext)
+                s.execute(insert(table_of(ObservationRow)), batch_obs)
             batch_ext, batch_obs = [], []
             print(f"  {vid} versions", file=sys.stderr, end="\r")
     with archive.engine.connect() as conn:
