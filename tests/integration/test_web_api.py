@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from warcio.archiveiterator import ArchiveIterator
 from web_helpers import EDITED_SITE, crawl_sample_web, database
@@ -51,9 +52,17 @@ def client(crawled: Archive) -> Iterator[TestClient]:
         yield c
 
 
-def ok(response) -> dict:  # type: ignore[no-untyped-def]
+def ok(response) -> dict:
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def archive_of(client: TestClient) -> Archive:
+    """The archive of the reading room a client talks to."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    archive: Archive = app.state.room.archive
+    return archive
 
 
 def cli_out(archive: Archive, *args: str) -> str:
@@ -108,9 +117,7 @@ def test_search_hits_snippets_facets_and_paging(client: TestClient) -> None:
     assert only["total"] == first["facets"]["year"][year]
     assert all(h["year"] == int(year) for h in only["hits"])
     # the same hits as the command line
-    lines = cli_out(
-        client.app.state.room.archive, "search", "行政复议", "--format", "jsonl", "--limit", "3"
-    )
+    lines = cli_out(archive_of(client), "search", "行政复议", "--format", "jsonl", "--limit", "3")
     assert [json.loads(x)["version_id"] for x in lines.splitlines()] == [
         h["version_id"] for h in first["hits"]
     ]
@@ -164,7 +171,7 @@ def test_reports_list_has_the_export_fields_and_pages(client: TestClient) -> Non
         "status",
     }
     everything = ok(client.get("/api/v1/reports", params={"limit": 1000}))["items"]
-    cli_lines = cli_out(client.app.state.room.archive, "reports").splitlines()
+    cli_lines = cli_out(archive_of(client), "reports").splitlines()
     assert everything == [json.loads(x) for x in cli_lines]
     second = ok(client.get("/api/v1/reports", params={"limit": 5, "offset": 5}))["items"]
     assert second == everything[5:10]
@@ -192,15 +199,13 @@ def test_version_and_diff(client: TestClient) -> None:
     diff = ok(client.get("/api/v1/diff", params={"from": old, "to": new}))
     assert diff["from"]["version_id"] == old and diff["to"]["version_id"] == new
     assert diff["text"] or diff["values"]
-    cli = json.loads(
-        cli_out(client.app.state.room.archive, "diff", str(old), str(new), "--format", "jsonl")
-    )
+    cli = json.loads(cli_out(archive_of(client), "diff", str(old), str(new), "--format", "jsonl"))
     assert cli["values"] == diff["values"] and cli["text"] == diff["text"]
 
 
 # -- stats and findings exports ----------------------------------------------------------
 def test_stats_json_csv_parquet_match_the_command_line(client: TestClient, tmp_path: Path) -> None:
-    archive = client.app.state.room.archive
+    archive = archive_of(client)
     data = ok(client.get("/api/v1/stats", params={"limit": 1000}))
     assert data["items"] == [json.loads(x) for x in cli_out(archive, "stats").splitlines()]
     api_csv = client.get("/api/v1/stats", params={"format": "csv", "year": 2020})
@@ -224,7 +229,7 @@ def test_stats_json_csv_parquet_match_the_command_line(client: TestClient, tmp_p
 
 
 def test_findings_filters_and_exports(client: TestClient) -> None:
-    archive = client.app.state.room.archive
+    archive = archive_of(client)
     data = ok(client.get("/api/v1/findings", params={"limit": 1000}))
     kinds = {f["finding"] for f in data["items"]}
     assert {"changed", "missing"} <= kinds, kinds
@@ -259,7 +264,7 @@ def test_findings_filters_and_exports(client: TestClient) -> None:
 
 # -- coverage, agencies, sites, runs ------------------------------------------------------
 def test_coverage_matches_the_audit_and_drills_down(client: TestClient, tmp_path: Path) -> None:
-    archive = client.app.state.room.archive
+    archive = archive_of(client)
     years = [2019, 2020, 2021]
     county = ok(client.get("/api/v1/coverage", params={"region": "330226", "year": years}))
     rows = {r["agency_id"]: r["cells"] for r in county["agencies"]}
@@ -436,7 +441,7 @@ def test_read_only_without_a_token(crawled: Archive) -> None:
 
 
 # -- bad input on every parameter --------------------------------------------------------
-BAD = [
+BAD: list[tuple[str, dict[str, object]]] = [
     ("/api/v1/search", {"q": ""}),
     ("/api/v1/search", {"q": '"unclosed'}),
     ("/api/v1/search", {"q": "NOT 复议"}),
@@ -549,6 +554,6 @@ def test_the_room_reads_its_coverage_caches_at_start(crawled: Archive) -> None:
         years = {"year": [2019, 2020, 2021]}
         warm = ok(c.get("/api/v1/coverage", params=years))
     with TestClient(create_app(Room(crawled, WebSettings()))) as fresh_client:
-        fresh = ok(fresh_client.get("/api/v1/coverage", params=years))
-    warm.pop("as_of"), fresh.pop("as_of")
-    assert fresh == warm
+        cold = ok(fresh_client.get("/api/v1/coverage", params=years))
+    warm.pop("as_of"), cold.pop("as_of")
+    assert cold == warm

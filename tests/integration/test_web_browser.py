@@ -54,17 +54,22 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, served):  # type: ignore[no-untyped-def]
+def page(browser, served):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     dialogs: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    pg.on("dialog", dismiss)
     pg.dialogs = dialogs
     yield pg
     context.close()
 
 
-def test_search_report_diff_download_replay(page, served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_report_diff_download_replay(page, served, tmp_path: Path) -> None:
     archive, app, replay = served
     page.goto(app + "/search")
     page.fill("input[name=q]", "长街镇")
@@ -109,7 +114,7 @@ def test_search_report_diff_download_replay(page, served, tmp_path: Path) -> Non
     assert not page.dialogs
 
 
-def test_coverage_drill_down(page, served) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_drill_down(page, served) -> None:
     _, app, _ = served
     page.goto(app + "/coverage")
     assert page.locator("#counts tbody tr").count() >= 2
@@ -130,7 +135,7 @@ def test_coverage_drill_down(page, served) -> None:  # type: ignore[no-untyped-d
     assert "长街镇人民政府" in crumbs
 
 
-def test_hostile_title_is_shown_as_text(page, served) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_title_is_shown_as_text(page, served) -> None:
     archive, app, _ = served
     _, rows = reading.list_agencies(archive, name="河口县", registered=True)
     agency = rows[0].id
@@ -151,12 +156,12 @@ def test_hostile_title_is_shown_as_text(page, served) -> None:  # type: ignore[n
     assert not page.dialogs
 
 
-def _probe(frame) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _probe(frame) -> dict[str, str]:
     frame.wait_for_selector("#probe[data-done='1']", state="attached", timeout=20000)
     return json.loads(frame.locator("#probe").text_content())
 
 
-def test_archived_scripts_cannot_reach_the_app(page, served) -> None:  # type: ignore[no-untyped-def]
+def test_archived_scripts_cannot_reach_the_app(page, served) -> None:
     archive, app, replay = served
     # the worst case: an app cookie readable by scripts of the app's origin
     page.context.add_cookies([{"name": "nb_secret", "value": SECRET, "url": app}])
