@@ -6,12 +6,16 @@ first's bytes, 8.5% with this)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from localsite import FAST, Answer, archive_for, html, report_page
+from localsite import FAST, Answer, LocalSite, Route, archive_for, html, report_page
 
 from crawler.run import crawl
+from storage.archive import Archive
+
+MakeSite = Callable[[dict[str, Route]], LocalSite]
 
 YEARS = list(range(2023, 2015, -1))  # newest first: 2023 … 2016
 
@@ -31,9 +35,9 @@ def page_of(entries: list[tuple[str, str, str]], n: int, pages: int) -> Answer:
     return html(f"<ul>{items}</ul><div class='pager'>{pager}</div>", title="政府信息公开年报")
 
 
-def routes_for(entries: list[tuple[str, str, str]]) -> dict[str, Answer]:
+def routes_for(entries: list[tuple[str, str, str]]) -> dict[str, Route]:
     pages = [entries[i : i + 3] for i in range(0, len(entries), 3)]
-    routes: dict[str, Answer] = {}
+    routes: dict[str, Route] = {}
     for n, chunk in enumerate(pages):
         name = "index.html" if n == 0 else f"index_{n}.html"
         routes[f"/col/{name}"] = page_of(chunk, n, len(pages))
@@ -46,11 +50,11 @@ def entries_of(years: list[int]) -> list[tuple[str, str, str]]:
     return [(f"/nb/{y}.html", title(y), f"{y + 1}-01-20") for y in years]
 
 
-def reports(archive) -> set[str]:
+def reports(archive: Archive) -> set[str]:
     return {d.url.split("/", 3)[-1] for d in archive.known_documents("ceshi-gov")}
 
 
-def test_an_unchanged_listing_is_not_walked_again(tmp_path: Path, make_site) -> None:
+def test_an_unchanged_listing_is_not_walked_again(tmp_path: Path, make_site: MakeSite) -> None:
     site = make_site(routes_for(entries_of(YEARS)))
     archive = archive_for(tmp_path, site)
     crawl(archive, settings_overrides=FAST)
@@ -76,7 +80,7 @@ def test_an_unchanged_listing_is_not_walked_again(tmp_path: Path, make_site) -> 
 
 
 def test_every_listing_is_walked_when_incremental_listings_are_off(
-    tmp_path: Path, make_site
+    tmp_path: Path, make_site: MakeSite
 ) -> None:
     site = make_site(routes_for(entries_of(YEARS)))
     archive = archive_for(tmp_path, site)
@@ -86,7 +90,9 @@ def test_every_listing_is_walked_when_incremental_listings_are_off(
     assert site.hits.get("/col/index_1.html") and site.hits.get("/col/index_2.html")
 
 
-def test_a_listing_sorted_oldest_first_is_walked_to_its_end(tmp_path: Path, make_site) -> None:
+def test_a_listing_sorted_oldest_first_is_walked_to_its_end(
+    tmp_path: Path, make_site: MakeSite
+) -> None:
     site = make_site(routes_for(entries_of(sorted(YEARS))))
     archive = archive_for(tmp_path, site)
     crawl(archive, settings_overrides=FAST)
