@@ -171,23 +171,50 @@ class CaptureRecorder:
     def record_many(self, responses: list[FetchedResponse]) -> list[RecordResult]:
         """Record several responses with one WARC fsync and one SQL transaction per group
         (a group commit). A group never holds the same URL or payload twice, so that a
-        later capture can be written as a revisit of an earlier one."""
-        payloads = [payload_sha256(resp.body) for resp in responses]
+        later capture can be written as a revisit of an earlier one. A response's
+        ``exchanges`` (the XHR answers a rendered page received) are recorded right after
+        it, each a capture of its own whose response record is ``WARC-Concurrent-To`` the
+        page's; their results are the page result's ``exchanges``."""
+        flat: list[FetchedResponse] = []
+        pages: list[int | None] = []  # of each, the position in `flat` of its page
+        for resp in responses:
+            page = len(flat)
+            flat.append(resp)
+            pages.append(None)
+            flat.extend(resp.exchanges)
+            pages.extend(page for _ in resp.exchanges)
+        payloads = [payload_sha256(resp.body) for resp in flat]
+        record_ids: dict[int, str] = {}
         results: list[RecordResult] = []
         group: list[tuple[FetchedResponse, str]] = []
         urls: set[str] = set()
         digests: set[str] = set()
-        for resp, payload in zip(responses, payloads, strict=True):
+        for resp, payload in zip(flat, payloads, strict=True):
             if resp.url in urls or payload in digests:
-                results.extend(self._record_group(group))
+                results.extend(self._record_group(group, len(results), pages, record_ids))
                 group, urls, digests = [], set(), set()
             group.append((resp, payload))
             urls.add(resp.url)
             digests.add(payload)
-        results.extend(self._record_group(group))
-        return results
+        results.extend(self._record_group(group, len(results), pages, record_ids))
+        out: list[RecordResult] = []
+        for result, page in zip(results, pages, strict=True):
+            if page is None:
+                out.append(result)
+            else:
+                out[-1].exchanges.append(result)
+        return out
 
-    def _record_group(self, group: list[tuple[FetchedResponse, str]]) -> list[RecordResult]:
+    def _record_group(
+        self,
+        group: list[tuple[FetchedResponse, str]],
+        first: int,
+        pages: list[int | None],
+        record_ids: dict[int, str],
+    ) -> list[RecordResult]:
+        """Record `group`, the responses from position `first` of the call's list; `pages`
+        names, by position, the page a response was received with, whose response record
+        id `record_ids` holds (and gets those of this group)."""
         if not group:
             return []
         documents = [resp.role in (Role.REPORT, Role.ATTACHMENT) for resp, _ in group]
@@ -220,8 +247,14 @@ class CaptureRecorder:
             for i, (resp, payload) in enumerate(group):
                 version, _, doc_meta = extracted.get(i, (None, None, {}))
                 revisit = self._revisit_for(resp, payload, knowns[i], version)
+                page = pages[first + i]
                 try:
-                    loc = self.writer.write_exchange(resp, revisit, sync=False)
+                    loc = self.writer.write_exchange(
+                        resp,
+                        revisit,
+                        sync=False,
+                        concurrent_to=record_ids.get(page) if page is not None else None,
+                    )
                 except WarcWriteError:
                     # The disk is full or gone: what was written before is still indexed
                     # when it can be made safe, and the error goes to the caller.
@@ -229,6 +262,7 @@ class CaptureRecorder:
                         with contextlib.suppress(Exception):  # the WARC error is the news
                             self.archive.ingest_many(items)
                     raise
+                record_ids[first + i] = loc.record_id
                 revisits.append(revisit)
                 locations.append(loc)
                 items.append(

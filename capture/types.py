@@ -19,6 +19,11 @@ class Role(StrEnum):
     PAGE = "page"
     """A navigation page on the way to the reports (a column, a section index): evidence
     of how they were reached, and what a later crawl asks for conditionally."""
+    XHR = "xhr"
+    """An XHR/fetch answer the browser received while it rendered a page (the list API
+    answer that filled it, typically): kept with the page's capture
+    (``FetchedResponse.exchanges``), its WARC response record ``WARC-Concurrent-To`` the
+    page's."""
 
 
 @dataclass
@@ -52,6 +57,10 @@ class FetchedResponse:
     """For a page whose body only a browser shows: the DOM the browser rendered from
     ``body`` (UTF-8 HTML). It is extracted with the page and kept in the WARC file as a
     ``conversion`` record referring to the response record (``WARC-Refers-To``)."""
+    exchanges: list[FetchedResponse] = field(default_factory=list)
+    """For a page the browser rendered: the XHR/fetch answers it received meanwhile (role
+    ``XHR``), recorded right after the page as captures of their own whose WARC records
+    name the page's response record (``WARC-Concurrent-To``)."""
     decide_by_content: bool = False
     """A file reached through a list title cut short, whose link and name say nothing:
     kept as a report only if the document's own title is a report's (the crawler's
@@ -72,3 +81,5 @@ class RecordResult:
     new_version: bool = False
     content_sha256: str | None = None
     extraction_error: str | None = None
+    exchanges: list[RecordResult] = field(default_factory=list)
+    """The results of the response's ``exchanges``, in their order."""

@@ -236,12 +236,19 @@ class RollingWarcWriter:
 
     # -- records ----------------------------------------------------------------------
     def write_exchange(
-        self, resp: FetchedResponse, revisit_of: RevisitOf | None = None, *, sync: bool = True
+        self,
+        resp: FetchedResponse,
+        revisit_of: RevisitOf | None = None,
+        *,
+        sync: bool = True,
+        concurrent_to: str | None = None,
     ) -> WarcLocation:
         """Write the request and the response (or revisit) records; return where the
         response record lies. The data is flushed and fsynced before this returns, unless
         ``sync`` is false: then the caller calls :meth:`sync` once for several records (a
-        group commit) before it indexes any of them."""
+        group commit) before it indexes any of them. ``concurrent_to``: the record id of
+        the response this exchange was part of (a page the browser rendered, for the XHR
+        answers it received), written as the response record's ``WARC-Concurrent-To``."""
         with self._lock:
             offset: int | None = None
             try:
@@ -249,6 +256,8 @@ class RollingWarcWriter:
                     self._open_next()
                 assert self._writer is not None and self._fh is not None and self._name is not None
                 response = self._response_record(resp, revisit_of)
+                if concurrent_to:
+                    response.rec_headers.add_header("WARC-Concurrent-To", concurrent_to)
                 request = self._request_record(resp)
                 offset = self._fh.tell()
                 self._writer.write_record(response)

@@ -64,6 +64,14 @@ class CrawlConfig:
     """NIANBAO_RENDER_ENABLED"""
     render_max_reloads: int = 3
     """NIANBAO_RENDER_MAX_RELOADS"""
+    render_settle: float = 3.0
+    """NIANBAO_RENDER_SETTLE (seconds)"""
+    render_xhr: bool = True
+    """NIANBAO_RENDER_XHR"""
+    render_xhr_max_answers: int = 20
+    """NIANBAO_RENDER_XHR_MAX_ANSWERS"""
+    render_xhr_max_bytes: int = 8 * 1024 * 1024
+    """NIANBAO_RENDER_XHR_MAX_BYTES"""
     waf_detect: bool = True
     """NIANBAO_WAF_DETECT"""
     waf_browser_timeout: float = 5.0
@@ -144,6 +152,14 @@ class CrawlConfig:
             ),
             render_enabled=settings.getbool("NIANBAO_RENDER_ENABLED", d.render_enabled),
             render_max_reloads=settings.getint("NIANBAO_RENDER_MAX_RELOADS", d.render_max_reloads),
+            render_settle=settings.getfloat("NIANBAO_RENDER_SETTLE", d.render_settle),
+            render_xhr=settings.getbool("NIANBAO_RENDER_XHR", d.render_xhr),
+            render_xhr_max_answers=settings.getint(
+                "NIANBAO_RENDER_XHR_MAX_ANSWERS", d.render_xhr_max_answers
+            ),
+            render_xhr_max_bytes=settings.getint(
+                "NIANBAO_RENDER_XHR_MAX_BYTES", d.render_xhr_max_bytes
+            ),
             rate_limit_retries=settings.getint("NIANBAO_RATE_LIMIT_RETRIES", d.rate_limit_retries),
             rate_limit_wait=settings.getfloat("NIANBAO_RATE_LIMIT_WAIT", d.rate_limit_wait),
             rate_limit_max_delay=settings.getfloat(

@@ -45,6 +45,8 @@ class LocalSite:
         self.hits: dict[str, int] = {}
         self.cookies: dict[str, list[str]] | None = None
         """When set: the Cookie header of each request, by path."""
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        """Each request's path and headers (names in lower case), in order."""
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,6 +55,7 @@ class LocalSite:
 
             def do_GET(self) -> None:
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
+                site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 if site.cookies is not None:
                     site.cookies.setdefault(self.path, []).append(self.headers.get("Cookie", ""))
                 route = site.routes.get(self.path)

@@ -14,6 +14,12 @@ that sets ``location``) is refused too: its content is never archived as the sit
 A site's context is closed when none of its pages is being rendered, so that the
 contexts open at once stay within ``PLAYWRIGHT_MAX_CONTEXTS`` whatever the number of
 sites.
+
+The XHR/fetch answers a page receives while it is rendered (its list API's, typically)
+are kept (``NIANBAO_RENDER_XHR``; not for WAF challenge retries) by a
+:class:`crawler.browser_exchanges.ExchangeCollector` given to scrapy-playwright as the
+page's ``response`` event handler and last page method; the response carries them to the
+spider (`crawler.browser_exchanges.exchanges_of`).
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from typing import Any, Self
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
 
 from crawler.archive_access import ArchiveAccess
+from crawler.browser_exchanges import EXCHANGES_KEY, ExchangeCollector
 from crawler.browser_proxy import ScopeProxy
 from crawler.config import CrawlConfig
 from crawler.hints import Hint
@@ -40,6 +48,13 @@ from storage.vocab import FailureKind
 
 logger = logging.getLogger(__name__)
 CONTEXT_PREFIX = "nianbao-site:"
+COLLECTOR_KEY = "nianbao_collector"
+"""The request meta key of the `ExchangeCollector` of a page being rendered (set and taken
+back by this middleware: never scheduled)."""
+
+
+class _Settle(PageMethod):
+    """The collector's settle step, told apart from the request's own page methods."""
 
 
 class BrowserScopeMiddleware:
@@ -48,6 +63,8 @@ class BrowserScopeMiddleware:
         if not config.render_enabled:
             raise NotConfigured
         self.crawler = crawler
+        self.config = config
+        self.xhr = config.render_xhr
         self.run_id: int | None = config.run_id
         self.capture = config.capture_enabled
         self.db_retry = config.db_retry_seconds
@@ -69,6 +86,7 @@ class BrowserScopeMiddleware:
     async def process_request(self, request: Request) -> None:
         if not request.meta.get("playwright"):
             return None
+        request.meta.pop(EXCHANGES_KEY, None)  # a retry's: those of the attempt before
         state = site_state(self.crawler, request)
         if state is None:
             raise Refused(None, "the browser renders only pages of registered sites")
@@ -85,13 +103,63 @@ class BrowserScopeMiddleware:
         if not Hint.of(request).rendering:
             Hint.update(request, rendering=True)
             self._rendering[state.id] = self._rendering.get(state.id, 0) + 1
+        if self.xhr and not Hint.of(request).waf_retry:
+            self._collect(request, state)
         return None
+
+    def _collect(self, request: Request, state: Any) -> None:
+        """Keep the XHR/fetch answers of the page (scrapy-playwright's page event handlers
+        and page methods, documented request meta)."""
+        self._uncollect(request)
+        collector = ExchangeCollector(
+            state.in_scope,
+            max_answers=self.config.render_xhr_max_answers,
+            max_bytes=self.config.render_xhr_max_bytes,
+            settle_seconds=self.config.render_settle,
+        )
+        request.meta[COLLECTOR_KEY] = collector
+        handlers = dict(request.meta.get("playwright_page_event_handlers") or {})
+        handlers["response"] = collector.on_response
+        request.meta["playwright_page_event_handlers"] = handlers
+        methods = list(request.meta.get("playwright_page_methods") or [])
+        request.meta["playwright_page_methods"] = [*methods, _Settle(collector.settle)]
+
+    @staticmethod
+    def _uncollect(request: Request) -> ExchangeCollector | None:
+        """Take the collector and its hooks back out of the request's meta (a retry or a
+        redirect copies meta: the next download gets a collector of its own)."""
+        collector = request.meta.pop(COLLECTOR_KEY, None)
+        handlers = request.meta.get("playwright_page_event_handlers")
+        if collector is not None and isinstance(handlers, dict):
+            rest = {k: v for k, v in handlers.items() if v != collector.on_response}
+            if rest:
+                request.meta["playwright_page_event_handlers"] = rest
+            else:
+                request.meta.pop("playwright_page_event_handlers", None)
+        methods = request.meta.get("playwright_page_methods")
+        if isinstance(methods, list) and any(isinstance(m, _Settle) for m in methods):
+            rest_methods = [m for m in methods if not isinstance(m, _Settle)]
+            if rest_methods:
+                request.meta["playwright_page_methods"] = rest_methods
+            else:
+                request.meta.pop("playwright_page_methods", None)
+        return collector if isinstance(collector, ExchangeCollector) else None
 
     def process_response(self, request: Request, response: Response) -> Response:
         if not request.meta.get("playwright"):
             return response
         state = site_state(self.crawler, request)
         self._done(request)
+        collector = self._uncollect(request)
+        if collector is not None and state is not None:
+            kept = collector.exchanges()
+            stats = self.crawler.stats
+            stats.inc_value(f"nianbao/{state.id}/xhr_seen", collector.seen)
+            stats.inc_value(f"nianbao/{state.id}/xhr_kept", len(kept))
+            if collector.over_limits:
+                stats.inc_value(f"nianbao/{state.id}/xhr_over_limits", collector.over_limits)
+            if kept:
+                request.meta[EXCHANGES_KEY] = kept
         # (a Chromium error page, chrome-error://, is the WAF logic's to judge)
         web = response.url.startswith(("http://", "https://"))
         if state is not None and web and not state.in_scope(response.url):
@@ -106,6 +174,9 @@ class BrowserScopeMiddleware:
     def process_exception(self, request: Request, exception: BaseException) -> None:
         if request.meta.get("playwright"):
             self._done(request)
+            collector = self._uncollect(request)
+            if collector is not None:
+                collector.exchanges()  # reads still going are abandoned
         return None
 
     # -- proxies and contexts ---------------------------------------------------------------

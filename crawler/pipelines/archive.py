@@ -108,6 +108,8 @@ class ArchivePipeline:
                 )
                 return
             stats.inc_value(f"nianbao/{item.site_id}/captures/{item.role}")
+            for exchange in item.exchanges:  # the XHR answers of a rendered page
+                stats.inc_value(f"nianbao/{item.site_id}/captures/{exchange.role}")
             if result.new_version:
                 stats.inc_value(f"nianbao/{item.site_id}/new_versions")
             if result.extraction_error:

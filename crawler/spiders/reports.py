@@ -28,7 +28,7 @@ from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from capture.types import Role
+from capture.types import FetchedResponse, Role
 from crawler import render, shells
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import (
@@ -39,6 +39,7 @@ from crawler.anchors import (
 )
 from crawler.archive_access import ArchiveAccess
 from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
+from crawler.browser_exchanges import BrowserExchange, exchanges_of
 from crawler.config import CrawlConfig
 from crawler.discovery.incremental import nothing_new
 from crawler.discovery.navigation import Navigation
@@ -70,6 +71,17 @@ from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
 from crawler.sitebook import SiteState, listing_place
 from storage.vocab import FailureKind
+
+
+@dataclasses.dataclass(frozen=True)
+class _Answer:
+    """An XHR/fetch answer of a rendered page read as a list answer."""
+
+    exchange: BrowserExchange
+    data: Any
+    """the answer parsed (`crawler.shells.parse_json`)"""
+    anchors: list[Anchor]
+    """its records"""
 
 
 def _listing_key_of(hint: Hint) -> str:
@@ -286,6 +298,11 @@ class ReportsSpider(Spider):
             anchors += shells.script_links(listing, scripts)
             if "<!--" in page.text:
                 anchors += comment_anchors(page.text, page.url)
+        # what the browser's XHR/fetch requests answered while it rendered the page (its
+        # list API's answer, read like one found in scripts)
+        answers = self._browser_answers(state, page) if not hint.maybe_report else []
+        for answer in answers:
+            anchors += answer.anchors
         report_requests, report_links = self._report_requests(state, page, anchors)
         # read once: a list filled by script (the page is no report, its API is looked for)
         shell = shells.detect_shell(listing) if not report_links else None
@@ -329,7 +346,8 @@ class ReportsSpider(Spider):
             state.frontier.productive(hint.trail, page.url)
             yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
-        elif not response.meta.get("playwright"):
+        elif not response.meta.get("playwright") or exchanges_of(page):
+            # (a rendered page is kept as evidence when its XHR answers are: beside it)
             yield from self._page_capture(page, Role.PAGE)
         if role == RequestRole.LISTING and listing_key and not new_items:
             # a page that repeats its listing's items (pages past the end clamped to the
@@ -355,6 +373,8 @@ class ReportsSpider(Spider):
                 for key in {f.listing_key for f in found if f.listing_key}:
                     self.navigation.new_items(state, key, items)  # the first page's items
             fetches += found
+        # the list API the browser showed, paged on with plain requests
+        fetches += self._learnt_fetches(state, answers)
         waiting = False
         if report_links and role == RequestRole.PAGE and "<script" in page.text:
             # a list the browser (or the server) filled from an API: the API pages it
@@ -406,10 +426,63 @@ class ReportsSpider(Spider):
             assert response.request is not None
             yield self.requests.rendered(response.request, hint)
 
+    # ------------------------------------------------------------------ what the browser saw
+
+    def _browser_answers(self, state: SiteState, page: TextResponse) -> list[_Answer]:
+        """The XHR/fetch answers of a rendered page that read as list answers (records
+        with titles and URLs), with their records as anchors (placed as the browser placed
+        them: against the page)."""
+        out: list[_Answer] = []
+        for exchange in exchanges_of(page):
+            if exchange.status != 200:
+                continue
+            data = shells.parse_json(exchange.text())
+            if data is None:
+                continue
+            anchors = shells.entries(data, page.url, exchange.url)
+            if anchors:
+                self.crawler.stats.inc_value(f"nianbao/{state.id}/xhr_list_answers")
+                out.append(_Answer(exchange, data, anchors))
+        return out
+
+    def _learnt_fetches(self, state: SiteState, answers: list[_Answer]) -> list[ListingFetch]:
+        """The further pages of the list APIs the browser showed that list reports: the
+        request the page's script made, sent again as a plain request with the page number
+        changed (as `_json_response` pages an API found in scripts)."""
+        fetches: list[ListingFetch] = []
+        for answer in answers:
+            if not any(classify_title(a.text) for a in answer.anchors):
+                continue
+            first = answer.exchange.fetch()
+            following = shells.next_fetches(
+                answer.data, first.url, self.config.max_listing_pages, fetch=first
+            )
+            if not following:
+                continue
+            key = following[0].listing_key
+            # the first page is the browser's: its items and URL are this listing's
+            self.navigation.new_items(state, key, {dedup_key(a.url) for a in answer.anchors})
+            if first.method == "GET":
+                state.listing_urls.add(dedup_key(first.url))
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/xhr_apis_learnt")
+            fetches += following
+        return fetches
+
+    def _with_exchanges(self, captured: FetchedResponse, page: Response) -> FetchedResponse:
+        """A rendered page's capture with the XHR/fetch answers the browser kept."""
+        exchanges = exchanges_of(page)
+        if not exchanges:
+            return captured
+        return dataclasses.replace(
+            captured,
+            exchanges=[e.fetched(captured.site_id, captured.run_id) for e in exchanges],
+        )
+
     def _page_capture(self, page: Response, role: Role) -> Iterator[Any]:
         """A navigation or listing page as evidence (and for a later crawl to ask for it
-        conditionally); nothing for the archived copy an unchanged page was read from, nor
-        for anything but a full answer to a GET."""
+        conditionally), with the XHR answers the browser kept if it was rendered; nothing
+        for the archived copy an unchanged page was read from, nor for anything but a full
+        answer to a GET."""
         if "archived" in page.flags:
             hint = Hint.of(page)
             self.crawler.stats.inc_value(f"nianbao/{hint.site}/archived_pages_read")
@@ -429,7 +502,7 @@ class ReportsSpider(Spider):
             page.status != 200 or page.request is None or page.request.method != "GET"
         ):
             return
-        yield fetched_response(page, role, run_id=self.config.run_id)
+        yield self._with_exchanges(fetched_response(page, role, run_id=self.config.run_id), page)
 
     def _hold_alternates(
         self, state: SiteState, fetches: list[ListingFetch], depth: int, trail: tuple[str, ...]
@@ -718,7 +791,7 @@ class ReportsSpider(Spider):
         title = hint.title or report_title(selector)[0] or page_title(selector)
         state.reports.add(canonical_url(page.url))
         state.reached.add(canonical_url(page.url))
-        yield fetched_response(
+        captured = fetched_response(
             page,
             Role.REPORT,
             run_id=self.config.run_id,
@@ -728,6 +801,7 @@ class ReportsSpider(Spider):
             parent_url=hint.parent,
             published_at=hint.published,
         )
+        yield self._with_exchanges(captured, page)
         yield from self.attachment_requests(
             state,
             page.url,
