@@ -198,8 +198,8 @@ class CaptureRecorder:
             digests.add(payload)
         results.extend(self._record_group(group, len(results), pages, record_ids))
         out: list[RecordResult] = []
-        for result, page in zip(results, pages, strict=True):
-            if page is None:
+        for result, of_page in zip(results, pages, strict=True):
+            if of_page is None:
                 out.append(result)
             else:
                 out[-1].exchanges.append(result)

@@ -62,7 +62,7 @@ def _api_page(n: int) -> Answer:
     )
 
 
-def _site(make_site) -> LocalSite:  # type: ignore[no-untyped-def]
+def _site(make_site) -> LocalSite:
     routes = {"/col/index.html": html(SHELL, title="政府信息公开年报")}
     pages = -(-len(TITLES) // PAGE_SIZE)
     routes.update({API.format(n=n): _api_page(n) for n in range(1, pages + 1)})

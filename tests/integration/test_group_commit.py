@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from archive_helpers import fetched, later, report_page, seed_text, setup_archive
 from paths import REAL_REPORTS
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from warcio.archiveiterator import ArchiveIterator
 
 from capture.extractor import Extractor
 from capture.fixity import verify
 from capture.recorder import CaptureRecorder
-from capture.types import Role
+from capture.types import FetchedResponse, Role
+from storage.models import CaptureRow
 
 BASE = "http://www.ninghai.gov.cn/art/2021/1/7/"
 
@@ -87,6 +90,56 @@ def test_a_payload_twice_in_one_group_is_written_once(archive) -> None:
     rec.close()
     assert [r.revisit for r in results] == [False, True]
     assert results[0].report_id == results[1].report_id  # the attachment joins its page
+    assert verify(archive.warc_dir, archive.indexed_records())[1] == []
+
+
+def test_xhr_answers_are_recorded_beside_their_page(archive) -> None:
+    """A rendered page's XHR answers are captures of their own (role xhr), recorded right
+    after it, each response (or revisit) record WARC-Concurrent-To its own page's response
+    record: within a group, and when a repeated URL or payload splits the group."""
+    rec = setup_archive(archive)
+    listing = "http://www.ninghai.gov.cn/col/col1229051395/index.html"
+    other = "http://www.ninghai.gov.cn/col/col1229051396/index.html"
+    api = "http://www.ninghai.gov.cn/api/list?page=1"
+    answer = b'{"list": [{"title": "a", "url": "/a.html"}]}'
+
+    def xhr(url: str, body: bytes) -> FetchedResponse:
+        return fetched(url, body, role=Role.XHR, content_type="application/json")
+
+    first = fetched(listing, b"<html>one</html>", role=Role.LISTING)
+    first.exchanges = [xhr(api, answer), xhr(api + "&size=2", b'{"list": []}')]
+    second = fetched(other, b"<html>two</html>", role=Role.LISTING)
+    second.exchanges = [xhr(api, answer)]  # the same URL and payload: a new group, a revisit
+    results = rec.record_many([first, second])
+    rec.close()
+    assert len(results) == 2
+    assert [len(r.exchanges) for r in results] == [2, 1]
+    assert [e.revisit for r in results for e in r.exchanges] == [False, False, True]
+    records = {}
+    for path in archive.warc_dir.glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                records[record.rec_headers.get_header("WARC-Record-ID")] = record.rec_headers
+    with archive.session() as s:
+        record_ids = dict(s.execute(select(CaptureRow.id, CaptureRow.warc_record_id)).all())
+        roles = s.execute(select(CaptureRow.url, CaptureRow.role).order_by(CaptureRow.id)).all()
+    by_page = {}
+    for page, result in zip((first, second), results, strict=True):
+        page_id = record_ids[result.capture_id]
+        assert records[page_id].get_header("WARC-Target-URI") == page.url
+        assert records[page_id].get_header("WARC-Concurrent-To") is None
+        for exchange in result.exchanges:
+            headers = records[record_ids[exchange.capture_id]]
+            assert headers.get_header("WARC-Concurrent-To") == page_id
+            by_page.setdefault(page.url, []).append(headers.get_header("WARC-Target-URI"))
+    assert by_page == {listing: [api, api + "&size=2"], other: [api]}
+    assert [tuple(r) for r in roles] == [
+        (listing, "listing"),
+        (api, "xhr"),
+        (api + "&size=2", "xhr"),
+        (other, "listing"),
+        (api, "xhr"),
+    ]
     assert verify(archive.warc_dir, archive.indexed_records())[1] == []
 
 
