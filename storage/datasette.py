@@ -104,7 +104,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "method": "HTTP method.",
         "status": "HTTP status of the answer.",
         "captured_at": "When it was fetched (UTC).",
-        "role": "listing, report or attachment.",
+        "role": "page (navigation), listing, report, attachment, or xhr (an XHR/fetch answer a page received while the browser rendered it; its WARC record is WARC-Concurrent-To the page's).",
         "media_type": "Content-Type as served (without parameters).",
         "headers": "Response headers kept in the index (JSON; all are in the WARC record).",
         "payload_sha256": "SHA-256 of the bytes received (hex).",

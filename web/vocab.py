@@ -75,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attachment": N_("attachment"),
         "listing": N_("listing page"),
         "page": N_("navigation page"),
+        "xhr": N_("script request answer"),
     },
     "layout": {
         "2019": N_("2019 form"),
