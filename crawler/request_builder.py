@@ -118,6 +118,7 @@ class RequestBuilder:
         hint: Hint | None = None,
         playwright: bool = False,
     ) -> Request:
+        """A navigation page (`playwright`: rendered in the browser)."""
         return self.build(
             state,
             url,

@@ -169,3 +169,51 @@ def test_without_the_xhr_answers_the_rendered_list_yields_nothing(
     assert API.format(n=2) not in site.hits
     with archive.session() as s:
         assert s.scalars(select(CaptureRow).where(CaptureRow.role == "xhr")).all() == []
+
+
+MANY = """<div id="list">加载中…</div><script src="/js/app.js"></script>
+<script>
+['a', 'b', 'c'].forEach(function (k) {
+  fetch('/' + ['data', k].join('/') + '.json').then(function (r) { return r.text(); });
+});
+</script>"""
+
+
+@pytest.mark.parametrize(
+    ("limits", "kept"),
+    [
+        ({"NIANBAO_RENDER_XHR_MAX_ANSWERS": 2}, 2),
+        ({"NIANBAO_RENDER_XHR_MAX_BYTES": 150}, 1),
+        ({}, 3),
+    ],
+)
+@pytest.mark.browser
+def test_answers_kept_per_page_are_bounded(
+    tmp_path: Path, make_site, limits: dict[str, int], kept: int
+) -> None:
+    """At most NIANBAO_RENDER_XHR_MAX_ANSWERS answers, NIANBAO_RENDER_XHR_MAX_BYTES bytes,
+    of XHR/fetch requests only (not the page's script file). The shell has a script file:
+    it is rendered once that file is read and names no API (`parse_script`)."""
+    answer = Answer(
+        200, b'{"ok": true, "pad": "' + b"x" * 100 + b'"}', {"Content-Type": "application/json"}
+    )
+    site = make_site(
+        {
+            "/col/index.html": html(MANY, title="政府信息公开年报"),
+            "/js/app.js": Answer(200, b"var app = 1;", {"Content-Type": "text/javascript"}),
+            **{f"/data/{k}.json": answer for k in "abc"},
+        }
+    )
+    archive = archive_for(tmp_path, site, render="auto")
+    summary = crawl(archive, settings_overrides={**BROWSER, **limits})
+    stats = summary.stats
+    assert stats.get("nianbao/ceshi-gov/rendered") == 1
+    assert site.hits["/col/index.html"] == 2  # plain, then in the browser
+    assert all(site.hits.get(f"/data/{k}.json") == 1 for k in "abc"), site.hits
+    assert stats.get("nianbao/ceshi-gov/xhr_seen") == 3
+    assert stats.get("nianbao/ceshi-gov/xhr_kept") == kept
+    assert stats.get("nianbao/ceshi-gov/xhr_over_limits", 0) == 3 - kept
+    assert stats.get("nianbao/ceshi-gov/captures/xhr") == kept
+    with archive.session() as s:
+        urls = s.scalars(select(CaptureRow.url).where(CaptureRow.role == "xhr")).all()
+    assert len(urls) == kept and all("/data/" in u for u in urls)
