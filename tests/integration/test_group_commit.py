@@ -123,7 +123,7 @@ def test_xhr_answers_are_recorded_beside_their_page(archive) -> None:
     with archive.session() as s:
         record_ids = dict(s.execute(select(CaptureRow.id, CaptureRow.warc_record_id)).all())
         roles = s.execute(select(CaptureRow.url, CaptureRow.role).order_by(CaptureRow.id)).all()
-    by_page = {}
+    by_page: dict[str, list[str]] = {}
     for page, result in zip((first, second), results, strict=True):
         page_id = record_ids[result.capture_id]
         assert records[page_id].get_header("WARC-Target-URI") == page.url
