@@ -53,7 +53,7 @@ COLLECTOR_KEY = "nianbao_collector"
 back by this middleware: never scheduled)."""
 
 
-class _Settle(PageMethod):
+class _Settle(PageMethod):  # type: ignore[misc]  # scrapy_playwright has no annotations
     """The collector's settle step, told apart from the request's own page methods."""
 
 
