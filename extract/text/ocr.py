@@ -372,8 +372,8 @@ def _read_mosaics(
     crops stacked one under another with white gaps, one engine run per mosaic; a line
     belongs to the crop its centre falls on."""
     results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-    for first in range(0, len(crops), _MOSAIC_CELLS):
-        batch = crops[first : first + _MOSAIC_CELLS]
+    for indexes in _batches(crops):
+        batch = [crops[i] for i in indexes]
         width = max(crop.shape[1] for crop in batch) + 2 * _GAP
         height = sum(crop.shape[0] + _GAP for crop in batch) + _GAP
         mosaic = np.full((height, width), 255, dtype=np.uint8)
@@ -393,10 +393,29 @@ def _read_mosaics(
                     texts[index].append(word.text)
                     confidences[index].append(word.confidence)
                     break
-        for index in range(len(batch)):
+        for index, crop_index in enumerate(indexes):
             text = "".join(texts[index])
-            results[first + index] = (text, min(confidences[index]) if text else 0.0)
+            results[crop_index] = (text, min(confidences[index]) if text else 0.0)
     return results
+
+
+def _batches(crops: list[np.ndarray]) -> list[list[int]]:
+    """The crops in mosaics of similar heights (at most :data:`_MOSAIC_CELLS` each): the
+    engine sizes the text of a mosaic from its lines, and misreads a lone figure stacked
+    among lines of another size."""
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[0])
+    batches: list[list[int]] = []
+    for index in order:
+        height = crops[index].shape[0]
+        if (
+            batches
+            and len(batches[-1]) < _MOSAIC_CELLS
+            and height <= 1.6 * crops[batches[-1][0]].shape[0]
+        ):
+            batches[-1].append(index)
+        else:
+            batches.append([index])
+    return [sorted(batch) for batch in batches]
 
 
 def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
@@ -406,7 +425,7 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     (:data:`LABEL_LANGUAGES`); a cell that holds no Chinese text — a figure, a dash,
     nothing — is read again as figures only (:data:`DIGITS`), and the two readings are
     reconciled by :func:`reconcile`. A lone dash or slash is known by its shape."""
-    crops = [cell.crop for cell in cells]
+    crops = [_enlarged(cell.crop) for cell in cells]
     raw = _read_mosaics(crops, limits)
     latin = [i for i, (text, _) in enumerate(raw) if len(_LATIN.findall(text)) >= 2]
     if latin:
@@ -416,7 +435,7 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
                 raw[index] = (text, min(confidence, raw[index][1]))
     first = [figure_lookalikes(text, conf) for text, conf in raw]
     shaped = {}
-    for index, crop in enumerate(crops):
+    for index, crop in enumerate(cell.crop for cell in cells):
         if _is_dash(crop):
             shaped[index] = first[index] = ("—", 1.0)
         elif _is_slash(crop):
@@ -432,6 +451,24 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
         for index, reading in zip(again, figures, strict=True):
             results[index] = reconcile(first[index], reading)
     return results
+
+
+_SMALL = 45
+"""Figure-like crops (a few characters wide) lower than this (pixels at :data:`DPI`: one
+line of 8–10 pt print) are read at twice their size: the engine reads lone figures of
+that height erratically (a ``0`` as ``6)``, or nothing), and reliably when they are
+twice as tall. Lines of text are read as they are (four times the pixels: slow)."""
+
+
+def _enlarged(crop: np.ndarray) -> np.ndarray:
+    """``crop`` at twice its size when it is a low, short crop (:data:`_SMALL`), kept binary."""
+    from PIL import Image
+
+    height, width = crop.shape
+    if height >= _SMALL or width > 4 * height:
+        return crop
+    image = Image.fromarray(crop).resize((2 * width, 2 * height), Image.Resampling.BILINEAR)
+    return np.where(np.asarray(image) < 128, 0, 255).astype(np.uint8)
 
 
 _LATIN = re.compile(r"[A-Za-z]")
@@ -568,6 +605,152 @@ def deskew(gray: np.ndarray) -> tuple[np.ndarray, float]:
     return np.asarray(image), angle
 
 
+# ---------------------------------------------------------------- tables without rules
+
+
+_FRAGMENT_GAP = 0.055
+"""Inches of white that split two pieces of text on one line (~4 pt): more than the
+space between the characters of a word or the digits of a figure, less than the gutter
+between two columns of a table printed without rules."""
+_LINE_GAP = 2
+"""Pixels of white (at least) between two lines of text."""
+
+
+def _spans(profile: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of ``profile`` (a projection of ink) that are non-zero, joined across runs of
+    fewer than ``gap`` zeros: (start, end) with ``end`` exclusive."""
+    where = np.nonzero(profile)[0]
+    if where.size == 0:
+        return []
+    breaks = np.nonzero(np.diff(where) > gap)[0]
+    starts = np.concatenate(([where[0]], where[breaks + 1]))
+    ends = np.concatenate((where[breaks], [where[-1]])) + 1
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+
+
+def _line_spans(profile: np.ndarray, lowest: int) -> list[tuple[int, int]]:
+    """Lines of text from a vertical projection of ink: runs split at rows of white, a
+    run lower than ``lowest`` (a bar of 三 or 二, a speck) joined to its nearer
+    neighbour."""
+    spans = _spans(profile, _LINE_GAP)
+    while len(spans) > 1:
+        index = min(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
+        a, b = spans[index]
+        if b - a >= lowest:
+            break
+        above = a - spans[index - 1][1] if index > 0 else None
+        below = spans[index + 1][0] - b if index + 1 < len(spans) else None
+        other = index - 1 if below is None or (above is not None and above <= below) else index + 1
+        lo, hi = sorted((index, other))
+        spans[lo : hi + 1] = [(spans[lo][0], spans[hi][1])]
+    return spans
+
+
+def fragments(ink: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]]:
+    """The pieces of text of a page image (``ink``: True where dark) as boxes
+    ``(x0, top, x1, bottom)`` in pixels: the page cut recursively (an XY cut) at rows of
+    white between lines and at gutters of white between pieces of one line. A table
+    printed without rules comes out one box per cell line — the row label, every figure
+    on its own — where a page read as one block runs the cells of a row together."""
+    gap = max(4, round(dpi * _FRAGMENT_GAP))
+    lowest = max(4, round(dpi * 0.05))
+    out: list[tuple[int, int, int, int]] = []
+    stack = [(0, 0, ink.shape[1], ink.shape[0], True)]
+    while stack:
+        x0, top, x1, bottom, by_rows = stack.pop()
+        block = ink[top:bottom, x0:x1]
+        if by_rows:
+            pieces = _line_spans(block.any(axis=1), lowest)
+            if len(pieces) == 1:
+                a, b = pieces[0]
+                cols = _spans(block[a:b].any(axis=0), gap)
+                if len(cols) == 1:
+                    c, d = cols[0]
+                    out.append((x0 + c, top + a, x0 + d, top + b))
+                    continue
+                stack.extend((x0 + c, top + a, x0 + d, top + b, True) for c, d in cols)
+                continue
+            stack.extend((x0, top + a, x1, top + b, False) for a, b in pieces)
+        else:
+            cols = _spans(block.any(axis=0), gap)
+            if len(cols) == 1:
+                c, d = cols[0]
+                rows = _line_spans(block[:, c:d].any(axis=1), lowest)
+                if len(rows) == 1:
+                    a, b = rows[0]
+                    out.append((x0 + c, top + a, x0 + d, top + b))
+                    continue
+                stack.extend((x0 + c, top + a, x0 + d, top + b, False) for a, b in rows)
+                continue
+            stack.extend((x0 + c, top, x0 + d, bottom, True) for c, d in cols)
+    min_side = max(2, dpi // 50)
+    boxes = sorted(
+        (box for box in out if box[3] - box[1] >= min_side or box[2] - box[0] >= 2 * min_side),
+        key=lambda box: (box[1], box[0]),
+    )
+    return _join_punctuation(ink, boxes)
+
+
+def _ends_low(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether a piece of text ends in a mark that sits low on the line (、，。): its last
+    third of an em holds ink in the lower half of the line only. The white such a mark
+    leaves after it is as wide as a gutter, but the text goes on."""
+    x0, top, x1, bottom = box
+    height = bottom - top
+    strip = ink[top:bottom, max(x0, x1 - max(2, height // 3)) : x1]
+    rows = np.nonzero(strip.any(axis=1))[0]
+    return bool(rows.size) and x1 - x0 > height and int(rows[0]) >= height // 2
+
+
+def _join_punctuation(
+    ink: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Pieces of one line cut after a low mark (``三、`` | ``收到和处理…``) joined again."""
+    out: list[tuple[int, int, int, int]] = []
+    for box in sorted(boxes, key=lambda b: (b[0], b[1])):
+        for index, left in enumerate(out):
+            height = left[3] - left[1]
+            overlap = min(left[3], box[3]) - max(left[1], box[1])
+            if (
+                0 <= box[0] - left[2] < 1.3 * height
+                and overlap > 0.6 * min(height, box[3] - box[1])
+                and _ends_low(ink, left)
+            ):
+                out[index] = (left[0], min(left[1], box[1]), box[2], max(left[3], box[3]))
+                break
+        else:
+            out.append(box)
+    return sorted(out, key=lambda box: (box[1], box[0]))
+
+
+def is_tabular(boxes: list[tuple[int, int, int, int]], dpi: int) -> bool:
+    """Whether the pieces of text make a table printed without rules: several lines of
+    the page cut into three pieces or more (a label and figures in columns); prose lines
+    and headings are one piece."""
+    lines: list[list[tuple[int, int, int, int]]] = []
+    for box in sorted(boxes, key=lambda b: (b[1] + b[3]) / 2):
+        middle = (box[1] + box[3]) / 2
+        if lines and abs(middle - (lines[-1][0][1] + lines[-1][0][3]) / 2) <= dpi * 0.04:
+            lines[-1].append(box)
+        else:
+            lines.append([box])
+    return sum(1 for line in lines if len(line) >= 3) >= 3
+
+
+def _read_fragments(
+    binary: np.ndarray, boxes: list[tuple[int, int, int, int]], limits: Limits
+) -> list[Word]:
+    """Every piece of text read alone (as the cells of a ruled table are): figures with
+    their two readings reconciled, dashes and slashes by their shape, each with its box
+    and confidence."""
+    cells = [_Cell(a, c, b, d, binary[c:d, a:b]) for a, c, b, d in boxes]
+    words: list[Word] = []
+    for cell, (text, confidence) in zip(cells, _read_cells(cells, limits), strict=True):
+        if text:
+            words.append(Word(text, cell.x0, cell.top, cell.x1, cell.bottom, confidence))
+    return words
+
+
 def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> PageObjects:
     """One page image (grey, ``DPI``) → characters with confidences and ruling edges.
 
@@ -594,7 +777,12 @@ def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> P
         text_image[c:d, a:b] = 255
     chars: list[Char] = []
     if (text_image == 0).mean() > 0.0005:
-        chars += _chars(_tesseract(text_image, limits), scale)
+        boxes = fragments(text_image == 0, DPI)
+        if is_tabular(boxes, DPI):
+            # a table without rules: its cells are read one by one, as ruled ones are
+            chars += _chars(_read_fragments(text_image, boxes, limits), scale)
+        else:
+            chars += _chars(_tesseract(text_image, limits), scale)
     for cell, (text, confidence) in zip(cells, _read_cells(cells, limits), strict=True):
         if not text:
             continue
