@@ -372,7 +372,8 @@ def _read_mosaics(
     crops stacked one under another with white gaps, one engine run per mosaic; a line
     belongs to the crop its centre falls on."""
     results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-    for indexes in _batches(crops):
+    for first in range(0, len(crops), _MOSAIC_CELLS):
+        indexes = list(range(first, min(first + _MOSAIC_CELLS, len(crops))))
         batch = [crops[i] for i in indexes]
         width = max(crop.shape[1] for crop in batch) + 2 * _GAP
         height = sum(crop.shape[0] + _GAP for crop in batch) + _GAP
@@ -397,25 +398,6 @@ def _read_mosaics(
             text = "".join(texts[index])
             results[crop_index] = (text, min(confidences[index]) if text else 0.0)
     return results
-
-
-def _batches(crops: list[np.ndarray]) -> list[list[int]]:
-    """The crops in mosaics of similar heights (at most :data:`_MOSAIC_CELLS` each): the
-    engine sizes the text of a mosaic from its lines, and misreads a lone figure stacked
-    among lines of another size."""
-    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[0])
-    batches: list[list[int]] = []
-    for index in order:
-        height = crops[index].shape[0]
-        if (
-            batches
-            and len(batches[-1]) < _MOSAIC_CELLS
-            and height <= 1.6 * crops[batches[-1][0]].shape[0]
-        ):
-            batches[-1].append(index)
-        else:
-            batches.append([index])
-    return [sorted(batch) for batch in batches]
 
 
 def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
@@ -446,11 +428,26 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
         if not _CJK.search(text) and index not in shaped
     ]
     results = list(first)
-    if again:
-        figures = _read_mosaics([crops[i] for i in again], limits, digits=True)
-        for index, reading in zip(again, figures, strict=True):
-            results[index] = reconcile(first[index], reading)
+    # figures are read in mosaics of their own: the engine sizes the text of a mosaic
+    # from its lines, and misreads a lone figure stacked among lines of another size
+    short = sorted(
+        (i for i in again if crops[i].shape[1] <= _FIGURE_WIDTH * crops[i].shape[0]),
+        key=lambda i: crops[i].shape[0],
+    )
+    readings: dict[int, tuple[str, float]] = {}
+    while short:
+        lowest = crops[short[0]].shape[0]
+        size = next((n for n, i in enumerate(short) if crops[i].shape[0] > 1.4 * lowest), None)
+        batch, short = short[:size], short[len(short) if size is None else size :]
+        figures = _read_mosaics([crops[i] for i in batch], limits, digits=True)
+        readings.update(zip(batch, figures, strict=True))
+    for index in again:
+        results[index] = reconcile(first[index], readings.get(index, ("", 0.0)))
     return results
+
+
+_FIGURE_WIDTH = 6
+"""A crop wider than this many times its height is a line of text, not a figure."""
 
 
 _SMALL = 45
@@ -465,7 +462,7 @@ def _enlarged(crop: np.ndarray) -> np.ndarray:
     from PIL import Image
 
     height, width = crop.shape
-    if height >= _SMALL or width > 4 * height:
+    if height >= _SMALL or width > _FIGURE_WIDTH * height:
         return crop
     image = Image.fromarray(crop).resize((2 * width, 2 * height), Image.Resampling.BILINEAR)
     return np.where(np.asarray(image) < 128, 0, 255).astype(np.uint8)
