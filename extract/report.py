@@ -18,16 +18,16 @@ from extract.metadata import (
     year_from_title,
 )
 from extract.sections import find_sections, section_text
-from extract.table_rows import grid_rows, text_rows
+from extract.table_rows import Row, grid_rows, text_rows
 from extract.tables import TableParse, parse_tables
-from extract.types import Extraction, Sourced, TextDocument
+from extract.types import Extraction, ScoredText, Sourced, TextDocument
 
 
 def read_tables(doc: TextDocument) -> TableParse:
     """Tables from the grids when there are grids, from the text layout otherwise; rows the
     grids lack (a reader may drop a row of a table broken over pages) come from the text."""
     fuzzy = doc.ocr is not None
-    from_text = parse_tables(text_rows(doc.text), fuzzy=fuzzy)
+    from_text = parse_tables(_scored_rows(text_rows(doc.text), doc.cell_scores), fuzzy=fuzzy)
     if not doc.tables:
         return from_text
     from_grids = parse_tables(grid_rows(doc.tables), fuzzy=fuzzy)
@@ -36,6 +36,25 @@ def read_tables(doc: TextDocument) -> TableParse:
     if from_text.layout == from_grids.layout:
         merge_missing_rows(from_grids, from_text)
     return from_grids
+
+
+def _scored_rows(rows: list[Row], scores: dict[str, list[float | None]]) -> list[Row]:
+    """Rows of a text rebuilt from an OCR layout (tables without rules) with the
+    confidences their cells were read with (:attr:`TextDocument.cell_scores`)."""
+    if not scores:
+        return rows
+    out: list[Row] = []
+    for row in rows:
+        found = scores.get("\t".join(row.cells)) if row.positional else None
+        if found is None or len(found) != len(row.cells):
+            out.append(row)
+            continue
+        cells: list[str] = [
+            cell if score is None else ScoredText(cell, score)
+            for cell, score in zip(row.cells, found, strict=True)
+        ]
+        out.append(Row(cells, True))
+    return out
 
 
 def merge_missing_rows(target: TableParse, source: TableParse) -> None:

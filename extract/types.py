@@ -31,6 +31,10 @@ class TextDocument:
     ocr: dict[str, Any] | None = None
     """For text recognised from page images: engine, pages, dpi, seconds, mean confidence.
     Table cells read by OCR are :class:`ScoredText` strings carrying their confidence."""
+    cell_scores: dict[str, list[float | None]] = field(default_factory=dict)
+    """OCR: the rows of tables printed without rules, rebuilt from positions (a text line
+    of tab-separated cells) → the confidence of each of their cells (``None``: a label);
+    a figure whose column is in doubt has a confidence below the uncertain mark."""
 
 
 class ScoredText(str):

@@ -188,7 +188,8 @@ def build_table(rows: list[list[SpanCell]]) -> Table | None:
     if width * height > placed:
         budget.charge(width * height - placed)
     grid: Grid = [
-        [text or "" for text in line] + [""] * (width - len(line))
+        # an OCR cell read blank keeps its confidence (a ScoredText is false when empty)
+        [text if text is not None else "" for text in line] + [""] * (width - len(line))
         for line in texts
         if any(text for text in line)
     ]

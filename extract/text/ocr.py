@@ -613,7 +613,7 @@ _LINE_GAP = 2
 """Pixels of white (at least) between two lines of text."""
 
 
-def _spans(profile: np.ndarray, gap: int) -> list[tuple[int, int]]:
+def _spans(profile: Any, gap: int) -> list[tuple[int, int]]:
     """Runs of ``profile`` (a projection of ink) that are non-zero, joined across runs of
     fewer than ``gap`` zeros: (start, end) with ``end`` exclusive."""
     where = np.nonzero(profile)[0]
@@ -625,7 +625,7 @@ def _spans(profile: np.ndarray, gap: int) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
-def _line_spans(profile: np.ndarray, lowest: int) -> list[tuple[int, int]]:
+def _line_spans(profile: Any, lowest: int) -> list[tuple[int, int]]:
     """Lines of text from a vertical projection of ink: runs split at rows of white, a
     run lower than ``lowest`` (a bar of 三 or 二, a speck) joined to its nearer
     neighbour."""

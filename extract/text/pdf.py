@@ -56,6 +56,7 @@ class _Line:
     left: float
     right: float
     words: list[list[tuple[str, float, float]]] | None = None
+    scores: list[list[float | None]] | None = None
 
 
 @dataclass
@@ -214,7 +215,16 @@ def _page_content(page: PageObjects, number: int) -> _Page:
     for line in body:
         result.lines.append(
             _Line(
-                number, line.top, line.bottom, line.x0, line.x1, line.text, left, right, line.words
+                number,
+                line.top,
+                line.bottom,
+                line.x0,
+                line.x1,
+                line.text,
+                left,
+                right,
+                line.words,
+                line.scores,
             )
         )
     for pdf_table in result.tables:
@@ -436,7 +446,9 @@ def _assemble(pages: list[_Page], page_count: int, meta: dict[str, str]) -> Text
     grids: list[Grid] = []
     previous: _Line | None = None
     ordered = [item for _, _, item in items if isinstance(item, _Line)]
-    rebuilt = stream_tables(ordered)
+    scores: dict[int, list[float | None]] = {}
+    rebuilt = stream_tables(ordered, scores)
+    cell_scores = {row: scores[i] for i, row in rebuilt.items() if row is not None and i in scores}
     position = {id(line): index for index, line in enumerate(ordered)}
     for _, _, item in items:
         if isinstance(item, _Line):
@@ -476,6 +488,7 @@ def _assemble(pages: list[_Page], page_count: int, meta: dict[str, str]) -> Text
         meta=meta,
         needs_ocr=needs_ocr,
         pages=page_count,
+        cell_scores=cell_scores,
     )
 
 

@@ -36,6 +36,8 @@ class TextLine:
     bottom: float
     words: list[list[tuple[str, float, float]]] | None = None
     """The line's words: each a list of its characters with their left and right edges."""
+    scores: list[list[float | None]] | None = None
+    """OCR: the recognition confidence of every character of :attr:`words`."""
 
 
 def _chain(values: list[float], tolerance: float) -> dict[float, int]:
@@ -121,6 +123,7 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
                 max(ch.x1 for ch in members),
                 max(ch.bottom for ch in members),
                 [[(ch.text, ch.x0, ch.x1) for ch in word] for word in line],
+                [[ch.confidence for ch in word] for word in line],
             )
         )
     return lines

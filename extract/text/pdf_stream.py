@@ -57,28 +57,41 @@ class _Token:
     x0: float
     x1: float
     value: bool
+    confidence: float | None = None
+    """OCR: the lowest confidence of the token's characters."""
+
+
+def _lowest(scores: Sequence[float | None]) -> float | None:
+    known = [s for s in scores if s is not None]
+    return min(known) if known else None
 
 
 def _tokens(line: LineLike) -> list[_Token]:
     """Words cut where a label runs into a figure (``规章20``), figures kept whole."""
     tokens: list[_Token] = []
-    for word in line.words or []:
+    line_scores = getattr(line, "scores", None) or []
+    for number_w, word in enumerate(line.words or []):
+        scores = line_scores[number_w] if number_w < len(line_scores) else [None] * len(word)
         pieces: list[list[tuple[str, float, float]]] = []
-        for char in word:
+        piece_scores: list[list[float | None]] = []
+        for char, score in zip(word, scores, strict=False):
             kind = bool(_VALUE_CHAR.match(char[0]))
             if pieces and bool(_VALUE_CHAR.match(pieces[-1][-1][0])) == kind:
                 pieces[-1].append(char)
+                piece_scores[-1].append(score)
             else:
                 pieces.append([char])
+                piece_scores.append([score])
         for number, piece in enumerate(pieces):
             text = "".join(c[0] for c in piece)
+            low = _lowest(piece_scores[number])
             follows = number + 1 < len(pieces) and _VALUE_CHAR.match(pieces[number + 1][0][0])
             if len(piece) > 1 and text.endswith("无") and follows:
                 # 无 (a blank cell) run into the label before it: 行政事业性收费无1
-                tokens.append(_Token(text[:-1], piece[0][1], piece[-2][2], False))
-                tokens.append(_Token("无", piece[-1][1], piece[-1][2], True))
+                tokens.append(_Token(text[:-1], piece[0][1], piece[-2][2], False, low))
+                tokens.append(_Token("无", piece[-1][1], piece[-1][2], True, low))
                 continue
-            tokens.append(_Token(text, piece[0][1], piece[-1][2], bool(_VALUE.match(text))))
+            tokens.append(_Token(text, piece[0][1], piece[-1][2], bool(_VALUE.match(text)), low))
     # numbers of enumerators are label text: （1）, (2), 3、
     for k, token in enumerate(tokens):
         if not token.value:
@@ -98,7 +111,10 @@ def _tokens(line: LineLike) -> list[_Token]:
             and _UNIT.match(token.text)
             and token.x0 - merged[-1].x1 < 12
         ):
-            merged[-1] = _Token(f"{merged[-1].text} {token.text}", merged[-1].x0, token.x1, True)
+            confidence = _lowest([merged[-1].confidence, token.confidence])
+            merged[-1] = _Token(
+                f"{merged[-1].text} {token.text}", merged[-1].x0, token.x1, True, confidence
+            )
             continue
         merged.append(token)
     return merged
@@ -125,10 +141,17 @@ def _columns(rows: list[list[_Token]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in columns]
 
 
-def stream_tables(lines: Sequence[LineLike]) -> dict[int, str | None]:
+def stream_tables(
+    lines: Sequence[LineLike], scores: dict[int, list[float | None]] | None = None
+) -> dict[int, str | None]:
     """For the lines of a document in reading order: index → the tab-separated row that
     replaces the line (``None``: the line is a label fragment merged into a row). Lines
-    not in the result stay as they are."""
+    not in the result stay as they are. Lines recognised by OCR (with ``scores`` of their
+    characters): ``scores`` gets, for every rebuilt row, the confidence of each cell —
+    ``None`` for the label, 1 for a blank cell, the figure's own otherwise, below
+    :data:`PLACED_UNSURE` when its column is in doubt (:func:`_column_of`)."""
+    if scores is None:
+        scores = {}
     out: dict[int, str | None] = {}
     inside = False
     region: list[int] = []
@@ -140,26 +163,26 @@ def stream_tables(lines: Sequence[LineLike]) -> dict[int, str | None]:
                 region = [index]
             continue
         if TABLES_END.search(text) and not _is_row(_tokens(line)):
-            out.update(_region(lines, region))
+            out.update(_region(lines, region, scores))
             inside, region = False, []
             continue
         if (_SPLIT.search(text) and not _is_row(_tokens(line))) or (
             T3_HEADER.search(text) and not _is_row(_tokens(line))
         ):
-            out.update(_region(lines, region))
+            out.update(_region(lines, region, scores))
             region = [index]
             continue
         region.append(index)
     if inside:
-        out.update(_region(lines, region))
+        out.update(_region(lines, region, scores))
     return out
 
 
-_T3_NAMES = ("自然", "商业", "科研", "社会公益", "法律服务", "其他", "总计")
+_T3_NAMES = ("自然", "商业", "科研", "社会公益", "法律服务", "其他", ("总计", "合计"))
 """Table 三's applicant columns, in order, by the words their headers print."""
 
 
-_T4_NAMES = ("维持", "纠正", "其他", "尚未", "总计")
+_T4_NAMES = ("维持", "纠正", "其他", "尚未", ("总计", "合计"))
 """Table 四's five columns, printed once for each of its three groups."""
 
 
@@ -179,8 +202,14 @@ def _runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
     return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks]
 
 
-def _places(runs: list[list[tuple[str, float, float]]], name: str) -> list[float]:
-    """The x-centres where ``name`` is printed (distinct places)."""
+def _places(
+    runs: list[list[tuple[str, float, float]]], names: str | tuple[str, ...]
+) -> list[float]:
+    """The x-centres where ``names`` (one name, or its alternatives) are printed (distinct
+    places)."""
+    if isinstance(names, tuple):
+        return sorted({x for name in names for x in _places(runs, name)})
+    name = names
     found: list[float] = []
     for run in runs:
         text = "".join(c[0] for c in run)
@@ -232,7 +261,41 @@ def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
     return header
 
 
-def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | None]:
+PLACED_UNSURE = 0.3
+"""OCR: the confidence a figure is given when the column it stands in is in doubt (below
+the uncertain mark of ``extract.report``)."""
+_T3_WORDS = ("自然人", "申请人", "法人或其他")
+_T4_WORDS = ("维持", "纠正", "审结")
+
+
+def _expected_columns(header: list[LineLike]) -> int | None:
+    """How many figure columns the standard table under ``header`` has: 7 for table 三
+    (applicant columns), 5 for a group of table 四 printed one row per group; ``None``
+    when the header does not say (table 二's parts differ)."""
+    text = "".join(_flat(line.text) for line in header)
+    if any(word in text for word in _T3_WORDS):
+        return len(_T3_NAMES)
+    if sum(word in text for word in _T4_WORDS) >= 2 and text.count("维持") == 1:
+        return len(_T4_NAMES)
+    return None
+
+
+def _column_of(middle: float, columns: list[tuple[float, float]]) -> tuple[int, bool]:
+    """The column a figure centred at ``middle`` stands in, and whether that is in doubt:
+    outside every column's span and not clearly nearer one column than the next."""
+    distances = [
+        0.0 if a <= middle <= b else min(abs(middle - a), abs(middle - b)) for a, b in columns
+    ]
+    order = sorted(range(len(columns)), key=lambda c: distances[c])
+    best = order[0]
+    if distances[best] == 0.0 or len(order) < 2:
+        return best, False
+    return best, distances[order[1]] < 2.0 * distances[best] + 2.0
+
+
+def _region(
+    lines: Sequence[LineLike], indexes: list[int], scores: dict[int, list[float | None]]
+) -> dict[int, str | None]:
     """One table (or part between header lines): rows from its lines with figures."""
     tokens = {i: _tokens(lines[i]) for i in indexes}
     rows = [i for i in indexes if _is_row(tokens[i])]
@@ -247,9 +310,14 @@ def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | No
         # the header lines placed the columns: they are not labels of the first row
         header_ids = {id(line) for line in header}
         indexes = [i for i in indexes if id(lines[i]) not in header_ids]
-    if anchors is not None and len(columns) < len(anchors):
-        # figures in only some columns: the header's names place them
+    expected = len(anchors) if anchors is not None else _expected_columns(header)
+    if anchors is not None and len(columns) != len(anchors):
+        # figures in only some columns (or a stray mark making one more): the header's
+        # names place them
         columns = [(x, x) for x in anchors]
+    # OCR: columns found from the figures alone, fewer or more than the table has: every
+    # figure's column is in doubt
+    doubtful_columns = expected is not None and len(columns) != expected
     if len(columns) < 2:
         return {}
     out: dict[int, str | None] = {}
@@ -308,20 +376,18 @@ def _region(lines: Sequence[LineLike], indexes: list[int]) -> dict[int, str | No
         before = "".join(text for j, text in sorted(labels[i]) if j < i)
         after = "".join(text for j, text in sorted(labels[i]) if j > i)
         cells = [""] * len(columns)
+        confidences: list[float | None] = [1.0] * len(columns)
         for token in tokens[i]:
             if not token.value:
                 continue
-            middle = (token.x0 + token.x1) / 2
-            column = min(
-                range(len(columns)),
-                key=lambda c: (
-                    0
-                    if columns[c][0] <= middle <= columns[c][1]
-                    else min(abs(middle - columns[c][0]), abs(middle - columns[c][1]))
-                ),
-            )
+            column, doubtful = _column_of((token.x0 + token.x1) / 2, columns)
             if cells[column]:
                 return {}  # two figures of a row in one column: no column structure here
             cells[column] = token.text
+            confidences[column] = token.confidence
+            if (doubtful or doubtful_columns) and token.confidence is not None:
+                confidences[column] = min(token.confidence, PLACED_UNSURE)
         out[i] = "\t".join([before + own + after, *cells])
+        if any(t.confidence is not None for t in tokens[i]):
+            scores[i] = [None, *confidences]
     return out
