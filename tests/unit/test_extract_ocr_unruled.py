@@ -1,0 +1,148 @@
+"""Scanned reports whose tables are printed without rules (issue 11): the columns come from
+the recognised layout — the page cut into pieces of text, each read alone, figures placed
+in the columns their positions and the header's names give — and a figure whose place is
+in doubt is flagged, never silently put in a column."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extract import extract_document
+from extract.report import UNCERTAIN_BELOW
+from extract.text import ocr
+from extract.text.pdf_stream import PLACED_UNSURE, stream_tables
+from sampleweb.renderings import fixed
+from sampleweb.renderings.content import synthetic_report
+
+pytestmark = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")
+
+
+@pytest.fixture(scope="module")
+def unruled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, object]:
+    """A synthetic report (2019 layout, sparse table 三 with blank cells, 合计 for 总计)
+    printed without rules and scanned at 200 dpi; only the pages holding its tables."""
+    report = synthetic_report(777, 8, layout="2019")
+    pages, _ = fixed.fixed_pages(report, random.Random(8), ruled=False)
+    assert not any(page.rules for page in pages)
+    keep = [
+        page
+        for page in pages
+        if any(w in "".join(t.text for t in page.texts) for w in ("第二十条", "行政复议", "自然人"))
+    ]
+    path: Path = tmp_path_factory.mktemp("unruled") / "scan.pdf"
+    fixed.write_scan(keep, path, random.Random(5), 200)
+    printed = {k: report.values[k] for k in report.scored_keys()}
+    return printed, extract_document(path.read_bytes(), filename="scan.pdf")
+
+
+def test_unruled_scan_reads_the_tables(unruled) -> None:
+    printed, extraction = unruled
+    assert extraction.body_source == "ocr" and extraction.layout == "2019"
+    right = [k for k, v in printed.items() if extraction.values.get(k) == v]
+    # columns lost (figures shifted left, blank cells dropped) read well under 90%
+    assert len(right) / len(printed) >= 0.95, sorted(set(printed) - set(right))
+
+
+def test_unruled_scan_flags_every_wrong_value_and_few_right_ones(unruled) -> None:
+    printed, extraction = unruled
+    values = extraction.ocr["values"]
+    flagged = {k for k, v in values.items() if v["uncertain"]}
+    wrong = {k for k, v in printed.items() if extraction.values.get(k) != v}
+    assert wrong <= flagged, sorted(wrong - flagged)
+    assert all(values[k].get("why") for k in flagged)  # every flag says why
+    # cells read with their confidences: right values are not flagged wholesale
+    flagged_right = flagged - wrong
+    assert len(flagged_right) <= 0.2 * len(printed), len(flagged_right)
+
+
+# ---------------------------------------------------------------- the parts
+
+
+def test_the_page_is_cut_into_pieces_of_text() -> None:
+    ink = np.zeros((200, 900), dtype=bool)
+    ink[20:50, 10:300] = True  # a row label
+    ink[25:50, 500:520] = True  # a figure in one column
+    ink[25:50, 700:720] = True  # and one in the next
+    # 三、: three bars and a low mark, then the heading's text a gutter's width away
+    for top in (110, 122, 134):
+        ink[top : top + 4, 10:50] = True
+    ink[130:140, 58:66] = True
+    ink[105:140, 96:400] = True
+    boxes = ocr.fragments(ink, 300)
+    assert (10, 20, 300, 50) in boxes and (500, 25, 520, 50) in boxes
+    assert (700, 25, 720, 50) in boxes
+    assert (10, 105, 400, 140) in boxes  # 三、 not cut into bars, nor from its heading
+    assert len(boxes) == 4
+
+
+class _Line:
+    def __init__(self, page: int, top: float, words: list[tuple[str, float, float]]) -> None:
+        self.page, self.top, self.bottom = page, top, top + 9
+        self.text = " ".join(w[0] for w in words)
+        self.words = [
+            [(c, x0 + i * (x1 - x0) / len(text), x0 + (i + 1) * (x1 - x0) / len(text))
+             for i, c in enumerate(text)]
+            for text, x0, x1 in words
+        ]  # fmt: skip
+        self.scores: list[list[float | None]] = [[0.95] * len(w) for w in self.words]
+
+
+_HEADER = [
+    ("自然人", 200, 230),
+    ("商业企业", 250, 290),
+    ("科研机构", 300, 340),
+    ("社会公益组织", 350, 410),
+    ("法律服务机构", 420, 480),
+    ("其他", 500, 520),
+    ("合计", 550, 570),
+]
+
+
+def test_figures_go_to_the_header_columns_and_a_stray_one_is_flagged() -> None:
+    lines = [
+        _Line(0, 0, [("三、收到和处理政府信息公开申请情况", 20, 200)]),
+        _Line(0, 20, [("申请人情况", 300, 350)]),
+        _Line(0, 30, [("法人或其他组织", 250, 480)]),
+        _Line(0, 40, _HEADER),
+        _Line(
+            0, 60, [("一、本年新收政府信息公开申请数量", 20, 180), ("3", 212, 218), ("3", 557, 563)]
+        ),
+        _Line(
+            0, 80, [("二、上年结转政府信息公开申请数量", 20, 180), ("1", 267, 273), ("1", 557, 563)]
+        ),
+        # a mark half-way between two columns: its column is in doubt
+        _Line(0, 100, [("（一）予以公开", 20, 180), ("2", 212, 218), ("0", 346, 352)]),
+    ]
+    scores: dict[int, list[float | None]] = {}
+    rows = stream_tables(lines, scores)
+    assert rows[4] == "一、本年新收政府信息公开申请数量\t3\t\t\t\t\t\t3"
+    assert rows[5] == "二、上年结转政府信息公开申请数量\t\t1\t\t\t\t\t1"
+    assert scores[4] == [None, 0.95, 1.0, 1.0, 1.0, 1.0, 1.0, 0.95]
+    cells = rows[6]
+    assert cells is not None and cells.split("\t")[1] == "2"
+    stray = cells.split("\t").index("0")
+    assert scores[6][stray] == PLACED_UNSURE < UNCERTAIN_BELOW
+    assert scores[6][1] == 0.95  # the figure under 自然人 is not in doubt
+
+
+def test_columns_found_from_figures_alone_fewer_than_the_table_has_are_in_doubt() -> None:
+    lines = [
+        _Line(0, 0, [("三、收到和处理政府信息公开申请情况", 20, 200)]),
+        _Line(0, 20, [("申请人情况", 300, 350)]),
+        _Line(0, 30, [("法人或其他组织", 250, 480)]),
+        _Line(0, 40, [("自然人", 200, 230)]),  # the other column names not legible
+        _Line(
+            0, 60, [("一、本年新收政府信息公开申请数量", 20, 180), ("3", 212, 218), ("3", 557, 563)]
+        ),
+        _Line(
+            0, 80, [("二、上年结转政府信息公开申请数量", 20, 180), ("1", 212, 218), ("1", 557, 563)]
+        ),
+    ]
+    scores: dict[int, list[float | None]] = {}
+    rows = stream_tables(lines, scores)
+    assert rows[4] == "一、本年新收政府信息公开申请数量\t3\t3"
+    assert all(s is not None and s <= PLACED_UNSURE for s in scores[4][1:])
