@@ -406,8 +406,13 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     cell that came back with Latin letters is read again with the Chinese model alone
     (:data:`LABEL_LANGUAGES`); a cell that holds no Chinese text — a figure, a dash,
     nothing — is read again as figures only (:data:`DIGITS`), and the two readings are
-    reconciled by :func:`reconcile`. A lone dash or slash is known by its shape."""
-    crops = [_enlarged(cell.crop) for cell in cells]
+    reconciled by :func:`reconcile`. A lone dash or slash is known by its shape.
+
+    The figures are read at their size and, when they are small (:data:`_SMALL`), at
+    twice it: the engine misreads the lone figures of some prints at one size (``0`` as
+    ``6``, or nothing) and not at the other, and which size suits a print differs. The
+    size whose figures agree more often with the first reading is taken for the page."""
+    crops = [cell.crop for cell in cells]
     raw = _read_mosaics(crops, limits)
     latin = [i for i, (text, _) in enumerate(raw) if len(_LATIN.findall(text)) >= 2]
     if latin:
@@ -417,7 +422,7 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
                 raw[index] = (text, min(confidence, raw[index][1]))
     first = [figure_lookalikes(text, conf) for text, conf in raw]
     shaped = {}
-    for index, crop in enumerate(cell.crop for cell in cells):
+    for index, crop in enumerate(crops):
         if _is_dash(crop):
             shaped[index] = first[index] = ("—", 1.0)
         elif _is_slash(crop):
@@ -428,22 +433,40 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
         if not _CJK.search(text) and index not in shaped
     ]
     results = list(first)
-    # figures are read in mosaics of their own: the engine sizes the text of a mosaic
-    # from its lines, and misreads a lone figure stacked among lines of another size
-    short = sorted(
-        (i for i in again if crops[i].shape[1] <= _FIGURE_WIDTH * crops[i].shape[0]),
-        key=lambda i: crops[i].shape[0],
-    )
-    readings: dict[int, tuple[str, float]] = {}
-    while short:
-        lowest = crops[short[0]].shape[0]
-        size = next((n for n, i in enumerate(short) if crops[i].shape[0] > 1.4 * lowest), None)
-        batch, short = short[:size], short[len(short) if size is None else size :]
-        figures = _read_mosaics([crops[i] for i in batch], limits, digits=True)
-        readings.update(zip(batch, figures, strict=True))
+    short = [i for i in again if crops[i].shape[1] <= _FIGURE_WIDTH * crops[i].shape[0]]
+    readings = _read_figures(crops, short, limits)
+    small = [i for i in short if crops[i].shape[0] < _SMALL]
+    if small:
+        enlarged = {i: _enlarged(crop) for i, crop in enumerate(crops) if i in set(small)}
+        twice = _read_figures(enlarged, small, limits)
+
+        def agreeing(found: dict[int, tuple[str, float]]) -> int:
+            return sum(
+                1 for i in small if _FIGURE.match(first[i][0]) and found[i][0] == first[i][0]
+            )
+
+        if agreeing(twice) > agreeing(readings):
+            readings.update(twice)
     for index in again:
         results[index] = reconcile(first[index], readings.get(index, ("", 0.0)))
     return results
+
+
+def _read_figures(
+    crops: list[np.ndarray] | dict[int, np.ndarray], indexes: list[int], limits: Limits
+) -> dict[int, tuple[str, float]]:
+    """The figures reading of the crops at ``indexes``, in mosaics of similar heights:
+    the engine sizes the text of a mosaic from its lines, and misreads a lone figure
+    stacked among lines of another size."""
+    order = sorted(indexes, key=lambda i: crops[i].shape[0])
+    readings: dict[int, tuple[str, float]] = {}
+    while order:
+        lowest = crops[order[0]].shape[0]
+        size = next((n for n, i in enumerate(order) if crops[i].shape[0] > 1.4 * lowest), None)
+        batch, order = order[:size], order[len(order) if size is None else size :]
+        figures = _read_mosaics([crops[i] for i in batch], limits, digits=True)
+        readings.update(zip(batch, figures, strict=True))
+    return readings
 
 
 _FIGURE_WIDTH = 6
@@ -451,10 +474,8 @@ _FIGURE_WIDTH = 6
 
 
 _SMALL = 45
-"""Figure-like crops (a few characters wide) lower than this (pixels at :data:`DPI`: one
-line of 8–10 pt print) are read at twice their size: the engine reads lone figures of
-that height erratically (a ``0`` as ``6)``, or nothing), and reliably when they are
-twice as tall. Lines of text are read as they are (four times the pixels: slow)."""
+"""Figure crops lower than this (pixels at :data:`DPI`: one line of 8–10 pt print) are
+read at twice their size as well (:func:`_read_cells`)."""
 
 
 def _enlarged(crop: np.ndarray) -> np.ndarray:

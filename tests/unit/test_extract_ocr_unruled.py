@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from extract import extract_document
 from extract.report import UNCERTAIN_BELOW
 from extract.text import ocr
 from extract.text.pdf_stream import PLACED_UNSURE, stream_tables
+from extract.types import Extraction
 from sampleweb.renderings import fixed
 from sampleweb.renderings.content import synthetic_report
 
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim n
 
 
 @pytest.fixture(scope="module")
-def unruled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, object]:
+def unruled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Extraction]:
     """A synthetic report (2019 layout, sparse table 三 with blank cells, 合计 for 总计)
     printed without rules and scanned at 200 dpi; only the pages holding its tables."""
     report = synthetic_report(777, 8, layout="2019")
@@ -39,7 +41,7 @@ def unruled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, object]:
     return printed, extract_document(path.read_bytes(), filename="scan.pdf")
 
 
-def test_unruled_scan_reads_the_tables(unruled) -> None:
+def test_unruled_scan_reads_the_tables(unruled: tuple[dict[str, Any], Extraction]) -> None:
     printed, extraction = unruled
     assert extraction.body_source == "ocr" and extraction.layout == "2019"
     right = [k for k, v in printed.items() if extraction.values.get(k) == v]
@@ -47,8 +49,11 @@ def test_unruled_scan_reads_the_tables(unruled) -> None:
     assert len(right) / len(printed) >= 0.95, sorted(set(printed) - set(right))
 
 
-def test_unruled_scan_flags_every_wrong_value_and_few_right_ones(unruled) -> None:
+def test_unruled_scan_flags_every_wrong_value_and_few_right_ones(
+    unruled: tuple[dict[str, Any], Extraction],
+) -> None:
     printed, extraction = unruled
+    assert extraction.ocr is not None
     values = extraction.ocr["values"]
     flagged = {k for k, v in values.items() if v["uncertain"]}
     wrong = {k for k, v in printed.items() if extraction.values.get(k) != v}
@@ -80,18 +85,23 @@ def test_the_page_is_cut_into_pieces_of_text() -> None:
 
 
 class _Line:
+    """A text line as the PDF reader hands it to ``stream_tables``: words of characters
+    with their edges, and (OCR) the characters' confidences."""
+
     def __init__(self, page: int, top: float, words: list[tuple[str, float, float]]) -> None:
-        self.page, self.top, self.bottom = page, top, top + 9
-        self.text = " ".join(w[0] for w in words)
-        self.words = [
+        self.page: int = page
+        self.top: float = top
+        self.bottom: float = top + 9
+        self.text: str = " ".join(w[0] for w in words)
+        self.words: list[list[tuple[str, float, float]]] | None = [
             [(c, x0 + i * (x1 - x0) / len(text), x0 + (i + 1) * (x1 - x0) / len(text))
              for i, c in enumerate(text)]
             for text, x0, x1 in words
         ]  # fmt: skip
-        self.scores: list[list[float | None]] = [[0.95] * len(w) for w in self.words]
+        self.scores: list[list[float | None]] = [[0.95] * len(w[0]) for w in words]
 
 
-_HEADER = [
+_HEADER: list[tuple[str, float, float]] = [
     ("自然人", 200, 230),
     ("商业企业", 250, 290),
     ("科研机构", 300, 340),
