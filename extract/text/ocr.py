@@ -6,7 +6,12 @@ rules) and become the page's *edges*, and are erased before recognition; the ima
 binarised and scanner speckles removed (:func:`despeckle`); Tesseract (``chi_sim`` +
 ``eng``, Debian ``tesseract-ocr-chi-sim``) recognises the words, each with its box and
 confidence: the cells of ruled tables one by one (stacked in mosaics, a few runs per
-page), the rest of the page as a block of text. A cell holding no Chinese text is read
+page), the rest of the page as a block of text — unless it holds a table printed without
+rules (:func:`is_tabular`): then the page is cut into pieces of text (:func:`fragments`,
+an XY cut at the white between lines and the gutters between columns) and every piece is
+read alone as a cell is, so that ``extract.text.pdf_stream`` finds the table's columns
+from the figures' positions and the header's names, with every figure's confidence (a
+figure whose column is in doubt is flagged). A cell holding no Chinese text is read
 again as figures only and the two readings reconciled (:func:`reconcile`: a disagreement
 flags the value); a lone dash or slash is known by its shape. Words are split into
 characters over their box, so the page becomes the same
@@ -408,10 +413,11 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     nothing — is read again as figures only (:data:`DIGITS`), and the two readings are
     reconciled by :func:`reconcile`. A lone dash or slash is known by its shape.
 
-    The figures are read at their size and, when they are small (:data:`_SMALL`), at
-    twice it: the engine misreads the lone figures of some prints at one size (``0`` as
-    ``6``, or nothing) and not at the other, and which size suits a print differs. The
-    size whose figures agree more often with the first reading is taken for the page."""
+    The figures are read at their size and, when they are small (:data:`_SMALL`), may be
+    read at twice it: the engine misreads the lone figures of some prints at one size (``0`` as
+    ``6``, or nothing) and not at the other, and which size suits a print differs. When
+    many of a page's figures read at their size disagree with the first reading, they are
+    read at twice it, and the size agreeing more often is taken for the page."""
     crops = [cell.crop for cell in cells]
     raw = _read_mosaics(crops, limits)
     latin = [i for i, (text, _) in enumerate(raw) if len(_LATIN.findall(text)) >= 2]
@@ -436,15 +442,13 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     short = [i for i in again if crops[i].shape[1] <= _FIGURE_WIDTH * crops[i].shape[0]]
     readings = _read_figures(crops, short, limits)
     small = [i for i in short if crops[i].shape[0] < _SMALL]
-    if small:
-        enlarged = {i: _enlarged(crop) for i, crop in enumerate(crops) if i in set(small)}
+
+    def agreeing(found: dict[int, tuple[str, float]]) -> int:
+        return sum(1 for i in small if _FIGURE.match(first[i][0]) and found[i][0] == first[i][0])
+
+    if len(small) - agreeing(readings) > _DISAGREEING * len(small):
+        enlarged = {i: _enlarged(crops[i]) for i in small}
         twice = _read_figures(enlarged, small, limits)
-
-        def agreeing(found: dict[int, tuple[str, float]]) -> int:
-            return sum(
-                1 for i in small if _FIGURE.match(first[i][0]) and found[i][0] == first[i][0]
-            )
-
         if agreeing(twice) > agreeing(readings):
             readings.update(twice)
     for index in again:
@@ -471,6 +475,9 @@ def _read_figures(
 
 _FIGURE_WIDTH = 6
 """A crop wider than this many times its height is a line of text, not a figure."""
+_DISAGREEING = 0.15
+"""Share of the small figures whose two readings disagree above which they are read
+again at twice their size (most pages read alike at their own size: one run saved)."""
 
 
 _SMALL = 45
