@@ -31,7 +31,9 @@ are ``storage.search_reads``'; this module compiles the query, checks, ranks and
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -165,7 +167,8 @@ def rank(hits: list[Hit], terms: list[str]) -> list[Hit]:
 
 
 def snippet(body: str, terms: list[str], width: int = 40) -> str:
-    """A window of the text around the first term found, every term in it marked."""
+    """A window of the text around the first term found, every term in it marked (at
+    each place the longest term that starts there, scanning left to right)."""
     positions = [p for p in (body.find(t) for t in terms if t) if p >= 0]
     if not positions:
         head = " ".join(body[: 4 * width].split())
@@ -174,18 +177,21 @@ def snippet(body: str, terms: list[str], width: int = 40) -> str:
     longest = max(len(t) for t in terms)
     start, end = max(0, first - width), min(len(body), first + width + longest)
     window = " ".join(body[start:end].split())
-    out: list[str] = []
-    i = 0
-    ordered = sorted(terms, key=len, reverse=True)
-    while i < len(window):
-        term = next((t for t in ordered if t and window.startswith(t, i)), None)
-        if term is None:
-            out.append(window[i])
-            i += 1
-        else:
-            out.append(f"{HIGHLIGHT[0]}{term}{HIGHLIGHT[1]}")
-            i += len(term)
-    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(body) else "")
+    marked = _marker(tuple(terms)).sub(_mark, window)
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(body) else "")
+
+
+def _mark(match: re.Match[str]) -> str:
+    return f"{HIGHLIGHT[0]}{match.group(0)}{HIGHLIGHT[1]}"
+
+
+@functools.lru_cache(maxsize=256)
+def _marker(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The terms as one alternation, longest first: at each place a regular expression
+    tries them in order and takes the first that matches, so the longest term wins (ties
+    in the query's order), as a scan term by term would."""
+    ordered = sorted((t for t in terms if t), key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in ordered))
 
 
 def search(
