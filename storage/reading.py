@@ -63,15 +63,37 @@ def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
 def data_version(archive: Archive) -> tuple[Any, ...]:
     """A cheap fingerprint of everything a finding or a coverage cell depends on: new
     captures, extractions, crawl runs (started or finished), registry changes. Equal
-    fingerprints mean an audit computed under one still holds under the other."""
+    fingerprints mean an audit computed under one still holds under the other.
+
+    Every part is the maximum of an indexed column (a few index lookups). Agencies are
+    never deleted; a registry import stamps what it adds or changes with the time of the
+    import (the latest ``updated_at``), and an agency the registry does not know is
+    added by the ingest of a capture (a new capture id), so their number is not needed
+    here (counting them reads every one: ``agencies_version``)."""
     with archive.session() as s:
         return (
             s.scalar(select(func.max(CaptureRow.id))),
             s.scalar(select(func.max(ExtractionRow.id))),
             s.scalar(select(func.max(ObservationRow.id))),
-            *s.execute(select(func.max(CrawlRunRow.id), func.max(CrawlRunRow.finished_at))).one(),
-            *agencies_version(archive, s),
+            s.scalar(select(func.max(CrawlRunRow.id))),
+            s.scalar(select(func.max(CrawlRunRow.finished_at))),
+            s.scalar(select(func.max(AgencyRow.updated_at))),
             s.scalar(select(func.max(SiteRow.updated_at))),
+        )
+
+
+def search_version(archive: Archive) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything a search result depends on: the versions and
+    their index (new versions), extractions (the layout filter), documents' status (new
+    observations) and agencies (registry changes; an agency added by the ingest comes
+    with new versions). Equal fingerprints mean a result computed under one still holds
+    under the other. A few index lookups."""
+    with archive.session() as s:
+        return (
+            s.scalar(select(func.max(VersionRow.id))),
+            s.scalar(select(func.max(ExtractionRow.id))),
+            s.scalar(select(func.max(ObservationRow.id))),
+            s.scalar(select(func.max(AgencyRow.updated_at))),
         )
 
 
@@ -80,7 +102,12 @@ def agencies_version(archive: Archive, session: Session | None = None) -> tuple[
     or a crawl archives a report of an agency the registry does not know."""
 
     def read(s: Session) -> tuple[Any, ...]:
-        return tuple(s.execute(select(func.count(), func.max(AgencyRow.updated_at))).one())
+        # two statements: together, one scan of every agency; apart, SQLite counts the
+        # rows from the B-tree's pages and both databases read the maximum off its index
+        return (
+            s.scalar(select(func.count()).select_from(AgencyRow)),
+            s.scalar(select(func.max(AgencyRow.updated_at))),
+        )
 
     if session is not None:
         return read(session)

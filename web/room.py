@@ -4,7 +4,10 @@
   read again when the agencies change;
 - the whole-archive audit behind the findings pages and the feed, computed in a thread
   and kept until the archive changes (new captures, crawls, extractions, registry) or an
-  hour passes (deadlines fall with time); pages wait for it a bounded time.
+  hour passes (deadlines fall with time); pages wait for it a bounded time;
+- the results of the latest searches (hits, facets, snippets), kept while
+  ``storage.reading.search_version`` is unchanged: a query asked again, or its next
+  page, costs a few index lookups.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +24,7 @@ from audit.contents import ContentRules
 from audit.deadlines import Deadlines
 from audit.findings import AuditOptions, AuditResult, run_audit
 from audit.matrix import Matrix, RegionTree, all_crawls, coverage_matrix
+from query.search import SearchFilters, SearchResult, search
 from storage import reading
 from storage.archive import Archive
 from storage.audit_data import Crawl
@@ -32,6 +37,8 @@ MATRIX_MAX_AGE = 600.0
 MATRIX_CACHE = 200
 MATRIX_WAIT = 60.0
 """Seconds a page waits for the same view being computed by another request."""
+SEARCH_CACHE = 500
+"""Search results kept (the least recently asked for go first)."""
 
 
 @dataclass
@@ -135,6 +142,9 @@ class Room:
         covering sites as ``judge`` made them)."""
         self._matrices: dict[tuple[Any, ...], tuple[float, Matrix]] = {}
         self._computing: dict[tuple[Any, ...], threading.Event] = {}
+        self._searches: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        self._searches_version: tuple[Any, ...] | None = None
+        self._search_lock = threading.Lock()
 
     def warm(self) -> None:
         """Read what the coverage pages need (the region tree, every site's crawls) ahead
@@ -221,6 +231,30 @@ class Room:
                 if self._computing.get(key) is running:
                     del self._computing[key]
             running.set()
+
+    def search(
+        self, query: str, filters: SearchFilters, *, limit: int, offset: int
+    ) -> SearchResult:
+        """``query.search.search``, its result kept while the archive holds the same
+        versions, extractions, observations and agencies (``reading.search_version``).
+        Raises ``QueryError`` as the search does (errors are not kept)."""
+        version = reading.search_version(self.archive)
+        key = (query, filters, limit, offset)
+        with self._search_lock:
+            if self._searches_version != version:
+                self._searches.clear()
+                self._searches_version = version
+            hit = self._searches.get(key)
+            if hit is not None:
+                self._searches.move_to_end(key)
+                return hit
+        result = search(self.archive, query, filters, limit=limit, offset=offset)
+        with self._search_lock:
+            if self._searches_version == version:
+                self._searches[key] = result
+                while len(self._searches) > SEARCH_CACHE:
+                    self._searches.popitem(last=False)
+        return result
 
     def close(self) -> None:
         self.archive.close()

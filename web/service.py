@@ -20,7 +20,7 @@ from ops.runs import site_runs
 from ops.site_schedules import default_spec, site_schedules
 from query.diff import diff_by_ids, sentences
 from query.history import report_history
-from query.search import SearchFilters, search
+from query.search import SearchFilters
 from storage import reading
 from storage.vocab import DocumentStatus
 from web.i18n import _
@@ -46,7 +46,7 @@ def region_name(room: Room, region: str) -> str | None:
 def run_search(
     room: Room, q: str, filters: SearchFilters, *, limit: int, offset: int
 ) -> dict[str, Any]:
-    result = search(room.archive, q, filters, limit=limit, offset=offset)
+    result = room.search(q, filters, limit=limit, offset=offset)
     return {
         "query": q,
         "total": result.total,

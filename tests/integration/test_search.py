@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -231,3 +232,63 @@ def test_cli_search(tmp_path: Path) -> None:
     assert text.exit_code == 0 and text.output.startswith("3 hits for 复议")
     bad = runner.invoke(cli, ["search", "--db", url, '"复议'])
     assert bad.exit_code == 1 and "unclosed quote" in bad.output
+
+
+def test_the_reading_rooms_kept_searches_are_fresh_searches_after_every_change(
+    archive: Archive,
+) -> None:
+    """The room keeps search results while the archive is unchanged; after a new version,
+    a document gone (404) and a registry change (an agency's level, which a filter and
+    the facets read) each kept result is the one a search run afresh gives."""
+    from archive_helpers import REGISTRY
+
+    from registry.loader import parse_yaml
+    from web.room import Room
+    from web.settings import WebSettings
+
+    asked = [
+        ("复议", SearchFilters(), 20, 0),
+        ("复议", SearchFilters(), 1, 1),
+        ("采购", SearchFilters(level="township"), 20, 0),
+        ("采购 OR 听证", SearchFilters(all_versions=True), 20, 0),
+    ]
+
+    def record(result: object) -> object:
+        assert isinstance(result, type(search(archive, "复议")))
+        return (
+            result.total,
+            result.capped,
+            result.ids,
+            result.facets,
+            [hit.record() for hit in result.hits],
+        )
+
+    def agrees(room: Room) -> list[object]:
+        got = []
+        for query, filters, limit, offset in asked:
+            kept = room.search(query, filters, limit=limit, offset=offset)
+            again = room.search(query, filters, limit=limit, offset=offset)
+            fresh = search(archive, query, filters, limit=limit, offset=offset)
+            assert record(kept) == record(again) == record(fresh), query
+            got.append(record(kept))
+        return got
+
+    _fill(archive)
+    room = Room(archive, WebSettings())
+    states = [agrees(room)]
+    recorder = setup_archive(archive)
+    with recorder:
+        edited = "一、总体情况\n本年收到行政复议申请3件。\n采购项目数量30个，听证2次。"
+        recorder.record(
+            fetched(BASE + "cj.html", report_page(edited, title=TITLE_CJ), title=TITLE_CJ,
+                    year=2020, at=later(120))
+        )  # fmt: skip
+        states.append(agrees(room))
+        recorder.record(
+            fetched(BASE + "nh.html", b"not found", status=404, title=TITLE_NH, year=2019,
+                    at=later(180))
+        )  # fmt: skip
+        states.append(agrees(room))
+    archive.import_registry(parse_yaml(REGISTRY.replace("level: township", "level: county", 1)))
+    states.append(agrees(room))
+    assert all(a != b for a, b in itertools.pairwise(states))
