@@ -230,6 +230,9 @@ def fill(archive: Archive, agencies: int, years: list[int], chars: int, seed: in
                     "published_source": "listing",
                     "first_seen_at": first,
                     "site_id": f"s{i % counties}",
+                    # its first version (seq 1, below), as the ingest keeps it
+                    "first_version_at": first + timedelta(days=1),
+                    "first_version_id": ident * 2 + 1,
                 }
             )
             vanished = rng.random() < 0.01

@@ -314,6 +314,8 @@ def fill(
                     "published_source": None,
                     "first_seen_at": now,
                     "site_id": "bench",
+                    "first_version_at": now,  # its one version, as the ingest keeps it
+                    "first_version_id": j + 1,
                 }
             )
             docs.append(

@@ -285,6 +285,7 @@ class IngestStore(ArchiveBase):
             if doc_id not in latest or seq > latest[doc_id][1]:
                 latest[doc_id] = (vid, seq)
         new_versions: list[tuple[CaptureRow, VersionIn, IngestResult, VersionRow]] = []
+        firsts: list[tuple[ReportRow, VersionRow]] = []
         observations: list[tuple[ObservationRow, VersionRow | None]] = []
         for cap, doc_in, version, result, doc in placed:
             now = cap.captured_at
@@ -331,6 +332,7 @@ class IngestStore(ArchiveBase):
                 text=version.text,
             )
             s.add(row)
+            firsts.append((report, row))
             observation.outcome = ObservationOutcome.NEW_VERSION
             observations[-1] = (observation, row)
             new_versions.append((cap, version, result, row))
@@ -341,6 +343,15 @@ class IngestStore(ArchiveBase):
                 report.title = doc_in.title
         self._assign_ids(s)
         s.flush()  # ids of the new versions
+        # the report's first version (the coverage matrix reads it off the report's row);
+        # a capture archived late may be older than the versions held already
+        for report, row in firsts:
+            if report.first_version_at is None or as_utc(row.first_seen_at) < as_utc(
+                report.first_version_at
+            ):
+                report.first_version_at = row.first_seen_at
+            if report.first_version_id is None or row.id < report.first_version_id:
+                report.first_version_id = row.id
         # 3. what hangs on the new versions: observations, extractions, the search index
         for observation, new_row in observations:
             if new_row is not None:

@@ -178,6 +178,12 @@ class ReportRow(Base):
     published_source: Mapped[str | None] = mapped_column(String(50))
     first_seen_at: Mapped[datetime]
     site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    first_version_at: Mapped[datetime | None]
+    """When the archive first held a version of any of its documents (the earliest
+    ``versions.first_seen_at``), kept by the ingest (migration 0007): the coverage
+    matrix reads it for thousands of reports without joining their versions."""
+    first_version_id: Mapped[int | None] = mapped_column(Id)
+    """The first of its versions (the lowest id), kept with ``first_version_at``."""
 
     documents: Mapped[list[DocumentRow]] = relationship(back_populates="report")
 
