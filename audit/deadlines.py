@@ -51,7 +51,11 @@ class Deadlines:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        self._cache: dict[tuple[int, str, str, str | None], date | None] = {}
+        self._cache: dict[tuple[int, str, str, object], date | None] = {}
+        self._regions = tuple(sorted({p for rule in rules for p in rule.regions or ()}))
+        """Every region prefix of the rules: a division code matters only by which of
+        them it starts with (the same answer for every county of a province, and for
+        every code when no rule names a region)."""
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Deadlines:
@@ -75,7 +79,10 @@ class Deadlines:
     def due(
         self, year: int, level: str, kind: str, division_code: str | None = None
     ) -> date | None:
-        key = (year, level, kind, division_code)
+        region: object = None
+        if self._regions and division_code:
+            region = tuple(p for p in self._regions if division_code.startswith(p))
+        key = (year, level, kind, region)
         if key not in self._cache:
             found = None
             for rule in self.rules:

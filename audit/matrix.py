@@ -550,8 +550,11 @@ def coverage_matrix(
     for ident, agency_cells in by_agency.items():
         agency = tree.agencies[ident]
         code = tree.code[ident]
+        level_counts = by_level.get(agency.level)
+        if level_counts is None:
+            level_counts = by_level[agency.level] = Counter()
         for cell in agency_cells:
-            by_level.setdefault(agency.level, Counter())[cell.status] += 1
+            level_counts[cell.status] += 1
             totals[cell.status] += 1
         if code is None and not detailed:
             key = NO_CODE
@@ -575,7 +578,10 @@ def coverage_matrix(
             group = groups[key] = MatrixRow(key, tree.name(key), drill=key)
         group.agencies += 1
         for cell in agency_cells:
-            group.counts.setdefault(cell.year, Counter())[cell.status] += 1
+            year_counts = group.counts.get(cell.year)
+            if year_counts is None:
+                year_counts = group.counts[cell.year] = Counter()
+            year_counts[cell.status] += 1
 
     def agency_order(row: MatrixRow) -> tuple[object, ...]:
         return (

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, any_, bindparam, func, select, type_coerce
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from capture.normalise import url_sha256
@@ -57,6 +58,19 @@ IN_CHUNK = 900
 def _chunks(values: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _among(archive: Archive, column: Any, values: list[str]) -> Iterable[ColumnElement[bool]]:
+    """``column`` is one of ``values``: on PostgreSQL one condition with the values as
+    one array parameter (``= ANY``: one statement, planned once, however many values;
+    an IN list of 900 parameters took 15 ms to plan and as long for the driver to
+    convert); on SQLite an IN list per chunk of ``IN_CHUNK``."""
+    if archive.dialect == "postgresql":
+        if values:
+            yield column == any_(bindparam(None, values, type_=ARRAY(String)))
+        return
+    for chunk in _chunks(values):
+        yield column.in_(chunk)
 
 
 # -- what changed -----------------------------------------------------------------------
@@ -292,13 +306,11 @@ def sites_of(archive: Archive, agency_ids: list[str]) -> list[tuple[str, str]]:
     """(site id, agency id) of the given agencies' sites."""
     out: list[tuple[str, str]] = []
     with archive.session() as s:
-        for chunk in _chunks(agency_ids):
+        for among in _among(archive, SiteRow.agency_id, agency_ids):
             out.extend(
                 (row[0], row[1])
                 for row in s.execute(
-                    select(SiteRow.id, SiteRow.agency_id)
-                    .where(SiteRow.agency_id.in_(chunk))
-                    .order_by(SiteRow.id)
+                    select(SiteRow.id, SiteRow.agency_id).where(among).order_by(SiteRow.id)
                 )
             )
     return out
@@ -411,10 +423,8 @@ def report_timings(archive: Archive, agency_ids: list[str], years: list[int]) ->
         ReportRow.first_version_id,
     )
     with archive.session() as s:
-        for chunk in _chunks(sorted(set(agency_ids))):
-            rows = s.execute(
-                query.where(ReportRow.agency_id.in_(chunk), ReportRow.year.in_(years))
-            ).all()
+        for among in _among(archive, ReportRow.agency_id, sorted(set(agency_ids))):
+            rows = s.execute(query.where(among, ReportRow.year.in_(years))).all()
             for row in rows:
                 out.append(
                     ReportTiming(
