@@ -126,6 +126,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "published_source": "Where that date was read (page metadata, 发布时间 line, signature, listing…).",
         "first_seen_at": "When the archive first captured it (UTC).",
         "site_id": "The site it was found on (sites.id).",
+        "first_version_at": "When the archive first held a version of any of its documents (UTC).",
+        "first_version_id": "Its first version (versions.id, the lowest).",
     },
     "documents": {
         "report_id": "The report (reports.id).",
