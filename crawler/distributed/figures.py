@@ -3,7 +3,7 @@
 The coordinator adds the workers' figures up when the crawl is over; report keys go to
 one set per site, so a report seen by two workers counts once. Report keys are
 published before the request that found them is acked (so a killed worker loses none);
-figures every ``NIANBAO_HEARTBEAT`` seconds and at the end, so a worker killed mid-crawl
+figures when it opens, every ``NIANBAO_HEARTBEAT`` seconds and at the end, so a worker killed mid-crawl
 loses at most a beat's worth of counts (its captures and failures are in the archive).
 """
 
@@ -74,8 +74,10 @@ class FiguresPublisher:
         return cls(crawler)
 
     def opened(self) -> None:
+        # A first beat at once: a worker killed before its first interval still counts
+        # as one of the crawl's workers.
         self._loop = task.LoopingCall(self.publish, False)
-        self._loop.start(self.interval, now=False)
+        self._loop.start(self.interval, now=True)
 
     def closed(self, reason: str) -> None:
         if self._loop is not None and self._loop.running:
