@@ -62,7 +62,7 @@ class CrawlConfig:
     # the browser and WAF challenges
     render_enabled: bool = True
     """NIANBAO_RENDER_ENABLED"""
-    render_max_reloads: int = 3
+    render_max_reloads: int = 6
     """NIANBAO_RENDER_MAX_RELOADS"""
     render_settle: float = 3.0
     """NIANBAO_RENDER_SETTLE (seconds)"""
@@ -76,7 +76,7 @@ class CrawlConfig:
     """NIANBAO_WAF_DETECT"""
     waf_browser_timeout: float = 5.0
     """NIANBAO_WAF_BROWSER_TIMEOUT (seconds)"""
-    waf_challenge_wait: float = 1.5
+    waf_challenge_wait: float = 10.0
     """NIANBAO_WAF_CHALLENGE_WAIT (seconds)"""
     rate_limit_retries: int = 3
     """NIANBAO_RATE_LIMIT_RETRIES"""

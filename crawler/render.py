@@ -34,7 +34,7 @@ browser tests and screenshots use these as they are."""
 
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 _navigations: Counter[str] = Counter()
-_limits = {"max_reloads": 3}
+_limits = {"max_reloads": 6}
 
 
 def configure(max_reloads: int) -> None:

@@ -50,6 +50,8 @@ EXTENSIONS = {
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.ChallengedRobotsTxtMiddleware": 100,
     "crawler.middlewares.scope.ScopeMiddleware": 50,
     "crawler.middlewares.budget.BudgetMiddleware": 60,
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 120,
@@ -109,7 +111,7 @@ NIANBAO_MAX_EMPTY_LISTING_PAGES = 1
 NIANBAO_REVERIFY_DAYS = 7.0
 NIANBAO_INCREMENTAL_LISTINGS = False
 NIANBAO_RENDER_ENABLED = True
-NIANBAO_RENDER_MAX_RELOADS = 3
+NIANBAO_RENDER_MAX_RELOADS = 6
 NIANBAO_RENDER_SETTLE = 3.0
 NIANBAO_RENDER_XHR = True
 NIANBAO_RENDER_XHR_MAX_ANSWERS = 20
@@ -122,7 +124,7 @@ NIANBAO_RATE_LIMIT_RETRIES = 3
 NIANBAO_RATE_LIMIT_WAIT = 2.0
 NIANBAO_RATE_LIMIT_MAX_DELAY = 30.0
 NIANBAO_WAF_BROWSER_TIMEOUT = 5.0
-NIANBAO_WAF_CHALLENGE_WAIT = 1.5
+NIANBAO_WAF_CHALLENGE_WAIT = 10.0
 NIANBAO_SCOPE_ENABLED = True
 NIANBAO_TEST_DNS: dict[str, str | list[str]] = {}
 NIANBAO_CAPTURE_ENABLED = True

@@ -14,19 +14,19 @@ import contextlib
 from typing import Any
 
 from redis.exceptions import RedisError
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.outage import outage_for
+from crawler.middlewares.robots import ChallengedRobotsTxtMiddleware
 
 FAILED = b"E"
 BODY = b"B"
 
 
-class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+class SharedRobotsTxtMiddleware(ChallengedRobotsTxtMiddleware):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.server = get_redis_from_settings(crawler.settings)
@@ -67,6 +67,7 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             await asyncio.sleep(0.05)
 
     async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
+        response = await self.readable(response, request)  # the file, not a challenge
         with contextlib.suppress(RedisError):  # others read it themselves then
             self.server.hset(self.keys.robots, netloc, BODY + response.body)
         await super()._parse_robots(response, netloc, request)

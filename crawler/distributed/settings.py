@@ -33,7 +33,7 @@ def distributed_settings(
         "SCHEDULER_SERIALIZER": "scrapy_redis.picklecompat",
         "DOWNLOADER_MIDDLEWARES": {
             **DOWNLOADER_MIDDLEWARES,
-            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.robots.ChallengedRobotsTxtMiddleware": None,
             "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
             "crawler.distributed.politeness.HostSlotsMiddleware": 940,
         },

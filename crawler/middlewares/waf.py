@@ -46,10 +46,7 @@ def is_challenge(response: Response) -> bool:
     have scripts that touch `location`; what they have besides is content)."""
     if response.status not in CHALLENGE_STATUSES:
         return False
-    body = response.body[:65536]
-    if b"<script" not in body.lower() or not _CHALLENGE.search(body):
-        return False
-    return len(visible_bytes(body)) < 400
+    return looks_like_challenge(response.body)
 
 
 def visible_bytes(body: bytes) -> bytes:
@@ -120,11 +117,7 @@ class WafMiddleware:
                         "timeout": self.browser_timeout_ms,
                     },
                     "playwright_page_methods": [
-                        PageMethod("wait_for_timeout", self.challenge_wait_ms),
-                        PageMethod(
-                            "evaluate",
-                            "(() => { try { return document.cookie } catch (e) { return '' } })()",
-                        ),
+                        PageMethod(settle_past_challenge, self.challenge_wait_ms),
                     ],
                 }
             )
@@ -150,9 +143,56 @@ def _plain(meta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_POLL_MS = 200
+
+
+async def settle_past_challenge(page: Any, wait_ms: int) -> str:
+    """Wait (at most ``wait_ms``) until the page is no longer a challenge, however many
+    layers reload into each other (a 瑞数 412 in front of a 加速乐 521 that answers twice),
+    then give the browser's cookies for the page (``name=value; …``, HttpOnly ones too).
+
+    A page method of scrapy-playwright (module level, so a request that carries it still
+    pickles into a shared queue)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_ms / 1000
+    while True:
+        await asyncio.sleep(_POLL_MS / 1000)
+        try:
+            await page.wait_for_load_state("domcontentloaded")
+            html = await page.content()
+        except Exception:  # navigating: the document changes under us; look again
+            html = None
+        if html is not None and _settled(html.encode("utf-8", "replace")):
+            break
+        if loop.time() >= deadline:
+            break
+    try:
+        jar = await page.context.cookies([page.url])
+    except Exception:  # the page closed or never settled: no cookies to keep
+        return ""
+    return "; ".join(f"{c['name']}={c['value']}" for c in jar if c.get("name"))
+
+
+def _settled(body: bytes) -> bool:
+    """Neither a challenge nor the blank document a navigation shows before its answer."""
+    if looks_like_challenge(body):
+        return False
+    return b"<script" in body[:65536].lower() or bool(visible_bytes(body[:65536]))
+
+
+def looks_like_challenge(body: bytes) -> bool:
+    """A document that is a challenge script and next to nothing else."""
+    head = body[:65536]
+    if b"<script" not in head.lower() or not _CHALLENGE.search(head):
+        return False
+    return len(visible_bytes(head)) < 400
+
+
 def _browser_cookies(request: Request) -> dict[str, str]:
-    """The cookies the page's scripts could see once the challenge settled
-    (`document.cookie`, read by the last page method)."""
+    """The cookies the browser held for the page once the challenge settled (the
+    result of the last page method, :func:`settle_past_challenge`)."""
     methods = request.meta.get("playwright_page_methods") or []
     jar = getattr(methods[-1], "result", None) if methods else None
     if not isinstance(jar, str):

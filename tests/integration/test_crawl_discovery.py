@@ -249,6 +249,58 @@ def test_a_challenged_listing_that_declares_no_charset_is_read_from_the_servers_
     assert reports_of(archive) == {"nb/2022.html", "nb/2023.html"}
 
 
+RUISHU = (
+    b"<html><head><script>document.cookie='ts=ok; path=/';location.reload();"
+    b"</script></head><body></body></html>"
+)
+JSL_FIRST = (
+    b"<script>document.cookie=('j')+('s')+('l=tmp; path=/');"
+    b"location.href=location.pathname+location.search</script>"
+)
+JSL_SECOND = (
+    b"<html><head><meta charset='utf-8'></head><body><script>setTimeout(function(){"
+    b"document.cookie='jsl=ok; path=/';location.href=location.pathname+location.search},300)"
+    b"</script></body></html>"
+)
+
+
+@pytest.mark.browser
+def test_stacked_challenges_are_passed_and_the_robots_txt_behind_them_obeyed(
+    tmp_path: Path, make_site
+) -> None:
+    """A 瑞数-like 412 in front of a 加速乐-like 521 that answers twice: the browser reloads
+    four times before the page shows, and robots.txt sits behind the same layers (seed
+    731902: every site with both layers was recorded blocked, 0 of 53 reports; once
+    passed, robots.txt had been read from the challenge page, as "allow everything")."""
+    content = {
+        "/robots.txt": Answer(200, b"User-agent: *\nDisallow: /nb/secret/\n", {"Content-Type": "text/plain"}),
+        "/col/index.html": listing(("/nb/1.html", REPORT), ("/nb/secret/2.html", REPORT.replace("2023", "2022"))),
+        "/nb/1.html": report_page(),
+        "/nb/secret/2.html": report_page(REPORT.replace("2023", "2022")),
+    }  # fmt: skip
+    cookies_seen: dict[str, list[str]] = {path: [] for path in content}
+
+    def guarded(path: str) -> Callable[[int], Answer]:
+        def answer(_hit: int) -> Answer:
+            cookie = cookies_seen[path][-1]
+            if "ts=ok" not in cookie:
+                return Answer(412, RUISHU, {"Content-Type": "text/html"})
+            if "jsl=ok" in cookie:
+                return content[path]
+            body = JSL_SECOND if "jsl=tmp" in cookie else JSL_FIRST
+            return Answer(521, body, {"Content-Type": "text/html"})
+
+        return answer
+
+    site = make_site({path: guarded(path) for path in content})
+    site.cookies = cookies_seen
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides={**FAST, "NIANBAO_RENDER_ENABLED": True})
+    assert reports_of(archive) == {"nb/1.html"}
+    assert cookies_seen["/nb/secret/2.html"] == []  # forbidden: never asked for
+    assert "blocked" not in failures(archive)
+
+
 def test_many_script_filled_columns_of_one_template_are_all_read(tmp_path: Path, make_site) -> None:
     """Six agencies' 年报 columns share a URL template and are empty shells filled from an
     API: none brings links of its own, yet none is a trap."""
