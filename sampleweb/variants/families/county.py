@@ -115,6 +115,10 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     for i, y in enumerate(years):
         shown = y - 1 if offset and i == len(years) - 1 else y
         path = f"{col}{year_slug(kit, y, shown)}/"
+        if any(path == other for _y, other, _t in year_cols):
+            # the year before has a column of its own: the newest keeps its own name (two
+            # years' lists at one address would leave one of them unreachable)
+            path = f"{col}{year_slug(kit, y, y)}/"
         text = rng.choice((f"{y}年", f"{y}年度", f"{y}年度报告", str(y)))
         year_cols.append((y, path, text))
     lists: dict[str, tuple[str, list[Entry], int]] = {}  # path -> (name, entries, column id)
