@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from crawler.links import canonical_url, host_of, host_port_of
 from crawler.listings.series import strip_session
+from crawler.refusals import Refused
 from storage.types import KnownDocument
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ class SiteState:
     children: dict[str, list[KnownDocument]] = field(default_factory=dict)
     """canonical report-page URL → its known attachments (KnownDocument)."""
     blocked: bool = False
+    unrecorded_block: Refused | None = None
+    """Why the site was blocked when no request of it could record it (its robots.txt was
+    challenged in the browser too): the next request of the site records it."""
     waf_cookies: dict[str, str] = field(default_factory=dict)
     """Cookies the browser was given when it passed the site's WAF challenge."""
     pages_scheduled: int = 0
@@ -78,6 +82,9 @@ class SiteState:
     """URL patterns no longer followed (their last pages brought nothing new)."""
     complete_listings: set[str] = field(default_factory=set)
     """Listing keys one answer held entirely (their other first-page candidates skipped)."""
+    productive_listings: set[str] = field(default_factory=set)
+    """Listing keys a page of which linked a report: their further pages are asked for
+    even when one of them shows none (a column that mixes reports with other news)."""
     listing_items: dict[str, set[str]] = field(default_factory=dict)
     """Listing key → canonical URLs of the items its pages showed so far."""
     listing_pages: set[tuple[str, int]] = field(default_factory=set)

@@ -20,7 +20,9 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
 from crawler.hints import Hint
+from crawler.middlewares.site import site_state
 from crawler.middlewares.waf import is_challenge
+from crawler.refusals import Refused
 
 
 class ChallengedRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -39,7 +41,16 @@ class ChallengedRobotsTxtMiddleware(RobotsTxtMiddleware):
         )
         self.crawler.stats.inc_value("nianbao/robots/challenged")
         engine: Any = self.crawler.engine
-        passed: Response = await engine.download_async(again)
+        try:
+            passed: Response = await engine.download_async(again)
+        except Refused as refused:
+            # blocked (the browser was challenged too): the site's next request records it
+            state = site_state(self.crawler, again)
+            if state is not None and refused.kind is not None:
+                state.unrecorded_block = Refused(
+                    refused.kind, f"{refused.detail}, at {response.url}", refused.status
+                )
+            raise
         return passed
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:

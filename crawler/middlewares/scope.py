@@ -73,7 +73,8 @@ class ScopeMiddleware:
             return None
         if state.blocked:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/dropped_blocked")
-            raise Refused(None, "site is blocked by a WAF challenge")
+            unrecorded, state.unrecorded_block = state.unrecorded_block, None
+            raise unrecorded or Refused(None, "site is blocked by a WAF challenge")
         origin = request.meta.get("redirect_urls", [None])[0]
         via = f" (redirected from {origin})" if origin else ""
         if state.in_scope(request.url):

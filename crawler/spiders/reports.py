@@ -344,6 +344,8 @@ class ReportsSpider(Spider):
         fetches: list[ListingFetch] = []
         if report_links:
             state.frontier.productive(hint.trail, page.url)
+            if listing_key:
+                state.productive_listings.add(listing_key)
             yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
         elif not response.meta.get("playwright") or exchanges_of(page):
@@ -372,6 +374,8 @@ class ReportsSpider(Spider):
             if role == RequestRole.PAGE:
                 for key in {f.listing_key for f in found if f.listing_key}:
                     self.navigation.new_items(state, key, items)  # the first page's items
+                    if report_links:
+                        state.productive_listings.add(key)
             fetches += found
         # the list API the browser showed, paged on with plain requests
         fetches += self._learnt_fetches(state, answers)
@@ -686,8 +690,13 @@ class ReportsSpider(Spider):
         yield from requests
         if report_links:
             state.frontier.productive(hint.trail, page.url)
+            if hint.listing_key:
+                state.productive_listings.add(hint.listing_key)
             yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
+        if anchors and (report_links or hint.listing_key in state.productive_listings):
+            # the column's other records, up to its declared total: a group of records
+            # with no report in a column that holds reports does not end it
             assert response.request is not None
             body = (response.request.body or b"").decode("utf-8", "replace")
             for fetch in hanweb.follow_up_fetches(
@@ -735,6 +744,8 @@ class ReportsSpider(Spider):
         self.navigation.note_novelty(state, page.url, bool(report_links or fresh))
         if report_links:
             state.frontier.productive(hint.trail, page.url)
+            if fetch is not None and fetch.listing_key:
+                state.productive_listings.add(fetch.listing_key)
             yield from self._page_capture(page, Role.LISTING)
             yield from self._listed_on(page.url)
         if fetch is not None and fetch.listing_key and shells.listing_complete(data, page.url):
@@ -743,7 +754,8 @@ class ReportsSpider(Spider):
             self._unchanged_listing(state, page.url, [fetch] if fetch is not None else [])
             return
         label_says_reports = fetch is not None and link_score("", fetch.label) >= 0.45
-        if not fresh or not (report_links or label_says_reports):
+        productive = fetch is not None and fetch.listing_key in state.productive_listings
+        if not fresh or not (report_links or label_says_reports or productive):
             return
         for nxt in shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch):
             if not self.navigation.new_listing_fetch(state, nxt):

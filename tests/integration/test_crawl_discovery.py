@@ -301,6 +301,59 @@ def test_stacked_challenges_are_passed_and_the_robots_txt_behind_them_obeyed(
     assert "blocked" not in failures(archive)
 
 
+def _records(*links: tuple[str, str]) -> str:
+    return "".join(
+        f'<record><![CDATA[<li><a href="{href}" title="{text}">{text}</a><span>2024-01-20</span></li>]]></record>'
+        for href, text in links
+    )
+
+
+def test_a_hanweb_column_mixing_reports_with_news_is_read_to_its_declared_total(
+    tmp_path: Path, make_site
+) -> None:
+    """A Hanweb column proxy that caps every answer at one group (5 records), in a column
+    where reports sit among news: groups without a report did not end the column, which
+    the crawler had walked only while each answer held one (seed 731902, a 2017 report
+    in records 36-40 of 48)."""
+    proxy = "/module/jslib/jquery/jpage/dataproxy.jsp"
+    form = "col=1&appid=1&webid=1&path=%2F&columnid=99&unitid=77&permissiontype=0"
+    news = [
+        (f"/art/2024/1/{i}/art_99_{i}.html", f"关于第{i}期工作简报的通知") for i in range(1, 20)
+    ]
+    first = [("/art/2025/1/9/art_99_100.html", REPORT), *news[:4]]
+    column = html(
+        '<div id="77"><script type="text/xml"><datastore><recordset>'
+        + _records(*first)
+        + "</recordset><totalrecord>20</totalrecord></datastore></script></div>"
+        + f'<script>jpage_load({{"unitid": "77", "proxyUrl": "{proxy}", "perPage": 5, '
+        + f'"groupSize": 1, "totalRecord": 20, "ajaxType": "POST", "form": "{form}"}});</script>',
+        title="政务公开年报",
+    )
+    older = ("/art/2018/2/6/art_99_101.html", REPORT.replace("2023", "2017"))
+    groups = {6: news[4:9], 11: news[9:14], 16: [*news[14:18], older]}  # capped at 5 each
+
+    def answer(start: int) -> Answer:
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>'
+            + _records(*groups[start])
+            + "</recordset><totalrecord>20</totalrecord></datastore>"
+        )
+        return Answer(200, xml.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+
+    routes: dict[str, Answer] = {
+        "/col/index.html": column,
+        "/art/2025/1/9/art_99_100.html": report_page(),
+        older[0]: report_page(older[1]),
+    }
+    for start in groups:
+        routes[f"{proxy}?startrecord={start}&endrecord=20&perpage=5"] = answer(start)
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"art/2025/1/9/art_99_100.html", older[0][1:]}
+    assert not any(path.startswith("/art/2024/") for path in site.hits)  # news: not asked
+
+
 def test_many_script_filled_columns_of_one_template_are_all_read(tmp_path: Path, make_site) -> None:
     """Six agencies' 年报 columns share a URL template and are empty shells filled from an
     API: none brings links of its own, yet none is a trap."""
