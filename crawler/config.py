@@ -51,7 +51,7 @@ class CrawlConfig:
     """NIANBAO_MAX_EMPTY_LISTING_PAGES"""
     reverify_days: float = 7.0
     """NIANBAO_REVERIFY_DAYS"""
-    incremental_listings: bool = False
+    incremental_listings: bool = True
     """NIANBAO_INCREMENTAL_LISTINGS"""
     conditional: bool = True
     """NIANBAO_CONDITIONAL"""

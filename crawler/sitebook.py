@@ -116,11 +116,17 @@ class SiteState:
     """Known documents this crawl did not reach have been requested again."""
     listed: dict[str, list[str]] = field(default_factory=dict)
     """Known documents (canonical URLs) by the `listing_place` of the page they were found on."""
-    last_seen: datetime | None = None
-    """When the archive last saw any document of the site: its last crawl, roughly."""
+    last_complete_crawl: datetime | None = None
+    """When the site's last complete crawl began (``Archive.last_complete_crawl``): its
+    listings were all walked then. None: no crawl of the site was complete."""
 
     @classmethod
-    def of(cls, site: Any, known_documents: list[KnownDocument]) -> SiteState:
+    def of(
+        cls,
+        site: Any,
+        known_documents: list[KnownDocument],
+        last_complete_crawl: datetime | None = None,
+    ) -> SiteState:
         hosts = {h.lower() for h in (site.hosts or [])}
         if not hosts:
             hosts = {host_port_of(u) for u in site.start_urls}
@@ -135,14 +141,13 @@ class SiteState:
             parent = getattr(doc, "parent_url", None)
             if parent and doc.role in ("report", "attachment"):
                 listed.setdefault(listing_place(parent), []).append(canonical_url(doc.url))
-        seen = [as_utc(doc.last_seen_at) for doc in known_documents if doc.last_seen_at]
         return cls(
             site=site,
             hosts=frozenset(hosts),
             known=known,
             children=children,
             listed=listed,
-            last_seen=max(seen) if seen else None,
+            last_complete_crawl=as_utc(last_complete_crawl) if last_complete_crawl else None,
         )
 
     def in_scope(self, url: str) -> bool:

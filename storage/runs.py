@@ -282,6 +282,28 @@ class RunStore(ArchiveBase):
                         counted.setdefault((fr_run, fr_site), {})[kind] = int(count)
         return list(rows), counted
 
+    def last_complete_crawl(self, site_id: str) -> datetime | None:
+        """When the site's last complete crawl began: its newest site run that ended in
+        ``success`` without running out of page budget. A crawl killed midway (``running``,
+        ``crashed``), blocked, failed, partial or cut short by the budget did not see all
+        of the site's listings, so it does not count; None when no crawl was complete."""
+        with self.session() as s:
+            rows = s.execute(
+                select(SiteRunRow.started_at, SiteRunRow.errors)
+                .where(
+                    SiteRunRow.site_id == site_id,
+                    SiteRunRow.outcome == RunOutcome.SUCCESS,
+                    SiteRunRow.finished_at.is_not(None),
+                )
+                .order_by(SiteRunRow.run_id.desc())
+                .limit(20)
+            ).all()
+        for started_at, errors in rows:
+            if not (errors or {}).get("budget"):
+                begun: datetime = as_utc(started_at)
+                return begun
+        return None
+
     def latest_run(self, site_ids: list[str]) -> int | None:
         """The last run that crawled one of these sites."""
         with self.session() as s:

@@ -120,7 +120,9 @@ class ReportsSpider(Spider):
             if missing:
                 raise ValueError(f"sites not in the registry: {', '.join(sorted(missing))}")
         for site in sites:
-            state = SiteState.of(site, archive.known_documents(site.id))
+            state = SiteState.of(
+                site, archive.known_documents(site.id), archive.last_complete_crawl(site.id)
+            )
             state.frontier = SiteFrontier(
                 threshold=config.min_link_score,
                 max_depth=config.max_depth,

@@ -176,3 +176,23 @@ def test_runs_and_health_commands(tmp_path) -> None:
         "flaky",
     ]
     assert not any(line.startswith(("fine,", "new,")) for line in lines)
+
+
+def test_the_last_complete_crawl_is_the_newest_successful_run_within_its_budget(archive) -> None:
+    """Incremental listings rest on it: a crawl killed midway, blocked, partial or cut
+    short by the page budget did not walk every listing, so it is not the last complete
+    one (the next crawl must walk on)."""
+    archive.import_registry(parse_yaml(REGISTRY))
+    assert archive.last_complete_crawl("fine") is None
+    run(archive, "fine")
+    complete = archive.last_complete_crawl("fine")
+    assert complete is not None
+    run(archive, "fine", "partial", errors={"http_status": 2})
+    run(archive, "fine", "blocked", blocked=True)
+    run(archive, "fine", errors={"budget": 1})  # success, but the budget ran out
+    archive.begin_run(["fine"])  # killed: never ended
+    assert archive.last_complete_crawl("fine") == complete
+    run(archive, "fine", errors={"robots": 3})
+    later = archive.last_complete_crawl("fine")
+    assert later is not None and later > complete
+    assert archive.last_complete_crawl("flaky") is None
