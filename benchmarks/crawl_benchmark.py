@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import sampleweb
 from crawler.links import canonical_url
@@ -122,9 +122,7 @@ def sample_web_figures(tmp: Path, mirror_timeout: float) -> None:
                     ]
                 )
                 for i, site in enumerate(web.sites)
-                for start in cast(
-                    list[str], site["start_urls"]
-                )  # SampleWeb.sites: dict[str, object]
+                for start in site["start_urls"]
             ]
             capped = sum(1 for p in procs if p.wait() == 124)
             mirrored = fetched_by_web(web)

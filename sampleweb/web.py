@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from types import TracebackType
+from typing import TypedDict
 
 from sampleweb.model import SiteContent, Truth
 from sampleweb.server import SiteServer
@@ -94,6 +95,19 @@ def _truth(builders: list[SiteBuilder], contents: list[SiteContent], state: str)
     )
 
 
+class SiteDescriptor(TypedDict):
+    """What `SampleWeb.sites` tells of one site."""
+
+    id: str
+    title: str
+    platform: str
+    """the builder's class name (`WafSite`, `TrsGbkSite`, …)"""
+    base_url: str
+    start_urls: list[str]
+    render: str
+    port: int
+
+
 class SampleWeb:
     """The sample government web. Use as a context manager, or start()/stop().
 
@@ -169,9 +183,9 @@ class SampleWeb:
             server.set_content(content)
 
     @property
-    def sites(self) -> list[dict[str, object]]:
+    def sites(self) -> list[SiteDescriptor]:
         """One descriptor per site: id, owner, platform, base URL, start URLs, render."""
-        out: list[dict[str, object]] = []
+        out: list[SiteDescriptor] = []
         for builder, server in zip(self._builders, self._servers, strict=True):
             entry = builder.registry().sites[0]
             out.append(

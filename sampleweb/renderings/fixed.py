@@ -13,10 +13,16 @@ import time
 import uuid
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from sampleweb.renderings.layout import PT, FixedPage, Options, advance, compose
 from sampleweb.renderings.model import Kind, Para, Report, Table, grid
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from reportlab.platypus import Flowable
+    from reportlab.platypus.tables import _TableCommand
 
 TTF = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 """A TrueType-outline CJK font (fonts-wqy-zenhei): reportlab and fpdf2 embed it."""
@@ -147,7 +153,7 @@ def _platypus(report: Report, path: Path, *, landscape: bool, ruled: bool, cell_
     cell_style = ParagraphStyle(
         "cell", fontName=font, fontSize=cell_pt, leading=cell_pt * 1.2, alignment=1, wordWrap="CJK"
     )
-    story: list = []  # type: ignore[type-arg]
+    story: list[Flowable] = []
     width = size[0] - 40 * mm - 14
     for block in report.blocks:
         if isinstance(block, Para):
@@ -156,9 +162,9 @@ def _platypus(report: Report, path: Path, *, landscape: bool, ruled: bool, cell_
             continue
         rows = grid(block)
         seen: set[int] = set()
-        data = []
+        data: list[list[Paragraph | str]] = []
         for row in rows:
-            line = []
+            line: list[Paragraph | str] = []
             for cell in row:
                 if cell is None or id(cell) in seen:
                     line.append("")
@@ -170,7 +176,10 @@ def _platypus(report: Report, path: Path, *, landscape: bool, ruled: bool, cell_
                     else ""
                 )
             data.append(line)
-        commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), font)]
+        commands: list[_TableCommand] = [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("FONTNAME", (0, 0), (-1, -1), font),
+        ]
         if ruled:
             commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
         else:
@@ -330,14 +339,16 @@ def write_ofd(
     parts = [("OFD.xml", ofd), ("Doc_0/Document.xml", document), ("Doc_0/PublicRes.xml", public)]
     parts += [(f"Doc_0/Pages/Page_{n}/Content.xml", content) for n, content in enumerate(contents)]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts:
-            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), text, zipfile.ZIP_DEFLATED)
+        for name, part in parts:
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), part, zipfile.ZIP_DEFLATED)
 
 
 # ---------------------------------------------------------------- scans
 
 
-def page_image(page: FixedPage, dpi: int, rng: random.Random, font_path: Path):  # type: ignore[no-untyped-def]
+def page_image(
+    page: FixedPage, dpi: int, rng: random.Random, font_path: Path
+) -> tuple[Image, float]:
     """A page as a scanner sees it: drawn at ``dpi``, then slightly rotated, blurred,
     speckled; greyscale."""
     import numpy as np

@@ -81,12 +81,14 @@ def fit_widths(
     need = [0.0] * ncols
     is_value = [False] * ncols
     for c in range(ncols):
-        cells = [row[c] for row in rows if row[c] is not None and row[c].colspan == 1]  # type: ignore[union-attr]
-        values = [cell.text for cell in cells if cell.key]  # type: ignore[union-attr]
+        cells = [
+            cell for cell in (row[c] for row in rows) if cell is not None and cell.colspan == 1
+        ]
+        values = [cell.text for cell in cells if cell.key]
         if not values:
             continue
         is_value[c] = True
-        labels = [line for cell in cells if not cell.key for line in cell.text.split("\n")]  # type: ignore[union-attr]
+        labels = [line for cell in cells if not cell.key for line in cell.text.split("\n")]
         label_need = max((min(text_width(line, size), 4 * size) for line in labels), default=0.0)
         value_need = max(text_width(v, size) for v in values)
         need[c] = max(value_need, label_need, 3 * size) + 2 * pad + 0.5

@@ -13,13 +13,18 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sampleweb.renderings.model import Kind, Para, Report, Table, grid, placements
+
+if TYPE_CHECKING:
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
 
 FONTS = ["宋体", "仿宋_GB2312", "Noto Serif CJK SC", "微软雅黑", "方正仿宋_GBK"]
 
 
-def _paragraph_text(paragraph, text: str, split: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _paragraph_text(paragraph: Paragraph, text: str, split: bool = False) -> None:
     """Write ``text`` into a python-docx paragraph, ``\\n`` as line breaks; with ``split``
     a number is written as two runs, as Word leaves them after edits (rsid/proofing runs)."""
     lines = text.split("\n")
@@ -34,7 +39,7 @@ def _paragraph_text(paragraph, text: str, split: bool = False) -> None:  # type:
 
 
 def _fill_table(
-    table_obj,
+    table_obj: DocxTable,
     table: Table,
     total_mm: float = 150.0,
     font_pt: float = 10.5,
@@ -137,7 +142,10 @@ def write_docx(report: Report, path: Path, rng: random.Random, variant: str) -> 
         section.page_width, section.page_height = Mm(297), Mm(210)
     blocks = list(report.blocks)
     section = document.sections[0]
-    usable = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+    page_width, left, right = section.page_width, section.left_margin, section.right_margin
+    if page_width is None or left is None or right is None:
+        raise ValueError("python-docx's default template has a page width and margins")
+    usable = (page_width - left - right) / Mm(1)
     table_pt = rng.choice([9.0, 10.5])
     split_runs = rng.random() < 0.3
     if variant == "textbox":
@@ -180,10 +188,13 @@ def write_xlsx(report: Report, path: Path, rng: random.Random) -> None:
     for merged cells, numbers as numbers, the title in the first row."""
     import openpyxl
     from openpyxl.styles import Alignment
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = openpyxl.Workbook()
     one_sheet = rng.random() < 0.5
     sheet = book.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("a new workbook's active sheet is a worksheet")
     sheet.title = "年报" if one_sheet else "表1"
     row0 = 1
     sheet.cell(row=1, column=1, value=report.title)

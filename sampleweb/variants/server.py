@@ -177,7 +177,7 @@ class VariantServer(SiteServer):
         base = super()._handler_class()
         server = self
 
-        class Handler(base):  # type: ignore[misc,valid-type]
+        class Handler(base):  # type: ignore[misc,valid-type]  # a base made at run time (the site's handler class)
             def _serve(self, send_body: bool) -> None:
                 target = f"{self.command} {self.path}"
                 if server.misbehaviour is not None:

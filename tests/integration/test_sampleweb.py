@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -20,6 +19,7 @@ from sampleweb import SampleWeb, registry_yaml
 from sampleweb.large import LargeSite
 from sampleweb.render import sniff_media_type
 from sampleweb.texts import SEEDS, seed_text, synth_report
+from sampleweb.web import SiteDescriptor
 
 
 class Reply:
@@ -63,7 +63,7 @@ def _first(pattern: str, text: str) -> str:
     return match.group(1)
 
 
-def site(web: SampleWeb, site_id: str) -> dict[str, Any]:
+def site(web: SampleWeb, site_id: str) -> SiteDescriptor:
     return next(s for s in web.sites if s["id"] == site_id)
 
 

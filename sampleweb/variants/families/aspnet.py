@@ -127,17 +127,17 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         page = f"/Detail.aspx?id={rng.randint(100000, 199999)}"
         kit.publish_decoy(d, page, column=column_name)
         entries.append(Entry(d.title, d.published, page, "decoy", d.key))
-    for f in fillers(kit, 20, 110):
+    for filler in fillers(kit, 20, 110):
         page = f"/Detail.aspx?id={rng.randint(200000, 299999)}"
         kit.add_page(
             page,
             kit.document(
-                f.title,
-                f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>",
+                filler.title,
+                f"<div class='article'><h2>{escape(filler.title)}</h2>{kit.container}<p>{escape(filler.title)}。</p></div></div>",
             ),
-            modified=f.published,
+            modified=filler.published,
         )
-        entries.append(Entry(f.title, f.published, page, "filler", f.key))
+        entries.append(Entry(filler.title, filler.published, page, "filler", filler.key))
     ordered = merge_entries(
         [e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"]
     )
@@ -274,19 +274,21 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     kit.pages["main"]["/"] = kit.pages["main"]["/Default.aspx"]
     kit.step(StepKind.LISTING, list_path, reveals=_reveals(ordered, 1, per, n_pages, pager, secret))
     headers = (("Referer", kit.url(list_path)), AJAX_FORM)
-    for page in range(2, n_pages + 1):
+    for number in range(2, n_pages + 1):
         if pager == "get-page":
             kit.step(
                 StepKind.LISTING,
-                f"{list_path}&page={page}",
-                reveals=_reveals(ordered, page, per, n_pages, pager, secret),
+                f"{list_path}&page={number}",
+                reveals=_reveals(ordered, number, per, n_pages, pager, secret),
             )
             continue
         if pager == "aspnetpager":
-            target, argument = "AspNetPager1", str(page)
+            target, argument = "AspNetPager1", str(number)
         elif pager == "datapager":
             target = (
-                f"{DATAPAGER}10" if (page - 1) % 10 == 0 else f"{DATAPAGER}{(page - 1) % 10:02d}"
+                f"{DATAPAGER}10"
+                if (number - 1) % 10 == 0
+                else f"{DATAPAGER}{(number - 1) % 10:02d}"
             )
             argument = ""
         else:
@@ -294,7 +296,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         form = {
             "__EVENTTARGET": target,
             "__EVENTARGUMENT": argument,
-            "__VIEWSTATE": viewstate(secret, page - 1),
+            "__VIEWSTATE": viewstate(secret, number - 1),
             "__VIEWSTATEGENERATOR": generator,
             "__EVENTVALIDATION": validation,
         }
@@ -304,7 +306,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
             method="POST",
             body=urlencode(form, quote_via=quote).encode(),
             headers=headers,
-            reveals=_reveals(ordered, page, per, n_pages, pager, secret),
+            reveals=_reveals(ordered, number, per, n_pages, pager, secret),
         )
     return BuiltSite(kit, tree, [kit.url(kit.start_path)])
 

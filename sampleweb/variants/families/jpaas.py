@@ -129,17 +129,17 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         kit.publish_decoy(d, page, column=column_name)
         entries.append(Entry(d.title, d.published, page, "decoy", d.key))
     if kit.knob("placement") == "mixed":
-        for f in fillers(kit, 15, 50):
-            page = art_path(f.published, col_num, 8000 + f.key)
+        for filler in fillers(kit, 15, 50):
+            page = art_path(filler.published, col_num, 8000 + filler.key)
             kit.add_page(
                 page,
                 kit.document(
-                    f.title,
-                    f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>",
+                    filler.title,
+                    f"<div class='article'><h2>{escape(filler.title)}</h2>{kit.container}<p>{escape(filler.title)}。</p></div></div>",
                 ),
-                modified=f.published,
+                modified=filler.published,
             )
-            entries.append(Entry(f.title, f.published, page, "filler", f.key))
+            entries.append(Entry(filler.title, filler.published, page, "filler", filler.key))
     ordered = merge_entries(
         [e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"]
     )
@@ -226,9 +226,9 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         reveals=[API, f"'pageId':'{page_id}'", f"'webId':'{web_id}'", f"'tagId':'{tag}'"],
     )
     headers = (("Referer", kit.url(column_path)), ("X-Requested-With", "XMLHttpRequest"))
-    for page in range(1, n_pages + 1):
-        param = json.dumps({"pageNo": page, "pageSize": asked}, separators=(",", ":"))
-        chunk = ordered[(page - 1) * size : page * size]
+    for number in range(1, n_pages + 1):
+        param = json.dumps({"pageNo": number, "pageSize": asked}, separators=(",", ":"))
+        chunk = ordered[(number - 1) * size : number * size]
         kit.step(
             StepKind.API,
             f"{API}?parseType=buildstatic&webId={web_id}&tplSetId={tpl}&pageType=column"

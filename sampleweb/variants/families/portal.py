@@ -123,17 +123,17 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         page = f"/xxgk/detail.jsp?id={rng.randint(100000, 999999)}"
         kit.publish_decoy(d, page, column="政府信息公开年报")
         entries.append(Entry(d.title, d.published, page, "decoy", d.key))
-    for f in fillers(kit, 30, 90):
+    for filler in fillers(kit, 30, 90):
         page = f"/xxgk/detail.jsp?id={rng.randint(100000, 999999)}"
         kit.add_page(
             page,
             kit.document(
-                f.title,
-                f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>",
+                filler.title,
+                f"<div class='article'><h2>{escape(filler.title)}</h2>{kit.container}<p>{escape(filler.title)}。</p></div></div>",
             ),
-            modified=f.published,
+            modified=filler.published,
         )
-        entries.append(Entry(f.title, f.published, page, "filler", f.key))
+        entries.append(Entry(filler.title, filler.published, page, "filler", filler.key))
     ordered = merge_entries(
         [e for e in entries if e.kind == "report"], [e for e in entries if e.kind != "report"]
     )
@@ -213,12 +213,12 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     link = column_link(kit, first, "/xxgk/index.html", "政府信息公开年报", "", "")
     kit.start_path = nav_chain(kit, nav_pages, link, first)
     kit.pages["main"]["/"] = kit.pages["main"]["/index.html"]
-    for page in range(1, n_pages + 1):
-        here = f"{LIST}?{param}={page}"
-        chunk = ordered[(page - 1) * per : page * per]
+    for number in range(1, n_pages + 1):
+        here = f"{LIST}?{param}={number}"
+        chunk = ordered[(number - 1) * per : number * per]
         reveals = [escape(with_session(e.href, here)) for e in chunk if e.kind == "report"]
-        if page < n_pages:
-            reveals.append(escape(with_session(f"{LIST}?{param}={page + 1}", here)))
+        if number < n_pages:
+            reveals.append(escape(with_session(f"{LIST}?{param}={number + 1}", here)))
         kit.step(StepKind.LISTING, here, reveals=reveals)
     # the same documents on the mirror and alias hosts
     for role in ("m", "alias"):

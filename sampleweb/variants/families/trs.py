@@ -25,7 +25,7 @@ from sampleweb.variants.families.common import (
     news_section,
     split_decoys,
 )
-from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, SiteKit, relative_href
+from sampleweb.variants.kit import BuiltSite, Entry, FileLoc, Published, SiteKit, relative_href
 from sampleweb.variants.model import StepKind
 from sampleweb.variants.names import AgencyTree, NamePool, county_tree, department_tree
 
@@ -202,7 +202,7 @@ def build_trs_site(
     direct = kit.knob("direct_files") == "some"
     paged_done = kit.knob("article_paging") == "none"
     entries: list[Entry] = []
-    later: list = []
+    later: list[Published] = []
     for i, plan in enumerate(plans):
         ym = plan.published[:7].replace("-", "")
         day = plan.published.replace("-", "")
@@ -246,20 +246,26 @@ def build_trs_site(
             Entry(d.title, d.published, relative_href(page, column_first), "decoy", d.key)
         )
     news_first, _news = news_section(kit, news, "/xwzx/gzdt/")
-    for f in in_list_fillers:
-        ym = f.published[:7].replace("-", "")
-        page = f"{col}{ym}/t{f.published.replace('-', '')}_{_trs_id(kit, f.key)}.{ext}"
+    for filler in in_list_fillers:
+        ym = filler.published[:7].replace("-", "")
+        page = f"{col}{ym}/t{filler.published.replace('-', '')}_{_trs_id(kit, filler.key)}.{ext}"
         kit.add_page(
             page,
             kit.document(
-                f.title,
-                f"<div class='article'><h2>{escape(f.title)}</h2>{kit.container}<p>{escape(f.title)}。</p></div></div>",
+                filler.title,
+                f"<div class='article'><h2>{escape(filler.title)}</h2>{kit.container}<p>{escape(filler.title)}。</p></div></div>",
                 column=column_name,
             ),
-            modified=f.published,
+            modified=filler.published,
         )
         entries.append(
-            Entry(f.title, f.published, relative_href(page, column_first), "filler", f.key)
+            Entry(
+                filler.title,
+                filler.published,
+                relative_href(page, column_first),
+                "filler",
+                filler.key,
+            )
         )
 
     # --- the column's pages
@@ -294,7 +300,7 @@ def build_trs_site(
             )
         )
         prefix = xxgk + "fdzdgknr/"
-    link = column_link(
+    column_entry = column_link(
         kit,
         target,
         nav_pages[-1].path,
@@ -302,7 +308,7 @@ def build_trs_site(
         slug_for_link if not slug.startswith("XXGK") else "",
         prefix,
     )
-    kit.start_path = nav_chain(kit, nav_pages, link, target)
+    kit.start_path = nav_chain(kit, nav_pages, column_entry, target)
     kit.pages["main"]["/"] = kit.pages["main"]["/index.html"]
     total = len(ordered)
     for k in range(n_pages):

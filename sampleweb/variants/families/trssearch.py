@@ -306,8 +306,8 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
         backend.kind, "text/html"
     )
     encoding = "utf-8" if backend.kind in ("govsearch-jsonp", "igs") else "page"
-    for page in range(1, backend.pages + 1):
-        chunk = ordered[(page - 1) * backend.size : page * backend.size]
+    for number in range(1, backend.pages + 1):
+        chunk = ordered[(number - 1) * backend.size : number * backend.size]
         reveals = [
             kit.url(e.href)
             if backend.kind in ("govsearch-jsonp", "igs")
@@ -315,5 +315,5 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
             for e in chunk
             if e.kind == "report"
         ]
-        kit.step(StepKind.API, backend.url(page), media=media, encoding=encoding, reveals=reveals)
+        kit.step(StepKind.API, backend.url(number), media=media, encoding=encoding, reveals=reveals)
     return BuiltSite(kit, tree, [kit.url(kit.start_path)])
