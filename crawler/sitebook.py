@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
 from crawler.links import canonical_url, host_of, host_port_of
@@ -15,7 +15,9 @@ from storage.types import KnownDocument
 
 if TYPE_CHECKING:
     from crawler.adapters.types import ListingFetch
+    from crawler.frontier import SiteFrontier
     from crawler.hints import Hint
+    from registry.model import Site
 
 
 class ShellPage(TypedDict):
@@ -45,8 +47,7 @@ _PAGE_SUFFIX = re.compile(r"_\d+(?=\.[A-Za-z]+$)")
 
 @dataclass
 class SiteState:
-    site: Any
-    """registry.model.Site"""
+    site: Site
     hosts: frozenset[str] = frozenset()
     """host and host:port entries the crawl may visit."""
     known: dict[str, KnownDocument] = field(default_factory=dict)
@@ -68,12 +69,12 @@ class SiteState:
     reached: set[str] = field(default_factory=set)
     """Canonical URLs of the report pages and attachments this crawl reached through a
     listing or a report page (requested, or known and within the re-verify cadence)."""
-    unread_pages: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    unread_pages: dict[str, tuple[str, Hint]] = field(default_factory=dict)
     """Known report pages not downloaded in this crawl (304, or within the cadence) whose
     archived copy is still to be read for attachment links: canonical URL → (URL, its
     crawler.hints.Hint; `only_new`: follow only links the archive does not hold)."""
-    frontier: Any = None
-    """crawler.frontier.SiteFrontier: navigation waiting to be followed, best first."""
+    frontier: SiteFrontier = field(kw_only=True)
+    """Navigation waiting to be followed, best first."""
     outstanding: set[int] = field(default_factory=set)
     """Tokens of the site's requests scheduled and without an outcome yet."""
     barren: dict[str, int] = field(default_factory=dict)
@@ -123,15 +124,16 @@ class SiteState:
     @classmethod
     def of(
         cls,
-        site: Any,
+        site: Site,
         known_documents: list[KnownDocument],
+        frontier: SiteFrontier,
         last_complete_crawl: datetime | None = None,
     ) -> SiteState:
         hosts = {h.lower() for h in (site.hosts or [])}
         if not hosts:
             hosts = {host_port_of(u) for u in site.start_urls}
         known = {canonical_url(doc.url): doc for doc in known_documents}
-        children: dict[str, list[Any]] = {}
+        children: dict[str, list[KnownDocument]] = {}
         for doc in known_documents:
             parent = getattr(doc, "parent_url", None)
             if parent and doc.role == "attachment":
@@ -148,6 +150,7 @@ class SiteState:
             children=children,
             listed=listed,
             last_complete_crawl=as_utc(last_complete_crawl) if last_complete_crawl else None,
+            frontier=frontier,
         )
 
     def in_scope(self, url: str) -> bool:

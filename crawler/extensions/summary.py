@@ -15,14 +15,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.config import CrawlConfig
+from crawler.sitebook import SiteState
 from crawler.sitestats import site_figures
 
 
-def _explored(state: Any) -> dict[str, Any]:
-    frontier = getattr(state, "frontier", None)
-    if frontier is None:
-        return {}
-    figures = asdict(frontier.summary())
+def _explored(state: SiteState) -> dict[str, Any]:
+    figures = asdict(state.frontier.summary())
     figures["pages"] = state.pages_scheduled
     figures["closed_patterns"] = sorted(state.closed_patterns)[:20]
     return figures

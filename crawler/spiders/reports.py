@@ -120,16 +120,18 @@ class ReportsSpider(Spider):
             if missing:
                 raise ValueError(f"sites not in the registry: {', '.join(sorted(missing))}")
         for site in sites:
-            state = SiteState.of(
-                site, archive.known_documents(site.id), archive.last_complete_crawl(site.id)
-            )
-            state.frontier = SiteFrontier(
+            frontier = SiteFrontier(
                 threshold=config.min_link_score,
                 max_depth=config.max_depth,
                 reserve=config.explore_reserve,
                 concurrency=config.explore_concurrency,
             )
-            spider.book[site.id] = state
+            spider.book[site.id] = SiteState.of(
+                site,
+                archive.known_documents(site.id),
+                frontier,
+                last_complete_crawl=archive.last_complete_crawl(site.id),
+            )
         crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider

@@ -244,6 +244,7 @@ def test_site_figures_progress_and_summary_tables() -> None:
     from rich.console import Console
 
     from crawler.extensions.progress import progress_table
+    from crawler.frontier import SiteFrontier
     from crawler.run import RunSummary, overall_outcome
     from crawler.sitebook import SiteState
     from crawler.sitestats import site_figures
@@ -270,9 +271,12 @@ def test_site_figures_progress_and_summary_tables() -> None:
     assert site_figures({}, "d", 0).outcome == "failed"
     assert overall_outcome({"a": a, "b": b}) == "partial"
 
+    def frontier() -> SiteFrontier:
+        return SiteFrontier(threshold=0.2, max_depth=8, reserve=0.0)
+
     book = {
-        "a": SiteState.of(Site(id="a", agency_id="x", start_urls=["http://a.cn/"]), []),
-        "b": SiteState.of(Site(id="b", agency_id="x", start_urls=["http://b.cn/"]), []),
+        "a": SiteState.of(Site(id="a", agency_id="x", start_urls=["http://a.cn/"]), [], frontier()),
+        "b": SiteState.of(Site(id="b", agency_id="x", start_urls=["http://b.cn/"]), [], frontier()),
     }
     book["b"].blocked = True
     console = Console(width=120, record=True)

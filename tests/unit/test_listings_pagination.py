@@ -664,9 +664,14 @@ def test_a_short_page_probes_past_what_earlier_pages_declared_one_page_at_a_time
     sites asked for 9 pages past their ends)."""
     from crawler.adapters.types import ListingFetch
     from crawler.discovery.navigation import Navigation
+    from crawler.frontier import SiteFrontier
     from crawler.sitebook import SiteState
+    from registry.model import Site
 
-    state = SiteState(site=None)
+    state = SiteState(
+        site=Site(id="a", agency_id="x", start_urls=["http://a.gov.cn/"]),
+        frontier=SiteFrontier(threshold=0.2, max_depth=8, reserve=0.0),
+    )
 
     def pages(*numbers: int) -> list[ListingFetch]:
         return [
