@@ -18,6 +18,7 @@ from storage.models import (
     SiteRunRow,
 )
 from storage.types import (
+    FailureRecord,
     RunStats,
     as_utc,
     iso,
@@ -183,7 +184,7 @@ class RunStore(ArchiveBase):
 
     def failures(
         self, run_id: int | None = None, site_id: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[FailureRecord]:
         with self.session() as s:
             query = select(FailureRow).order_by(FailureRow.id)
             if run_id is not None:

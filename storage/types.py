@@ -6,12 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, TypedDict, overload
 
 from registry.names import clean_name, clean_text
 from storage.vocab import RunOutcome
 
 LOOKUP_CHUNK = 500
+
+
+class FailureRecord(TypedDict):
+    """A recorded failure as `Archive.failures` returns it."""
+
+    run_id: int | None
+    site_id: str | None
+    url: str
+    kind: str
+    status: int | None
+    detail: str
+    occurred_at: str | None
+    """ISO 8601, UTC"""
 
 
 def utcnow() -> datetime:

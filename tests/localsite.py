@@ -13,6 +13,7 @@ from pathlib import Path
 
 from registry.model import Agency, Registry, Site
 from storage.archive import Archive
+from storage.types import FailureRecord
 
 FAST = {
     "DOWNLOAD_TIMEOUT": 2,
@@ -122,8 +123,8 @@ def archive_for(tmp_path: Path, site: LocalSite, **options: object) -> Archive:
     return archive
 
 
-def failures(archive: Archive) -> dict[str, list[dict[str, object]]]:
-    out: dict[str, list[dict[str, object]]] = {}
+def failures(archive: Archive) -> dict[str, list[FailureRecord]]:
+    out: dict[str, list[FailureRecord]] = {}
     for failure in archive.failures(site_id="ceshi-gov"):
-        out.setdefault(str(failure["kind"]), []).append(failure)
+        out.setdefault(failure["kind"], []).append(failure)
     return out

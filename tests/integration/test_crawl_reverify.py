@@ -35,7 +35,7 @@ class ThreadNotingArchive(Archive):
         return super().last_payload(url)
 
 
-def _crawl_of(archive: Archive, *, with_attachment: bool = False):  # type: ignore[no-untyped-def]
+def _crawl_of(archive: Archive, *, with_attachment: bool = False):
     """A report page (and its attachment) in the archive; the spider and re-verifier of a
     crawl of its site, reading it through a ThreadNotingArchive."""
     recorder = setup_archive(archive)

@@ -64,7 +64,7 @@ def test_private_addresses() -> None:
 
 def test_crawl_failure_rejects_unknown_kind() -> None:
     with pytest.raises(ValueError, match="unknown failure kind 'oops'"):
-        CrawlFailure("s", "http://x.cn/", "oops", "detail")
+        CrawlFailure("s", "http://x.cn/", "oops", "detail")  # type: ignore[arg-type]  # on purpose
 
 
 # ---------------------------------------------------------------------- encodings

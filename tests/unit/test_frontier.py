@@ -7,10 +7,12 @@ from crawler.frontier import Candidate, SiteFrontier, url_shape
 from crawler.links import canonical_url, dedup_key, novelty_pattern, trap_reason
 
 
-def frontier(**kwargs: object) -> SiteFrontier:
-    options = {"threshold": 0.2, "max_depth": 8, "reserve": 0.0, "concurrency": 1}
-    options.update(kwargs)
-    return SiteFrontier(**options)  # type: ignore[arg-type]
+def frontier(
+    *, threshold: float = 0.2, max_depth: int = 8, reserve: float = 0.0, concurrency: int = 1
+) -> SiteFrontier:
+    return SiteFrontier(
+        threshold=threshold, max_depth=max_depth, reserve=reserve, concurrency=concurrency
+    )
 
 
 def cand(url: str, score: float, *, parent: str = "a.gov.cn/", depth: int = 1) -> Candidate:
