@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from extract.limits import ExtractionError
@@ -110,7 +111,7 @@ def _normalise_encoding(name: str) -> str | None:
     return codec.name
 
 
-def _collect_meta(root: etree._Element) -> tuple[dict[str, str], str | None]:
+def _collect_meta(root: HtmlElement) -> tuple[dict[str, str], str | None]:
     meta: dict[str, str] = {}
     for node in root.iter("meta"):
         name = (node.get("name") or node.get("property") or "").strip()
@@ -122,7 +123,7 @@ def _collect_meta(root: etree._Element) -> tuple[dict[str, str], str | None]:
     return meta, page_title or None
 
 
-def _is_furniture(node: etree._Element) -> bool:
+def _is_furniture(node: HtmlElement) -> bool:
     label = f"{node.get('id', '')} {node.get('class', '')}"
     return bool(label.strip()) and bool(_FURNITURE.search(label))
 
@@ -130,11 +131,11 @@ def _is_furniture(node: etree._Element) -> bool:
 # ---------------------------------------------------------------- tables: data, layout, grids
 
 
-def _own_rows(table: etree._Element) -> list[etree._Element]:
+def _own_rows(table: HtmlElement) -> list[HtmlElement]:
     return [row for row in table.iter("tr") if next(row.iterancestors("table"), None) is table]
 
 
-def _is_layout_table(table: etree._Element) -> bool:
+def _is_layout_table(table: HtmlElement) -> bool:
     """A table used for page layout, not data: it holds other tables, or a cell holds a
     long run of prose (a report table's cells are short)."""
     for inner in table.iter("table"):
@@ -148,11 +149,11 @@ def _is_layout_table(table: etree._Element) -> bool:
     return False
 
 
-def _label_text(node: etree._Element) -> str:
+def _label_text(node: HtmlElement) -> str:
     return re.sub(r"\s+", "", node.text_content())
 
 
-def is_report_table(node: etree._Element) -> bool:
+def is_report_table(node: HtmlElement) -> bool:
     """A data table printing the labels of the statistical tables (``report-tables.md``)."""
     from extract.table_labels import looks_like_report_table
 
@@ -170,7 +171,7 @@ _ROWSPAN_STYLE = re.compile(r"grid-row(?:-end)?\s*:\s*(?:[^;]*?)span\s+(\d+)", r
 _CONTAINERS = ("div", "section", "ul", "ol", "dl")
 
 
-def _div_span(node: etree._Element, attr: str, style: re.Pattern[str]) -> int:
+def _div_span(node: HtmlElement, attr: str, style: re.Pattern[str]) -> int:
     for name in (attr, f"data-{attr}", f"aria-{attr}"):
         if node.get(name):
             return _span(node.get(name))
@@ -178,7 +179,7 @@ def _div_span(node: etree._Element, attr: str, style: re.Pattern[str]) -> int:
     return _span(match.group(1)) if match else 1
 
 
-def _is_leafish(node: etree._Element) -> bool:
+def _is_leafish(node: HtmlElement) -> bool:
     """A cell of a div grid: short text, no block structure of its own."""
     if len(node.text_content().strip()) > 200:
         return False
@@ -190,7 +191,7 @@ def _is_leafish(node: etree._Element) -> bool:
     )
 
 
-def _div_grid_rows(node: etree._Element) -> list[etree._Element] | None:
+def _div_grid_rows(node: HtmlElement) -> list[HtmlElement] | None:
     """The row elements of a table built from divs (ARIA roles, ``tr``/``row`` and
     ``td``/``cell`` class names, or rows of equal short cells), else ``None``."""
     rows = [child for child in node if isinstance(child.tag, str)]
@@ -262,7 +263,7 @@ def _grid_placement(style: str) -> dict[str, tuple[int | None, int]]:
     return placement
 
 
-def _convert_css_grid(node: etree._Element) -> bool:
+def _convert_css_grid(node: HtmlElement) -> bool:
     """A ``display:grid`` container of cells placed by ``grid-row``/``grid-column`` (or
     flowing into ``grid-template-columns`` tracks) rewritten as a ``<table>``."""
     style = node.get("style") or ""
@@ -275,8 +276,8 @@ def _convert_css_grid(node: etree._Element) -> bool:
     width = _track_count(template.group(1)) if template else 0
     if explicit < len(items) * 0.8 and width < 2:
         return False
-    taken: dict[tuple[int, int], etree._Element | None] = {}
-    starts: dict[tuple[int, int], tuple[etree._Element, int, int]] = {}
+    taken: dict[tuple[int, int], HtmlElement | None] = {}
+    starts: dict[tuple[int, int], tuple[HtmlElement, int, int]] = {}
     cursor_row, cursor_col = 1, 1
     for item, place in zip(items, placed, strict=True):
         row, rowspan = place.get("row", (None, 1))
@@ -320,13 +321,13 @@ def _convert_css_grid(node: etree._Element) -> bool:
     return True
 
 
-def _looks_like_report(node: etree._Element) -> bool:
+def _looks_like_report(node: HtmlElement) -> bool:
     from extract.table_labels import looks_like_report_table
 
     return looks_like_report_table(_label_text(node))
 
 
-def _convert_div_grids(root: etree._Element) -> None:
+def _convert_div_grids(root: HtmlElement) -> None:
     """Rewrite tables made of divs (``display:table``/``grid`` layouts) into ``<table>``s."""
     for node in list(root.iter(*_CONTAINERS)):
         if node.getparent() is None or node.tag == "table":
@@ -358,7 +359,7 @@ def _convert_div_grids(root: etree._Element) -> None:
                     cell.set("rowspan", str(rowspan))
 
 
-def _dangling_rowspan(table: etree._Element) -> bool:
+def _dangling_rowspan(table: HtmlElement) -> bool:
     """Whether a cell's ``rowspan`` reaches past the table's last row: the table was cut
     (an editor's page break, one table per block) and continues in the next one."""
     rows = _own_rows(table)
@@ -369,7 +370,7 @@ def _dangling_rowspan(table: etree._Element) -> bool:
     return False
 
 
-def _next_table(table: etree._Element) -> etree._Element | None:
+def _next_table(table: HtmlElement) -> HtmlElement | None:
     """The table right after ``table`` (only blanks or empty paragraphs between)."""
     if (table.tail or "").strip():
         return None
@@ -388,7 +389,7 @@ def _next_table(table: etree._Element) -> etree._Element | None:
     return None
 
 
-def _join_split_tables(root: etree._Element) -> None:
+def _join_split_tables(root: HtmlElement) -> None:
     """Join a table cut in pieces whose merged cells run across the cut."""
     for table in list(root.iter("table")):
         if table.getparent() is None or _is_layout_table(table):
@@ -397,7 +398,8 @@ def _join_split_tables(root: etree._Element) -> None:
             following = _next_table(table)
             if following is None or _is_layout_table(following):
                 break
-            target = table.find("tbody") if table.find("tbody") is not None else table
+            tbody = table.find("tbody")
+            target = tbody if tbody is not None else table
             for row in _own_rows(following):
                 target.append(row)
             following.drop_tree()
@@ -406,10 +408,10 @@ def _join_split_tables(root: etree._Element) -> None:
 # ---------------------------------------------------------------- furniture, body
 
 
-def _strip_furniture(root: etree._Element, keep: set[etree._Element]) -> None:
+def _strip_furniture(root: HtmlElement, keep: set[HtmlElement]) -> None:
     """Drop scripts, styles, controls and page furniture (navigation, footers, sidebars…),
     never an element that holds a report table (``keep`` and their ancestors)."""
-    protected: set[etree._Element] = set()
+    protected: set[HtmlElement] = set()
     for node in keep:
         protected.add(node)
         protected.update(node.iterancestors())
@@ -417,8 +419,9 @@ def _strip_furniture(root: etree._Element, keep: set[etree._Element]) -> None:
         if node.getparent() is not None and node not in protected:
             node.drop_tree()
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        if node.getparent() is not None:
-            node.getparent().remove(node)
+        parent = node.getparent()
+        if parent is not None:
+            parent.remove(node)
     for node in list(root.iter("div", "ul", "ol", "span", "section", "td", "table", "p", "dl")):
         if node.getparent() is None or node in protected or not _is_furniture(node):
             continue
@@ -430,19 +433,23 @@ def _strip_furniture(root: etree._Element, keep: set[etree._Element]) -> None:
 _PROSE_MARKS = re.compile(r"[，。；：、“”（）]")
 
 
-def _own_text(node: etree._Element) -> str:
+def _own_text(node: HtmlElement) -> str:
     return (node.text or "") + "".join((child.tail or "") for child in node)
 
 
-def _link_chars(node: etree._Element) -> int:
+def _link_chars(node: HtmlElement) -> int:
     return sum(len(a.text_content().strip()) for a in node.iter("a"))
 
 
-def _density_body(root: etree._Element) -> etree._Element:
+_PAGE_TAGS: tuple[object, ...] = ("body", "html")
+"""Where the body's climb stops (typed for any tag: lxml's may be a QName or bytes)."""
+
+
+def _density_body(root: HtmlElement) -> HtmlElement:
     """The element holding the page's main text, by text density: runs of prose (text
     with Chinese punctuation, outside links) score their parent and grandparent; the best
     scorer climbs while its parent adds content (tables beside paragraphs included)."""
-    scores: dict[etree._Element, float] = {}
+    scores: dict[HtmlElement, float] = {}
     for node in root.iter(
         "p",
         "td",
@@ -489,8 +496,7 @@ def _density_body(root: etree._Element) -> etree._Element:
         if _link_chars(node) / total > 0.5:
             scores[node] *= 0.2  # navigation: mostly links
     best = max(scores, key=lambda node: scores[node])
-    while best.getparent() is not None and best.getparent().tag not in ("body", "html"):
-        parent = best.getparent()
+    while (parent := best.getparent()) is not None and parent.tag not in _PAGE_TAGS:
         if scores.get(parent, 0.0) < scores[best] * 0.9 and parent.find(".//table") is None:
             break
         if scores.get(parent, 0.0) < scores[best] * 0.5:
@@ -499,10 +505,12 @@ def _density_body(root: etree._Element) -> etree._Element:
     return best
 
 
-def _find_body(root: etree._Element) -> etree._Element:
+def _find_body(root: HtmlElement) -> HtmlElement:
     """A known CMS body container (fast path), else the densest text region."""
     for selector in _BODY_SELECTORS:
-        found = [node for node in root.xpath(selector) if len(node.text_content().strip()) > 50]
+        found: list[HtmlElement] = [
+            node for node in root.xpath(selector) if len(node.text_content().strip()) > 50
+        ]
         if found:
             return max(found, key=lambda node: len(node.text_content()))
     return _density_body(root)
@@ -515,7 +523,7 @@ def _span(value: str | None) -> int:
     return max(1, min(int(match.group(1)), 1000)) if match else 1
 
 
-def _table_rows(table: etree._Element) -> list[list[SpanCell]]:
+def _table_rows(table: HtmlElement) -> list[list[SpanCell]]:
     rows: list[list[SpanCell]] = []
     for row in _own_rows(table):
         cells = [
@@ -527,18 +535,18 @@ def _table_rows(table: etree._Element) -> list[list[SpanCell]]:
     return rows
 
 
-def _cell_text(cell: etree._Element) -> str:
+def _cell_text(cell: HtmlElement) -> str:
     lines: list[str] = []
     _render(cell, lines, [], in_cell=True)
     return "\n".join(line for line in lines if line.strip())
 
 
 def _render(
-    node: etree._Element,
+    node: HtmlElement,
     lines: list[str],
     tables: list[Grid],
     in_cell: bool = False,
-    skip: set[etree._Element] | None = None,
+    skip: set[HtmlElement] | None = None,
 ) -> None:
     """Append the text of ``node`` to ``lines`` (the last line is the open one); data
     tables become grids, layout tables are read as blocks."""
@@ -600,7 +608,7 @@ def _prose_chars(lines: list[str]) -> int:
     return sum(len(line) for line in lines if "\t" not in line)
 
 
-def _content(root: etree._Element, source: str) -> _Content:
+def _content(root: HtmlElement, source: str) -> _Content:
     """The report content of one HTML tree: the body, and every report table wherever
     it stands (table-first recovery)."""
     _convert_div_grids(root)
@@ -646,21 +654,21 @@ def _trafilatura_lines(text: str) -> list[str]:
     return [clean_inline(line) for line in (extracted or "").splitlines() if line.strip()]
 
 
-def _parse(text: str) -> etree._Element:
+def _parse(text: str) -> HtmlElement:
     try:
         return lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"html: unparseable page: {exc}") from exc
 
 
-def _fragment_root(fragment: str) -> etree._Element | None:
+def _fragment_root(fragment: str) -> HtmlElement | None:
     try:
         return lxml.html.document_fromstring(f"<html><body><div>{fragment}</div></body></html>")
     except (etree.ParserError, ValueError):
         return None
 
 
-def _embedded(root: etree._Element) -> list[Fragment]:
+def _embedded(root: HtmlElement) -> list[Fragment]:
     """HTML fragments carried as data in the page: scripts, templates, hidden textareas."""
     found: list[Fragment] = []
     for node in root.iter("script", "textarea", "template"):

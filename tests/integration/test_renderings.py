@@ -21,7 +21,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import lxml.html
 import pytest
@@ -314,29 +314,39 @@ def _advance_width(delta: str, size: float, text: str) -> float:
     return total + (size if ord(last) >= 0x2E80 else size / 2)
 
 
+T = TypeVar("T")
+
+
+def _given(value: T | None, what: str) -> T:
+    """An element, attribute or text the OFD package must have."""
+    assert value is not None, what
+    return value
+
+
 def _ofd_tokens(path: Path) -> tuple[Counter[str], int]:
     """Tokens rebuilt from the geometry: text objects on one baseline whose boxes touch."""
     ns = "{http://www.ofdspec.org/2016}"
     tokens: Counter[str] = Counter()
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("OFD.xml"))
-        doc_root = root.find(f".//{ns}DocRoot").text
+        doc_root = _given(_given(root.find(f".//{ns}DocRoot"), "DocRoot").text, "DocRoot text")
         document = etree.fromstring(archive.read(doc_root))
         pages = document.findall(f".//{ns}Pages/{ns}Page")
         base = doc_root.rsplit("/", 1)[0]
         for page in pages:
-            content = etree.fromstring(archive.read(f"{base}/{page.get('BaseLoc')}"))
+            content = etree.fromstring(
+                archive.read(f"{base}/{_given(page.get('BaseLoc'), 'BaseLoc')}")
+            )
             items = []
             for obj in content.iter(f"{ns}TextObject"):
-                x, y, w, _h = (float(v) for v in obj.get("Boundary").split())
-                assert obj.get("Font") and float(obj.get("Size")) > 0
-                code = obj.find(f"{ns}TextCode")
-                x += float(code.get("X"))
+                x, y, w, _h = (float(v) for v in _given(obj.get("Boundary"), "Boundary").split())
+                size = float(_given(obj.get("Size"), "Size"))
+                assert obj.get("Font") and size > 0
+                code = _given(obj.find(f"{ns}TextCode"), "TextCode")
+                x += float(_given(code.get("X"), "X"))
                 if w > 100:  # a page-wide boundary: the width of the glyphs from DeltaX
-                    w = _advance_width(
-                        code.get("DeltaX", ""), float(obj.get("Size")), code.text or ""
-                    )
-                items.append((y + float(code.get("Y")), x, x + w, code.text or ""))
+                    w = _advance_width(code.get("DeltaX", ""), size, code.text or "")
+                items.append((y + float(_given(code.get("Y"), "Y")), x, x + w, code.text or ""))
             items.sort()
             lines: list[list[tuple[float, float, float, str]]] = []
             for item in items:  # one line: baselines within 0.3 mm
