@@ -225,8 +225,8 @@ def _torn_note(path: Path, member: Member) -> str:
     tail = f"the last {member.length} bytes are an incomplete record"
     writer = writer_of(path.name)
     alive = writer.alive() if writer is not None else None
-    if alive:
-        return f"{tail}: the file is being written (process {writer.pid})"  # type: ignore[union-attr]
+    if alive and writer is not None:  # alive is None without a writer
+        return f"{tail}: the file is being written (process {writer.pid})"
     return (
         f"{tail}, cut short when its writer stopped; no capture points there "
         "(`nianbao verify --repair` or the next crawl moves it aside)"

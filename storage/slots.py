@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -157,7 +158,10 @@ def claim_many(
     return claimed
 
 
-def _chunks(items: list, size: int = 500) -> list[list]:  # type: ignore[type-arg]
+T = TypeVar("T")
+
+
+def _chunks(items: list[T], size: int = 500) -> list[list[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
