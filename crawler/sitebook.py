@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
+from crawler.discovery.mirrors import Mirrors
 from crawler.links import canonical_url, host_of, host_port_of
 from crawler.listings.series import strip_session
 from crawler.refusals import Refused
@@ -83,6 +84,8 @@ class SiteState:
     """URL patterns no longer followed (their last pages brought nothing new)."""
     complete_listings: set[str] = field(default_factory=set)
     """Listing keys one answer held entirely (their other first-page candidates skipped)."""
+    mirrors: Mirrors = field(default_factory=Mirrors)
+    """Hosts of the site found to serve the same pages as another (crawler.discovery.mirrors)."""
     productive_listings: set[str] = field(default_factory=set)
     """Listing keys a page of which linked a report: their further pages are asked for
     even when one of them shows none (a column that mixes reports with other news)."""

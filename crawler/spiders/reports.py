@@ -291,6 +291,9 @@ class ReportsSpider(Spider):
         if hanweb.is_hanweb_page(page.text):
             # Records embedded as CDATA in <script type="text/xml"> are not markup.
             anchors += extract_anchors(hanweb.records_html(page.text), page.url)
+        if state.mirrors.observe(page.url, anchors, state.in_scope):
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/mirror_hosts")
+        anchors = state.mirrors.fold(anchors)
         self.navigation.sight(state, page.url, anchors)
         hint = Hint.of(response)
         depth = hint.depth
@@ -307,6 +310,7 @@ class ReportsSpider(Spider):
         answers = self._browser_answers(state, page) if not hint.maybe_report else []
         for answer in answers:
             anchors += answer.anchors
+        anchors = state.mirrors.fold(anchors)
         report_requests, report_links = self._report_requests(state, page, anchors)
         # read once: a list filled by script (the page is no report, its API is looked for)
         shell = shells.detect_shell(listing) if not report_links else None
@@ -689,7 +693,7 @@ class ReportsSpider(Spider):
         state = self.book[hint.site or ""]
         page = as_text_response(response)
         html = hanweb.records_html(page.text)
-        anchors = extract_anchors(html, page.url)
+        anchors = state.mirrors.fold(extract_anchors(html, page.url))
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         if report_links:
@@ -739,7 +743,7 @@ class ReportsSpider(Spider):
             )
             return
         base = (fetch.headers.get("Referer") if fetch else None) or page.url
-        anchors = shells.entries(data, base, page.url)
+        anchors = state.mirrors.fold(shells.entries(data, base, page.url))
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         items = {dedup_key(a.url) for a in anchors}
@@ -793,6 +797,7 @@ class ReportsSpider(Spider):
         if "<script" in page.text:
             # attachments named only in the page's data (gkmlpt `_CONFIG.DETAIL`…)
             anchors += shells.script_links(ListingPage(url=page.url, text=page.text))
+        anchors = state.mirrors.fold(anchors)
         yield from self._report_page(state, page, selector, anchors, match)
 
     def _report_page(

@@ -354,6 +354,38 @@ def test_a_hanweb_column_mixing_reports_with_news_is_read_to_its_declared_total(
     assert not any(path.startswith("/art/2024/") for path in site.hits)  # news: not asked
 
 
+def test_a_mirror_host_costs_the_page_that_reveals_it(tmp_path: Path, make_site) -> None:
+    """A mobile host (手机版) serving the same pages at the same paths: its first page shows
+    the same links as the page already fetched at that path, so its host is read as the
+    site's own and nothing is asked for twice (seed 731902, a portal: 38 of 80 requests
+    went into walking the whole site again on its m. host)."""
+    routes: dict[str, Answer] = {}
+    main, mirror = make_site(routes), make_site(routes)  # one site, two host names
+    menu = NAV + "".join(f'<a href="/lm{i}/index.html">栏目{i}</a>' for i in range(4))
+    routes["/col/index.html"] = html(
+        menu
+        + f'<a href="{mirror.base}/col/index.html">手机版</a>'
+        + "<ul>"
+        + "".join(
+            f'<li><a href="/nb/{y}.html">测试县{y}年政府信息公开工作年度报告</a><span>{y + 1}-01-20</span></li>'
+            for y in (2022, 2023)
+        )
+        + "</ul>",
+        title="政府信息公开年报",
+    )
+    for y in (2022, 2023):
+        routes[f"/nb/{y}.html"] = report_page(f"测试县{y}年政府信息公开工作年度报告")
+    for i in range(4):
+        routes[f"/lm{i}/index.html"] = html(menu)
+    archive = archive_for(tmp_path, main)
+    crawl(archive, settings_overrides=FAST)
+    assert {d.url for d in archive.known_documents("ceshi-gov")} == {
+        f"{main.base}/nb/2022.html",
+        f"{main.base}/nb/2023.html",
+    }
+    assert set(mirror.hits) <= {"/robots.txt", "/col/index.html"}
+
+
 def test_many_script_filled_columns_of_one_template_are_all_read(tmp_path: Path, make_site) -> None:
     """Six agencies' 年报 columns share a URL template and are empty shells filled from an
     API: none brings links of its own, yet none is a trap."""
