@@ -13,21 +13,25 @@ at a time when the site is quiet. A low score orders a link; it never drops it:
 - depth bounds the walk (`NIANBAO_MAX_DEPTH`), the per-site page budget bounds the rest.
 
 What a page led to feeds back: when a page turns out to be a listing of reports, the
-links beside the one that led there (same parent page, same URL shape: the other
-townships of a county, the other years of a column) are boosted.
+links beside the one that led there (same parent page, same URL shape: the other years
+of a column), and the agencies beside an agency's link on the way (the other townships of
+a county) are boosted; the other columns of the catalogues on the way are not.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from crawler.discovery.pages import AGENCY_ANCHOR
 from crawler.links import dedup_key, novelty_pattern
 
 _DIGITS = re.compile(r"\d+")
+logger = logging.getLogger(__name__)
 
 
 def url_shape(url: str) -> str:
@@ -103,6 +107,8 @@ class SiteFrontier:
         self._known: set[str] = set()
         self._seq = itertools.count()
         self._children: dict[str, list[str]] = {}
+        self._texts: dict[str, str] = {}
+        """Anchor text of every link queued (what a step of a productive trail was)."""
         self._productive: set[str] = set()
         self._templates: set[str] = set()
         """URL patterns of pages that listed reports: other pages of the same template
@@ -130,6 +136,7 @@ class SiteFrontier:
             return False
         self._known.add(key)
         self._waiting[key] = candidate
+        self._texts[key] = candidate.text
         self._children.setdefault(candidate.parent, []).append(key)
         if candidate.parent in self._productive:
             candidate.boost = max(candidate.boost, 0.3)
@@ -141,7 +148,9 @@ class SiteFrontier:
 
     def productive(self, trail: tuple[str, ...], page_url: str) -> None:
         """The page at ``page_url``, reached through ``trail``, lists reports: boost the
-        waiting siblings of every step of the way (same parent, same URL shape)."""
+        waiting siblings of its own link (same parent, same URL shape: its other years and
+        sub-columns) and, higher up the way, the agencies beside an agency's link (the
+        other townships of a county); every other sibling of the way a little."""
         template = novelty_pattern(page_url)
         if template not in self._templates:
             self._templates.add(template)
@@ -150,15 +159,23 @@ class SiteFrontier:
                     waiting.boost = 0.5
                     heapq.heappush(self._heap, _Entry(-waiting.priority, next(self._seq), key))
         steps = [*trail, dedup_key(page_url)]
-        for parent, child in itertools.pairwise(steps):
+        last = len(steps) - 2
+        for index, (parent, child) in enumerate(itertools.pairwise(steps)):
             self._productive.add(parent)
             shape = url_shape("http://x/" + child.split("/", 1)[-1])
+            # The listing's own siblings (its other years, its sub-columns) are likely
+            # listings too; higher up the way, only the siblings of an agency's link (the
+            # other townships of a county) are: the other columns of a catalogue are not.
+            by_agency = index < last and bool(AGENCY_ANCHOR.match(self._texts.get(child, "")))
             for key in self._children.get(parent, []):
                 candidate = self._waiting.get(key)
                 if candidate is None:
                     continue
-                same_shape = url_shape("http://x/" + key.split("/", 1)[-1]) == shape
-                boost = 0.5 if same_shape else 0.1
+                if index == last:
+                    alike = url_shape("http://x/" + key.split("/", 1)[-1]) == shape
+                else:
+                    alike = by_agency and bool(AGENCY_ANCHOR.match(candidate.text))
+                boost = 0.5 if alike else 0.1
                 if boost > candidate.boost:
                     candidate.boost = boost
                     heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
@@ -203,6 +220,14 @@ class SiteFrontier:
                     break
             heapq.heappop(self._heap)
             del self._waiting[entry.key]
+            logger.debug(
+                "released %s (priority %.3f, lent %.2f, boost %.2f%s)",
+                candidate.url,
+                candidate.priority,
+                candidate.lent,
+                candidate.boost,
+                ", low" if low else "",
+            )
             out.append(candidate)
             room -= 1
             self.figures.released += 1

@@ -122,3 +122,27 @@ def test_a_link_on_every_page_loses_what_its_first_page_lent_it() -> None:
 def test_sort_orders_are_views_of_the_same_page() -> None:
     assert dedup_key("http://a.gov.cn/list.jsp?page=1&order=asc") == "a.gov.cn/list.jsp?page=1"
     assert dedup_key("http://a.gov.cn/list.jsp?sort=desc&page=2") == "a.gov.cn/list.jsp?page=2"
+
+
+def test_up_the_way_only_the_siblings_of_an_agencys_link_are_lifted() -> None:
+    """A township's column lists reports: the other townships beside the township's link
+    are lifted, the other columns of the catalogues on the way (政策文件, 新闻中心) are not
+    (seed 731902: a county's every sibling column up the way was followed, 18 extra pages)."""
+    f = frontier()
+
+    def push(url: str, text: str, parent: str) -> None:
+        f.push(Candidate(url=url, text=text, score=0.0, depth=1, parent=parent))
+
+    push("http://a.gov.cn/xxgk/index.html", "信息公开", "a.gov.cn/")
+    push("http://a.gov.cn/news/index.html", "新闻中心", "a.gov.cn/")
+    push("http://a.gov.cn/xxgk/dz/index.html", "大庄镇", "a.gov.cn/xxgk/index.html")
+    push("http://a.gov.cn/xxgk/lh/index.html", "柳河镇", "a.gov.cn/xxgk/index.html")
+    push("http://a.gov.cn/xxgk/zcwj/index.html", "政策文件", "a.gov.cn/xxgk/index.html")
+    release_all(f, found=False, pages=0, budget=3)  # home's two links and 大庄镇, say
+    f.productive(
+        ("a.gov.cn/", "a.gov.cn/xxgk/index.html", "a.gov.cn/xxgk/dz/index.html"),
+        "http://a.gov.cn/xxgk/dz/nb/index.html",
+    )
+    got = release_all(f, found=True, pages=50)
+    assert "http://a.gov.cn/xxgk/lh/index.html" in got
+    assert "http://a.gov.cn/xxgk/zcwj/index.html" not in got
