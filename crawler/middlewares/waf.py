@@ -2,7 +2,11 @@
 answers 521, each with a script that sets a cookie and reloads).
 
 A challenged page is retried once in the real browser (scrapy-playwright) unless the site
-renders `never` or rendering is off; when the browser passes, the cookies it was given are
+renders `never` or rendering is off. The browser waits until the page is no longer a
+challenge (`settle_past_challenge`: stacked layers, a 412 then a 521 that answers twice,
+reload into each other), at most NIANBAO_WAF_CHALLENGE_WAIT seconds. A robots.txt behind
+the layer is read through it the same way (crawler/middlewares/robots.py). When the
+browser passes, the cookies it was given are
 kept for the site, the page itself is asked for again with them (its archived copy is the
 server's bytes, not the browser's DOM, whose text the browser decoded by its own guess when
 the page declares no charset), and they are sent with the site's further plain requests (documents and pages alike do
@@ -16,6 +20,7 @@ solved by the crawler itself.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Self
 
@@ -153,8 +158,6 @@ async def settle_past_challenge(page: Any, wait_ms: int) -> str:
 
     A page method of scrapy-playwright (module level, so a request that carries it still
     pickles into a shared queue)."""
-    import asyncio
-
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_ms / 1000
     while True:
