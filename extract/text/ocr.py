@@ -390,19 +390,48 @@ def _read_mosaics(
             mosaic[y : y + h, _GAP : _GAP + w] = crop
             spans.append((y, y + h))
             y += h + _GAP
-        texts: list[list[str]] = [[] for _ in batch]
-        confidences: list[list[float]] = [[] for _ in batch]
+        words: list[list[Word]] = [[] for _ in batch]
         for word in _tesseract(mosaic, limits, digits=digits, languages=languages):
             middle = (word.top + word.bottom) / 2
             for index, (a, b) in enumerate(spans):
                 if a - _GAP / 2 <= middle < b + _GAP / 2:
-                    texts[index].append(word.text)
-                    confidences[index].append(word.confidence)
+                    words[index].append(word)
                     break
         for index, crop_index in enumerate(indexes):
-            text = "".join(texts[index])
-            results[crop_index] = (text, min(confidences[index]) if text else 0.0)
+            text = join_words(words[index])
+            confidence = min(w.confidence for w in words[index]) if text else 0.0
+            results[crop_index] = (text, confidence)
     return results
+
+
+_SPACE = 0.3
+"""White between a figure and the word after it (or before it), as a share of their
+height, that is a printed space (``162000 元``): the side bearings of a figure and a
+Chinese character printed together leave less than a tenth."""
+
+
+def join_words(words: list[Word]) -> str:
+    """A cell's text from its words as the engine read them, in order: run together (the
+    engine cuts Chinese text into words anywhere), but a space kept between a figure and
+    a Chinese unit printed apart (``162000 元``) — the gap shows it, and a figure's printed form
+    is a value of its own (``amount_raw``)."""
+    text = ""
+    for previous, word in zip([None, *words], words, strict=False):
+        if (
+            previous is not None
+            and text
+            and word.text
+            and (
+                (text[-1].isdigit() and _CJK.match(word.text[0]))
+                or (_CJK.match(text[-1]) and word.text[0].isdigit())
+            )
+            and min(previous.bottom, word.bottom) > max(previous.top, word.top)  # one line
+            and word.x0 - previous.x1
+            >= _SPACE * max(previous.bottom - previous.top, word.bottom - word.top)
+        ):
+            text += " "
+        text += word.text
+    return text
 
 
 def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
@@ -436,7 +465,7 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     again = [
         index
         for index, (text, _) in enumerate(first)
-        if not _CJK.search(text) and index not in shaped
+        if (not _CJK.search(text) or _narrow_glyph(text, crops[index])) and index not in shaped
     ]
     results = list(first)
     short = [i for i in again if crops[i].shape[1] <= _FIGURE_WIDTH * crops[i].shape[0]]
@@ -452,8 +481,33 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
         if agreeing(twice) > agreeing(readings):
             readings.update(twice)
     for index in again:
-        results[index] = reconcile(first[index], readings.get(index, ("", 0.0)))
+        figures = readings.get(index, ("", 0.0))
+        results[index] = by_loops(
+            crops[index], first[index], figures, reconcile(first[index], figures)
+        )
+    square = [i for i in again if len(results[i][0]) == 1 and _square_glyph(crops[i])]
+    if square:
+        # one glyph as wide as it is high is no figure: a Chinese character (无) read as
+        # 一 by the first pass and as 7 by the figures pass; the Chinese model alone says
+        chinese = _read_mosaics([crops[i] for i in square], limits, languages=LABEL_LANGUAGES)
+        for index, (text, confidence) in zip(square, chinese, strict=True):
+            text = text.strip(_STRAY)
+            flagged = min(confidence, results[index][1], UNCERTAIN_BELOW / 2)
+            if len(text) == 1 and _CJK.match(text):
+                results[index] = (text, flagged)
+            else:
+                results[index] = (results[index][0], flagged)
     return results
+
+
+def _square_glyph(crop: np.ndarray) -> bool:
+    """Whether a cell's ink is one glyph about as wide as it is high — a Chinese
+    character; a figure is about half as wide (``4``, the widest, three quarters)."""
+    height, width = crop.shape
+    if height < DPI // 30 or width < 0.85 * height or width > 1.3 * height:
+        return False
+    ink = crop == 0
+    return bool(ink[:, : width // 3].any() and ink[:, -(width // 3) :].any())
 
 
 def _read_figures(
@@ -499,6 +553,14 @@ def _enlarged(crop: np.ndarray) -> np.ndarray:
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+def _narrow_glyph(text: str, crop: np.ndarray) -> bool:
+    """Whether a cell read as one Chinese character holds a glyph too narrow for one: a
+    Chinese character is about as wide as it is high, a figure about half as wide — a
+    lone ``7`` read as ``了`` is read again as figures (and flagged, the readings differ)."""
+    height, width = crop.shape
+    return len(text) == 1 and width < 0.75 * height
+
+
 def _is_dash(crop: np.ndarray) -> bool:
     """A cell whose only ink is one flat bar: a dash (``—``, ``-``), printed for "none".
     The engine drops a lone dash; its shape says what it is. (The crop is the ink's
@@ -528,6 +590,103 @@ def _is_slash(crop: np.ndarray) -> bool:
 
 
 _FIGURE = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def _components(mask: np.ndarray, diagonal: bool) -> list[list[tuple[int, int]]]:
+    """The connected parts of ``mask`` (True pixels), each as its list of pixels; with
+    ``diagonal``, pixels touching at a corner are connected (ink), else only side by side
+    (the white inside a loop)."""
+    from collections import deque
+
+    height, width = mask.shape
+    seen = np.zeros_like(mask, dtype=bool)
+    steps = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if diagonal:
+        steps += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    parts: list[list[tuple[int, int]]] = []
+    for y0, x0 in zip(*np.nonzero(mask), strict=True):
+        if seen[y0, x0]:
+            continue
+        seen[y0, x0] = True
+        part = [(int(y0), int(x0))]
+        queue = deque(part)
+        while queue:
+            y, x = queue.popleft()
+            for dy, dx in steps:
+                ny, nx = y + dy, x + dx
+                if 0 <= ny < height and 0 <= nx < width and mask[ny, nx] and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    part.append((ny, nx))
+                    queue.append((ny, nx))
+        parts.append(part)
+    return parts
+
+
+def loop_digit(crop: np.ndarray) -> str | None:
+    """The digit a lone glyph's loops say it is: ``0`` (one loop as high as the glyph),
+    ``6`` (one loop in its lower part), ``9`` (upper part), ``8`` (two loops, one above
+    the other) — ``None`` when the crop is not one glyph of a digit's proportions or its
+    loops are none of these. The engine reads a lone ``0`` as ``6`` or ``8`` in some
+    prints and mosaics (and the other reading of the cell may be right, or nothing); the
+    white enclosed by the strokes is not in doubt. (The crop is the ink's bounding box.)"""
+    ink = crop == 0
+    height, width = ink.shape
+    if height < 8 or not 0.3 * height <= width <= 1.1 * height or height > 200:
+        return None
+    parts = _components(ink, diagonal=True)
+    if not parts or max(len(p) for p in parts) < 0.95 * int(ink.sum()):
+        return None  # more than one glyph (or a glyph and a mark)
+    white = np.pad(~ink, 1, constant_values=True)
+    smallest = max(2, int(0.01 * height * width))
+    loops = []
+    for part in _components(white, diagonal=False):
+        ys = [y for y, x in part]
+        xs = [x for y, x in part]
+        if min(ys) == 0 or min(xs) == 0 or max(ys) == height + 1 or max(xs) == width + 1:
+            continue  # the white around the glyph
+        if len(part) >= smallest:
+            loops.append(((min(ys) - 1) / height, max(ys) / height))
+    if len(loops) == 2:
+        upper, lower = sorted(loops)
+        return "8" if upper[1] <= lower[0] + 0.1 else None
+    if len(loops) != 1:
+        return None
+    top, bottom = loops[0]
+    if top < 0.3 and bottom > 0.7:
+        return "0"
+    if top >= 0.35 and bottom > 0.65:
+        return "6"
+    if top < 0.3 and bottom <= 0.6:
+        return "9"
+    return None
+
+
+_LOOPED = frozenset("0689")
+
+
+def by_loops(
+    crop: np.ndarray,
+    general: tuple[str, float],
+    figures: tuple[str, float],
+    reconciled: tuple[str, float],
+) -> tuple[str, float]:
+    """A cell read as one of the looped digits (0, 6, 8, 9) checked against the loops of
+    its glyph (:func:`loop_digit`). When they disagree the value is flagged; it becomes
+    the loops' digit when either reading said so, or when the reconciled one was
+    uncertain already or empty — a lone ``0`` read ``6`` by one pass and ``0`` (or nothing)
+    by the other comes back ``0``, flagged. A cell no reading took for a looped digit is
+    left alone (a blank cell's smudge never becomes a figure here)."""
+    text, confidence = reconciled
+    said = {general[0].strip(), figures[0].replace(" ", "")}
+    if not (said | {text}) & _LOOPED:
+        return reconciled
+    shape = loop_digit(crop)
+    if shape is None or shape == text:
+        return reconciled
+    flagged = min(confidence, UNCERTAIN_BELOW / 2)
+    if shape in said or not text or confidence < UNCERTAIN_BELOW:
+        return shape, flagged
+    return text, flagged
 
 
 def reconcile(general: tuple[str, float], figures: tuple[str, float]) -> tuple[str, float]:
