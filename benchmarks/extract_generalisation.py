@@ -31,6 +31,7 @@ The default seed is fresh (printed): pass ``--seed`` to repeat a run.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -65,6 +66,7 @@ class Tally:
     flagged: int = 0
     wrong_unflagged: int = 0
     seconds: float = 0.0
+    ocr_seconds: float = 0.0
     pages: int = 0
     needs_ocr: int = 0
     meta_docs: int = 0
@@ -79,6 +81,7 @@ class Tally:
                      "meta_docs", "agency_right", "year_right", "sections_right"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.seconds += other.seconds
+        self.ocr_seconds += other.ocr_seconds
 
 
 def same(got: object, want: CellValue) -> bool:
@@ -140,6 +143,8 @@ def score(record: Mapping[str, Any], root: Path, verbose: bool) -> Tally:
     tally.pages = int(record.get("details", {}).get("pages", "1") or 1)
     flags = flagged_keys(extraction)
     tally.needs_ocr = int(extraction.needs_ocr)
+    if isinstance(extraction.ocr, Mapping):
+        tally.ocr_seconds = float(extraction.ocr.get("seconds") or 0.0)
     for key, want in values.items():
         got = extraction.values.get(key, "<missing>")
         if same(got, want):
@@ -353,6 +358,16 @@ def main() -> int:
                 f"{pct(wrong - t.wrong_unflagged, wrong).strip()} of {wrong} wrong values flagged "
                 f"(target ≥ {SCAN_TARGET:.0%}, every wrong value flagged)"
             )
+            t = Tally()
+            for family in {str(r["family"]) for r in scans}:
+                t.add(per_family[f"scan:{family}"])
+            if t.pages and t.seconds:
+                engine = f"{t.pages / t.ocr_seconds:.2f}" if t.ocr_seconds else "–"
+                print(
+                    f"  OCR throughput: {t.pages} pages in {t.seconds:.1f}s through extract_document,"
+                    f" {t.pages / t.seconds:.3f} pages/s ({engine} pages/s in the OCR reading alone,"
+                    f" {t.ocr_seconds:.1f}s; load average {os.getloadavg()[0]:.2f})"
+                )
         if not args.no_speed:
             speed(records, root, args.rounds)
     finally:

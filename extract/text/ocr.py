@@ -13,7 +13,9 @@ read alone as a cell is, so that ``extract.text.pdf_stream`` finds the table's c
 from the figures' positions and the header's names, with every figure's confidence (a
 figure whose column is in doubt is flagged). A cell holding no Chinese text is read
 again as figures only and the two readings reconciled (:func:`reconcile`: a disagreement
-flags the value); a lone dash or slash is known by its shape. Words are split into
+flags the value); a lone dash or slash is known by its shape, a lone 0, 6, 8 or 9 by
+its loops (:func:`by_loops`), a lone figure read as a Chinese character or a Chinese mark
+read as a figure by its proportions (both read again). Words are split into
 characters over their box, so the page becomes the same
 :class:`~extract.text.pdf_page.PageObjects` a text layer gives, and ``extract.text.pdf``
 rebuilds paragraphs and tables (merged cells, tables over page breaks) by the rules it

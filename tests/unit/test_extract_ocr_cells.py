@@ -1,5 +1,5 @@
 """Scanned table cells the engine misreads, through the front door (issue 11): a lone ``0``
-read as ``6`` or ``8``, a lone ``7`` read as ``了``, an item label read with a look-alike
+read as ``6`` or ``8``, a lone ``7`` read as ``了``, ``无`` read as ``7``, an item label read with a look-alike
 number (``(二)`` as ``(=)``) at the top of a page, which joined that row to the one above
 it across the page break — blank cells read as the figures of the row above, unflagged.
 
@@ -72,7 +72,7 @@ def test_lone_zeros_in_ruled_cells_are_read_as_zeros(zeros: tuple[Report, Extrac
     report, extraction = zeros
     wrong, flagged = _wrong_and_flagged(report, extraction)
     zero_keys = {k for k in report.scored_keys() if report.values[k] == 0}
-    assert len(zero_keys) > 100
+    assert len(zero_keys) > 50
     misread = {k: extraction.values.get(k) for k in zero_keys if extraction.values.get(k) != 0}
     assert not misread, misread
     assert wrong <= flagged, sorted(wrong - flagged)
@@ -116,6 +116,24 @@ def test_a_figure_read_as_a_chinese_character_is_read_again(
         assert values.get(f"{row}.natural") == report.values[f"{row}.natural"]
     wrong, flagged = _wrong_and_flagged(report, extraction)
     assert wrong <= flagged, sorted(wrong - flagged)
+
+
+@pytest.fixture(scope="module")
+def none_marks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
+    """Seed 90001, syn90001-6: cells printed 无 (none), read 一 by the first pass and 7 by
+    the figures pass (seven blank values came back 7)."""
+    report, data = _scan(90001, "syn90001-6", [0, 1, 2], tmp_path_factory.mktemp("none"))
+    return report, _read(data)
+
+
+def test_a_chinese_mark_is_not_taken_for_a_figure(none_marks: tuple[Report, Extraction]) -> None:
+    report, extraction = none_marks
+    blank = {k for k in report.scored_keys() if report.values[k] is None}
+    sevens = {k for k in blank if extraction.values.get(k) == 7}
+    assert not sevens, sorted(sevens)
+    wrong, flagged = _wrong_and_flagged(report, extraction)
+    assert wrong <= flagged, sorted(wrong - flagged)
+    assert len(wrong) <= 6, sorted(wrong)
 
 
 # ---------------------------------------------------------------- the parts, on images
@@ -165,3 +183,13 @@ def test_a_lone_zero_misread_comes_back_zero_and_flagged(
     assert got == text
     if text:
         assert (confidence < UNCERTAIN_BELOW) is flagged
+
+
+def test_a_figure_and_its_unit_printed_apart_keep_their_space() -> None:
+    def word(text: str, x0: float, x1: float) -> ocr.Word:
+        return ocr.Word(text, x0, 0, x1, 25, 0.9)
+
+    assert ocr.join_words([word("162000", 0, 130), word("元", 143, 172)]) == "162000 元"
+    assert ocr.join_words([word("6181", 0, 80), word("万元", 82, 130)]) == "6181万元"
+    assert ocr.join_words([word("予以", 0, 50), word("公开", 70, 120)]) == "予以公开"
+    assert ocr.join_words([word("-", 0, 10), word("1", 20, 30)]) == "-1"
