@@ -675,9 +675,10 @@ def by_loops(
     """A cell read as one of the looped digits (0, 6, 8, 9) checked against the loops of
     its glyph (:func:`loop_digit`). When they disagree the value is flagged; it becomes
     the loops' digit when either reading said so, or when the reconciled one was
-    uncertain already or empty — a lone ``0`` read ``6`` by one pass and ``0`` (or nothing)
-    by the other comes back ``0``, flagged. A cell no reading took for a looped digit is
-    left alone (a blank cell's smudge never becomes a figure here)."""
+    uncertain already or empty (``0`` and ``8`` only, :data:`_CLOSED`) — a lone ``0`` read
+    ``6`` by one pass and ``0`` (or nothing) by the other comes back ``0``, flagged. A
+    cell no reading took for a looped digit is left alone (a blank cell's smudge never
+    becomes a figure here)."""
     text, confidence = reconciled
     said = {general[0].strip(), figures[0].replace(" ", "")}
     if not (said | {text}) & _LOOPED:
@@ -686,9 +687,15 @@ def by_loops(
     if shape is None or shape == text:
         return reconciled
     flagged = min(confidence, UNCERTAIN_BELOW / 2)
-    if shape in said or not text or confidence < UNCERTAIN_BELOW:
+    if shape in _CLOSED and (shape in said or not text or confidence < UNCERTAIN_BELOW):
         return shape, flagged
     return text, flagged
+
+
+_CLOSED = frozenset("08")
+"""The loops' digits that may replace a reading: a loop as high as the glyph, or two, are
+not made by blur; a coarse scan's ``0`` blurred shut at one end looks like a ``6`` or a
+``9`` (those only flag the value)."""
 
 
 def reconcile(general: tuple[str, float], figures: tuple[str, float]) -> tuple[str, float]:
