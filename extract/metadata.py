@@ -103,7 +103,9 @@ def _clean_agency(text: str) -> str | None:
     if bracketed:
         text = bracketed.group(1)
     text = re.sub(r"^关于", "", text)
-    return text or None
+    # an agency is named in Chinese: a spreadsheet's sheet name (Sheet1) or a file name
+    # before the year is no agency
+    return text if re.search(r"[\u4e00-\u9fff]", text) else None
 
 
 def year_from_title(title: str) -> int | None:

@@ -165,12 +165,21 @@ _BARE_WORD = re.compile(
 )
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def plausible_name(name: str | None) -> bool:
-    """Could be a name: not a bare word (政府, 本机关), no year, date or sentence marks."""
+    """Could be a name: in Chinese (a spreadsheet's ``Sheet1`` is not), not a bare word
+    (政府, 本机关), no year, date or sentence marks."""
     if not name:
         return False
     plain = _plain(name)
-    return 2 <= len(plain) <= 40 and not _BARE_WORD.match(plain) and not _NOT_A_NAME.search(plain)
+    return (
+        2 <= len(plain) <= 40
+        and bool(_HAN.search(plain))
+        and not _BARE_WORD.match(plain)
+        and not _NOT_A_NAME.search(plain)
+    )
 
 
 def looks_like_agency(name: str | None) -> bool:

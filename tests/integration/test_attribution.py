@@ -22,9 +22,16 @@ from paths import REPO
 from capture.recorder import CaptureRecorder
 from capture.types import FetchedResponse, Role
 from crawler.discovery import classify_title
+from extract.metadata import agency_from_title
 from query.reports import iter_reports
 from registry.loader import parse_yaml
-from storage.agencies import AgencyEntry, AgencyIndex, NameSource, looks_like_agency
+from storage.agencies import (
+    AgencyEntry,
+    AgencyIndex,
+    NameSource,
+    looks_like_agency,
+    plausible_name,
+)
 from storage.models import AgencyRow, ExtractionRow, ReportRow
 
 REGISTRY = """
@@ -273,6 +280,10 @@ def test_agency_index_reads_issuers_and_rejects_non_names() -> None:
     assert index.match("宁海县人民政府<script>x</script>") == "ninghai"
     for junk in ("本网", "2021年1月7日", "宁海县政府网", "责任编辑：张三", "", "一、总体情况"):
         assert not looks_like_agency(junk), junk
+    # a spreadsheet's sheet name before the year (seed 331370: a report filed under an
+    # agency called "Sheet1") is no name; the agency after the year is
+    assert not plausible_name("Sheet1")
+    assert agency_from_title("Sheet1 2018年凤源市水利局政府信息公开工作年度报告") == "凤源市水利局"
 
 
 HOSTILE = [
