@@ -101,6 +101,12 @@ class SiteState:
     """Listing key → further first-page candidates of a JSON listing (the other page base),
     with their depth and trail: asked for only when the first candidate's answer does not
     hold the whole listing."""
+    held_pages: dict[str, list[tuple[ListingFetch, int, tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
+    """Listing key of a column proxy → the HTML pages of the same column (a human pager
+    beside the proxy), with their depth and trail: asked for only when the proxy's answers
+    do not reach the declared total (refused, cut short, gone)."""
     scripts: dict[str, str] = field(default_factory=dict)
     """Texts of the site's script files fetched for script-filled pages, by URL."""
     scripts_requested: set[str] = field(default_factory=set)

@@ -184,6 +184,18 @@ def _range_fetch(
     )
 
 
+def range_reaches_total(answer: str, request_url: str, known_total: int | None = None) -> bool:
+    """Whether a POST record-range answer ends at the column's declared total: the proxy
+    has delivered the whole listing."""
+    total = total_records(answer) or known_total
+    query = dict(parse_qsl(urlsplit(request_url).query))
+    start = as_int(query.get("startrecord"))
+    count = record_count(answer)
+    if total is None or start is None or count == 0:
+        return False
+    return start + count - 1 >= total
+
+
 def follow_up_fetches(
     answer: str,
     request_url: str,

@@ -171,8 +171,21 @@ def _query_series(page_url: str, hits: list[_Hit]) -> QuerySeries | None:
             first = nexts[0] - 1
         elif own_value == 0:
             first = 0
-    base = query_base(page_url, param)
+    # the links name the pages: parameters they carry beside the page number and the
+    # page's own URL lacks (Hanweb `?uid=…&pageNum=N` on `index.html`) belong to the series
+    base = query_base(_widest(page_url, mine), param)
     return QuerySeries(base, param, first, step, page1_has_param=own_value == first)
+
+
+def _widest(page_url: str, hits: list[_Hit]) -> str:
+    """The page's URL, or the pager link that adds the most stable parameters to it."""
+    own = set(stable_query(page_url))
+    best, added = page_url, 0
+    for hit in hits:
+        extra = len(set(stable_query(hit.url)) - own)
+        if extra > added:
+            best, added = hit.url, extra
+    return best
 
 
 def _file_series(page_url: str, hits: list[_Hit]) -> FileSeries | None:

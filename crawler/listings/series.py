@@ -107,6 +107,14 @@ def same_host(a: str, b: str) -> bool:
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
 
 
+def same_folder(a: str, b: str) -> bool:
+    """Both URLs name files of one folder of one host (pages of one column)."""
+    pa, pb = urlsplit(strip_session(a)), urlsplit(strip_session(b))
+    return (
+        pa.netloc.lower() == pb.netloc.lower() and split_file(pa.path)[0] == split_file(pb.path)[0]
+    )
+
+
 @dataclass(frozen=True)
 class QuerySeries:
     """Pages named by one query parameter: value(n) = first + (n - 1) * step."""

@@ -67,6 +67,7 @@ from crawler.links import (
 from crawler.listings import hanweb, listing_fetches_for
 from crawler.listings.article_parts import article_parts
 from crawler.listings.pager_links import is_pager_text
+from crawler.listings.series import same_folder
 from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
 from crawler.sitebook import SiteState, listing_place
@@ -154,6 +155,11 @@ class ReportsSpider(Spider):
             for key in list(state.alternates):
                 # candidates whose first request never got an outcome (dropped)
                 for request in self._next_alternate(state, key):
+                    self.crawler.engine.crawl(request)
+                    scheduled += 1
+            for key in list(state.held_pages):
+                # a column whose proxy never answered to the end (a request dropped)
+                for request in self._proxy_ended(state, key, complete=False):
                     self.crawler.engine.crawl(request)
                     scheduled += 1
             for request in self.navigation.release(state):
@@ -378,7 +384,16 @@ class ReportsSpider(Spider):
             if not report_links and not (likely_listing or role == RequestRole.LISTING):
                 # a page whose list is not in its markup (a column proxy): its records are
                 # asked for; further HTML pages only of lists that hold reports
-                found = [f for f in found if f.format != ListingFormat.HTML][:2]
+                proxies = [f for f in found if f.format != ListingFormat.HTML][:2]
+                if any(f.format == ListingFormat.HANWEB_XML for f in proxies):
+                    # the column's own pages (a human pager beside the proxy) are held
+                    # for the proxy's outcome, not followed as navigation
+                    proxies += [
+                        f
+                        for f in found
+                        if f.format == ListingFormat.HTML and same_folder(f.url, page.url)
+                    ]
+                found = proxies
             if role == RequestRole.PAGE:
                 for key in {f.listing_key for f in found if f.listing_key}:
                     self.navigation.new_items(state, key, items)  # the first page's items
@@ -402,7 +417,7 @@ class ReportsSpider(Spider):
             # API, a column proxy) was not barren
             novel = bool(report_links or fresh_links or fetches or waiting)
             self.navigation.note_novelty(state, page.url, novel)
-        for fetch in self._hold_alternates(state, fetches, depth, hint.trail):
+        for fetch in self._hold_alternates(state, fetches, depth, hint.trail, page.url):
             if not self.navigation.new_listing_fetch(state, fetch):
                 continue
             yield self.requests.listing(
@@ -517,16 +532,40 @@ class ReportsSpider(Spider):
         yield self._with_exchanges(fetched_response(page, role, run_id=self.config.run_id), page)
 
     def _hold_alternates(
-        self, state: SiteState, fetches: list[ListingFetch], depth: int, trail: tuple[str, ...]
+        self,
+        state: SiteState,
+        fetches: list[ListingFetch],
+        depth: int,
+        trail: tuple[str, ...],
+        page_url: str = "",
     ) -> list[ListingFetch]:
         """Of the first-page candidates of one templated JSON listing (its API may count
         pages from 1 or from 0), the first is asked for now; the others wait for its answer
-        (`_next_alternate`). Not in a distributed crawl: another worker may get the answer."""
+        (`_next_alternate`). Likewise the HTML pages of a column beside the column proxy
+        that pages it (`_proxy_ended`). Not in a distributed crawl: another worker may get
+        the answer."""
         if not self.config.frontier_hold:
             return fetches
         out: list[ListingFetch] = []
         firsts: set[str] = set()
+        proxied = {
+            f.listing_key
+            for f in fetches
+            if f.format == ListingFormat.HANWEB_XML and f.method == "POST" and f.listing_key
+        }
         for fetch in fetches:
+            if (
+                fetch.format == ListingFormat.HTML
+                and len(proxied) == 1
+                and same_folder(fetch.url, page_url)
+            ):
+                # a human pager beside the column proxy shows the same records: its pages
+                # wait for the proxy's answers (`_proxy_ended`)
+                key = next(iter(proxied))
+                state.held_pages.setdefault(key, []).append((fetch, depth, trail))
+                if fetch.method == "GET":
+                    state.frontier.mark_seen(fetch.url)  # its pager link is no navigation
+                continue
             if (
                 fetch.format == ListingFormat.JSON
                 and fetch.listing_key
@@ -539,6 +578,20 @@ class ReportsSpider(Spider):
                 firsts.add(fetch.listing_key)
             out.append(fetch)
         return out
+
+    def _proxy_ended(self, state: SiteState, key: str, complete: bool) -> Iterator[Request]:
+        """A column proxy asked for no further records: when its answers reached the declared
+        total, the held HTML pages of the column are not needed; otherwise they are asked
+        for (the proxy refused, was cut short or is gone)."""
+        held = state.held_pages.pop(key, None) if key else None
+        if not held:
+            return
+        if complete:
+            self.crawler.stats.inc_value(f"nianbao/{state.id}/pages_spared_by_proxy", len(held))
+            return
+        for fetch, depth, trail in held:
+            if self.navigation.new_listing_fetch(state, fetch):
+                yield self.requests.listing(state, fetch, depth=depth, hint=Hint(trail=trail))
 
     def _next_alternate(self, state: SiteState, key: str) -> Iterator[Request]:
         """After an answer (or a failure) of a first-page candidate of the listing `key`:
@@ -692,6 +745,7 @@ class ReportsSpider(Spider):
         hint = Hint.of(response)
         state = self.book[hint.site or ""]
         page = as_text_response(response)
+        following: list[ListingFetch] = []
         html = hanweb.records_html(page.text)
         anchors = state.mirrors.fold(extract_anchors(html, page.url))
         requests, report_links = self._report_requests(state, page, anchors)
@@ -707,7 +761,7 @@ class ReportsSpider(Spider):
             # with no report in a column that holds reports does not end it
             assert response.request is not None
             body = (response.request.body or b"").decode("utf-8", "replace")
-            for fetch in hanweb.follow_up_fetches(
+            following = hanweb.follow_up_fetches(
                 page.text,
                 page.url,
                 body,
@@ -715,12 +769,16 @@ class ReportsSpider(Spider):
                 known_total=hint.expected_records,
                 referer=str(response.request.headers.get("Referer", b"") or b"", "latin-1"),
                 listing_key=hint.listing_key,
-            ):
+            )
+            for fetch in following:
                 if not self.navigation.new_listing_fetch(state, fetch):
                     continue
                 yield self.requests.listing(
                     state, fetch, depth=hint.depth, hint=Hint(trail=hint.trail)
                 )
+        if not following:
+            complete = hanweb.range_reaches_total(page.text, page.url, hint.expected_records)
+            yield from self._proxy_ended(state, hint.listing_key, complete)
 
     def parse_json(self, response: Response) -> Iterator[Any]:
         state = self._settle(response)
@@ -1020,6 +1078,7 @@ class ReportsSpider(Spider):
             return
         yield from self._failure(failure)
         if state is not None:
+            yield from self._proxy_ended(state, Hint.of(request).listing_key, complete=False)
             yield from self._next_alternate(state, _listing_key_of(Hint.of(request)))
             yield from self.navigation.release(state)
 

@@ -354,6 +354,79 @@ def test_a_hanweb_column_mixing_reports_with_news_is_read_to_its_declared_total(
     assert not any(path.startswith("/art/2024/") for path in site.hits)  # news: not asked
 
 
+def _paged_hanweb_column(proxy_answers: bool) -> dict[str, Answer]:
+    """A Hanweb column of 15 records: 5 embedded, 10 from its POST record-range proxy, and
+    a human pager beside it (`index.html?uid=77&pageNum=N`, field guide §1.1) showing the
+    same records as pages; the 2017 report sits in the last group."""
+    proxy = "/module/jpage/dataproxy.jsp"
+    form = "col=1&appid=1&webid=1&path=%2F&columnid=99&unitid=77&permissiontype=0"
+    news = [
+        (f"/art/2024/1/{i}/art_99_{i}.html", f"关于第{i}期工作简报的通知") for i in range(1, 14)
+    ]
+    older = ("/art/2018/2/6/art_99_101.html", REPORT.replace("2023", "2017"))
+    records = [("/art/2025/1/9/art_99_100.html", REPORT), *news, older]
+    pager = "".join(
+        f'<a href="/col/index.html?uid=77&amp;pageNum={n}">{n}</a> ' for n in range(2, 4)
+    )
+    routes: dict[str, Answer] = {
+        "/col/index.html": html(
+            '<div id="77"><script type="text/xml"><datastore><recordset>'
+            + _records(*records[:5])
+            + "</recordset><totalrecord>15</totalrecord></datastore></script></div>"
+            + f'<script>jpage_load({{"unitid": "77", "proxyUrl": "{proxy}", "perPage": 5, '
+            + f'"groupSize": 3, "totalRecord": 15, "ajaxType": "POST", "form": "{form}"}});'
+            + f"</script><div class='pagination'>{pager}</div>",
+            title="政务公开年报",
+        ),
+        "/art/2025/1/9/art_99_100.html": report_page(),
+        older[0]: report_page(older[1]),
+    }
+    for n in (2, 3):  # (asked for with the query sorted, as Scrapy canonicalises it)
+        routes[f"/col/index.html?pageNum={n}&uid=77"] = html(
+            "<ul>"
+            + "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in records[5 * n - 5 : 5 * n])
+            + f"</ul><div class='pagination'>{pager}</div>",
+            title="政务公开年报",
+        )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>'
+        + _records(*records[5:])
+        + "</recordset><totalrecord>15</totalrecord></datastore>"
+    )
+    routes[f"{proxy}?startrecord=6&endrecord=15&perpage=5"] = (
+        Answer(200, xml.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+        if proxy_answers
+        else Answer(500, b"error")
+    )
+    return routes
+
+
+def test_a_human_pager_beside_a_column_proxy_costs_nothing_when_the_proxy_answers(
+    tmp_path: Path, make_site
+) -> None:
+    """The pager's pages show the records the proxy delivered: they wait for the proxy's
+    outcome and are not asked for once its answers reach the declared total (seed 938746, a
+    Hanweb column: 22 requests beyond the minimum, 11 of them 404s of a page series built
+    without the links' uid)."""
+    site = make_site(_paged_hanweb_column(proxy_answers=True))
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"art/2025/1/9/art_99_100.html", "art/2018/2/6/art_99_101.html"}
+    assert not [path for path in site.hits if "pageNum" in path]
+
+
+def test_a_human_pager_beside_a_failing_column_proxy_is_read(tmp_path: Path, make_site) -> None:
+    """The same column whose proxy fails: its pages are asked for after all."""
+    site = make_site(_paged_hanweb_column(proxy_answers=False))
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"art/2025/1/9/art_99_100.html", "art/2018/2/6/art_99_101.html"}
+    assert {p for p in site.hits if "pageNum" in p} == {
+        "/col/index.html?pageNum=2&uid=77",
+        "/col/index.html?pageNum=3&uid=77",
+    }
+
+
 def test_a_mirror_host_costs_the_page_that_reveals_it(tmp_path: Path, make_site) -> None:
     """A mobile host (手机版) serving the same pages at the same paths: its first page shows
     the same links as the page already fetched at that path, so its host is read as the

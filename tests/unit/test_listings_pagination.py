@@ -320,6 +320,19 @@ def test_hanweb_human_paging_with_uid() -> None:
     ]
 
 
+def test_pages_past_the_linked_window_keep_the_parameters_the_links_carry() -> None:
+    # a declared total (Hanweb <totalpage>) expands the series beyond the linked window: the
+    # pages it names carry the links' uid, which the first page's own URL lacks (a series
+    # built on the page's URL asked for index.html?pageNum=N, each a 404)
+    url = "http://www.example.gov.cn/col/col42150/index.html"
+    body = (
+        "<script>var totalPage = 6;</script>"
+        '<a href="index.html?uid=380055&amp;pageNum=2">2</a> '
+        '<a href="index.html?uid=380055&amp;pageNum=3">3</a>'
+    )
+    assert urls(fetches(url, body)) == [url + f"?uid=380055&pageNum={n}" for n in range(2, 7)]
+
+
 def test_listing_key_is_carried_from_the_page() -> None:
     found = fetches(COL + "index_1.html", '<a href="index_2.html">下一页</a>', key="the-listing")
     assert [f.listing_key for f in found] == ["the-listing"]
