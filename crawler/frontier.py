@@ -13,9 +13,10 @@ at a time when the site is quiet. A low score orders a link; it never drops it:
 - depth bounds the walk (`NIANBAO_MAX_DEPTH`), the per-site page budget bounds the rest.
 
 What a page led to feeds back: when a page turns out to be a listing of reports, the
-links beside the one that led there (same parent page, same URL shape: the other years
-of a column), and the agencies beside an agency's link on the way (the other townships of
-a county) are boosted; the other columns of the catalogues on the way are not.
+links beside the one that led there (same parent page, same URL shape and the same name
+but for its digits, or both named by a year: the other years of a column; both named
+by an agency: the other townships), and the agencies beside an agency's link on the way
+(the other townships of a county) are boosted; the other columns of the catalogues on the way are not.
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ def url_shape(url: str) -> str:
     head = "/".join(_DIGITS.sub("#", s) for s in segments[:-1])
     keys = ",".join(sorted(k.split("=", 1)[0] for k in parts.query.split("&") if k))
     return f"{head}/*?{keys}"
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def sibling_name(url: str) -> str:
+    """The name a link has among its siblings: its last path segment (the folder of an
+    `index.html`), digit runs generalised (`nb_2023n` and `nb_2019n` are one name;
+    `zfxxgkzn` and `NDBG` are two)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and "." in segments[-1] and len(segments) > 1:
+        segments = segments[:-1]
+    return _DIGITS.sub("#", segments[-1].lower()) if segments else ""
 
 
 @dataclass(order=True)
@@ -163,6 +178,9 @@ class SiteFrontier:
         for index, (parent, child) in enumerate(itertools.pairwise(steps)):
             self._productive.add(parent)
             shape = url_shape("http://x/" + child.split("/", 1)[-1])
+            name = sibling_name("http://x/" + child.split("/", 1)[-1])
+            text = self._texts.get(child, "")
+            dated, agency = bool(_YEAR.search(text)), bool(AGENCY_ANCHOR.match(text))
             # The listing's own siblings (its other years, its sub-columns) are likely
             # listings too; higher up the way, only the siblings of an agency's link (the
             # other townships of a county) are: the other columns of a catalogue are not.
@@ -172,7 +190,15 @@ class SiteFrontier:
                 if candidate is None:
                     continue
                 if index == last:
-                    alike = url_shape("http://x/" + key.split("/", 1)[-1]) == shape
+                    # another year of the listing (the same name but for its digits, or
+                    # both named by a year: `2023年`), or another agency's column (both
+                    # named by an agency: the other townships), of the same URL shape
+                    other = "http://x/" + key.split("/", 1)[-1]
+                    alike = url_shape(other) == shape and (
+                        sibling_name(other) == name
+                        or (dated and bool(_YEAR.search(candidate.text)))
+                        or (agency and bool(AGENCY_ANCHOR.match(candidate.text)))
+                    )
                 else:
                     alike = by_agency and bool(AGENCY_ANCHOR.match(candidate.text))
                 boost = 0.5 if alike else 0.1

@@ -15,8 +15,10 @@ def frontier(
     )
 
 
-def cand(url: str, score: float, *, parent: str = "a.gov.cn/", depth: int = 1) -> Candidate:
-    return Candidate(url=url, text="", score=score, depth=depth, parent=parent)
+def cand(
+    url: str, score: float, *, parent: str = "a.gov.cn/", depth: int = 1, text: str = ""
+) -> Candidate:
+    return Candidate(url=url, text=text, score=score, depth=depth, parent=parent)
 
 
 def release_all(f: SiteFrontier, *, found: bool, pages: int = 0, budget: int = 0) -> list[str]:
@@ -72,8 +74,8 @@ def test_one_visit_per_page_whatever_its_scheme_host_alias_or_session() -> None:
 def test_what_led_to_reports_lifts_its_siblings_and_its_template() -> None:
     f = frontier()
     towns = "a.gov.cn/xz/"
-    for name in ("dz", "lh", "sx"):
-        f.push(cand(f"http://a.gov.cn/xz/{name}/index.html", 0.0, parent=towns))
+    for name, town in (("dz", "大庄镇"), ("lh", "柳河镇"), ("sx", "三星乡")):
+        f.push(cand(f"http://a.gov.cn/xz/{name}/index.html", 0.0, parent=towns, text=town))
     f.push(cand("http://a.gov.cn/news/index.html", 0.1, parent=towns))
     f.push(cand("http://a.gov.cn/info.action?dep=77&cat=9", 0.0))
     [first] = f.release(busy=0, pages_used=0, budget=0, found_reports=False)
@@ -146,3 +148,34 @@ def test_up_the_way_only_the_siblings_of_an_agencys_link_are_lifted() -> None:
     got = release_all(f, found=True, pages=50)
     assert "http://a.gov.cn/xxgk/lh/index.html" in got
     assert "http://a.gov.cn/xxgk/zcwj/index.html" not in got
+
+
+def test_only_the_listings_other_years_and_agencies_are_its_siblings() -> None:
+    """A listing's parent also links the other columns of its catalogue (guides, work
+    plans, statistics), in the same URL shape: they are not boosted as the listing's other
+    years are (seed 938746: three columns of 政务公开 walked after the 年报 column)."""
+    f = frontier()
+    top = "a.gov.cn/xxgk/index.html"
+    f.push(cand("http://a.gov.cn/xxgk/ndbg/index.shtml", 0.9, parent=top, text="年度报告"))
+    for slug, text in (("zfxxgkzn", "政府信息公开指南"), ("tjgb", "统计公报")):
+        f.push(cand(f"http://a.gov.cn/xxgk/{slug}/index.html", 0.05, parent=top, text=text))
+    f.push(cand("http://a.gov.cn/xxgk/nb_2019n/index.html", 0.05, parent=top, text="往年"))
+    f.push(cand("http://a.gov.cn/xxgk/c1002911/index.html", 0.05, parent=top, text="2022年"))
+    [listing] = f.release(busy=0, pages_used=0, budget=0, found_reports=False)
+    assert listing.url == "http://a.gov.cn/xxgk/ndbg/index.shtml"
+    f.productive((top,), listing.url)
+    got = release_all(f, found=True, pages=100)
+    assert got == []  # nothing alike: other names, and the listing's link is not dated
+    f = frontier()
+    f.push(cand("http://a.gov.cn/xxgk/nb_2023n/index.html", 0.9, parent=top, text="2023年"))
+    for slug, text in (("zfxxgkzn", "政府信息公开指南"), ("tjgb", "统计公报")):
+        f.push(cand(f"http://a.gov.cn/xxgk/{slug}/index.html", 0.05, parent=top, text=text))
+    f.push(cand("http://a.gov.cn/xxgk/nb_2019n/index.html", 0.05, parent=top, text="往年"))
+    f.push(cand("http://a.gov.cn/xxgk/c1002911/index.html", 0.05, parent=top, text="2022年"))
+    f.release(busy=0, pages_used=0, budget=0, found_reports=False)
+    f.productive((top,), "http://a.gov.cn/xxgk/nb_2023n/index.html")
+    got = release_all(f, found=True, pages=100)
+    assert sorted(got) == [
+        "http://a.gov.cn/xxgk/c1002911/index.html",  # named by a year
+        "http://a.gov.cn/xxgk/nb_2019n/index.html",  # the same name but for its digits
+    ]
