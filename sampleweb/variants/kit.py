@@ -723,14 +723,18 @@ class SiteKit:
         target = parts.path + ("?" + parts.query if parts.query else "")
         return any(target.startswith(p) for p in self.disallow)
 
-    def finish_robots(self) -> None:
+    def finish_robots(self, start_urls: list[str] | None = None) -> None:
         """Documents robots.txt forbids are withheld (not expected); a report left with
         none is not expected; their steps leave the path."""
         if not self.disallow:
             return
         # robots.txt forbidding the whole main host leaves no path to any document, those
-        # of other hosts (an attachment host) included: nothing of the site is expected
-        unreachable = "/" in self.disallow
+        # of other hosts (an attachment host) included: nothing of the site is expected —
+        # unless the crawl starts on another host (a 信息公开 host of its own, with its
+        # own robots.txt), whose documents it reaches without the main host
+        main = urlsplit(self.bases["main"]).netloc
+        starts_on_main = not start_urls or any(urlsplit(u).netloc == main for u in start_urls)
+        unreachable = "/" in self.disallow and starts_on_main
         kept: list[Report] = []
         for r in self.reports:
             withheld = tuple(d for d in r.documents if unreachable or self.forbidden(d.url))

@@ -87,7 +87,7 @@ class VariantWeb:
             rng = random.Random(f"variants:{self.seed}:{index}")
             kit = SiteKit(site_id, family, rng, bases, spec.knobs)
             built = spec.build(kit, pool)
-            kit.finish_robots()
+            kit.finish_robots(built.start_urls)
             finish_hosts(kit)
             self.built.append(built)
             self._configure(spec, kit, servers)

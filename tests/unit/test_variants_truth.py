@@ -183,17 +183,39 @@ def test_robots_forbidden_reports_are_not_expected() -> None:
     assert all(not r.expected and not r.documents and r.withheld for r in forbidden)
 
 
+def _starts_on_main(b: object) -> bool:
+    kit = b.kit  # type: ignore[attr-defined]
+    main = kit.bases["main"]
+    return any(u.startswith(main + "/") for u in b.start_urls)  # type: ignore[attr-defined]
+
+
 def test_a_site_whose_robots_forbid_everything_expects_nothing_on_any_host() -> None:
     """`Disallow: /` on the main host leaves no path to any document, those on an
     attachment host included (seed 523901 expected 8 such documents)."""
     web = built(523901)
     sites = [b for b in web.built if b.kit.dialect.get("robots") == "disallow-all"]
-    assert sites
+    assert sites and all(_starts_on_main(b) for b in sites)
     truth = web.truth()
     for b in sites:
         site = next(s for s in truth.sites if s.site == b.kit.id)
         assert site.expected_documents == []
         assert all(r.withheld for r in site.reports if r.documents or r.withheld)
+
+
+def test_a_crawl_starting_on_a_host_of_its_own_reaches_its_documents_past_the_main_robots() -> None:
+    """A 信息公开 host of its own (label platform), with its own robots.txt, where the crawl
+    starts: `Disallow: /` on the main host does not forbid it (seed 17788 expected none of
+    its 18 documents, and a crawler that read them was counted as impolite)."""
+    web = built(17788)
+    [b] = [
+        b
+        for b in web.built
+        if b.kit.dialect.get("robots") == "disallow-all" and not _starts_on_main(b)
+    ]
+    site = web.truth().site(b.kit.id)
+    assert len(site.expected_documents) == 18
+    main = b.kit.bases["main"]
+    assert not any(d.url.startswith(main + "/") for d in site.expected_documents)
 
 
 def test_a_real_report_without_an_article_page_is_one_file() -> None:
