@@ -42,6 +42,8 @@ _CHALLENGE = re.compile(
 )
 
 
+_LINK = re.compile(rb"<a\s[^>]*href\s*=\s*[\"']?(?!javascript:|#)[^\s\"'>]", re.I)
+_PAGE_LINKS = 3
 _SCRIPT_OR_TAG = re.compile(rb"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 
 
@@ -186,11 +188,12 @@ def _settled(body: bytes) -> bool:
 
 
 def looks_like_challenge(body: bytes) -> bool:
-    """A document that is a challenge script and next to nothing else."""
+    """A document that is a challenge script and next to nothing else: little text and
+    no links (a small navigation page whose script sets `location.href` has its menu)."""
     head = body[:65536]
     if b"<script" not in head.lower() or not _CHALLENGE.search(head):
         return False
-    return len(visible_bytes(head)) < 400
+    return len(visible_bytes(head)) < 400 and len(_LINK.findall(head)) < _PAGE_LINKS
 
 
 def _browser_cookies(request: Request) -> dict[str, str]:
