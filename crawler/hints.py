@@ -119,6 +119,8 @@ class Hint:
     """counted against the site's page budget"""
     backoff: float = 0.0
     """seconds the retry middleware waits before sending this retry"""
+    retried_url: str = ""
+    """the URL whose failures Scrapy's `retry_times` counts (a redirect starts afresh)"""
     rate_limited: int = 0
     """times this request was answered with a rate-limiting WAF's blank page"""
     rate_wait: float = 0.0

@@ -3,6 +3,8 @@
 Scrapy's RetryMiddleware decides whether to retry; this subclass stamps the retry with a
 delay of NIANBAO_RETRY_BACKOFF × 2^(attempt-1) seconds (capped by
 NIANBAO_RETRY_BACKOFF_MAX), which `process_request` waits without blocking the reactor.
+A redirect's target is a new URL with its own attempts (Scrapy carries `retry_times`
+over a redirect: a download endpoint that failed once left its file one attempt).
 """
 
 from __future__ import annotations
@@ -34,11 +36,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = super()._retry(request, reason)
         if retry is not None:
             attempt = int(retry.meta.get("retry_times", 1))
-            Hint.update(retry, backoff=min(self.backoff * 2 ** (attempt - 1), self.backoff_max))
+            Hint.update(
+                retry,
+                backoff=min(self.backoff * 2 ** (attempt - 1), self.backoff_max),
+                retried_url=retry.url,
+            )
         return retry
 
     async def process_request(self, request: Request) -> None:
         hint = Hint.of(request)
+        if hint.retried_url and hint.retried_url != request.url:
+            # redirected (a download endpoint to its file): the new URL has its own
+            # attempts, not what is left of the endpoint's
+            request.meta.pop("retry_times", None)
+            hint = hint.replace(retried_url="")
+            hint.store(request)
         delay = hint.backoff
         if delay:
             hint.replace(backoff=0.0).store(request)

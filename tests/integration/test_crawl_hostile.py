@@ -81,6 +81,38 @@ def test_5xx_is_retried_with_backoff_and_failures_are_recorded(tmp_path: Path, m
     assert doc.title == REPORT
 
 
+def test_a_redirect_target_has_its_own_retries(tmp_path: Path, make_site) -> None:
+    """A download endpoint that fails once and then redirects to its file: the file gets
+    its own attempts (Scrapy carried the endpoint's count over the redirect, and a file
+    that failed twice was given up after one retry: seed 17788, a flaky Hanweb site)."""
+    pdf = b"%PDF-1.4\n" + REPORT.encode() + b"\n%%EOF\n"
+
+    def endpoint(hit: int) -> Answer:
+        return Answer(503, b"busy") if hit == 1 else Answer(302, b"", {"Location": "/f/a.pdf"})
+
+    def file(hit: int) -> Answer:
+        return (
+            Answer(502, b"bad gateway")
+            if hit <= 2
+            else Answer(200, pdf, {"Content-Type": "application/pdf"})
+        )
+
+    page = report_page(extra='<a href="/down.jsp?id=1">附件：年度报告.pdf</a>')
+    site = make_site(
+        {
+            "/col/index.html": listing(("/a.html", REPORT)),
+            "/a.html": page,
+            "/down.jsp?id=1": endpoint,
+            "/f/a.pdf": file,
+        }
+    )
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides={**FAST, "RETRY_TIMES": 2})
+    assert site.hits["/down.jsp?id=1"] == 2 and site.hits["/f/a.pdf"] == 3
+    assert "http_status" not in failures(archive)
+    assert any(d.url.endswith("/f/a.pdf") for d in archive.known_documents("ceshi-gov"))
+
+
 RUISHU = (
     b"<html><head><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script>"
     b'<script src="/x/c.js"></script></head><body></body></html>'
