@@ -821,12 +821,24 @@ class ReportsSpider(Spider):
             return
         label_says_reports = fetch is not None and link_score("", fetch.label) >= 0.45
         productive = fetch is not None and fetch.listing_key in state.productive_listings
-        if not fresh or not (report_links or label_says_reports or productive):
+        # a page without a report does not end a list that mixes them with other documents
+        # (a department's whole catalogue, newest first): NIANBAO_MAX_EMPTY_LISTING_PAGES
+        # such pages in a row do, as on HTML listings
+        first = fetch is None or fetch.page_number in (None, 0, 1)
+        streak = 0 if report_links else (0 if first else hint.empty_streak) + 1
+        patient = streak <= self.config.max_empty_listing_pages
+        if not fresh or not (report_links or label_says_reports or productive or patient):
             return
-        for nxt in shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch):
+        following = shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch)
+        if not (report_links or label_says_reports or productive):
+            # patience: the next page, not all of them
+            following = sorted(following, key=lambda f: f.page_number or 0)[:1]
+        for nxt in following:
             if not self.navigation.new_listing_fetch(state, nxt):
                 continue
-            yield self.requests.listing(state, nxt, depth=hint.depth, hint=Hint(trail=hint.trail))
+            yield self.requests.listing(
+                state, nxt, depth=hint.depth, hint=Hint(trail=hint.trail, empty_streak=streak)
+            )
 
     # ------------------------------------------------------------------ reports and files
 

@@ -154,6 +154,49 @@ def test_a_list_filled_from_a_json_api_is_read_without_a_browser(tmp_path: Path,
     assert reports_of(archive) == {f"art/{i}.html" for i in range(7)}
 
 
+@pytest.mark.parametrize("with_report", [True, False])
+def test_a_json_list_mixing_reports_with_other_documents_is_read_past_a_page_without_one(
+    tmp_path: Path, make_site, with_report: bool
+) -> None:
+    """A department's catalogue from a JSON API, newest first, its only report on page 2
+    behind a page of other documents (seed 55213, a gkmlpt 法定主动公开内容 node): one page
+    without a report does not end the list (a page with one makes it read to its end);
+    NIANBAO_MAX_EMPTY_LISTING_PAGES such pages in a row do."""
+    shell = (
+        '<div id="list"></div><script>'
+        "function load(p){fetch('/api/docs?column=all&page='+p).then(r=>r.json()).then(d=>{"
+        "document.getElementById('list').innerHTML=d.data.map(x=>'<a href='+x.url+'>'+x.title+'</a>').join('')})}"
+        "load(1);</script>"
+    )
+    report = "测试县2019年政府信息公开工作年度报告" if with_report else "关于第99批项目的通知"
+    titles = [f"关于第{i}批项目的通知" for i in range(3)]
+    titles += [report, "关于印发工作方案的通知", "测试县简介"]
+    titles += [f"关于第{i}期工作简报的通知" for i in range(3, 12)]
+
+    def api(page: int) -> Answer:
+        rows = [
+            {"title": titles[i], "url": f"/art/{i}.html"}
+            for i in range((page - 1) * 3, min(page * 3, len(titles)))
+        ]
+        body = {"total": len(titles), "pageSize": 3, "page": page, "data": rows}
+        return Answer(
+            200, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+
+    routes = {"/col/index.html": html(shell, title="部门文件")}
+    for p in range(1, 6):
+        routes[f"/api/docs?column=all&page={p}"] = api(p)
+    for i, title in enumerate(titles):
+        routes[f"/art/{i}.html"] = report_page(title)
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == ({"art/3.html"} if with_report else set())
+    pages = sorted(p for p in site.hits if p.startswith("/api/docs"))
+    read = range(1, 6) if with_report else (1, 2)
+    assert pages == [f"/api/docs?column=all&page={p}" for p in read]
+
+
 def test_a_site_without_reports_says_what_was_explored(tmp_path: Path, make_site) -> None:
     routes = {
         "/col/index.html": html(NAV + '<a href="/zwgk/index.html">政务公开</a>'),
