@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.discovery.pages import AGENCY_ANCHOR
+from crawler.discovery.titles import lookalike_anchor
 from crawler.links import dedup_key, novelty_pattern
 
 _DIGITS = re.compile(r"\d+")
@@ -201,7 +202,8 @@ class SiteFrontier:
                     )
                 else:
                     alike = by_agency and bool(AGENCY_ANCHOR.match(candidate.text))
-                boost = 0.5 if alike else 0.1
+                # a look-alike column (住房公积金年度报告, 指南) is not lifted by its siblings
+                boost = 0.5 if alike else (0.0 if lookalike_anchor(candidate.text) else 0.1)
                 if boost > candidate.boost:
                     candidate.boost = boost
                     heapq.heappush(self._heap, _Entry(-candidate.priority, next(self._seq), key))
