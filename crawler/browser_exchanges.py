@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
 
 from capture.types import FetchedResponse, Role
 from crawler.adapters.types import ListingFetch, ListingFormat
@@ -218,3 +219,14 @@ def _pairs(headers: list[dict[str, str]]) -> list[tuple[str, str]]:
     """Playwright's ``headers_array()`` as (name, value) pairs, HTTP/2 pseudo-headers
     left out."""
     return [(h["name"], h["value"]) for h in headers if not h["name"].startswith(":")]
+
+
+def with_exchanges(captured: FetchedResponse, page: Response) -> FetchedResponse:
+    """A rendered page's capture with the XHR/fetch answers the browser kept."""
+    exchanges = exchanges_of(page)
+    if not exchanges:
+        return captured
+    return dataclasses.replace(
+        captured,
+        exchanges=[e.fetched(captured.site_id, captured.run_id) for e in exchanges],
+    )

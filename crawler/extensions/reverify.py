@@ -169,7 +169,7 @@ class Reverifier:
             ).replace(dont_filter=True)
             return
         stats.inc_value(f"nianbao/{state.id}/archived_copies_read")
-        yield from spider.attachment_requests(
+        yield from spider.documents.attachment_requests(
             state,
             page.url,
             page.anchors,

@@ -28,18 +28,16 @@ from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from capture.types import FetchedResponse, Role
+from capture.types import Role
 from crawler import render, shells
 from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
 from crawler.anchors import (
     Anchor,
     comment_anchors,
     extract_anchors,
-    page_title,
 )
 from crawler.archive_access import ArchiveAccess
-from crawler.attachments import content_disposition_filename, filename_from_url, sniff_file_type
-from crawler.browser_exchanges import BrowserExchange, exchanges_of
+from crawler.browser_exchanges import BrowserExchange, exchanges_of, with_exchanges
 from crawler.config import CrawlConfig
 from crawler.discovery.incremental import nothing_new
 from crawler.discovery.navigation import Navigation
@@ -50,6 +48,7 @@ from crawler.discovery.pages import (
     report_title,
 )
 from crawler.discovery.titles import classify_title, link_score, maybe_report_title
+from crawler.documents import Documents
 from crawler.encoding import as_text_response
 from crawler.evidence import fetched_response
 from crawler.failures import classify
@@ -65,7 +64,6 @@ from crawler.links import (
     trap_reason,
 )
 from crawler.listings import hanweb, listing_fetches_for
-from crawler.listings.article_parts import article_parts
 from crawler.listings.pager_links import is_pager_text
 from crawler.listings.series import same_folder
 from crawler.middlewares.waf import block_site
@@ -93,6 +91,7 @@ def _listing_key_of(hint: Hint) -> str:
 class ReportsSpider(Spider):
     name = "reports"
     navigation: Navigation
+    documents: Documents
 
     def __init__(self, *args: Any, site_ids: str | list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,6 +110,9 @@ class ReportsSpider(Spider):
         spider.config = config
         spider.requests = RequestBuilder(spider, config)
         spider.navigation = Navigation(crawler, config, spider.requests)
+        spider.documents = Documents(
+            spider.book, config, spider.requests, spider.navigation, crawler
+        )
         if spider.site_ids is None and config.sites:
             spider.site_ids = list(config.sites)
         render.configure(config.render_max_reloads)
@@ -289,7 +291,7 @@ class ReportsSpider(Spider):
 
     def _page(self, state: SiteState, response: Response) -> Iterator[Any]:
         if is_file(response):
-            yield from self._attachment_found_as_page(state, response)
+            yield from self.documents.attachment_found_as_page(state, response)
             return
         page = as_text_response(response)
         selector = Selector(text=page.text or "<html></html>")
@@ -331,7 +333,7 @@ class ReportsSpider(Spider):
             ):
                 # A report page reached through navigation rather than a listing (a column
                 # named like a report, whose list is elsewhere or filled by script, is not).
-                yield from self._report_page(state, page, selector, anchors, match)
+                yield from self.documents.report_page(state, page, selector, anchors, match)
                 return
         if hint.maybe_report:
             self.crawler.stats.inc_value(f"nianbao/{state.id}/cut_titles_not_reports")
@@ -495,16 +497,6 @@ class ReportsSpider(Spider):
             fetches += following
         return fetches
 
-    def _with_exchanges(self, captured: FetchedResponse, page: Response) -> FetchedResponse:
-        """A rendered page's capture with the XHR/fetch answers the browser kept."""
-        exchanges = exchanges_of(page)
-        if not exchanges:
-            return captured
-        return dataclasses.replace(
-            captured,
-            exchanges=[e.fetched(captured.site_id, captured.run_id) for e in exchanges],
-        )
-
     def _page_capture(self, page: Response, role: Role) -> Iterator[Any]:
         """A navigation or listing page as evidence (and for a later crawl to ask for it
         conditionally), with the XHR answers the browser kept if it was rendered; nothing
@@ -529,7 +521,7 @@ class ReportsSpider(Spider):
             page.status != 200 or page.request is None or page.request.method != "GET"
         ):
             return
-        yield self._with_exchanges(fetched_response(page, role, run_id=self.config.run_id), page)
+        yield with_exchanges(fetched_response(page, role, run_id=self.config.run_id), page)
 
     def _hold_alternates(
         self,
@@ -844,240 +836,15 @@ class ReportsSpider(Spider):
 
     def parse_report(self, response: Response) -> Iterator[Any]:
         state = self._settle(response)
-        yield from self._report_response(response)
+        yield from self.documents.report_response(response)
         if state is not None:
             yield from self.navigation.release(state)
-
-    def _report_response(self, response: Response) -> Iterator[Any]:
-        hint = Hint.of(response)
-        state = self.book[hint.site or ""]
-        if response.status in (304, 404, 410):
-            yield from self._status_only(state, response, Role.REPORT)
-            return
-        if is_file(response):
-            yield from self._attachment_found_as_page(state, response)
-            return
-        page = as_text_response(response)
-        selector = Selector(text=page.text or "<html></html>")
-        match = classify_title(hint.title or "")
-        if match is None:
-            match = report_title(selector)[1]
-        anchors = extract_anchors(selector, page.url)
-        self.navigation.sight(state, page.url, anchors)
-        if "<script" in page.text:
-            # attachments named only in the page's data (gkmlpt `_CONFIG.DETAIL`…)
-            anchors += shells.script_links(ListingPage(url=page.url, text=page.text))
-        anchors = state.mirrors.fold(anchors)
-        yield from self._report_page(state, page, selector, anchors, match)
-
-    def _report_page(
-        self,
-        state: SiteState,
-        page: TextResponse,
-        selector: Selector,
-        anchors: list[Anchor],
-        match: Any,
-    ) -> Iterator[Any]:
-        hint = Hint.of(page)
-        title = hint.title or report_title(selector)[0] or page_title(selector)
-        state.reports.add(canonical_url(page.url))
-        state.reached.add(canonical_url(page.url))
-        captured = fetched_response(
-            page,
-            Role.REPORT,
-            run_id=self.config.run_id,
-            title=title,
-            year=hint.year or (match.year if match else None),
-            agency_name=hint.agency or (match.agency if match else None),
-            parent_url=hint.parent,
-            published_at=hint.published,
-        )
-        yield self._with_exchanges(captured, page)
-        yield from self.attachment_requests(
-            state,
-            page.url,
-            anchors,
-            depth=hint.depth,
-            title=title,
-            year=hint.year or (match.year if match else None),
-            agency=hint.agency or (match.agency if match else None),
-            published=hint.published,
-        )
-        for url in article_parts(ListingPage(url=page.url, text=page.text), anchors, hint.parent):
-            if state.in_scope(url):
-                yield self.requests.report(
-                    state,
-                    url,
-                    depth=hint.depth,
-                    hint=Hint(
-                        title=title,
-                        year=hint.year or (match.year if match else None),
-                        agency=hint.agency or (match.agency if match else None),
-                        published=hint.published,
-                        parent=page.url,
-                    ),
-                )
-
-    def attachment_requests(
-        self,
-        state: SiteState,
-        page_url: str,
-        anchors: Iterable[Anchor],
-        *,
-        depth: int,
-        title: str | None,
-        year: int | None,
-        agency: str | None,
-        published: str | None,
-        only_new: bool = False,
-    ) -> Iterator[Request]:
-        """Requests for the attachments a report page links (`only_new`: those the archive
-        does not hold; the others count as reached)."""
-        seen: set[str] = set()
-        for anchor in anchors:
-            if not is_attachment_link(anchor.url, anchor.text) or is_ignored_link(anchor.url):
-                continue
-            key = canonical_url(anchor.url)
-            if key in seen or not state.in_scope(anchor.url) or trap_reason(anchor.url):
-                continue
-            seen.add(key)
-            if only_new and key in state.known:
-                state.reached.add(key)
-                continue
-            yield self.requests.attachment(
-                state,
-                anchor.url,
-                depth=depth + 1,
-                hint=Hint(
-                    title=title,
-                    year=year,
-                    agency=agency,
-                    parent=page_url,
-                    link_text=anchor.text,
-                    published=published,
-                ),
-            )
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
         state = self._settle(response)
-        yield from self._attachment_response(response)
+        yield from self.documents.attachment_response(response)
         if state is not None:
             yield from self.navigation.release(state)
-
-    def _attachment_response(self, response: Response) -> Iterator[Any]:
-        hint = Hint.of(response)
-        state = self.book[hint.site or ""]
-        if response.status in (304, 404, 410):
-            yield from self._status_only(state, response, Role.ATTACHMENT)
-            return
-        filename = content_disposition_filename(response.headers.get(b"Content-Disposition"))
-        kind = sniff_file_type(response.body, response.url, filename)
-        if kind is None:
-            if b"<html" in response.body[:2048].lower() and hint.bare:
-                # A "file" link that answers with the report's own HTML page.
-                yield from self._report_response(response)
-                return
-            yield CrawlFailure(
-                state.id,
-                response.url,
-                FailureKind.EXTRACTION,
-                "attachment link did not return a document",
-                response.status,
-            )
-            return
-        if not filename:
-            text = hint.link_text or ""
-            filename = text if "." in text[-6:] else filename_from_url(response.url)
-        self.crawler.stats.inc_value(f"nianbao/{state.id}/attachments/{kind}")
-        decide = hint.decide_by_content
-        if hint.bare and not decide:
-            state.reports.add(canonical_url(response.url))
-        state.reached.add(canonical_url(response.url))
-        captured = fetched_response(
-            response,
-            Role.ATTACHMENT,
-            run_id=self.config.run_id,
-            title=hint.title,
-            year=hint.year,
-            agency_name=hint.agency,
-            parent_url=None if hint.bare else hint.parent,
-            filename=filename,
-            published_at=hint.published,
-        )
-        yield dataclasses.replace(captured, decide_by_content=True) if decide else captured
-
-    def _attachment_found_as_page(self, state: SiteState, response: Response) -> Iterator[Any]:
-        """A navigation link that turned out to be a file: keep it only if it is a report
-        (by its link's title, else by the file name the server gives it: a list title cut
-        short is often whole there)."""
-        hint = Hint.of(response)
-        match = classify_title(hint.title or "")
-        if match is None:
-            filename = content_disposition_filename(response.headers.get(b"Content-Disposition"))
-            stem = (filename or "").rsplit(".", 1)[0]
-            match = classify_title(stem)
-            if match is None:
-                if not hint.maybe_report:
-                    return
-                # a list title cut short, a file name that says nothing: the document's
-                # own title decides (read by the archive pipeline, in an isolated worker)
-                hint.replace(bare=True, decide_by_content=True).store(response)
-                yield from self._attachment_response(response)
-                return
-            # navigation says nothing of the year and agency; a report link's words stand
-            navigation = hint.role == RequestRole.PAGE
-            hint = hint.replace(
-                title=stem,
-                year=match.year if navigation else hint.year,
-                agency=match.agency if navigation else hint.agency,
-            )
-        if hint.maybe_report:
-            hint = hint.replace(bare=True)  # a report published as a bare file
-        hint.store(response)
-        yield from self._attachment_response(response)
-
-    def _status_only(self, state: SiteState, response: Response, role: Role) -> Iterator[Any]:
-        hint = Hint.of(response)
-        if response.status == 304:
-            self.crawler.stats.inc_value(f"nianbao/{state.id}/not_modified")
-            if role == Role.REPORT or hint.bare:
-                state.reports.add(canonical_url(response.url))
-            if role == Role.REPORT:
-                # An unchanged page: its archived copy names its attachments (read once
-                # listings are exhausted, off the download path).
-                state.unread_pages.setdefault(
-                    canonical_url(response.url),
-                    (
-                        response.url,
-                        Hint(
-                            title=hint.title,
-                            year=hint.year,
-                            agency=hint.agency,
-                            published=hint.published,
-                            depth=hint.depth,
-                        ),
-                    ),
-                )
-            yield fetched_response(
-                response,
-                role,
-                run_id=self.config.run_id,
-                title=hint.title,
-                year=hint.year,
-                agency_name=hint.agency,
-                parent_url=hint.parent if role == Role.ATTACHMENT else None,
-            )
-            return
-        yield CrawlFailure(
-            state.id,
-            response.url,
-            FailureKind.HTTP_STATUS,
-            f"HTTP {response.status}",
-            response.status,
-        )
-        if canonical_url(response.url) in state.known:
-            # The recorder marks a known document vanished.
-            yield fetched_response(response, role, run_id=self.config.run_id, title=hint.title)
 
     # ------------------------------------------------------------------ failures
 
