@@ -1,14 +1,21 @@
 """Scanned renderings of report PDFs: pages rendered to grey images at a given dpi, with
-scanner noise (speckles, a slight tilt, uneven grey), saved as image-only PDFs."""
+scanner noise (speckles, a slight tilt, uneven grey), saved as image-only PDFs; and the
+benchmark's own scans (``benchmarks/extract_generalisation.py --recipes scan-200``) cut
+to a few pages."""
 
 from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
+
+from sampleweb.renderings import fixed
+from sampleweb.renderings.build import report_pool
+from sampleweb.renderings.model import Report
 
 
 def scan_pdf(
@@ -38,3 +45,20 @@ def scan_pdf(
     out = io.BytesIO()
     images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return out.getvalue()
+
+
+def benchmark_scan(seed: int, rid: str, keep: list[int], tmp: Path) -> tuple[Report, bytes]:
+    """The benchmark's 200 dpi scan of report ``rid`` of ``seed`` (made as
+    ``benchmarks/extract_generalisation.py --seed <seed>`` makes it), cut to pages ``keep``."""
+    report = next(r for r in report_pool(seed, 10, 0, seeds=True, real=False) if r.rid == rid)
+    stem = f"{rid}-scan-200"
+    rng = random.Random(f"{seed}|{stem}")
+    pages, _ = fixed.fixed_pages(report, rng, ruled=rng.random() < 0.85)
+    path = tmp / f"{stem}.pdf"
+    fixed.write_scan(pages, path, rng, 200)
+    source = pdfium.PdfDocument(path.read_bytes())
+    out = pdfium.PdfDocument.new()
+    out.import_pages(source, keep)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return report, buffer.getvalue()

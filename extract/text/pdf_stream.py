@@ -215,7 +215,9 @@ def _places(
         text = "".join(c[0] for c in run)
         start = text.find(name)
         while start >= 0:
-            if not (name == "其他" and text[start + 2 : start + 4] == "组织"):
+            # 其他 of 法人或其他组织 (the group over the applicant columns), also when
+            # the group's name wraps after 组
+            if not (name == "其他" and text[start + 2 : start + 3] == "组"):
                 x = sum(c[1] for c in run[start : start + len(name)]) / len(name)
                 if all(abs(x - other) > 3.0 for other in found):
                     found.append(x)
@@ -232,8 +234,15 @@ def _header_anchors(header: list[LineLike]) -> list[float] | None:
     runs = _runs(header)
     t3 = [_places(runs, name) for name in _T3_NAMES]
     if all(len(places) >= 1 for places in t3):
-        anchors = [places[0] for places in t3]
-        if all(a < b for a, b in itertools.pairwise(anchors)):
+        # a name printed elsewhere in the header too (其他 of a group's title): each column
+        # takes the leftmost place right of the column before it
+        anchors: list[float] = []
+        for places in t3:
+            later = [x for x in places if not anchors or x > anchors[-1]]
+            if not later:
+                break
+            anchors.append(later[0])
+        else:
             return anchors
     t4 = [_places(runs, name) for name in _T4_NAMES]
     if all(len(places) == len(K.T4_GROUPS) for places in t4):

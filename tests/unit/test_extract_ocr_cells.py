@@ -9,14 +9,11 @@ cut to the pages that hold the cells in question."""
 
 from __future__ import annotations
 
-import io
-import random
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
+from scans import benchmark_scan
 
 from extract import extract_document
 from extract.limits import DEFAULT_LIMITS
@@ -24,26 +21,9 @@ from extract.report import UNCERTAIN_BELOW
 from extract.text import ocr
 from extract.types import Extraction
 from sampleweb.renderings import fixed
-from sampleweb.renderings.build import report_pool
 from sampleweb.renderings.model import Report
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")
-
-
-def _scan(seed: int, rid: str, keep: list[int], tmp: Path) -> tuple[Report, bytes]:
-    """The benchmark's 200 dpi scan of report ``rid`` of ``seed``, cut to pages ``keep``."""
-    report = next(r for r in report_pool(seed, 10, 0, seeds=True, real=False) if r.rid == rid)
-    stem = f"{rid}-scan-200"
-    rng = random.Random(f"{seed}|{stem}")
-    pages, _ = fixed.fixed_pages(report, rng, ruled=rng.random() < 0.85)
-    path = tmp / f"{stem}.pdf"
-    fixed.write_scan(pages, path, rng, 200)
-    source = pdfium.PdfDocument(path.read_bytes())
-    out = pdfium.PdfDocument.new()
-    out.import_pages(source, keep)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return report, buffer.getvalue()
 
 
 def _read(data: bytes) -> Extraction:
@@ -64,7 +44,7 @@ def _wrong_and_flagged(report: Report, extraction: Extraction) -> tuple[set[str]
 def zeros(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
     """Seed 777, syn777-8: tables 二 and 三 full of lone zeros in ruled cells (before the
     loops check, six of them came back 6 or 8)."""
-    report, data = _scan(777, "syn777-8", [0, 1, 2], tmp_path_factory.mktemp("zeros"))
+    report, data = benchmark_scan(777, "syn777-8", [0, 1, 2], tmp_path_factory.mktemp("zeros"))
     return report, _read(data)
 
 
@@ -82,7 +62,7 @@ def test_lone_zeros_in_ruled_cells_are_read_as_zeros(zeros: tuple[Report, Extrac
 def page_break(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
     """Seed 4242, seed001: table 三 cut by the page break after its row （一）予以公开; the
     next page starts with （二）部分公开, read ``(=)部分公开``."""
-    report, data = _scan(4242, "seed001", [1, 2], tmp_path_factory.mktemp("break"))
+    report, data = benchmark_scan(4242, "seed001", [1, 2], tmp_path_factory.mktemp("break"))
     return report, _read(data)
 
 
@@ -102,7 +82,7 @@ def test_a_row_after_the_page_break_stays_a_row_of_its_own(
 def sevens(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
     """Seed 4242, syn4242-7: a lone 7 read as 了 in two rows of table 三 (both rows were
     lost: a cell that is no figure)."""
-    report, data = _scan(4242, "syn4242-7", [0, 1], tmp_path_factory.mktemp("sevens"))
+    report, data = benchmark_scan(4242, "syn4242-7", [0, 1], tmp_path_factory.mktemp("sevens"))
     return report, _read(data)
 
 
@@ -122,7 +102,7 @@ def test_a_figure_read_as_a_chinese_character_is_read_again(
 def none_marks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
     """Seed 90001, syn90001-6: cells printed 无 (none), read 一 by the first pass and 7 by
     the figures pass (seven blank values came back 7)."""
-    report, data = _scan(90001, "syn90001-6", [0, 1, 2], tmp_path_factory.mktemp("none"))
+    report, data = benchmark_scan(90001, "syn90001-6", [0, 1, 2], tmp_path_factory.mktemp("none"))
     return report, _read(data)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scans import benchmark_scan
 
 from extract import extract_document
 from extract.limits import DEFAULT_LIMITS
@@ -21,6 +22,7 @@ from extract.text.pdf_stream import PLACED_UNSURE, stream_tables
 from extract.types import Extraction
 from sampleweb.renderings import fixed
 from sampleweb.renderings.content import synthetic_report
+from sampleweb.renderings.model import Report
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="tesseract chi_sim not installed")
 
@@ -70,6 +72,36 @@ def test_unruled_scan_flags_every_wrong_value_and_few_right_ones(
     # design, and the terms of a failing rule are flagged: 55 of 199 here)
     flagged_right = flagged - wrong
     assert len(flagged_right) <= 0.35 * len(printed), len(flagged_right)
+
+
+@pytest.fixture(scope="module")
+def wrapped_header(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
+    """The benchmark's 200 dpi scan of seed 8675, seed004 (printed without rules), cut to
+    the pages of tables 三 and 四: table 三's header wraps (法人或其他组 | 织, 其 | 他), its
+    rows print figures under 自然人 and 总计 only. The group title's 其他 was taken for the
+    column 其他, the header's columns were given up, and the two figures of every row went
+    to the first two columns (总计 read under 商业企业)."""
+    report, data = benchmark_scan(8675, "seed004", [2, 3], tmp_path_factory.mktemp("wrapped"))
+    limits = replace(DEFAULT_LIMITS, timeout_s=600.0, cpu_s=600.0)
+    return report, extract_document(data, filename="scan.pdf", limits=limits)
+
+
+def test_figures_of_an_unruled_table_go_to_the_columns_the_header_names(
+    wrapped_header: tuple[Report, Extraction],
+) -> None:
+    report, extraction = wrapped_header
+    assert extraction.body_source == "ocr" and extraction.ocr is not None
+    rows = ("t3.new", "t3.carried_over", "t3.partial", "t3.carried_forward")
+    printed = {
+        k: report.values[k] for row in rows for k in report.scored_keys() if k.startswith(f"{row}.")
+    }
+    assert sum(v is not None for v in printed.values()) == 8  # 自然人 and 总计 of each row
+    got = {k: extraction.values.get(k) for k in printed}
+    assert got == printed
+    t3 = {k: report.values[k] for k in report.scored_keys() if k.startswith("t3.")}
+    wrong = {k for k, v in t3.items() if extraction.values.get(k) != v}
+    flagged = {k for k, v in extraction.ocr["values"].items() if v["uncertain"]}
+    assert wrong <= flagged, sorted(wrong - flagged)
 
 
 # ---------------------------------------------------------------- the parts
