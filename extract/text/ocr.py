@@ -732,6 +732,11 @@ _LOOKALIKES = str.maketrans({
 _FIGURE_LIKE = re.compile(r"^[-—－+]?[0-9lI|\]\[!i丨OoD〇Q○SsZzBgq.,，]{1,12}$")
 
 
+_AMOUNT_LIKE = re.compile(
+    r"^(?P<figure>[0-9][0-9lI|\]\[!i丨OoD〇Q○SsZzBgq.,，]{0,11})\s?(?:万元|千元|亿元|元|万)$"
+)
+"""A sum printed with its unit, the figure read with look-alikes (the unit makes the
+cell Chinese text: it is not read again as figures)."""
 _DASH_LIKE = re.compile(r"^[xX_\-—－一~·.。、'\"”“`]+$")
 _STRAY = " .,;:'\"”“`_~·、。，；："
 _MARKERS = ("-", "—", "－", "——", "/", "／", "无")
@@ -747,6 +752,11 @@ def figure_lookalikes(text: str, confidence: float) -> tuple[str, float]:
     uncertain = min(confidence, UNCERTAIN_BELOW / 2)
     if text.strip(_STRAY + "-—－") == "无" and text != "无":
         return "无", uncertain
+    amount = _AMOUNT_LIKE.match(text)
+    if amount and re.search(r"[^0-9.,]", amount["figure"]):
+        # an amount with its unit (618]万元): the figure's look-alikes made digits
+        figure = amount["figure"].translate(_LOOKALIKES).replace("，", ",")
+        return figure + text[amount.end("figure") :], uncertain
     stripped = text.strip(_STRAY)
     if (
         stripped != text
