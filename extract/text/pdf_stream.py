@@ -34,6 +34,8 @@ _SPLIT = re.compile(
 )
 
 
+_SECTION = re.compile(r"^[一二三四五六七八九十]{1,2}、.{0,30}情况")
+"""A section's heading (四、政府信息公开行政复议、行政诉讼情况)."""
 _ENUMERATOR = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])"
 )
@@ -199,7 +201,39 @@ def _runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
             stacks[-1].append(char)
         else:
             stacks.append([char])
-    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks]
+    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks] + _wrapped(header)
+
+
+def _wrapped(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
+    """The header's names wrapped inside their cells (结果维 | 持): a word continued by the
+    words right below it and under it (no wider, within its span), read as one run."""
+    chains: list[list[tuple[str, float, float]]] = []
+    ends: list[tuple[float, float, float]] = []
+    """Of each chain, its last word's x0, x1 and bottom."""
+    joined: set[int] = set()
+    for line in sorted(header, key=lambda line: line.top):
+        height = line.bottom - line.top
+        for word in line.words or []:
+            if not word:
+                continue
+            x0, x1 = word[0][1], word[-1][2]
+            chars = [(c, (a + b) / 2, line.top) for c, a, b in word]
+            above = [
+                index
+                for index, (a, b, bottom) in enumerate(ends)
+                if 0 <= line.top - bottom <= height
+                and x1 - x0 <= b - a + 1.0
+                and min(x1, b) - max(x0, a) >= 0.6 * (x1 - x0)
+            ]
+            if above:
+                index = min(above, key=lambda i: ends[i][1] - ends[i][0])
+                chains[index] = chains[index] + chars
+                ends[index] = (x0, x1, line.bottom)
+                joined.add(index)
+            else:
+                chains.append(chars)
+                ends.append((x0, x1, line.bottom))
+    return [chains[index] for index in sorted(joined)]
 
 
 def _places(
@@ -245,21 +279,49 @@ def _header_anchors(header: list[LineLike]) -> list[float] | None:
         else:
             return anchors
     t4 = [_places(runs, name) for name in _T4_NAMES]
-    if all(len(places) == len(K.T4_GROUPS) for places in t4):
-        groups = [[places[g] for places in t4] for g in range(len(K.T4_GROUPS))]
+    known = [len(places) == len(K.T4_GROUPS) for places in t4]
+    if sum(known) >= len(_T4_NAMES) - 1:
+        groups = [
+            _fill([places[g] if ok else None for places, ok in zip(t4, known, strict=True)])
+            for g in range(len(K.T4_GROUPS))
+        ]
         anchors = [x for group in groups for x in group]
         if all(a < b for a, b in itertools.pairwise(anchors)):
             return anchors
     return None
 
 
+def _fill(columns: list[float | None]) -> list[float]:
+    """A group's column centres with the one name not read (纠正 read 纪正) placed between
+    its neighbours, or a step beyond the last one at the group's edge."""
+    known = [x for x in columns if x is not None]
+    if len(known) == len(columns):
+        return known
+    index = columns.index(None)
+    if 0 < index < len(columns) - 1:
+        before, after = columns[index - 1], columns[index + 1]
+        assert before is not None and after is not None
+        return [*known[:index], (before + after) / 2, *known[index:]]
+    step = (known[-1] - known[0]) / (len(known) - 1)
+    if index == 0:
+        return [known[0] - step, *known]
+    return [*known, known[-1] + step]
+
+
 def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
-    """The lines without figures right above a table's first row (its header), same page."""
+    """The lines without figures right above a table's first row (its header), up to the
+    section's heading; on the page before when the first row opens its page."""
     header: list[LineLike] = []
     index = first_row - 1
-    while index >= 0 and len(header) < 16 and lines[index].page == lines[first_row].page:
-        if _is_row(_tokens(lines[index])):
-            break
+    page = lines[first_row].page
+    while index >= 0 and len(header) < 16:
+        if lines[index].page != page:
+            if header or lines[index].page != page - 1:
+                break
+            # the first row opens its page: the table's header closes the page before
+            page = lines[index].page
+        if _is_row(_tokens(lines[index])) or _SECTION.match(_flat(lines[index].text)):
+            break  # a row, or the section's heading: above it, the table before
         header.append(lines[index])
         index -= 1
     header.reverse()

@@ -80,8 +80,11 @@ def wrapped_header(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Ex
     the pages of tables 三 and 四: table 三's header wraps (法人或其他组 | 织, 其 | 他), its
     rows print figures under 自然人 and 总计 only. The group title's 其他 was taken for the
     column 其他, the header's columns were given up, and the two figures of every row went
-    to the first two columns (总计 read under 商业企业)."""
-    report, data = benchmark_scan(8675, "seed004", [2, 3], tmp_path_factory.mktemp("wrapped"))
+    to the first two columns (总计 read under 商业企业). Table 四's header closes a page
+    and its one row of figures (the three 总计) opens the next; its names wrap in their
+    cells (结果维 | 持) and one is misread (纠正 as 纪正): the row was read without its
+    header, its three figures taken for the first three columns."""
+    report, data = benchmark_scan(8675, "seed004", [2, 3, 4], tmp_path_factory.mktemp("wrapped"))
     limits = replace(DEFAULT_LIMITS, timeout_s=600.0, cpu_s=600.0)
     return report, extract_document(data, filename="scan.pdf", limits=limits)
 
@@ -98,8 +101,11 @@ def test_figures_of_an_unruled_table_go_to_the_columns_the_header_names(
     assert sum(v is not None for v in printed.values()) == 8  # 自然人 and 总计 of each row
     got = {k: extraction.values.get(k) for k in printed}
     assert got == printed
-    t3 = {k: report.values[k] for k in report.scored_keys() if k.startswith("t3.")}
-    wrong = {k for k, v in t3.items() if extraction.values.get(k) != v}
+    t4 = {k: report.values[k] for k in report.scored_keys() if k.startswith("t4.")}
+    assert sum(v is not None for v in t4.values()) == 3  # the three 总计
+    assert {k: extraction.values.get(k) for k in t4} == t4
+    tables = {k: report.values[k] for k in report.scored_keys() if k.startswith(("t3.", "t4."))}
+    wrong = {k for k, v in tables.items() if extraction.values.get(k) != v}
     flagged = {k for k, v in extraction.ocr["values"].items() if v["uncertain"]}
     assert wrong <= flagged, sorted(wrong - flagged)
 
