@@ -381,6 +381,8 @@ def _region(
         # the header lines placed the columns: they are not labels of the first row
         header_ids = {id(line) for line in header}
         indexes = [i for i in indexes if id(lines[i]) not in header_ids]
+    # nor is the section's heading above the header
+    indexes = [i for i in indexes if i in rows or not _SECTION.match(_flat(lines[i].text))]
     expected = len(anchors) if anchors is not None else _expected_columns(header)
     if anchors is not None and len(columns) != len(anchors):
         # figures in only some columns (or a stray mark making one more): the header's

@@ -202,3 +202,43 @@ def test_columns_found_from_figures_alone_fewer_than_the_table_has_are_in_doubt(
     rows = stream_tables(lines, scores)
     assert rows[4] == "一、本年新收政府信息公开申请数量\t3\t3"
     assert all(s is not None and s <= PLACED_UNSURE for s in scores[4][1:])
+
+
+def _table_four(page_of_row: int) -> list[_Line]:
+    """Table 四 printed without rules: table 三's header above, the section's heading,
+    table 四's header with every name wrapped in its cell (结果维 | 持, 结果 | 维持; 纠正 of
+    group three misread 纪正) and one row of figures."""
+    names = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    first: list[tuple[str, float, float]] = []
+    second: list[tuple[str, float, float]] = []
+    for group in range(3):
+        for k, name in enumerate(names):
+            x0 = 100 + 220 * group + 40 * k
+            if group == 2 and k == 1:
+                name = "结果纪正"
+            if len(name) == 2:
+                first.append((name, x0 + 5, x0 + 25))
+            elif group == 0:
+                first.append((name[:3], x0, x0 + 30))
+                second.append((name[3], x0 + 10, x0 + 20))
+            else:
+                first.append((name[:2], x0 + 5, x0 + 25))
+                second.append((name[2:], x0 + 5, x0 + 25))
+    row = [("0", 272, 278), ("3", 486, 492), ("3", 706, 712)]
+    return [
+        _Line(0, -20, [("申请人情况", 300, 350)]),  # table 三 above
+        _Line(0, 0, [("四、政府信息公开行政复议、行政诉讼情况", 20, 300)]),
+        _Line(0, 20, [("行政", 170, 190), ("行政", 510, 530)]),
+        _Line(0, 32, [("复议", 170, 190), ("诉讼", 510, 530)]),
+        _Line(0, 50, first),
+        _Line(0, 62, second),
+        _Line(page_of_row, 90 if page_of_row == 0 else 10, row),
+    ]
+
+
+@pytest.mark.parametrize("page_of_row", [0, 1])
+def test_table_four_figures_go_to_the_columns_its_wrapped_header_names(page_of_row: int) -> None:
+    rows = stream_tables(_table_four(page_of_row))
+    cells = ["", "", "", "", "0", "", "", "", "", "3", "", "", "", "", "3"]
+    # the section's heading is no label of the row; on the next page the header is found
+    assert rows[6] == "\t".join(["", *cells])
