@@ -224,7 +224,7 @@ def _table_four(page_of_row: int) -> list[_Line]:
             else:
                 first.append((name[:2], x0 + 5, x0 + 25))
                 second.append((name[2:], x0 + 5, x0 + 25))
-    row = [("0", 272, 278), ("3", 486, 492), ("3", 706, 712)]
+    row: list[tuple[str, float, float]] = [("0", 272, 278), ("3", 486, 492), ("3", 706, 712)]
     return [
         _Line(0, -20, [("申请人情况", 300, 350)]),  # table 三 above
         _Line(0, 0, [("四、政府信息公开行政复议、行政诉讼情况", 20, 300)]),
