@@ -6,9 +6,11 @@ wrapped labels from their figures. Here the table's *columns* come from the figu
 positions — the gutters that no figure of the table crosses — and every line holding
 figures becomes a row with one cell per column (blank where nothing is printed); label
 fragments on lines without figures (wrapped or vertically centred labels) join the row
-nearest to them. The rows are written as tab-separated text, the form of positional rows
-the table parser reads. Nothing is rebuilt outside the statistical tables (between the
-first table heading and section 五).
+nearest to them. Where a row prints figures in only some columns, the header's names
+place the columns (read along lines, down stacked characters and across lines wrapped in a
+cell; a header closing the page before a table's first row is that table's). The rows are
+written as tab-separated text, the form of positional rows the table parser reads. Nothing
+is rebuilt outside the statistical tables (between the first table heading and section 五).
 """
 
 from __future__ import annotations
