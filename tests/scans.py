@@ -50,7 +50,8 @@ def scan_pdf(
 def benchmark_scan(seed: int, rid: str, keep: list[int], tmp: Path) -> tuple[Report, bytes]:
     """The benchmark's 200 dpi scan of report ``rid`` of ``seed`` (made as
     ``benchmarks/extract_generalisation.py --seed <seed>`` makes it), cut to pages ``keep``."""
-    report = next(r for r in report_pool(seed, 10, 0, seeds=True, real=False) if r.rid == rid)
+    pool = report_pool(seed, 10, 3, seeds=True, real=True)  # the benchmark's
+    report = next(r for r in pool if r.rid == rid)
     stem = f"{rid}-scan-200"
     rng = random.Random(f"{seed}|{stem}")
     pages, _ = fixed.fixed_pages(report, rng, ruled=rng.random() < 0.85)

@@ -831,18 +831,33 @@ def _spans(profile: Any, gap: int) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
-def _line_spans(profile: Any, lowest: int) -> list[tuple[int, int]]:
-    """Lines of text from a vertical projection of ink: runs split at rows of white, a
-    run lower than ``lowest`` (a bar of 三 or 二, a speck) joined to its nearer
-    neighbour."""
-    spans = _spans(profile, _LINE_GAP)
-    while len(spans) > 1:
-        index = min(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
+def _line_spans(block: np.ndarray, lowest: int) -> list[tuple[int, int]]:
+    """Lines of text of a block of ink (True where dark), from its vertical projection:
+    runs split at rows of white, a run lower than ``lowest`` (a bar of 三 or 二) joined to
+    its nearer neighbour — unless its ink is a speck (at most half ``lowest`` wide as
+    well): joined, it would stretch a figure's box up to a line of its own."""
+    spans = _spans(block.any(axis=1), _LINE_GAP)
+    specks: set[tuple[int, int]] = set()
+    alone: set[tuple[int, int]] = set()
+    while True:
+        low = [i for i in range(len(spans)) if spans[i] not in alone]
+        if len(spans) < 2 or not low:
+            break
+        index = min(low, key=lambda i: spans[i][1] - spans[i][0])
         a, b = spans[index]
         if b - a >= lowest:
             break
-        above = a - spans[index - 1][1] if index > 0 else None
-        below = spans[index + 1][0] - b if index + 1 < len(spans) else None
+        columns = np.nonzero(block[a:b].any(axis=0))[0]
+        if b - a <= lowest // 2 and columns[-1] - columns[0] < lowest // 2:
+            specks.add((a, b))
+            alone.add((a, b))
+            continue
+        up, down = index > 0, index + 1 < len(spans)
+        above = a - spans[index - 1][1] if up and spans[index - 1] not in specks else None
+        below = spans[index + 1][0] - b if down and spans[index + 1] not in specks else None
+        if above is None and below is None:
+            alone.add((a, b))
+            continue
         other = index - 1 if below is None or (above is not None and above <= below) else index + 1
         lo, hi = sorted((index, other))
         spans[lo : hi + 1] = [(spans[lo][0], spans[hi][1])]
@@ -863,7 +878,7 @@ def fragments(ink: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]]:
         x0, top, x1, bottom, by_rows = stack.pop()
         block = ink[top:bottom, x0:x1]
         if by_rows:
-            pieces = _line_spans(block.any(axis=1), lowest)
+            pieces = _line_spans(block, lowest)
             if len(pieces) == 1:
                 a, b = pieces[0]
                 cols = _spans(block[a:b].any(axis=0), gap)
@@ -878,7 +893,7 @@ def fragments(ink: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]]:
             cols = _spans(block.any(axis=0), gap)
             if len(cols) == 1:
                 c, d = cols[0]
-                rows = _line_spans(block[:, c:d].any(axis=1), lowest)
+                rows = _line_spans(block[:, c:d], lowest)
                 if len(rows) == 1:
                     a, b = rows[0]
                     out.append((x0 + c, top + a, x0 + d, top + b))

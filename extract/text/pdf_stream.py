@@ -465,4 +465,27 @@ def _region(
         out[i] = "\t".join([before + own + after, *cells])
         if any(t.confidence is not None for t in tokens[i]):
             scores[i] = [None, *confidences]
+    _orphans_in_doubt(lines, rows, out, scores)
     return out
+
+
+def _orphans_in_doubt(
+    lines: Sequence[LineLike],
+    rows: list[int],
+    out: dict[int, str | None],
+    scores: dict[int, list[float | None]],
+) -> None:
+    """OCR: a line of figures without a label between two rows is a figure recognised off
+    its row's line (a speck stretched its box): the rows next to it may have lost that
+    figure, so their blank cells in its columns are in doubt (confidence 0)."""
+    for k, i in enumerate(rows):
+        cells = (out.get(i) or "").split("\t")
+        if cells[0] or i not in scores:
+            continue
+        for j in (rows[k - 1] if k else None, rows[k + 1] if k + 1 < len(rows) else None):
+            if j is None or j not in scores or lines[j].page != lines[i].page:
+                continue
+            theirs = (out.get(j) or "").split("\t")
+            for column, text in enumerate(cells[1:], start=1):
+                if text and column < len(theirs) and not theirs[column]:
+                    scores[j][column] = 0.0

@@ -110,6 +110,31 @@ def test_figures_of_an_unruled_table_go_to_the_columns_the_header_names(
     assert wrong <= flagged, sorted(wrong - flagged)
 
 
+@pytest.fixture(scope="module")
+def speck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
+    """The benchmark's 200 dpi scan of seed 315137, real-shanghai-gov-office-2019 (printed
+    without rules), cut to its table 二 page: a speck of noise above the 0 of 行政强制's
+    处理决定数量 stretched that figure's piece of text up to a line of its own, and the
+    row lost it (blank, unflagged)."""
+    report, data = benchmark_scan(
+        315137, "real-shanghai-gov-office-2019", [1], tmp_path_factory.mktemp("speck")
+    )
+    limits = replace(DEFAULT_LIMITS, timeout_s=600.0, cpu_s=600.0)
+    return report, extract_document(data, filename="scan.pdf", limits=limits)
+
+
+def test_a_speck_above_a_figure_does_not_take_it_off_its_row(
+    speck: tuple[Report, Extraction],
+) -> None:
+    report, extraction = speck
+    assert extraction.body_source == "ocr" and extraction.ocr is not None
+    t2 = {k: report.values[k] for k in report.scored_keys() if k.startswith("t2.")}
+    assert extraction.values.get("t2.coercion.decisions") == t2["t2.coercion.decisions"] == 0
+    wrong = {k for k, v in t2.items() if extraction.values.get(k) != v}
+    flagged = {k for k, v in extraction.ocr["values"].items() if v["uncertain"]}
+    assert wrong <= flagged, sorted(wrong - flagged)
+
+
 # ---------------------------------------------------------------- the parts
 
 
@@ -242,3 +267,30 @@ def test_table_four_figures_go_to_the_columns_its_wrapped_header_names(page_of_r
     cells = ["", "", "", "", "0", "", "", "", "", "3", "", "", "", "", "3"]
     # the section's heading is no label of the row; on the next page the header is found
     assert rows[6] == "\t".join(["", *cells])
+
+
+def test_a_speck_is_not_joined_to_the_line_below_it() -> None:
+    ink = np.zeros((200, 300), dtype=bool)
+    ink[20:26, 100:106] = True  # a speck of noise
+    ink[50:90, 95:120] = True  # a figure, a gutter of white below it
+    ink[120:124, 100:160] = True  # a bar (of 三): low, but wide
+    ink[132:170, 100:160] = True
+    boxes = ocr.fragments(ink, 300)
+    assert (95, 50, 120, 90) in boxes  # the figure's box, not stretched up to the speck
+    assert (100, 120, 160, 170) in boxes  # the bar stays with its glyph
+
+
+def test_a_figure_off_its_rows_line_puts_the_blank_cells_next_to_it_in_doubt() -> None:
+    header = [("上一年项目数量", 280, 330), ("本年增/减", 375, 420), ("处理决定数量", 460, 510)]
+    lines = [
+        _Line(0, 0, [("第二十条第（六）项", 200, 300)]),
+        _Line(0, 20, [("信息内容", 140, 180), *header]),
+        _Line(0, 40, [("行政处罚", 140, 180), ("0", 303, 308), ("0", 395, 400), ("0", 485, 490)]),
+        _Line(0, 54, [("0", 485, 490)]),  # 行政强制's third figure, read above its line
+        _Line(0, 60, [("行政强制", 140, 180), ("0", 303, 308), ("0", 395, 400)]),
+    ]
+    scores: dict[int, list[float | None]] = {}
+    rows = stream_tables(lines, scores)
+    assert rows[4] == "行政强制\t0\t0\t"
+    assert scores[4][3] == 0.0  # the blank cell that may have lost the figure: in doubt
+    assert scores[2][3] == 0.95  # a figure read is not
