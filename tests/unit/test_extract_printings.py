@@ -1,0 +1,53 @@
+"""Printings the readers had not seen (issue 11): each fixture is cut from a document of
+``benchmarks/extract_generalisation.py`` (fresh seed 606113) whose printed values were
+read wrong, to the pages or lines that show the cause; every value is read through
+``extract_document`` and compared with what the document prints (blank cells stay
+blank: ``None``).
+
+- ``t3-other-numbered-in-brackets.txt`` (LibreOffice's text export of a docx: a cell a
+  line): the row （3）其他 of （六）其他处理 is numbered in brackets, not ``3.``;
+- ``header-repeated.pdf`` (LibreOffice, ruled): table 三 goes on over a page break under
+  its header rows printed again; they are not the end of the cut row above them;
+- ``unruled-wrapped-header.pdf`` (no rules): the applicant columns' names wrap inside
+  their cells (社会公 / 益组织), and table 四 prints only its 总计 figures, under a
+  heading that is no row's label;
+- ``unruled-wrapped-t4-header.pdf`` (no rules): table 四's names wrap inside their cells
+  (结果维 / 持) beside 总计 printed on one line;
+- ``t4-heading-above-header.ofd``: the section heading 四、… right above table 四's
+  header is not the label of its row of figures, and does not hide the header;
+- ``unruled-label-columns.pdf`` (no rules): group labels (（三）不予公开, （四）无法提供)
+  stand in a column of their own beside the rows' labels, on the same text lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paths import TESTS
+
+from extract import extract_document
+from extract import keys as K
+from extract.types import CellValue
+
+FIXTURES = TESTS / "fixtures" / "unseen"
+
+
+def _read(name: str) -> dict[str, CellValue]:
+    path: Path = FIXTURES / name
+    extraction = extract_document(path.read_bytes(), filename=path.name)
+    assert extraction.layout in ("2019", "2021"), extraction.layout
+    return extraction.values
+
+
+def _t3(values: dict[str, CellValue], row: str) -> list[CellValue]:
+    return [values.get(f"t3.{row}.{column}") for column in K.T3_COLUMNS]
+
+
+def _t4(values: dict[str, CellValue]) -> list[CellValue]:
+    return [values.get(key) for key in K.t4_keys()]
+
+
+def test_other_row_numbered_in_brackets_in_a_text_export() -> None:
+    values = _read("t3-other-numbered-in-brackets.txt")
+    assert _t3(values, "other.other") == [1, 0, 0, 0, 0, 0, 1]
+    assert _t3(values, "total") == [2, 0, 0, 0, 0, 0, 2]
