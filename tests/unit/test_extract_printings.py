@@ -51,3 +51,10 @@ def test_other_row_numbered_in_brackets_in_a_text_export() -> None:
     values = _read("t3-other-numbered-in-brackets.txt")
     assert _t3(values, "other.other") == [1, 0, 0, 0, 0, 0, 1]
     assert _t3(values, "total") == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_header_rows_repeated_after_a_page_break_are_not_cell_text() -> None:
+    values = _read("header-repeated.pdf")
+    # the row cut by the page break: 无 (blank) under 自然人, 1 under 商业企业
+    assert _t3(values, "unprocessed.petition") == [None, 1, None, None, None, None, 1]
+    assert _t3(values, "unprocessed.repeat") == [None, None, None, None, None, 2, 2]
