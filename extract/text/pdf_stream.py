@@ -6,9 +6,11 @@ wrapped labels from their figures. Here the table's *columns* come from the figu
 positions — the gutters that no figure of the table crosses — and every line holding
 figures becomes a row with one cell per column (blank where nothing is printed); label
 fragments on lines without figures (wrapped or vertically centred labels) join the row
-nearest to them. The rows are written as tab-separated text, the form of positional rows
-the table parser reads. Nothing is rebuilt outside the statistical tables (between the
-first table heading and section 五).
+nearest to them, piece by piece where a line holds labels of two columns (a group label
+such as （三）不予公开 beside the rows' labels): a row takes the label begun in the
+rightmost label column. The rows are written as tab-separated text, the form of
+positional rows the table parser reads. Nothing is rebuilt outside the statistical
+tables (between the first table heading and section 五).
 """
 
 from __future__ import annotations
@@ -199,7 +201,32 @@ def _runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
             stacks[-1].append(char)
         else:
             stacks.append([char])
-    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks]
+    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks] + _cell_runs(header)
+
+
+def _cell_runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
+    """The header's cells read line by line: a word continues the word right above it
+    when they share the same stretch of the line and follow each other closely (a name
+    wrapped inside its cell, ``社会公`` / ``益组织``), even when a line of a neighbouring
+    cell falls between them (``总计`` centred beside ``结果维`` / ``持``)."""
+    cells: list[tuple[list[tuple[str, float, float]], float, float, float]] = []
+    """(chars, x0, x1, bottom of the last line) of the cells being read."""
+    for line in header:
+        height = max(1.0, line.bottom - line.top)
+        for word in line.words or []:
+            if not word:
+                continue
+            x0, x1 = word[0][1], word[-1][2]
+            chars = [(c, (a + b) / 2, line.top) for c, a, b in word]
+            for number in range(len(cells) - 1, -1, -1):
+                run, cx0, cx1, bottom = cells[number]
+                overlap = min(x1, cx1) - max(x0, cx0)
+                if overlap >= 0.5 * min(x1 - x0, cx1 - cx0) and line.top - bottom <= 0.8 * height:
+                    cells[number] = (run + chars, min(x0, cx0), max(x1, cx1), line.bottom)
+                    break
+            else:
+                cells.append((chars, x0, x1, line.bottom))
+    return [run for run, *_ in cells if len({top for _, _, top in run}) > 1]
 
 
 def _places(
@@ -254,11 +281,40 @@ def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
         header.append(lines[index])
         index -= 1
     header.reverse()
-    # the first row's own label may begin on the lines just above its figures
+    # the first row's own label may begin on the lines just above its figures (a section
+    # heading such as 四、…行政复议…情况, or column names after it, are not a row's label)
     for back in range(1, min(3, len(header)) + 1):
         if _ENUMERATOR.match(_flat(header[-back].text)):
+            if any(_SPLIT.search(_flat(line.text)) for line in header[-back:]):
+                break
             return header[:-back]
     return header
+
+
+def _pieces(line: LineLike) -> list[tuple[str, tuple[float, float] | None]]:
+    """A line cut where its words stand apart by more than a character's height (the
+    labels of two columns, a group label beside a row label), each piece with its
+    stretch of the line (``None`` when the line has no word positions)."""
+    text = _flat(line.text)
+    words = [word for word in line.words or [] if word]
+    if not words:
+        return [(text, None)] if text else []
+    gap = max(1.0, line.bottom - line.top)
+    pieces: list[list[list[tuple[str, float, float]]]] = []
+    for word in words:
+        if pieces and word[0][1] - pieces[-1][-1][-1][2] <= gap:
+            pieces[-1].append(word)
+        else:
+            pieces.append([word])
+    out: list[tuple[str, tuple[float, float] | None]] = []
+    for piece in pieces:
+        chars = "".join(c for word in piece for c, _, _ in word)
+        out.append((_flat(chars), (piece[0][0][1], piece[-1][-1][2])))
+    return [(text, None)] if len(out) == 1 and not out[0][0] else out
+
+
+def _overlaps(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
+    return a is not None and b is not None and min(a[1], b[1]) - max(a[0], b[0]) > 0
 
 
 PLACED_UNSURE = 0.3
@@ -308,8 +364,10 @@ def _region(
         return {}
     if anchors is not None:
         # the header lines placed the columns: they are not labels of the first row
+        # lines above them (the table's heading) are no row's label either
         header_ids = {id(line) for line in header}
-        indexes = [i for i in indexes if id(lines[i]) not in header_ids]
+        top = min(i for i in range(rows[0]) if id(lines[i]) in header_ids)
+        indexes = [i for i in indexes if i > top and id(lines[i]) not in header_ids]
     expected = len(anchors) if anchors is not None else _expected_columns(header)
     if anchors is not None and len(columns) != len(anchors):
         # figures in only some columns (or a stray mark making one more): the header's
@@ -330,51 +388,89 @@ def _region(
         if lines[a].page == lines[b].page
     ]
     reach = max(1.6 * height, 0.6 * median(gaps)) if gaps else 1.6 * height
-    labels: dict[int, list[tuple[int, str]]] = {i: [] for i in rows}
-    pending: list[list[int]] = []
+    labels: dict[int, list[tuple[tuple[int, int], str]]] = {i: [] for i in rows}
+    pieces = {i: _pieces(lines[i]) for i in indexes if i not in labels}
+    used: set[tuple[int, int]] = set()
+    pending: list[list[tuple[int, int]]] = []
     """Labels begun above their figures (each starts with its enumerator), oldest first."""
     last_row: int | None = None
+
+    def span(key: tuple[int, int]) -> tuple[float, float] | None:
+        return pieces[key[0]][key[1]][1]
+
+    def _left_of(where: tuple[float, float] | None, others: list[list[tuple[int, int]]]) -> bool:
+        """Whether a label begun at ``where`` stands left of another one begun (a group
+        label beside the rows' labels)."""
+        if where is None:
+            return False
+        for other in others:
+            there = span(other[0])
+            if there is not None and there[0] >= where[1]:
+                return True
+        return False
+
+    def _over_figures(where: tuple[float, float] | None) -> bool:
+        return where is not None and where[0] >= columns[0][0] - 1.0
+
+    def take(row: int, key: tuple[int, int]) -> None:
+        labels[row].append((key, pieces[key[0]][key[1]][0]))
+        used.add(key)
+
     for i in indexes:
         if i in labels:
             if pending:
-                # the last label begun above these figures is theirs; earlier ones are
-                # rows printed without figures (or group labels): they stay text lines
-                for j in pending[-1]:
-                    labels[i].append((j, _flat(lines[j].text)))
-                    out[j] = None
+                # the last label begun above these figures in the rightmost column is
+                # theirs (a group label such as （四）无法提供, left of the rows' labels,
+                # may begin between a row's label and its figures); the others are rows
+                # printed without figures or group labels: they stay text lines
+                # (a heading printed over the figures' columns, such as （四）无法提供
+                # centred on the table, is not in the labels' column at all)
+                beside = [p for p in pending if not _over_figures(span(p[0]))] or pending
+                chosen = next(p for p in reversed(beside) if not _left_of(span(p[0]), beside))
+                for key in chosen:
+                    take(i, key)
             pending = []
             last_row = i
             continue
-        text = _flat(lines[i].text)
-        in_label_column = True
-        if in_label_column and _ENUMERATOR.match(text):
-            pending.append([i])  # a label starts: its row is the next one with figures
-            continue
-        if in_label_column and pending:
-            pending[-1].append(i)
-            continue
-        if (
-            in_label_column
-            and last_row is not None
-            and (
-                lines[last_row].page == lines[i].page
+        for k, (text, where) in enumerate(pieces[i]):
+            key = (i, k)
+            if _ENUMERATOR.match(text):
+                pending.append([key])  # a label starts: its row is the next one with figures
+                continue
+            # a piece of a label goes on the label begun in its column; on the row above
+            # when no label was begun there (the line beside a group label's start)
+            same_column = [p for p in pending if _overlaps(span(p[0]), where)]
+            near_last = (
+                last_row is not None
+                and lines[last_row].page == lines[i].page
                 and abs(centres[last_row] - centres[i]) <= reach
             )
-        ):
-            labels[last_row].append((i, text))  # the label goes on below its figures
-            out[i] = None
+            if same_column:
+                same_column[-1].append(key)
+                continue
+            if pending and not (near_last and len(pieces[i]) > 1):
+                pending[-1].append(key)
+                continue
+            if near_last:
+                assert last_row is not None
+                take(last_row, key)  # the label goes on below its figures
+                continue
+            same_page = [r for r in rows if lines[r].page == lines[i].page]
+            if not same_page:
+                continue
+            nearest = min(same_page, key=lambda r: (abs(centres[r] - centres[i]), -r))
+            if abs(centres[nearest] - centres[i]) <= reach:
+                take(nearest, key)
+    for i, parts in pieces.items():
+        if not any((i, k) in used for k in range(len(parts))):
             continue
-        same_page = [r for r in rows if lines[r].page == lines[i].page]
-        if not same_page:
-            continue
-        nearest = min(same_page, key=lambda r: (abs(centres[r] - centres[i]), -r))
-        if abs(centres[nearest] - centres[i]) <= reach:
-            labels[nearest].append((i, text))
-            out[i] = None
+        rest = [text for k, (text, _) in enumerate(parts) if (i, k) not in used]
+        # a line whose label pieces all went into rows is gone; what is left of it stays
+        out[i] = " ".join(rest) if rest else None
     for i in rows:
         own = "".join(t.text for t in tokens[i] if not t.value)
-        before = "".join(text for j, text in sorted(labels[i]) if j < i)
-        after = "".join(text for j, text in sorted(labels[i]) if j > i)
+        before = "".join(text for j, text in sorted(labels[i]) if j[0] < i)
+        after = "".join(text for j, text in sorted(labels[i]) if j[0] > i)
         cells = [""] * len(columns)
         confidences: list[float | None] = [1.0] * len(columns)
         for token in tokens[i]:

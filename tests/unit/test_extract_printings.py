@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from paths import TESTS
 
 from extract import extract_document
@@ -58,3 +59,22 @@ def test_header_rows_repeated_after_a_page_break_are_not_cell_text() -> None:
     # the row cut by the page break: 无 (blank) under 自然人, 1 under 商业企业
     assert _t3(values, "unprocessed.petition") == [None, 1, None, None, None, None, 1]
     assert _t3(values, "unprocessed.repeat") == [None, None, None, None, None, 2, 2]
+
+
+def test_unruled_header_names_wrapped_in_their_cells() -> None:
+    values = _read("unruled-wrapped-header.pdf")
+    assert _t3(values, "new") == [1, None, None, None, None, None, 1]
+    assert _t3(values, "carried_forward") == [0, None, None, None, None, None, 0]
+    assert _t4(values) == [None, None, None, None, 0] * 3
+
+
+@pytest.mark.parametrize("name", ["unruled-wrapped-t4-header.pdf", "t4-heading-above-header.ofd"])
+def test_unruled_table_four_blank_cell_kept_in_its_column(name: str) -> None:
+    values = _read(name)
+    assert _t4(values) == [1, 1, 1, 1, 4, None, None, 0, 1, 1, 0, None, 2, 1, 3]
+
+
+def test_unruled_group_labels_in_a_column_of_their_own() -> None:
+    values = _read("unruled-label-columns.pdf")
+    assert _t3(values, "denied.third_party") == [0] * 7
+    assert _t3(values, "unavailable.needs_creation") == [6, 0, 0, 0, 0, 0, 6]
