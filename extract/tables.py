@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from extract import keys as K
-from extract.numbers import cell_value, clean_cell, is_blank, is_value, money_value, parse_number
+from extract.numbers import (
+    cell_value,
+    clean_cell,
+    is_blank,
+    is_value,
+    money_value,
+    parse_money,
+    parse_number,
+)
 from extract.table_labels import (
     AFTER_TABLES,
     MARKERS_2019,
@@ -174,6 +182,9 @@ class _TableWalker:
         self.rows_found: set[str] = set()
         self.confidence: dict[str, float] = {}
         self.t2_columns = dict(K.t2_columns(layout))
+        self.t2_previous = ""
+        self.amount_unit: str | None = None
+        """The unit table 二's header gives its money column (``采购总金额（万元）``)."""
         self.t2_header: _Header | None = None
         self.t3_headers: list[Row] = []
         self.t3_header: _Header | None = None
@@ -341,6 +352,12 @@ class _TableWalker:
     # -- table 二 -------------------------------------------------------------------------
 
     def t2_row(self, row: Row) -> None:
+        text = squash("".join(row.cells))
+        # the unit may be printed on a line of its own under the header's name
+        unit = _AMOUNT_UNIT.search(self.t2_previous + text)
+        self.t2_previous = text
+        if unit:
+            self.amount_unit = unit.group(1)
         if row.positional and any(match_t2_column(squash(c)) for c in row.cells[1:]):
             self._t2_header_row(row)
             self.reset()
@@ -368,6 +385,9 @@ class _TableWalker:
         for column, cell in zip(columns, cells, strict=False):
             if column == "amount":
                 raw, yuan = money_value(cell)
+                if yuan is not None and self.amount_unit and parse_number(cell) is not None:
+                    # a bare figure under 采购总金额（万元）: the header gives its unit
+                    yuan = parse_money(f"{clean_cell(cell)}{self.amount_unit}")
                 self.values[f"t2.{key}.amount_raw"] = raw
                 self.values[f"t2.{key}.amount_yuan"] = yuan
                 self._scored(f"t2.{key}.amount_raw", cell)
@@ -557,6 +577,7 @@ def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
     return walker.finish()
 
 
+_AMOUNT_UNIT = re.compile(r"总金额[（(](?:单位[:：])?(万元|千元|亿元|元)[)）]")
 _T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")
 
 
