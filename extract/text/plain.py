@@ -118,6 +118,46 @@ def _markdown(text: str) -> tuple[list[str], list[Grid]]:
     return out, grids
 
 
+_ROW_CELLS = 8
+"""At most this many figures follow a row label of table 二 or 三 (label cells aside)."""
+
+
+def _cell_lines_to_rows(lines: list[str]) -> list[str]:
+    """A table exported a cell a line without tabs (LibreOffice's text export of a
+    document) prints a blank cell as an empty line, and rows apart by empty lines too:
+    the figures after a standard row label, up to the next text, are that row's cells
+    — empty lines among them are blank cells, those at the end are the gap to the next
+    row. Such a row with blank cells becomes a tab row, so the blanks keep their places."""
+    from extract.numbers import is_value
+    from extract.table_labels import match_t2_row, match_t3_rows, squash
+
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        label = squash(line)
+        if (
+            "\t" not in line
+            and label
+            and not is_value(label)
+            and (match_t3_rows(label) or match_t2_row(label))
+        ):
+            cells: list[str] = []
+            j = i + 1
+            while j < len(lines) and "\t" not in lines[j] and is_value(lines[j]):
+                cells.append(lines[j].strip())
+                j += 1
+            while cells and not cells[-1]:
+                cells.pop()
+            if 1 < len(cells) <= _ROW_CELLS and "" in cells:
+                out += [line + "\t" + "\t".join(cells), ""]
+                i = j
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def _squeeze_blank(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
@@ -148,6 +188,7 @@ def read_plain(
             clean_inline(line) if "\t" not in line else line.rstrip(" \r\u3000")
             for line in text.splitlines()
         ]
+        lines = _cell_lines_to_rows(lines)
     lines = _squeeze_blank(lines)
     title = next((line for line in lines if line.strip() and "\t" not in line), None)
     return TextDocument(
