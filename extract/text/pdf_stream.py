@@ -317,6 +317,61 @@ def _overlaps(a: tuple[float, float] | None, b: tuple[float, float] | None) -> b
     return a is not None and b is not None and min(a[1], b[1]) - max(a[0], b[0]) > 0
 
 
+_DIGITS = re.compile(r"^\d[\d,.]*$")
+
+
+def _join_wrapped_figures(
+    lines: Sequence[LineLike], rows: list[int], tokens: dict[int, list[_Token]]
+) -> tuple[list[int], set[int]]:
+    """Lines of figures that overlap in height are one row: a figure too wide for its
+    narrow column wraps inside it (``300`` / ``1`` for 3001, above and below the row's
+    other figures, which sit centred between them). The pieces of a figure in one column
+    are joined top to bottom into the row's line (the one holding the label), the other
+    lines left out. Returns the rows left and the lines joined into them."""
+    groups: list[list[int]] = []
+    for i in rows:
+        if groups:
+            last = lines[groups[-1][-1]]
+            line = lines[i]
+            height = min(last.bottom - last.top, line.bottom - line.top)
+            if (
+                last.page == line.page
+                and min(last.bottom, line.bottom) - max(last.top, line.top) > 0.25 * height
+            ):
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    kept: list[int] = []
+    joined: set[int] = set()
+    for group in groups:
+        labelled = [i for i in group if any(not t.value for t in tokens[i])]
+        if len(group) == 1 or len(labelled) > 1:
+            kept.extend(group)
+            continue
+        main = labelled[0] if labelled else max(group, key=lambda i: len(tokens[i]))
+        others = [i for i in group if i != main]
+        if not all(_DIGITS.match(t.text) for i in others for t in tokens[i]):
+            kept.extend(group)
+            continue
+        pieces: list[_Token] = []
+        for i in group:  # top to bottom
+            for token in tokens[i]:
+                if not token.value:
+                    continue
+                under = next((p for p in pieces if p.x0 < token.x1 and token.x0 < p.x1), None)
+                if under is None:
+                    pieces.append(_Token(token.text, token.x0, token.x1, True, token.confidence))
+                    continue
+                under.text += token.text
+                under.x0, under.x1 = min(under.x0, token.x0), max(under.x1, token.x1)
+                under.confidence = _lowest([under.confidence, token.confidence])
+        labels = [t for t in tokens[main] if not t.value]
+        tokens[main] = sorted(labels + pieces, key=lambda t: t.x0)
+        kept.append(main)
+        joined.update(others)
+    return kept, joined
+
+
 PLACED_UNSURE = 0.3
 """OCR: the confidence a figure is given when the column it stands in is in doubt (below
 the uncertain mark of ``extract.report``)."""
@@ -357,8 +412,11 @@ def _region(
     rows = [i for i in indexes if _is_row(tokens[i])]
     if not rows:
         return {}
+    first = rows[0]
+    rows, joined = _join_wrapped_figures(lines, rows, tokens)
+    indexes = [i for i in indexes if i not in joined]
     columns = _columns([tokens[i] for i in rows])
-    header = _header_above(lines, rows[0])
+    header = _header_above(lines, first)
     anchors = _header_anchors(header)
     if len(rows) < 2 and anchors is None:
         return {}
@@ -484,6 +542,8 @@ def _region(
             if (doubtful or doubtful_columns) and token.confidence is not None:
                 confidences[column] = min(token.confidence, PLACED_UNSURE)
         out[i] = "\t".join([before + own + after, *cells])
+    for i in joined:
+        out[i] = None
         if any(t.confidence is not None for t in tokens[i]):
             scores[i] = [None, *confidences]
     return out

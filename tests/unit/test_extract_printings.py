@@ -78,3 +78,27 @@ def test_unruled_group_labels_in_a_column_of_their_own() -> None:
     values = _read("unruled-label-columns.pdf")
     assert _t3(values, "denied.third_party") == [0] * 7
     assert _t3(values, "unavailable.needs_creation") == [6, 0, 0, 0, 0, 0, 6]
+
+
+def test_money_unit_printed_in_the_column_header() -> None:
+    """采购总金额（万元） over a bare 5373.60: the amount is 53,736,000 yuan, as printed."""
+    values = _read("money-unit-in-header.html")
+    assert values["t2.procurement.amount_raw"] == "5373.60"
+    assert values["t2.procurement.amount_yuan"] == 53736000
+
+
+def test_blank_cells_printed_as_empty_lines_in_a_text_export() -> None:
+    """LibreOffice's text export of a docx: a cell a line, a blank cell an empty line."""
+    values = _read("blank-cells-as-empty-lines.txt")
+    assert _t3(values, "unprocessed.confirmation") == [None, None, 0, None, None, None, 0]
+    assert _t3(values, "unprocessed.excessive") == [None, None, None, 0, None, None, 0]
+    assert _t3(values, "unprocessed.publication") == [0, 0, 0, None, None, None, None]
+
+
+def test_unruled_figures_wrapped_in_narrow_columns() -> None:
+    """3001 too wide for its column prints as 300 over 1, the row's other figures
+    centred between the two lines (pdf-platypus-unruled at seed 7)."""
+    values = _read("unruled-wrapped-figures.pdf")
+    assert _t3(values, "new") == [3001, 53, 0, 0, 61, 4, 3119]
+    assert _t3(values, "granted") == [1288, 21, 0, 0, 50, 3, 1362]
+    assert _t3(values, "total") == [2932, 53, 0, 0, 61, 4, 3050]
