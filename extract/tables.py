@@ -551,7 +551,7 @@ def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
     if start is None or (t3_start is not None and t3_start < start):
         start = t3_start
     if start is None:
-        return TableParse("none", {})
+        return _table_four_alone(rows)
     region = rows[start:]
     layout = decide_layout(_until_end(region), fuzzy=fuzzy)
     if layout == "none":
@@ -578,6 +578,32 @@ def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
 
 
 _AMOUNT_UNIT = re.compile(r"总金额[（(](?:单位[:：])?(万元|千元|亿元|元)[)）]")
+
+
+def _table_four_alone(rows: list[Row]) -> TableParse:
+    """Table 四 printed without tables 二 and 三 (the last page of a report split over
+    pages): its values, under layout ``none`` (nothing on the page says which)."""
+    for index, row in enumerate(rows):
+        joined = _joined(row)
+        if not T4_START.search(joined):
+            continue
+        ahead = "".join(_joined(r) for r in rows[index : index + 6])
+        if not ("维持" in ahead and "纠正" in ahead and ("尚未审结" in ahead or "总计" in ahead)):
+            continue
+        walker = _TableWalker("2021")
+        for later in rows[index:]:
+            if TABLES_END.search(_joined(later)) or walker.t4_done():
+                break
+            walker.t4_row(later)
+        parsed = walker.finish()
+        if "t4" not in parsed.rows_found:
+            continue
+        values = {key: parsed.values[key] for key in K.t4_keys()}
+        confidence = {k: v for k, v in parsed.confidence.items() if k in values}
+        return TableParse("none", values, {"t4"}, confidence)
+    return TableParse("none", {})
+
+
 _T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")
 
 

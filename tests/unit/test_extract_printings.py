@@ -102,3 +102,11 @@ def test_unruled_figures_wrapped_in_narrow_columns() -> None:
     assert _t3(values, "new") == [3001, 53, 0, 0, 61, 4, 3119]
     assert _t3(values, "granted") == [1288, 21, 0, 0, 50, 3, 1362]
     assert _t3(values, "total") == [2932, 53, 0, 0, 61, 4, 3050]
+
+
+def test_table_four_alone_on_the_last_page_of_a_split_report() -> None:
+    """A report split over two pages, the second holding only table 四 (html-paged)."""
+    path = FIXTURES / "table-four-alone-paged.html"
+    extraction = extract_document(path.read_bytes(), filename=path.name)
+    assert extraction.layout == "none"  # nothing on the page says which layout
+    assert _t4(extraction.values) == [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
