@@ -445,6 +445,16 @@ class _TableWalker:
     def t4_row(self, row: Row) -> None:
         """Table 四 prints its 15 figures on one row under a two-level header, or one row
         per group (行政复议 / 未经复议直接起诉 / 复议后起诉) of five figures."""
+        header = self.t4_header
+        if row.positional and header is not None and len(header) == len(row.cells):
+            # header cells merged down into the row of figures (expanded, their text
+            # repeated there): no figure is printed under them
+            kept = [
+                "" if cell.strip() and cell == header[i] and not is_value(cell) else cell
+                for i, cell in enumerate(row.cells)
+            ]
+            if kept != row.cells and not _labels(kept) and any(c.strip() for c in kept):
+                row = Row(kept, True)
         label = _row_label(row)
         group = _t4_group(label) if label else None
         values = _after_label_values(row) if label else []
