@@ -23,7 +23,13 @@ from statistics import median
 from typing import Protocol
 
 from extract import keys as K
-from extract.table_labels import T2_COLUMN_PATTERNS, T2_START, T3_HEADER, TABLES_END
+from extract.table_labels import (
+    T2_COLUMN_PATTERNS,
+    T2_START,
+    T3_HEADER,
+    TABLES_END,
+    match_t2_row,
+)
 
 _VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[／/\\]|[—－–]+|-|无)$")
 _VALUE_CHAR = re.compile(r"[0-9.,+\-／/\\—－–]")
@@ -114,8 +120,10 @@ def _tokens(line: LineLike) -> list[_Token]:
             and token.x0 - merged[-1].x1 < 12
         ):
             confidence = _lowest([merged[-1].confidence, token.confidence])
+            # printed apart (``162000 元``) or as one word (``342500元``): kept as printed
+            space = " " if token.x0 - merged[-1].x1 > 1.0 else ""
             merged[-1] = _Token(
-                f"{merged[-1].text} {token.text}", merged[-1].x0, token.x1, True, confidence
+                f"{merged[-1].text}{space}{token.text}", merged[-1].x0, token.x1, True, confidence
             )
             continue
         merged.append(token)
@@ -271,11 +279,44 @@ def _header_anchors(header: list[LineLike]) -> list[float] | None:
     return None
 
 
+def _t2_header(header: list[LineLike]) -> list[LineLike] | None:
+    """The header of a part of table 二: from its 第二十条 / 信息内容 line down, without the
+    first row's label when it wraps above the row's figures."""
+    starts = [k for k, line in enumerate(header) if "第二十条" in _flat(line.text)]
+    starts = starts or [k for k, line in enumerate(header) if T2_START.search(_flat(line.text))]
+    if not starts:
+        return None
+    part = header[starts[-1] :]
+    while part and match_t2_row(_flat(part[-1].text)):
+        part = part[:-1]
+    return part
+
+
+def _t2_anchors(header: list[LineLike]) -> list[float] | None:
+    """The x-centres of the columns a part of table 二 names in its header (本年制发件数,
+    本年废止件数, 现行有效件数 …), left to right; ``None`` for fewer than two."""
+    if "信息内容" not in "".join(_flat(line.text) for line in header):
+        return None
+    runs = _runs(header)
+    found: dict[str, float] = {}
+    for key, pattern in T2_COLUMN_PATTERNS:
+        for run in runs:
+            match = pattern.search("".join(c[0] for c in run))
+            if match is None or key in found:
+                continue
+            chars = run[match.start() : match.end()]
+            x = sum(c[1] for c in chars) / len(chars)
+            if all(abs(x - other) > 3.0 for other in found.values()):
+                found[key] = x
+    return sorted(found.values()) if len(found) >= 2 else None
+
+
 def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
-    """The lines without figures right above a table's first row (its header), same page."""
+    """The lines without figures right above a table's first row (its header), on its
+    page or at the foot of the page before (a table that starts after a page break)."""
     header: list[LineLike] = []
     index = first_row - 1
-    while index >= 0 and len(header) < 16 and lines[index].page == lines[first_row].page:
+    while index >= 0 and len(header) < 16 and lines[index].page >= lines[first_row].page - 1:
         if _is_row(_tokens(lines[index])):
             break
         header.append(lines[index])
@@ -418,6 +459,10 @@ def _region(
     columns = _columns([tokens[i] for i in rows])
     header = _header_above(lines, first)
     anchors = _header_anchors(header)
+    if anchors is None and (part := _t2_header(header)):
+        anchors = _t2_anchors(part)
+        if anchors is not None:
+            header = part
     if len(rows) < 2 and anchors is None:
         return {}
     if anchors is not None:
@@ -467,6 +512,12 @@ def _region(
                 return True
         return False
 
+    def _just_above(line: int, row: int) -> bool:
+        height = lines[row].bottom - lines[row].top
+        return lines[line].page == lines[row].page and (
+            lines[row].top - lines[line].bottom <= 1.5 * height
+        )
+
     def _over_figures(where: tuple[float, float] | None) -> bool:
         return where is not None and where[0] >= columns[0][0] - 1.0
 
@@ -483,7 +534,10 @@ def _region(
                 # printed without figures or group labels: they stay text lines
                 # (a heading printed over the figures' columns, such as （四）无法提供
                 # centred on the table, is not in the labels' column at all)
-                beside = [p for p in pending if not _over_figures(span(p[0]))] or pending
+                # (nor a label whose last line ends well above the figures: a row printed
+                # without figures)
+                close = [p for p in pending if _just_above(p[-1][0], i)] or pending
+                beside = [p for p in close if not _over_figures(span(p[0]))] or close
                 chosen = next(p for p in reversed(beside) if not _left_of(span(p[0]), beside))
                 for key in chosen:
                     take(i, key)

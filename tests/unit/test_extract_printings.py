@@ -110,3 +110,36 @@ def test_table_four_alone_on_the_last_page_of_a_split_report() -> None:
     extraction = extract_document(path.read_bytes(), filename=path.name)
     assert extraction.layout == "none"  # nothing on the page says which layout
     assert _t4(extraction.values) == [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+
+
+def test_unruled_table_two_columns_from_its_header() -> None:
+    """A part of table 二 with one figure printed (规章: 本年废止件数 1, the others blank)
+    is placed under the column its header names; table 三's header at the foot of the
+    page before its rows still places their figures (fresh seed 105458)."""
+    values = _read("unruled-t2-and-header-page-before.pdf")
+    assert [values[f"t2.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [
+        None,
+        1,
+        None,
+    ]
+    assert _t3(values, "unprocessed.repeat") == [None] * 6 + [4]
+
+
+def test_money_unit_printed_as_one_word_with_its_figure() -> None:
+    values = _read("unit-joined-to-figure.ofd")
+    assert values["t2.procurement.amount_raw"] == "342500元"
+    assert values["t2.procurement.amount_yuan"] == 342500
+
+
+def test_table_four_header_cells_merged_down_into_the_figures_row() -> None:
+    """结果维持 … 尚未审结 merged down into the row of figures (only the 总计 cells hold
+    one): no figure is printed under them."""
+    values = _read("t4-header-merged-into-figures.pdf")
+    assert _t4(values) == [None, None, None, None, 0] * 3
+
+
+def test_unruled_row_label_begun_just_above_its_figures() -> None:
+    """四、结转下年度继 / 续办理 around its figures, left of a sub-row label printed
+    without figures further up (5.要求行政机关确认…): the row is 结转下年度继续办理."""
+    values = _read("unruled-row-label-beside-earlier-ones.pdf")
+    assert _t3(values, "carried_forward") == [0, None, None, None, None, None, 0]
