@@ -596,8 +596,8 @@ def _region(
             if (doubtful or doubtful_columns) and token.confidence is not None:
                 confidences[column] = min(token.confidence, PLACED_UNSURE)
         out[i] = "\t".join([before + own + after, *cells])
-    for i in joined:
-        out[i] = None
         if any(t.confidence is not None for t in tokens[i]):
             scores[i] = [None, *confidences]
+    for i in joined:
+        out[i] = None
     return out
