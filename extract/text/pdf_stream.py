@@ -521,6 +521,15 @@ def _region(
     def _over_figures(where: tuple[float, float] | None) -> bool:
         return where is not None and where[0] >= columns[0][0] - 1.0
 
+    def row_span(row: int) -> tuple[float, float] | None:
+        """The stretch of the line a row's label takes (its own words and pieces)."""
+        spans = [span(key) for key, _ in labels[row]]
+        spans += [(t.x0, t.x1) for t in tokens[row] if not t.value]
+        known = [s for s in spans if s is not None]
+        if not known:
+            return None
+        return (min(s[0] for s in known), max(s[1] for s in known))
+
     def take(row: int, key: tuple[int, int]) -> None:
         labels[row].append((key, pieces[key[0]][key[1]][0]))
         used.add(key)
@@ -560,7 +569,10 @@ def _region(
             if same_column:
                 same_column[-1].append(key)
                 continue
-            if pending and not (near_last and len(pieces[i]) > 1):
+            in_last_column = (
+                near_last and last_row is not None and _overlaps(row_span(last_row), where)
+            )
+            if pending and not (near_last and (len(pieces[i]) > 1 or in_last_column)):
                 pending[-1].append(key)
                 continue
             if near_last:

@@ -143,3 +143,20 @@ def test_unruled_row_label_begun_just_above_its_figures() -> None:
     without figures further up (5.要求行政机关确认…): the row is 结转下年度继续办理."""
     values = _read("unruled-row-label-beside-earlier-ones.pdf")
     assert _t3(values, "carried_forward") == [0, None, None, None, None, None, 0]
+
+
+def test_slash_inside_a_header_label_is_no_blank_cell() -> None:
+    """本年增 / 减 in table 二's header, a cell a line (LibreOffice's text export): the
+    slash is not a blank cell held for the next row (fresh seed 355263)."""
+    values = _read("t2-header-slash.txt")
+    assert [values[f"t2.licensing.{c}"] for c in ("prev_items", "change", "decisions")] == [0] * 3
+    assert [values[f"t2.fees.{c}"] for c in ("prev_items", "change")] == [0, 0]
+    assert values["t2.procurement.projects"] == 6
+    assert values["t2.procurement.amount_yuan"] == 251000
+
+
+def test_unruled_label_ends_beside_the_next_group_label() -> None:
+    """4.保护第三 / 方合法权益: the label's last line comes after 三、本年 … of the group
+    column has begun; it stays with its row (fresh seed 355263)."""
+    values = _read("unruled-label-end-beside-next-group.pdf")
+    assert _t3(values, "denied.third_party") == [5, 0, 0, 0, 0, 0, 5]
