@@ -106,8 +106,17 @@ def _tokens(line: LineLike) -> list[_Token]:
             continue
         before = tokens[k - 1].text if k else ""
         after = tokens[k + 1].text if k + 1 < len(tokens) else ""
-        if (before.endswith(("（", "(")) and after.startswith(("）", ")"))) or (
-            k == 0 and after.startswith(("、", "．"))
+        opened = before.endswith(("（", "("))
+        if (
+            (opened and after.startswith(("）", ")")))
+            # （1 at the end of a line, its ）on the next: an item number wrapped
+            or (
+                opened
+                and k + 1 == len(tokens)
+                and token.x0 - tokens[k - 1].x1 < 1.0
+                and re.fullmatch(r"\d{1,2}", token.text)
+            )
+            or (k == 0 and after.startswith(("、", "．")))
         ):
             token.value = False
     # money units belong to their figure; 无 alone is a blank marker

@@ -160,3 +160,11 @@ def test_unruled_label_ends_beside_the_next_group_label() -> None:
     column has begun; it stays with its row (fresh seed 355263)."""
     values = _read("unruled-label-end-beside-next-group.pdf")
     assert _t3(values, "denied.third_party") == [5, 0, 0, 0, 0, 0, 5]
+
+
+def test_unruled_item_number_wrapped_after_its_bracket() -> None:
+    """（三）不予公开 （1 / ）其他法律…: the 1 of an item number whose ）wrapped onto the next
+    line is label text, not a figure making one column too many (fresh seed 120260)."""
+    values = _read("unruled-item-number-wrapped.ofd")
+    assert _t3(values, "unprocessed.excessive") == [0] * 7
+    assert _t3(values, "other.other") == [0] * 7
