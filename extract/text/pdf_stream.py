@@ -400,7 +400,12 @@ def _join_wrapped_figures(
             continue
         main = labelled[0] if labelled else max(group, key=lambda i: len(tokens[i]))
         others = [i for i in group if i != main]
-        if not all(_DIGITS.match(t.text) for i in others for t in tokens[i]):
+        figures = sum(t.value for t in tokens[main])
+        if not all(_DIGITS.match(t.text) for i in others for t in tokens[i]) or any(
+            len(tokens[i]) >= figures for i in others
+        ):
+            # (a label line ending in an item's number, 不予处理2 / .重复申请, beside the
+            # row's figures is no row of figures itself)
             kept.extend(group)
             continue
         pieces: list[_Token] = []
@@ -459,6 +464,27 @@ def _region(
 ) -> dict[int, str | None]:
     """One table (or part between header lines): rows from its lines with figures."""
     tokens = {i: _tokens(lines[i]) for i in indexes}
+    for i in indexes:
+        # an item's number at the end of a line, its dot starting the next line of text
+        # (不予处理3 / .要求提供…, figures between them or not): label text, not a figure
+        found = tokens[i]
+        following = next(
+            (
+                _flat(lines[j].text)
+                for j in range(i + 1, min(i + 3, len(lines)))
+                if any(not t.value for t in tokens.get(j) or _tokens(lines[j]))
+            ),
+            "",
+        )
+        if (
+            len(found) >= 2
+            and found[-1].value
+            and re.fullmatch(r"\d{1,2}", found[-1].text)
+            and not any(t.value for t in found[:-1])
+            and found[-1].x0 - found[-2].x1 < 1.0
+            and re.match(r"^[.．、]", following)
+        ):
+            found[-1].value = False
     rows = [i for i in indexes if _is_row(tokens[i])]
     if not rows:
         return {}

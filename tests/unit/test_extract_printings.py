@@ -168,3 +168,13 @@ def test_unruled_item_number_wrapped_after_its_bracket() -> None:
     values = _read("unruled-item-number-wrapped.ofd")
     assert _t3(values, "unprocessed.excessive") == [0] * 7
     assert _t3(values, "other.other") == [0] * 7
+
+
+def test_unruled_item_number_at_the_end_of_a_label_line() -> None:
+    """（五）不予处理2 / .重复申请 and （六）其他处理3 / figures / .其他: the 2 and 3 are the
+    items' numbers, not figures; a label line holding one is no row of figures to join
+    with the figures beside it (fresh seed 638359)."""
+    values = _read("unruled-item-number-at-line-end.pdf")
+    assert _t3(values, "unprocessed.repeat") == [0] * 7
+    assert _t3(values, "unprocessed.excessive") == [0, 0, 0, 0, 0, 0, 2]
+    assert _t3(values, "other.other") == [0] * 7
