@@ -118,6 +118,8 @@ def _markdown(text: str) -> tuple[list[str], list[Grid]]:
     return out, grids
 
 
+_T4_CELLS = 15
+_LAST = ("总计", "合计")
 _ROW_CELLS = 8
 """At most this many figures follow a row label of table 二 or 三 (label cells aside)."""
 
@@ -136,12 +138,8 @@ def _cell_lines_to_rows(lines: list[str]) -> list[str]:
     while i < len(lines):
         line = lines[i]
         label = squash(line)
-        if (
-            "\t" not in line
-            and label
-            and not is_value(label)
-            and (match_t3_rows(label) or match_t2_row(label))
-        ):
+        row_label = bool(match_t3_rows(label) or match_t2_row(label))
+        if "\t" not in line and label and not is_value(label) and (row_label or label in _LAST):
             cells: list[str] = []
             j = i + 1
             while j < len(lines) and "\t" not in lines[j] and is_value(lines[j]):
@@ -149,8 +147,13 @@ def _cell_lines_to_rows(lines: list[str]) -> list[str]:
                 j += 1
             while cells and not cells[-1]:
                 cells.pop()
-            if 1 < len(cells) <= _ROW_CELLS and "" in cells:
+            if row_label and 1 < len(cells) <= _ROW_CELLS and "" in cells:  # 二, 三
                 out += [line + "\t" + "\t".join(cells), ""]
+                i = j
+                continue
+            if label in _LAST and len(cells) == _T4_CELLS and "" in cells:
+                # table 四's fifteen cells under its header's last name (总计)
+                out += [line, "", "\t".join(cells), ""]
                 i = j
                 continue
         out.append(line)

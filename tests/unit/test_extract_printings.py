@@ -178,3 +178,10 @@ def test_unruled_item_number_at_the_end_of_a_label_line() -> None:
     assert _t3(values, "unprocessed.repeat") == [0] * 7
     assert _t3(values, "unprocessed.excessive") == [0, 0, 0, 0, 0, 0, 2]
     assert _t3(values, "other.other") == [0] * 7
+
+
+def test_table_four_blank_cells_as_empty_lines_in_a_text_export() -> None:
+    """Table 四 a cell a line, blank cells as empty lines (fresh seed 390094)."""
+    path = FIXTURES / "t4-blank-cells-as-empty-lines.txt"
+    values = extract_document(path.read_bytes(), filename=path.name).values
+    assert _t4(values) == [2, None, 1, None, 3, None, None, None, 5, 5, None, None, 1, 3, 4]
