@@ -119,6 +119,7 @@ def _markdown(text: str) -> tuple[list[str], list[Grid]]:
 
 
 _T4_CELLS = 15
+_T4_GROUP = 5
 _LAST = ("总计", "合计")
 _ROW_CELLS = 8
 """At most this many figures follow a row label of table 二 or 三 (label cells aside)."""
@@ -135,25 +136,36 @@ def _cell_lines_to_rows(lines: list[str]) -> list[str]:
 
     out: list[str] = []
     i = 0
+    table_four = False
+    """Past table 四's heading or header (行政复议 on a short line)."""
     while i < len(lines):
         line = lines[i]
         label = squash(line)
+        table_four = table_four or ("行政复议" in label and len(label) <= 40)
+        last = table_four and label in _LAST
         row_label = bool(match_t3_rows(label) or match_t2_row(label))
-        if "\t" not in line and label and not is_value(label) and (row_label or label in _LAST):
+        if "\t" not in line and label and not is_value(label) and (row_label or last):
             cells: list[str] = []
             j = i + 1
             while j < len(lines) and "\t" not in lines[j] and is_value(lines[j]):
                 cells.append(lines[j].strip())
                 j += 1
+            printed = len(cells)
             while cells and not cells[-1]:
                 cells.pop()
-            if row_label and 1 < len(cells) <= _ROW_CELLS and "" in cells:  # 二, 三
-                out += [line + "\t" + "\t".join(cells), ""]
+            if last and cells:
+                # table 四 prints five cells a group: a blank 总计 at the end is a cell
+                whole = -(-len(cells) // _T4_GROUP) * _T4_GROUP
+                if whole <= min(printed, _T4_CELLS):
+                    cells += [""] * (whole - len(cells))
+            if last and len(cells) % _T4_GROUP == 0 and "" in cells:
+                # table 四's cells under its header's last name (总计): fifteen, or five
+                # a group when it is printed in parts
+                out += [line, "", "\t".join(cells), ""]
                 i = j
                 continue
-            if label in _LAST and len(cells) == _T4_CELLS and "" in cells:
-                # table 四's fifteen cells under its header's last name (总计)
-                out += [line, "", "\t".join(cells), ""]
+            if row_label and 1 < len(cells) <= _ROW_CELLS and "" in cells:  # 二, 三
+                out += [line + "\t" + "\t".join(cells), ""]
                 i = j
                 continue
         out.append(line)

@@ -185,3 +185,11 @@ def test_table_four_blank_cells_as_empty_lines_in_a_text_export() -> None:
     path = FIXTURES / "t4-blank-cells-as-empty-lines.txt"
     values = extract_document(path.read_bytes(), filename=path.name).values
     assert _t4(values) == [2, None, 1, None, 3, None, None, None, 5, 5, None, None, 1, 3, 4]
+
+
+def test_table_four_in_parts_blank_cells_as_empty_lines_in_a_text_export() -> None:
+    """Table 四 printed as 行政复议 (five cells) and 行政诉讼 (ten), a cell a line, the
+    blank 总计 … cells as empty lines (fresh seed 732012)."""
+    path = FIXTURES / "t4-in-parts-blank-cells-as-empty-lines.txt"
+    values = extract_document(path.read_bytes(), filename=path.name).values
+    assert _t4(values) == [None, None, 1, None, 1] + [None] * 5 + [None, 2, None, 1, 3]
