@@ -280,6 +280,11 @@ def _header_anchors(header: list[LineLike]) -> list[float] | None:
         if all(a < b for a, b in itertools.pairwise(anchors)):
             return anchors
     t4 = [_places(runs, name) for name in _T4_NAMES]
+    if all(len(places) == 1 for places in t4):
+        # table 四 printed one row per group (类别 | 结果维持 … 总计): five columns
+        anchors = [places[0] for places in t4]
+        if all(a < b for a, b in itertools.pairwise(anchors)):
+            return anchors
     if all(len(places) == len(K.T4_GROUPS) for places in t4):
         groups = [[places[g] for places in t4] for g in range(len(K.T4_GROUPS))]
         anchors = [x for group in groups for x in group]

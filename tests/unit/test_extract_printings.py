@@ -193,3 +193,10 @@ def test_table_four_in_parts_blank_cells_as_empty_lines_in_a_text_export() -> No
     path = FIXTURES / "t4-in-parts-blank-cells-as-empty-lines.txt"
     values = extract_document(path.read_bytes(), filename=path.name).values
     assert _t4(values) == [None, None, 1, None, 1] + [None] * 5 + [None, 2, None, 1, 3]
+
+
+def test_unruled_table_four_one_row_a_group_under_a_five_column_header() -> None:
+    """类别 | 结果维持 结果纠正 其他结果 尚未审结 总计 over a row per group, figures in
+    only some columns (fresh seed 116513)."""
+    values = _read("unruled-t4-one-row-a-group.ofd")
+    assert _t4(values) == [None, 0, 0, None, None, 3, None, 1, None, 4, 1, None, 2, None, 3]
