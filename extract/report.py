@@ -31,8 +31,10 @@ def read_tables(doc: TextDocument) -> TableParse:
     if not doc.tables:
         return from_text
     from_grids = parse_tables(grid_rows(doc.tables), fuzzy=fuzzy)
-    if from_grids.layout == "none" or not from_grids.rows_found:
+    if not from_grids.rows_found:
         return from_text
+    if from_grids.layout == "none" and (from_text.layout != "none" or from_text.rows_found):
+        return from_text  # (table 四 alone is read under layout none)
     if from_text.layout == from_grids.layout:
         merge_missing_rows(from_grids, from_text)
     return from_grids

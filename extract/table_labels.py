@@ -79,7 +79,10 @@ T3_ROW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("other", re.compile(r"其他处理")),
     ("other.no_correction", re.compile(r"逾期不补|不补正")),
     ("other.unpaid_fee", re.compile(r"收费通知|缴纳费用|逾期未按")),
-    ("other.other", re.compile(r"(?:^|[^\d])3\s*[.、．]\s*其他(?!处理)")),
+    (
+        "other.other",
+        re.compile(r"(?:^|[^\d])(?:3\s*[.、．]|[（(]\s*3\s*[)）][.、．]?)\s*其他(?!处理)"),
+    ),
     ("total", re.compile(r"七[)）、.．]*总计|^总计")),
     ("carried_forward", re.compile(r"下年度?(?:继续)?办理|结转下年|转结下年")),
 )

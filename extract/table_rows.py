@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.numbers import parse_number
+from extract.numbers import is_value, parse_number
 from extract.types import Grid
 
 _PAGE_NUMBER = re.compile(
@@ -51,6 +51,18 @@ def _split_tokens(line: str) -> list[str]:
     a label split off (``行政许可447228`` → ``行政许可``, ``447228``)."""
     tokens: list[str] = []
     raw_tokens = [t for t in _WHITESPACE.split(line.strip()) if t]
+    # a slash between words is part of a label (本年增 / 减), not a blank cell
+    k = 1
+    while k + 1 < len(raw_tokens):
+        if (
+            raw_tokens[k] in ("/", "／")
+            and _HAN_END.search(raw_tokens[k - 1])
+            and _HAN_START.match(raw_tokens[k + 1])
+            and not is_value(raw_tokens[k + 1])  # 无 after a blank mark is a cell too
+        ):
+            raw_tokens[k - 1 : k + 2] = ["".join(raw_tokens[k - 1 : k + 2])]
+        else:
+            k += 1
     for token in raw_tokens:
         if tokens and _UNIT_TOKEN.match(token) and parse_number(tokens[-1]) is not None:
             tokens[-1] = f"{tokens[-1]} {token}"
@@ -59,6 +71,8 @@ def _split_tokens(line: str) -> list[str]:
     return tokens
 
 
+_HAN_END = re.compile(r"[\u4e00-\u9fff]$")
+_HAN_START = re.compile(r"^[\u4e00-\u9fff]")
 _TRAILING_BLANK = re.compile(r"^(.*[\u4e00-\u9fff）)】])([／/—－]+)$")
 
 

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from extract import keys as K
-from extract.numbers import cell_value, clean_cell, is_blank, is_value, money_value, parse_number
+from extract.numbers import (
+    cell_value,
+    clean_cell,
+    is_blank,
+    is_value,
+    money_value,
+    parse_money,
+    parse_number,
+)
 from extract.table_labels import (
     AFTER_TABLES,
     MARKERS_2019,
@@ -174,6 +182,9 @@ class _TableWalker:
         self.rows_found: set[str] = set()
         self.confidence: dict[str, float] = {}
         self.t2_columns = dict(K.t2_columns(layout))
+        self.t2_previous = ""
+        self.amount_unit: str | None = None
+        """The unit table 二's header gives its money column (``采购总金额（万元）``)."""
         self.t2_header: _Header | None = None
         self.t3_headers: list[Row] = []
         self.t3_header: _Header | None = None
@@ -341,6 +352,12 @@ class _TableWalker:
     # -- table 二 -------------------------------------------------------------------------
 
     def t2_row(self, row: Row) -> None:
+        text = squash("".join(row.cells))
+        # the unit may be printed on a line of its own under the header's name
+        unit = _AMOUNT_UNIT.search(self.t2_previous + text)
+        self.t2_previous = text
+        if unit:
+            self.amount_unit = unit.group(1)
         if row.positional and any(match_t2_column(squash(c)) for c in row.cells[1:]):
             self._t2_header_row(row)
             self.reset()
@@ -368,6 +385,9 @@ class _TableWalker:
         for column, cell in zip(columns, cells, strict=False):
             if column == "amount":
                 raw, yuan = money_value(cell)
+                if yuan is not None and self.amount_unit and parse_number(cell) is not None:
+                    # a bare figure under 采购总金额（万元）: the header gives its unit
+                    yuan = parse_money(f"{clean_cell(cell)}{self.amount_unit}")
                 self.values[f"t2.{key}.amount_raw"] = raw
                 self.values[f"t2.{key}.amount_yuan"] = yuan
                 self._scored(f"t2.{key}.amount_raw", cell)
@@ -425,6 +445,16 @@ class _TableWalker:
     def t4_row(self, row: Row) -> None:
         """Table 四 prints its 15 figures on one row under a two-level header, or one row
         per group (行政复议 / 未经复议直接起诉 / 复议后起诉) of five figures."""
+        header = self.t4_header
+        if row.positional and header is not None and len(header) == len(row.cells):
+            # header cells merged down into the row of figures (expanded, their text
+            # repeated there): no figure is printed under them
+            kept = [
+                "" if cell.strip() and cell == header[i] and not is_value(cell) else cell
+                for i, cell in enumerate(row.cells)
+            ]
+            if kept != row.cells and not _labels(kept) and any(c.strip() for c in kept):
+                row = Row(kept, True)
         label = _row_label(row)
         group = _t4_group(label) if label else None
         values = _after_label_values(row) if label else []
@@ -531,7 +561,7 @@ def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
     if start is None or (t3_start is not None and t3_start < start):
         start = t3_start
     if start is None:
-        return TableParse("none", {})
+        return _table_four_alone(rows)
     region = rows[start:]
     layout = decide_layout(_until_end(region), fuzzy=fuzzy)
     if layout == "none":
@@ -555,6 +585,33 @@ def parse_tables(rows: list[Row], *, fuzzy: bool = False) -> TableParse:
         else:
             walker.t4_row(row)
     return walker.finish()
+
+
+_AMOUNT_UNIT = re.compile(r"总金额[（(](?:单位[:：])?(万元|千元|亿元|元)[)）]")
+
+
+def _table_four_alone(rows: list[Row]) -> TableParse:
+    """Table 四 printed without tables 二 and 三 (the last page of a report split over
+    pages): its values, under layout ``none`` (nothing on the page says which)."""
+    for index, row in enumerate(rows):
+        joined = _joined(row)
+        if not T4_START.search(joined):
+            continue
+        ahead = "".join(_joined(r) for r in rows[index : index + 6])
+        if not ("维持" in ahead and "纠正" in ahead and ("尚未审结" in ahead or "总计" in ahead)):
+            continue
+        walker = _TableWalker("2021")
+        for later in rows[index:]:
+            if TABLES_END.search(_joined(later)) or walker.t4_done():
+                break
+            walker.t4_row(later)
+        parsed = walker.finish()
+        if "t4" not in parsed.rows_found:
+            continue
+        values = {key: parsed.values[key] for key in K.t4_keys()}
+        confidence = {k: v for k, v in parsed.confidence.items() if k in values}
+        return TableParse("none", values, {"t4"}, confidence)
+    return TableParse("none", {})
 
 
 _T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")

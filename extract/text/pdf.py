@@ -397,6 +397,44 @@ def _align_columns(previous: list[_Box], following: list[_Box], tolerance: float
                 setattr(box, name, nearest)
 
 
+def _box_rows(boxes: list[_Box]) -> list[list[_Box]]:
+    """Boxes grouped into rows by their top, top to bottom, each row left to right."""
+    rows: list[list[_Box]] = []
+    for box in sorted(boxes, key=lambda b: (b.top, b.x0)):
+        if rows and abs(box.top - rows[-1][0].top) < 2.0:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return rows
+
+
+def _same_row(a: list[_Box], b: list[_Box]) -> bool:
+    return len(a) == len(b) and all(
+        abs(x.x0 - y.x0) < 3.0
+        and abs(x.x1 - y.x1) < 3.0
+        and clean_cell(x.text) == clean_cell(y.text)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _without_repeated_header(previous: list[_Box], following: list[_Box]) -> list[_Box]:
+    """The continuation of a table without the header rows it repeats at the top of the
+    new page (word processors repeat a table's heading rows on every page): they are
+    not rows of the table, nor the rest of a row cut by the page break."""
+    above, below = _box_rows(previous), _box_rows(following)
+    repeated = 0
+    while (
+        repeated < min(len(above), len(below) - 1)
+        and _same_row(above[repeated], below[repeated])
+        and any(box.text.strip() and not _is_number(box.text) for box in below[repeated])
+    ):
+        repeated += 1
+    if not repeated:
+        return following
+    dropped = {id(box) for row in below[:repeated] for box in row}
+    return [box for box in following if id(box) not in dropped]
+
+
 def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
     joined: list[_PdfTable] = []
     for table in tables:
@@ -410,7 +448,8 @@ def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
             and abs(table.x1 - last.x1) < 4.0
         ):
             _align_columns(last.boxes, table.boxes)
-            last.boxes = _mend_page_break(last.boxes, table.boxes)
+            following = _without_repeated_header(last.boxes, table.boxes)
+            last.boxes = _mend_page_break(last.boxes, following)
             last.end_page = table.page
             last.page_bottom = table.page_bottom
             continue

@@ -6,11 +6,14 @@ wrapped labels from their figures. Here the table's *columns* come from the figu
 positions — the gutters that no figure of the table crosses — and every line holding
 figures becomes a row with one cell per column (blank where nothing is printed); label
 fragments on lines without figures (wrapped or vertically centred labels) join the row
-nearest to them. Where a row prints figures in only some columns, the header's names
-place the columns (read along lines, down stacked characters and across lines wrapped in a
-cell; a header closing the page before a table's first row is that table's). The rows are
-written as tab-separated text, the form of positional rows the table parser reads. Nothing
-is rebuilt outside the statistical tables (between the first table heading and section 五).
+nearest to them, piece by piece where a line holds labels of two columns (a group label
+such as （三）不予公开 beside the rows' labels): a row takes the label begun in the
+rightmost label column. Where a row prints figures in only some columns, the header's
+names place the columns (read along lines, down stacked characters and across lines
+wrapped in a cell; a header closing the page before a table's first row is that
+table's). The rows are written as tab-separated text, the form of positional rows the
+table parser reads. Nothing is rebuilt outside the statistical tables (between the first
+table heading and section 五).
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ from statistics import median
 from typing import Protocol
 
 from extract import keys as K
-from extract.table_labels import T2_COLUMN_PATTERNS, T2_START, T3_HEADER, TABLES_END
+from extract.table_labels import (
+    T2_COLUMN_PATTERNS,
+    T2_START,
+    T3_HEADER,
+    TABLES_END,
+    match_t2_row,
+)
 
 _VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[／/\\]|[—－–]+|-|无)$")
 _VALUE_CHAR = re.compile(r"[0-9.,+\-／/\\—－–]")
@@ -102,8 +111,17 @@ def _tokens(line: LineLike) -> list[_Token]:
             continue
         before = tokens[k - 1].text if k else ""
         after = tokens[k + 1].text if k + 1 < len(tokens) else ""
-        if (before.endswith(("（", "(")) and after.startswith(("）", ")"))) or (
-            k == 0 and after.startswith(("、", "．"))
+        opened = before.endswith(("（", "("))
+        if (
+            (opened and after.startswith(("）", ")")))
+            # （1 at the end of a line, its ）on the next: an item number wrapped
+            or (
+                opened
+                and k + 1 == len(tokens)
+                and token.x0 - tokens[k - 1].x1 < 1.0
+                and re.fullmatch(r"\d{1,2}", token.text)
+            )
+            or (k == 0 and after.startswith(("、", "．")))
         ):
             token.value = False
     # money units belong to their figure; 无 alone is a blank marker
@@ -116,8 +134,10 @@ def _tokens(line: LineLike) -> list[_Token]:
             and token.x0 - merged[-1].x1 < 12
         ):
             confidence = _lowest([merged[-1].confidence, token.confidence])
+            # printed apart (``162000 元``) or as one word (``342500元``): kept as printed
+            space = " " if token.x0 - merged[-1].x1 > 1.0 else ""
             merged[-1] = _Token(
-                f"{merged[-1].text} {token.text}", merged[-1].x0, token.x1, True, confidence
+                f"{merged[-1].text}{space}{token.text}", merged[-1].x0, token.x1, True, confidence
             )
             continue
         merged.append(token)
@@ -203,7 +223,8 @@ def _runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
             stacks[-1].append(char)
         else:
             stacks.append([char])
-    return runs + [sorted(stack, key=lambda c: c[2]) for stack in stacks] + _wrapped(header)
+    stacked = [sorted(stack, key=lambda c: c[2]) for stack in stacks]
+    return runs + stacked + _wrapped(header) + _cell_runs(header)
 
 
 def _wrapped(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
@@ -236,6 +257,31 @@ def _wrapped(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
                 chains.append(chars)
                 ends.append((x0, x1, line.bottom))
     return [chains[index] for index in sorted(joined)]
+
+
+def _cell_runs(header: list[LineLike]) -> list[list[tuple[str, float, float]]]:
+    """The header's cells read line by line: a word continues the word right above it
+    when they share the same stretch of the line and follow each other closely (a name
+    wrapped inside its cell, ``社会公`` / ``益组织``), even when a line of a neighbouring
+    cell falls between them (``总计`` centred beside ``结果维`` / ``持``)."""
+    cells: list[tuple[list[tuple[str, float, float]], float, float, float]] = []
+    """(chars, x0, x1, bottom of the last line) of the cells being read."""
+    for line in header:
+        height = max(1.0, line.bottom - line.top)
+        for word in line.words or []:
+            if not word:
+                continue
+            x0, x1 = word[0][1], word[-1][2]
+            chars = [(c, (a + b) / 2, line.top) for c, a, b in word]
+            for number in range(len(cells) - 1, -1, -1):
+                run, cx0, cx1, bottom = cells[number]
+                overlap = min(x1, cx1) - max(x0, cx0)
+                if overlap >= 0.5 * min(x1 - x0, cx1 - cx0) and line.top - bottom <= 0.8 * height:
+                    cells[number] = (run + chars, min(x0, cx0), max(x1, cx1), line.bottom)
+                    break
+            else:
+                cells.append((chars, x0, x1, line.bottom))
+    return [run for run, *_ in cells if len({top for _, _, top in run}) > 1]
 
 
 def _places(
@@ -281,6 +327,11 @@ def _header_anchors(header: list[LineLike]) -> list[float] | None:
         else:
             return anchors
     t4 = [_places(runs, name) for name in _T4_NAMES]
+    if all(len(places) == 1 for places in t4):
+        # table 四 printed one row per group (类别 | 结果维持 … 总计): five columns
+        anchors = [places[0] for places in t4]
+        if all(a < b for a, b in itertools.pairwise(anchors)):
+            return anchors
     known = [len(places) == len(K.T4_GROUPS) for places in t4]
     if sum(known) >= len(_T4_NAMES) - 1:
         groups = [
@@ -310,28 +361,144 @@ def _fill(columns: list[float | None]) -> list[float]:
     return [*known, known[-1] + step]
 
 
+def _t2_header(header: list[LineLike]) -> list[LineLike] | None:
+    """The header of a part of table 二: from its 第二十条 / 信息内容 line down, without the
+    first row's label when it wraps above the row's figures."""
+    starts = [k for k, line in enumerate(header) if "第二十条" in _flat(line.text)]
+    starts = starts or [k for k, line in enumerate(header) if T2_START.search(_flat(line.text))]
+    if not starts:
+        return None
+    part = header[starts[-1] :]
+    while part and match_t2_row(_flat(part[-1].text)):
+        part = part[:-1]
+    return part
+
+
+def _t2_anchors(header: list[LineLike]) -> list[float] | None:
+    """The x-centres of the columns a part of table 二 names in its header (本年制发件数,
+    本年废止件数, 现行有效件数 …), left to right; ``None`` for fewer than two."""
+    if "信息内容" not in "".join(_flat(line.text) for line in header):
+        return None
+    runs = _runs(header)
+    found: dict[str, float] = {}
+    for key, pattern in T2_COLUMN_PATTERNS:
+        for run in runs:
+            match = pattern.search("".join(c[0] for c in run))
+            if match is None or key in found:
+                continue
+            chars = run[match.start() : match.end()]
+            x = sum(c[1] for c in chars) / len(chars)
+            if all(abs(x - other) > 3.0 for other in found.values()):
+                found[key] = x
+    return sorted(found.values()) if len(found) >= 2 else None
+
+
 def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
     """The lines without figures right above a table's first row (its header), up to the
-    section's heading; on the page before when the first row opens its page."""
+    section's heading, on its page or at the foot of the page before (a table that starts
+    after a page break)."""
     header: list[LineLike] = []
     index = first_row - 1
-    page = lines[first_row].page
-    while index >= 0 and len(header) < 16:
-        if lines[index].page != page:
-            if header or lines[index].page != page - 1:
-                break
-            # the first row opens its page: the table's header closes the page before
-            page = lines[index].page
+    while index >= 0 and len(header) < 16 and lines[index].page >= lines[first_row].page - 1:
         if _is_row(_tokens(lines[index])) or _SECTION.match(_flat(lines[index].text)):
             break  # a row, or the section's heading: above it, the table before
         header.append(lines[index])
         index -= 1
     header.reverse()
-    # the first row's own label may begin on the lines just above its figures
+    # the first row's own label may begin on the lines just above its figures (a section
+    # heading such as 四、…行政复议…情况, or column names after it, are not a row's label)
     for back in range(1, min(3, len(header)) + 1):
         if _ENUMERATOR.match(_flat(header[-back].text)):
+            if any(_SPLIT.search(_flat(line.text)) for line in header[-back:]):
+                break
             return header[:-back]
     return header
+
+
+def _pieces(line: LineLike) -> list[tuple[str, tuple[float, float] | None]]:
+    """A line cut where its words stand apart by more than a character's height (the
+    labels of two columns, a group label beside a row label), each piece with its
+    stretch of the line (``None`` when the line has no word positions)."""
+    text = _flat(line.text)
+    words = [word for word in line.words or [] if word]
+    if not words:
+        return [(text, None)] if text else []
+    gap = max(1.0, line.bottom - line.top)
+    pieces: list[list[list[tuple[str, float, float]]]] = []
+    for word in words:
+        if pieces and word[0][1] - pieces[-1][-1][-1][2] <= gap:
+            pieces[-1].append(word)
+        else:
+            pieces.append([word])
+    out: list[tuple[str, tuple[float, float] | None]] = []
+    for piece in pieces:
+        chars = "".join(c for word in piece for c, _, _ in word)
+        out.append((_flat(chars), (piece[0][0][1], piece[-1][-1][2])))
+    return [(text, None)] if len(out) == 1 and not out[0][0] else out
+
+
+def _overlaps(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
+    return a is not None and b is not None and min(a[1], b[1]) - max(a[0], b[0]) > 0
+
+
+_DIGITS = re.compile(r"^\d[\d,.]*$")
+
+
+def _join_wrapped_figures(
+    lines: Sequence[LineLike], rows: list[int], tokens: dict[int, list[_Token]]
+) -> tuple[list[int], set[int]]:
+    """Lines of figures that overlap in height are one row: a figure too wide for its
+    narrow column wraps inside it (``300`` / ``1`` for 3001, above and below the row's
+    other figures, which sit centred between them). The pieces of a figure in one column
+    are joined top to bottom into the row's line (the one holding the label), the other
+    lines left out. Returns the rows left and the lines joined into them."""
+    groups: list[list[int]] = []
+    for i in rows:
+        if groups:
+            last = lines[groups[-1][-1]]
+            line = lines[i]
+            height = min(last.bottom - last.top, line.bottom - line.top)
+            if (
+                last.page == line.page
+                and min(last.bottom, line.bottom) - max(last.top, line.top) > 0.25 * height
+            ):
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    kept: list[int] = []
+    joined: set[int] = set()
+    for group in groups:
+        labelled = [i for i in group if any(not t.value for t in tokens[i])]
+        if len(group) == 1 or len(labelled) > 1:
+            kept.extend(group)
+            continue
+        main = labelled[0] if labelled else max(group, key=lambda i: len(tokens[i]))
+        others = [i for i in group if i != main]
+        figures = sum(t.value for t in tokens[main])
+        if not all(_DIGITS.match(t.text) for i in others for t in tokens[i]) or any(
+            len(tokens[i]) >= figures for i in others
+        ):
+            # (a label line ending in an item's number, 不予处理2 / .重复申请, beside the
+            # row's figures is no row of figures itself)
+            kept.extend(group)
+            continue
+        pieces: list[_Token] = []
+        for i in group:  # top to bottom
+            for token in tokens[i]:
+                if not token.value:
+                    continue
+                under = next((p for p in pieces if p.x0 < token.x1 and token.x0 < p.x1), None)
+                if under is None:
+                    pieces.append(_Token(token.text, token.x0, token.x1, True, token.confidence))
+                    continue
+                under.text += token.text
+                under.x0, under.x1 = min(under.x0, token.x0), max(under.x1, token.x1)
+                under.confidence = _lowest([under.confidence, token.confidence])
+        labels = [t for t in tokens[main] if not t.value]
+        tokens[main] = sorted(labels + pieces, key=lambda t: t.x0)
+        kept.append(main)
+        joined.update(others)
+    return kept, joined
 
 
 PLACED_UNSURE = 0.3
@@ -371,18 +538,48 @@ def _region(
 ) -> dict[int, str | None]:
     """One table (or part between header lines): rows from its lines with figures."""
     tokens = {i: _tokens(lines[i]) for i in indexes}
+    for i in indexes:
+        # an item's number at the end of a line, its dot starting the next line of text
+        # (不予处理3 / .要求提供…, figures between them or not): label text, not a figure
+        found = tokens[i]
+        following = next(
+            (
+                _flat(lines[j].text)
+                for j in range(i + 1, min(i + 3, len(lines)))
+                if any(not t.value for t in tokens.get(j) or _tokens(lines[j]))
+            ),
+            "",
+        )
+        if (
+            len(found) >= 2
+            and found[-1].value
+            and re.fullmatch(r"\d{1,2}", found[-1].text)
+            and not any(t.value for t in found[:-1])
+            and found[-1].x0 - found[-2].x1 < 1.0
+            and re.match(r"^[.．、]", following)
+        ):
+            found[-1].value = False
     rows = [i for i in indexes if _is_row(tokens[i])]
     if not rows:
         return {}
+    first = rows[0]
+    rows, joined = _join_wrapped_figures(lines, rows, tokens)
+    indexes = [i for i in indexes if i not in joined]
     columns = _columns([tokens[i] for i in rows])
-    header = _header_above(lines, rows[0])
+    header = _header_above(lines, first)
     anchors = _header_anchors(header)
+    if anchors is None and (part := _t2_header(header)):
+        anchors = _t2_anchors(part)
+        if anchors is not None:
+            header = part
     if len(rows) < 2 and anchors is None:
         return {}
     if anchors is not None:
         # the header lines placed the columns: they are not labels of the first row
+        # lines above them (the table's heading) are no row's label either
         header_ids = {id(line) for line in header}
-        indexes = [i for i in indexes if id(lines[i]) not in header_ids]
+        top = min((i for i in range(rows[0]) if id(lines[i]) in header_ids), default=-1)
+        indexes = [i for i in indexes if i > top and id(lines[i]) not in header_ids]
     # nor is the section's heading above the header
     indexes = [i for i in indexes if i in rows or not _SECTION.match(_flat(lines[i].text))]
     expected = len(anchors) if anchors is not None else _expected_columns(header)
@@ -405,51 +602,110 @@ def _region(
         if lines[a].page == lines[b].page
     ]
     reach = max(1.6 * height, 0.6 * median(gaps)) if gaps else 1.6 * height
-    labels: dict[int, list[tuple[int, str]]] = {i: [] for i in rows}
-    pending: list[list[int]] = []
+    labels: dict[int, list[tuple[tuple[int, int], str]]] = {i: [] for i in rows}
+    pieces = {i: _pieces(lines[i]) for i in indexes if i not in labels}
+    used: set[tuple[int, int]] = set()
+    pending: list[list[tuple[int, int]]] = []
     """Labels begun above their figures (each starts with its enumerator), oldest first."""
     last_row: int | None = None
+
+    def span(key: tuple[int, int]) -> tuple[float, float] | None:
+        return pieces[key[0]][key[1]][1]
+
+    def _left_of(where: tuple[float, float] | None, others: list[list[tuple[int, int]]]) -> bool:
+        """Whether a label begun at ``where`` stands left of another one begun (a group
+        label beside the rows' labels)."""
+        if where is None:
+            return False
+        for other in others:
+            there = span(other[0])
+            if there is not None and there[0] >= where[1]:
+                return True
+        return False
+
+    def _just_above(line: int, row: int) -> bool:
+        height = lines[row].bottom - lines[row].top
+        return lines[line].page == lines[row].page and (
+            lines[row].top - lines[line].bottom <= 1.5 * height
+        )
+
+    def _over_figures(where: tuple[float, float] | None) -> bool:
+        return where is not None and where[0] >= columns[0][0] - 1.0
+
+    def row_span(row: int) -> tuple[float, float] | None:
+        """The stretch of the line a row's label takes (its own words and pieces)."""
+        spans = [span(key) for key, _ in labels[row]]
+        spans += [(t.x0, t.x1) for t in tokens[row] if not t.value]
+        known = [s for s in spans if s is not None]
+        if not known:
+            return None
+        return (min(s[0] for s in known), max(s[1] for s in known))
+
+    def take(row: int, key: tuple[int, int]) -> None:
+        labels[row].append((key, pieces[key[0]][key[1]][0]))
+        used.add(key)
+
     for i in indexes:
         if i in labels:
             if pending:
-                # the last label begun above these figures is theirs; earlier ones are
-                # rows printed without figures (or group labels): they stay text lines
-                for j in pending[-1]:
-                    labels[i].append((j, _flat(lines[j].text)))
-                    out[j] = None
+                # the last label begun above these figures in the rightmost column is
+                # theirs (a group label such as （四）无法提供, left of the rows' labels,
+                # may begin between a row's label and its figures); the others are rows
+                # printed without figures or group labels: they stay text lines
+                # (a heading printed over the figures' columns, such as （四）无法提供
+                # centred on the table, is not in the labels' column at all)
+                # (nor a label whose last line ends well above the figures: a row printed
+                # without figures)
+                close = [p for p in pending if _just_above(p[-1][0], i)] or pending
+                beside = [p for p in close if not _over_figures(span(p[0]))] or close
+                chosen = next(p for p in reversed(beside) if not _left_of(span(p[0]), beside))
+                for key in chosen:
+                    take(i, key)
             pending = []
             last_row = i
             continue
-        text = _flat(lines[i].text)
-        in_label_column = True
-        if in_label_column and _ENUMERATOR.match(text):
-            pending.append([i])  # a label starts: its row is the next one with figures
-            continue
-        if in_label_column and pending:
-            pending[-1].append(i)
-            continue
-        if (
-            in_label_column
-            and last_row is not None
-            and (
-                lines[last_row].page == lines[i].page
+        for k, (text, where) in enumerate(pieces[i]):
+            key = (i, k)
+            if _ENUMERATOR.match(text):
+                pending.append([key])  # a label starts: its row is the next one with figures
+                continue
+            # a piece of a label goes on the label begun in its column; on the row above
+            # when no label was begun there (the line beside a group label's start)
+            same_column = [p for p in pending if _overlaps(span(p[0]), where)]
+            near_last = (
+                last_row is not None
+                and lines[last_row].page == lines[i].page
                 and abs(centres[last_row] - centres[i]) <= reach
             )
-        ):
-            labels[last_row].append((i, text))  # the label goes on below its figures
-            out[i] = None
+            if same_column:
+                same_column[-1].append(key)
+                continue
+            in_last_column = (
+                near_last and last_row is not None and _overlaps(row_span(last_row), where)
+            )
+            if pending and not (near_last and (len(pieces[i]) > 1 or in_last_column)):
+                pending[-1].append(key)
+                continue
+            if near_last:
+                assert last_row is not None
+                take(last_row, key)  # the label goes on below its figures
+                continue
+            same_page = [r for r in rows if lines[r].page == lines[i].page]
+            if not same_page:
+                continue
+            nearest = min(same_page, key=lambda r: (abs(centres[r] - centres[i]), -r))
+            if abs(centres[nearest] - centres[i]) <= reach:
+                take(nearest, key)
+    for i, parts in pieces.items():
+        if not any((i, k) in used for k in range(len(parts))):
             continue
-        same_page = [r for r in rows if lines[r].page == lines[i].page]
-        if not same_page:
-            continue
-        nearest = min(same_page, key=lambda r: (abs(centres[r] - centres[i]), -r))
-        if abs(centres[nearest] - centres[i]) <= reach:
-            labels[nearest].append((i, text))
-            out[i] = None
+        rest = [text for k, (text, _) in enumerate(parts) if (i, k) not in used]
+        # a line whose label pieces all went into rows is gone; what is left of it stays
+        out[i] = " ".join(rest) if rest else None
     for i in rows:
         own = "".join(t.text for t in tokens[i] if not t.value)
-        before = "".join(text for j, text in sorted(labels[i]) if j < i)
-        after = "".join(text for j, text in sorted(labels[i]) if j > i)
+        before = "".join(text for j, text in sorted(labels[i]) if j[0] < i)
+        after = "".join(text for j, text in sorted(labels[i]) if j[0] > i)
         cells = [""] * len(columns)
         confidences: list[float | None] = [1.0] * len(columns)
         for token in tokens[i]:
@@ -465,6 +721,8 @@ def _region(
         out[i] = "\t".join([before + own + after, *cells])
         if any(t.confidence is not None for t in tokens[i]):
             scores[i] = [None, *confidences]
+    for i in joined:
+        out[i] = None
     _orphans_in_doubt(lines, rows, out, scores)
     return out
 

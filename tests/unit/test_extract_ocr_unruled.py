@@ -286,7 +286,9 @@ def test_a_figure_off_its_rows_line_puts_the_blank_cells_next_to_it_in_doubt() -
         _Line(0, 0, [("第二十条第（六）项", 200, 300)]),
         _Line(0, 20, [("信息内容", 140, 180), *header]),
         _Line(0, 40, [("行政处罚", 140, 180), ("0", 303, 308), ("0", 395, 400), ("0", 485, 490)]),
-        _Line(0, 54, [("0", 485, 490)]),  # 行政强制's third figure, read above its line
+        # 行政强制's third figure, read above its line and clear of it (a figure whose
+        # line overlaps its row's is joined into the row: a figure wrapped in its column)
+        _Line(0, 50, [("0", 485, 490)]),
         _Line(0, 60, [("行政强制", 140, 180), ("0", 303, 308), ("0", 395, 400)]),
     ]
     scores: dict[int, list[float | None]] = {}

@@ -2,10 +2,9 @@
 seeds; ``benchmarks/extract_generalisation.py`` measures fresh ones): families without a
 selector or ruling — CSS grids, bodies as data, nested Word tables, PDFs and OFDs drawn
 glyph by glyph or without rules, text and Markdown exports — read through
-``extract_document`` with every printed value right. (``pdf-platypus-unruled`` is left
-out: figures wrapped inside narrow unruled columns are not all read yet; so is
-``ofd-page``, where a row's label line can share a text line with the next row's label;
-the benchmark measures both.)"""
+``extract_document`` with every printed value right, figures wrapped inside narrow
+unruled columns (``pdf-platypus-unruled``) and labels sharing a text line with the next
+row's (``ofd-page``) included."""
 
 from __future__ import annotations
 
@@ -24,10 +23,12 @@ RECIPES = [
     "html-split-tables",
     "docx-nested",
     "pdf-canvas-unruled",
+    "pdf-platypus-unruled",
     "pdf-canvas-glyphs",
     "ofd-lines",
     "ofd-glyphs",
     "ofd-runs",
+    "ofd-page",
     "txt-rows",
     "md-gfm",
 ]
