@@ -136,6 +136,10 @@ def _tokens(line: LineLike) -> list[_Token]:
             confidence = _lowest([merged[-1].confidence, token.confidence])
             # printed apart (``162000 元``) or as one word (``342500元``): kept as printed
             space = " " if token.x0 - merged[-1].x1 > 1.0 else ""
+            if not space and confidence is not None:
+                # OCR: a figure and its unit read as one word may have been printed apart
+                # (``162000 元``): the printed form is in doubt
+                confidence = min(confidence, PLACED_UNSURE)
             merged[-1] = _Token(
                 f"{merged[-1].text}{space}{token.text}", merged[-1].x0, token.x1, True, confidence
             )

@@ -296,3 +296,18 @@ def test_a_figure_off_its_rows_line_puts_the_blank_cells_next_to_it_in_doubt() -
     assert rows[4] == "行政强制\t0\t0\t"
     assert scores[4][3] == 0.0  # the blank cell that may have lost the figure: in doubt
     assert scores[2][3] == 0.95  # a figure read is not
+
+
+def test_a_sum_and_its_unit_read_as_one_word_are_in_doubt(tmp_path: Path) -> None:
+    """Seed 8675, seed004 at 200 dpi: ``162000 元`` printed apart, read by OCR as one word
+    (no gap between the figure and its unit). A text PDF's glyphs say whether a unit was
+    printed apart; OCR's one word does not: the printed form is flagged (the merge of the
+    two branches of issue 11 had left it unflagged, the only such value of the seed)."""
+    _report, data = benchmark_scan(8675, "seed004", [2], tmp_path)
+    limits = replace(DEFAULT_LIMITS, timeout_s=600.0, cpu_s=600.0)
+    extraction = extract_document(data, filename="scan.pdf", limits=limits)
+    assert extraction.ocr is not None
+    key = "t2.procurement.amount_raw"
+    value = extraction.values.get(key)
+    assert value in ("162000 元", "162000元")
+    assert value == "162000 元" or extraction.ocr["values"][key]["uncertain"]
