@@ -152,8 +152,9 @@ def score(record: Mapping[str, Any], root: Path, verbose: bool) -> Tally:
         else:
             if key not in flags:
                 tally.wrong_unflagged += 1
-            if verbose and len(tally.wrong) < 12:
-                tally.wrong.append(f"{key}: want {want!r} got {got!r}")
+            if verbose and (len(tally.wrong) < 12 or key not in flags):
+                mark = "" if key in flags or extraction.ocr is None else "  (not flagged)"
+                tally.wrong.append(f"{key}: want {want!r} got {got!r}{mark}")
         if same(baseline.values.get(key, "<missing>"), want):
             tally.base_right += 1
         if key in flags:
