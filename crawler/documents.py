@@ -98,6 +98,8 @@ class Documents:
     ) -> Iterator[Any]:
         hint = Hint.of(page)
         title = hint.title or report_title(selector)[0] or page_title(selector)
+        year = hint.year or (match.year if match else None)
+        agency = hint.agency or (match.agency if match else None)
         state.reports.add(canonical_url(page.url))
         state.reached.add(canonical_url(page.url))
         captured = fetched_response(
@@ -105,8 +107,8 @@ class Documents:
             Role.REPORT,
             run_id=self.config.run_id,
             title=title,
-            year=hint.year or (match.year if match else None),
-            agency_name=hint.agency or (match.agency if match else None),
+            year=year,
+            agency_name=agency,
             parent_url=hint.parent,
             published_at=hint.published,
         )
@@ -117,8 +119,8 @@ class Documents:
             anchors,
             depth=hint.depth,
             title=title,
-            year=hint.year or (match.year if match else None),
-            agency=hint.agency or (match.agency if match else None),
+            year=year,
+            agency=agency,
             published=hint.published,
         )
         for url in article_parts(ListingPage(url=page.url, text=page.text), anchors, hint.parent):
@@ -129,8 +131,8 @@ class Documents:
                     depth=hint.depth,
                     hint=Hint(
                         title=title,
-                        year=hint.year or (match.year if match else None),
-                        agency=hint.agency or (match.agency if match else None),
+                        year=year,
+                        agency=agency,
                         published=hint.published,
                         parent=page.url,
                     ),

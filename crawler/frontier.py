@@ -16,7 +16,8 @@ What a page led to feeds back: when a page turns out to be a listing of reports,
 links beside the one that led there (same parent page, same URL shape and the same name
 but for its digits, or both named by a year: the other years of a column; both named
 by an agency: the other townships), and the agencies beside an agency's link on the way
-(the other townships of a county) are boosted; the other columns of the catalogues on the way are not.
+(the other townships of a county) are boosted; the other columns of the catalogues on
+the way are not.
 """
 
 from __future__ import annotations
@@ -40,9 +41,7 @@ def url_shape(url: str) -> str:
     """The URL with its last path segment and digit runs generalised: siblings share it
     (`/xz/dzz/index.html` and `/xz/lhz/index.html`, `/col/col12/` and `/col/col34/`)."""
     parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    if segments and "." in segments[-1] and len(segments) > 1:
-        segments = segments[:-1]  # index.html of a folder: the folder is the sibling
+    segments = _sibling_segments(parts.path)
     head = "/".join(_DIGITS.sub("#", s) for s in segments[:-1])
     keys = ",".join(sorted(k.split("=", 1)[0] for k in parts.query.split("&") if k))
     return f"{head}/*?{keys}"
@@ -55,11 +54,17 @@ def sibling_name(url: str) -> str:
     """The name a link has among its siblings: its last path segment (the folder of an
     `index.html`), digit runs generalised (`nb_2023n` and `nb_2019n` are one name;
     `zfxxgkzn` and `NDBG` are two)."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
+    segments = _sibling_segments(urlsplit(url).path)
+    return _DIGITS.sub("#", segments[-1].lower()) if segments else ""
+
+
+def _sibling_segments(path: str) -> list[str]:
+    """The path's segments, an `index.html` of a folder left out (the folder is the
+    sibling)."""
+    segments = [s for s in path.split("/") if s]
     if segments and "." in segments[-1] and len(segments) > 1:
         segments = segments[:-1]
-    return _DIGITS.sub("#", segments[-1].lower()) if segments else ""
+    return segments
 
 
 @dataclass(order=True)
@@ -178,14 +183,14 @@ class SiteFrontier:
         last = len(steps) - 2
         for index, (parent, child) in enumerate(itertools.pairwise(steps)):
             self._productive.add(parent)
-            shape = url_shape("http://x/" + child.split("/", 1)[-1])
-            name = sibling_name("http://x/" + child.split("/", 1)[-1])
+            here = "http://x/" + child.split("/", 1)[-1]
+            shape, name = url_shape(here), sibling_name(here)
             text = self._texts.get(child, "")
             dated, agency = bool(_YEAR.search(text)), bool(AGENCY_ANCHOR.match(text))
             # The listing's own siblings (its other years, its sub-columns) are likely
             # listings too; higher up the way, only the siblings of an agency's link (the
             # other townships of a county) are: the other columns of a catalogue are not.
-            by_agency = index < last and bool(AGENCY_ANCHOR.match(self._texts.get(child, "")))
+            by_agency = index < last and agency
             for key in self._children.get(parent, []):
                 candidate = self._waiting.get(key)
                 if candidate is None:

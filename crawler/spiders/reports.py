@@ -529,7 +529,7 @@ class ReportsSpider(Spider):
         fetches: list[ListingFetch],
         depth: int,
         trail: tuple[str, ...],
-        page_url: str = "",
+        page_url: str,
     ) -> list[ListingFetch]:
         """Of the first-page candidates of one templated JSON listing (its API may count
         pages from 1 or from 0), the first is asked for now; the others wait for its answer
