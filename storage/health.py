@@ -70,12 +70,16 @@ def health_rows(
                 .group_by(SiteRunRow.site_id)
             ).all()
         )
-        vanished = dict(
+        found_on = func.coalesce(CaptureRow.site_id, ReportRow.site_id)
+        vanished: dict[str | None, int] = dict(
             s.execute(
-                select(ReportRow.site_id, func.count(DocumentRow.id))
+                # by the site whose crawl found the document (Archive.known_documents)
+                select(found_on, func.count(DocumentRow.id))
+                .select_from(ReportRow)
                 .join(DocumentRow, DocumentRow.report_id == ReportRow.id)
+                .outerjoin(CaptureRow, DocumentRow.last_capture_id == CaptureRow.id)
                 .where(DocumentRow.status == DocumentStatus.VANISHED)
-                .group_by(ReportRow.site_id)
+                .group_by(found_on)
             ).all()
         )
         listings = s.execute(

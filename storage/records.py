@@ -78,12 +78,17 @@ class RecordStore(ArchiveBase):
             )
 
     def known_documents(self, site_id: str) -> list[KnownDocument]:
+        """The documents this site's crawls found: those its crawl captured last (a
+        report carried by two sites, as a city list carries the province's, is one
+        report whose documents each site knows by its own captures), and those never
+        captured under the site of their report."""
         with self.session() as s:
             rows = s.execute(
                 select(DocumentRow, ReportRow, AgencyRow)
                 .join(ReportRow, DocumentRow.report_id == ReportRow.id)
                 .join(AgencyRow, ReportRow.agency_id == AgencyRow.id)
-                .where(ReportRow.site_id == site_id)
+                .outerjoin(CaptureRow, DocumentRow.last_capture_id == CaptureRow.id)
+                .where(func.coalesce(CaptureRow.site_id, ReportRow.site_id) == site_id)
                 .order_by(DocumentRow.id)
             ).all()
             return [

@@ -179,6 +179,27 @@ def test_a_city_list_carrying_the_province_report_gives_it_to_the_province(archi
     site.close()
 
 
+def test_a_report_carried_by_two_sites_is_known_to_each_by_its_own_documents(archive) -> None:
+    """The province's report on the city's list and on the province's own site is one
+    report (agency × year), but each site's crawl knows the documents it found itself:
+    those are the ones it asks for again with validators and checks for deletion
+    (variant web seed 724730169: the province portal's report page was known only to
+    the city's gkmlpt site, whose crawl had reached the report first)."""
+    title = "内蒙古自治区2018年政府信息公开工作年度报告"
+    city = Site(archive, "ordos-gov")
+    assert city.report(title) == "nmg"
+    city.close()
+    other = Site(archive, "ninghai-gov")
+    assert other.report(title) == "nmg"
+    other.close()
+    assert [d.url for d in archive.known_documents("ordos-gov")] == [
+        "http://www.ordos.gov.cn/art/2021/1/7/art_1_1.html"
+    ]
+    assert [d.url for d in archive.known_documents("ninghai-gov")] == [
+        "http://www.ninghai.gov.cn/art/2021/1/7/art_1_1.html"
+    ]
+
+
 def test_names_match_across_level_words_prefixes_and_abbreviations(archive) -> None:
     site = Site(archive)
     assert site.report("宁海县政府2020年政府信息公开工作年度报告") == "ninghai"
