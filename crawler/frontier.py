@@ -7,9 +7,10 @@ at a time when the site is quiet. A low score orders a link; it never drops it:
 
 - *promising* links (score at or above the threshold, or boosted there by what their
   siblings led to) are released while the site's page budget lasts;
-- the others are released while the site has yielded no report (a site whose report
-  column hides behind generic navigation is explored to its budget, not abandoned), and
-  after that within an exploration reserve (a fraction of the pages the site has cost);
+- the others, and the links from a column of reports up to the sections above it, are
+  released while the site has yielded no report (a site whose report column hides
+  behind generic navigation is explored to its budget, not abandoned), and after that
+  within an exploration reserve (a fraction of the pages the site has cost);
 - depth bounds the walk (`NIANBAO_MAX_DEPTH`), the per-site page budget bounds the rest.
 
 What a page led to feeds back: when a page turns out to be a listing of reports, the
@@ -88,6 +89,10 @@ class Candidate:
     trail: tuple[str, ...] = ()
     """dedup_keys of the navigation pages from the start URL to the parent."""
     boost: float = 0.0
+    up: bool = False
+    """A link from a column of reports to a section above it (breadcrumbs, 返回上级): the
+    way to the column, not further on; once the site has yielded reports it is
+    exploration (within the reserve), unless what its siblings led to boosts it."""
     lent: float = 0.0
     """The part of `score` lent by the page the link is on (a disclosure page's links),
     withdrawn when the link turns out to be site furniture (`SiteFrontier.demote`)."""
@@ -247,7 +252,8 @@ class SiteFrontier:
                 heapq.heappop(self._heap)  # stale: taken, or re-queued with a boost
                 continue
             low = candidate.priority < self.threshold
-            if low and found_reports:
+            exploring = low or (candidate.up and not candidate.boost)
+            if exploring and found_reports:
                 allowance = self.reserve * (pages_used + len(out))
                 if self.figures.released_low >= allowance:
                     break
@@ -264,7 +270,7 @@ class SiteFrontier:
             out.append(candidate)
             room -= 1
             self.figures.released += 1
-            if low:
+            if exploring:
                 self.figures.released_low += 1
         return out
 

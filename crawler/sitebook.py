@@ -67,6 +67,9 @@ class SiteState:
     """Canonical URLs of every anchor seen on the site's pages in this crawl."""
     reports: set[str] = field(default_factory=set)
     """Keys of the reports found (report page URL, or attachment URL for bare files)."""
+    forbidden_reports: set[str] = field(default_factory=set)
+    """Canonical URLs of the reports and attachments robots.txt forbade: the site has
+    shown where its reports are (its exploration is bounded as when it yields them)."""
     reached: set[str] = field(default_factory=set)
     """Canonical URLs of the report pages and attachments this crawl reached through a
     listing or a report page (requested, or known and within the re-verify cadence)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from scrapy import Request
@@ -16,7 +16,7 @@ from crawler.adapters.types import ListingFetch
 from crawler.anchors import Anchor
 from crawler.config import CrawlConfig
 from crawler.discovery.pages import AGENCY_ANCHOR, ARTICLE_TITLE_LENGTH, NOISE_ANCHOR, page_context
-from crawler.discovery.titles import link_score, lookalike_anchor
+from crawler.discovery.titles import DEFAULT_PAGE, link_score, lookalike_anchor
 from crawler.frontier import Candidate
 from crawler.hints import Hint, RequestRole
 from crawler.links import (
@@ -28,6 +28,19 @@ from crawler.links import (
 )
 from crawler.request_builder import RequestBuilder
 from crawler.sitebook import SiteState
+
+
+def leads_up(page_url: str, link_url: str) -> bool:
+    """A link to a folder above the page on the same host (``/zwgk/index.html`` from
+    ``/zwgk/zfxxgk/gkndbg/index.html``), or to the site's home."""
+    page, link = urlsplit(page_url), urlsplit(link_url)
+    if page.netloc.lower() != link.netloc.lower() or link.query:
+        return False
+    page_folder, _, _ = page.path.rpartition("/")
+    link_folder, _, tail = link.path.rpartition("/")
+    if tail and not DEFAULT_PAGE.match(tail):
+        return False
+    return page_folder != link_folder and (page_folder + "/").startswith(link_folder + "/")
 
 
 class Navigation:
@@ -65,7 +78,7 @@ class Navigation:
             busy=len(state.outstanding) if self.config.frontier_hold else -(10**9),
             pages_used=state.pages_scheduled,
             budget=self.config.page_budget,
-            found_reports=bool(state.reports),
+            found_reports=bool(state.reports or state.forbidden_reports),
         ):
             if self.pattern_closed(state, candidate.url):
                 continue
@@ -125,9 +138,12 @@ class Navigation:
                 continue
             score = link_score(anchor.url, anchor.text)
             lent = 0.0
+            up = bool(context_bonus or listing) and leads_up(page.url, anchor.url)
             if anchor.published or len(anchor.text) > ARTICLE_TITLE_LENGTH:
                 # an entry of a list (an article, a look-alike), not column navigation
                 score *= 0.25
+            elif up:
+                pass  # the way to this column: a column lends to what lies below it
             elif dedup_key(anchor.url) in state.furniture or lookalike_anchor(anchor.text):
                 pass  # the site's menus, or another kind of report: their own evidence
             else:
@@ -143,6 +159,7 @@ class Navigation:
                     parent=parent,
                     trail=trail,
                     lent=lent,
+                    up=up,
                 )
             )
 

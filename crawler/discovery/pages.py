@@ -35,8 +35,11 @@ SHELL_MARKERS = (
 NOISE_ANCHOR = re.compile(
     r"日历|打印|分享|登录|注册|无障碍|English|繁體|关闭窗口|返回顶部|收藏|设为首页|微博|微信"
 )
+# a name of an agency (its catalogue leads to its reports), not a section of the site
+# named like one (新闻中心, 下载中心, 互动交流中心 …)
 AGENCY_ANCHOR = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|署|厅)$"
+    r"^(?!(?:新闻|资讯|下载|帮助|互动|交流|互动交流|办事|数据|媒体|视频|图片|用户|个人|会员|搜索|网站|信息发布)中心$)"
+    r"[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|署|厅)$"
 )
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|所在位置)\s*[:：]?(.{0,120})")
 

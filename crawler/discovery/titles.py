@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from registry.names import clean_text
 
@@ -404,6 +405,23 @@ def maybe_report_title(text: str) -> bool:
     return bool(_REPORT_PREFIX.search(visible)) and not _NOT_REPORT_PREFIX.search(visible)
 
 
+# a URL says most by its own name; the sections it lives in (/zwgk/zcwj/: 政策文件 under
+# 政务公开) say less: every page of a 政务公开 section is not a way to its reports
+_ANCESTOR_SHARE = 0.5
+DEFAULT_PAGE = re.compile(r"^(?:index|default|list|main)(?:_\d+)?\.\w+$", re.I)
+
+
+def _url_names(url: str) -> tuple[str, str]:
+    """The link's own name (its last path segment, or its folder's when it is the
+    folder's default page, with the query) and the names of the folders above it."""
+    parts = urlsplit(url)
+    segments = [seg for seg in parts.path.split("/") if seg]
+    if segments and DEFAULT_PAGE.match(segments[-1]) and len(segments) > 1:
+        segments.pop()
+    own = (segments[-1] if segments else "") + ("?" + parts.query if parts.query else "")
+    return own, "/".join(segments[:-1])
+
+
 def link_score(url: str, anchor_text: str) -> float:
     """How likely following the link leads to annual reports: 0.0 (never) … 1.0 (a report).
 
@@ -419,9 +437,12 @@ def link_score(url: str, anchor_text: str) -> float:
     for pattern, weight in _ANCHOR_WEIGHTS:
         if pattern.search(text):
             score += weight
+    own, ancestors = _url_names(url or "")
     for pattern, weight in _URL_WEIGHTS:
-        if pattern.search(url or ""):
+        if pattern.search(own):
             score += weight
+        elif pattern.search(ancestors):
+            score += weight * _ANCESTOR_SHARE
     if lookalike_anchor(text):
         return round(min(score, 0.95) * 0.15, 3)
     return round(min(score, 0.95), 3)

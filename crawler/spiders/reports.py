@@ -83,6 +83,13 @@ class _Answer:
     """its records"""
 
 
+def _reportish(hint: Hint) -> bool:
+    """A request for a report or its file, or for a list entry that may be one."""
+    return hint.role in (RequestRole.REPORT, RequestRole.ATTACHMENT) or (
+        hint.maybe_report or hint.decide_by_content
+    )
+
+
 def _listing_key_of(hint: Hint) -> str:
     """The listing key of a JSON listing request (its fetch's)."""
     return hint.fetch.listing_key if hint.fetch is not None else ""
@@ -855,7 +862,15 @@ class ReportsSpider(Spider):
             yield from self._failure_of_script(state, request.url)
             yield from self.navigation.release(state)
             return
-        yield from self._failure(failure)
+        for found in self._failure(failure):
+            if (
+                state is not None
+                and found.kind == FailureKind.ROBOTS
+                and _reportish(Hint.of(request))
+            ):
+                # the site shows where its reports are, and forbids them
+                state.forbidden_reports.add(canonical_url(request.url))
+            yield found
         if state is not None:
             yield from self._proxy_ended(state, Hint.of(request).listing_key, complete=False)
             yield from self._next_alternate(state, _listing_key_of(Hint.of(request)))

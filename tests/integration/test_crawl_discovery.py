@@ -308,6 +308,39 @@ JSL_SECOND = (
 
 
 @pytest.mark.browser
+def test_reports_robots_txt_forbids_bound_the_exploration_as_reports_found_do(
+    tmp_path: Path, make_site
+) -> None:
+    """A column whose reports robots.txt forbids has shown where the site's reports are:
+    the rest of the site (menus, news, the sections above the column) is explored within
+    the reserve, as after reports archived, not page after page to the last link (variant
+    web seed 205783: 15 pages of news read on a site whose one report was forbidden)."""
+    menu = (
+        '<div class="nav"><a href="/index.html">首页</a><a href="/zwgk/index.html">政务公开</a>'
+        '<a href="/xwzx/index.html">新闻中心</a><a href="/hdjl/index.html">互动交流</a>'
+        '<a href="/zwfw/index.html">政务服务</a></div>'
+    )
+    reports = [f"测试县{y}年政府信息公开工作年度报告" for y in range(2020, 2024)]
+    items = "".join(f'<li><a href="/nb/{i}.pdf">{t}</a></li>' for i, t in enumerate(reports))
+    news = "".join(f'<li><a href="/xwzx/{i}.html">召开第{i}次工作会议</a></li>' for i in range(6))
+    routes: dict[str, Answer] = {
+        "/robots.txt": Answer(200, b"User-agent: *\nDisallow: /nb/\n", {"Content-Type": "text/plain"}),
+        "/col/index.html": html(f"{menu}<ul>{items}</ul>", title="政府信息公开年报"),
+    }  # fmt: skip
+    for path in ("/index.html", "/zwgk/index.html", "/xwzx/index.html", "/hdjl/index.html"):
+        routes[path] = html(f"{menu}<ul>{news}</ul>")
+    routes["/zwfw/index.html"] = html(menu)
+    for i in range(6):
+        routes[f"/xwzx/{i}.html"] = html(f"{menu}<p>会议</p>")
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site)
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == set()
+    assert not any(k.startswith("/nb/") and v for k, v in site.hits.items())
+    elsewhere = [k for k, v in site.hits.items() if v and not k.startswith(("/col/", "/robots"))]
+    assert len(elsewhere) <= 2, elsewhere
+
+
 def test_stacked_challenges_are_passed_and_the_robots_txt_behind_them_obeyed(
     tmp_path: Path, make_site
 ) -> None:

@@ -3,6 +3,7 @@ crawler/links.py)."""
 
 from __future__ import annotations
 
+from crawler.discovery.navigation import leads_up
 from crawler.frontier import Candidate, SiteFrontier, url_shape
 from crawler.links import canonical_url, dedup_key, novelty_pattern, trap_reason
 
@@ -54,6 +55,36 @@ def test_after_a_report_low_scores_wait_and_the_reserve_bounds_them() -> None:
         g.push(cand(f"http://a.gov.cn/n{i}/", 0.0))
     # 10% of the pages used, those it takes included: 20 → 23 pages, 3 low-scored links
     assert len(release_all(g, found=True, pages=20)) == 3
+
+
+def test_after_a_report_the_way_up_from_its_column_is_exploration() -> None:
+    """The sections above a column of reports (its breadcrumbs) are followed before the
+    site yields a report, and within the exploration reserve after (variant web seeds
+    731902 and 205783: 政务公开 and 信息公开 hubs read after every report was found)."""
+    f = frontier()
+    f.push(cand("http://a.gov.cn/zwgk/", 0.35, text="政务公开"))
+    f.push(Candidate("http://a.gov.cn/zwgk/x/", "政务公开", 0.35, 1, "a.gov.cn/zwgk/nb/", up=True))
+    assert release_all(f, found=True, pages=10) == ["http://a.gov.cn/zwgk/"]
+    g = frontier(reserve=0.1)
+    g.push(Candidate("http://a.gov.cn/zwgk/x/", "政务公开", 0.35, 1, "a.gov.cn/zwgk/nb/", up=True))
+    assert release_all(g, found=False) == ["http://a.gov.cn/zwgk/x/"]
+    h = frontier(reserve=0.1)
+    for i in range(4):
+        h.push(Candidate(f"http://a.gov.cn/s{i}/", "", 0.5, 1, "a.gov.cn/zwgk/nb/", up=True))
+    assert len(release_all(h, found=True, pages=20)) == 3  # the reserve: 10% of the pages
+
+
+def test_leads_up() -> None:
+    page = "http://a.gov.cn/zwgk/zfxxgk/gkndbg/index.html"
+    assert leads_up(page, "http://a.gov.cn/zwgk/index.html")
+    assert leads_up(page, "http://a.gov.cn/zwgk/zfxxgk/")
+    assert leads_up(page, "http://a.gov.cn/")
+    assert not leads_up(page, "http://a.gov.cn/zwgk/zfxxgk/gkndbg/index_1.html")  # itself
+    assert not leads_up(page, "http://a.gov.cn/zwgk/zfxxgk/gkndbg/2023/index.html")  # below
+    assert not leads_up(page, "http://a.gov.cn/zwgk/zcwj/index.html")  # beside
+    assert not leads_up(page, "http://a.gov.cn/zwgk/list.jsp?cat=9")  # a query: a listing
+    assert not leads_up(page, "http://a.gov.cn/zwgk/t2023_1.html")  # an article
+    assert not leads_up(page, "http://b.gov.cn/zwgk/index.html")  # another host
 
 
 def test_the_budget_and_the_depth_bound_the_walk() -> None:

@@ -9,6 +9,7 @@ import pytest
 from paths import TESTS
 
 from crawler.discovery import TitleMatch, classify_title, link_score
+from crawler.discovery.pages import AGENCY_ANCHOR
 from crawler.discovery.titles import TitleKind, lookalike_anchor
 from sampleweb.web import site_builders, truth_for
 
@@ -271,7 +272,35 @@ def test_columns_of_other_annual_reports_score_below_the_threshold() -> None:
         ("/zwgk/tjj/xxgknb/index.html", "统计局信息公开年报"),
         ("/zwgk/zfxxgknb/index.html", "政府信息公开年报"),
         ("/zwgk/ndbg/index.html", "年度报告"),
-        ("/zwgk/gjj/index.html", "住房公积金管理中心"),
     ):
         assert not lookalike_anchor(text), text
         assert link_score(url, text) >= threshold, text
+    # the agency is not a look-alike (on a disclosure page the navigation lends links
+    # named after agencies what leads to their catalogues: crawler.discovery.navigation)
+    assert not lookalike_anchor("住房公积金管理中心")
+    assert AGENCY_ANCHOR.match("住房公积金管理中心")
+
+
+def test_sections_of_a_site_named_like_agencies_are_not_agencies() -> None:
+    """新闻中心 is the site's news section, not an agency's catalogue (variant web seed
+    731902: a 新闻中心 link on a report column was lent an agency's bonus, and its news
+    list was read page after page)."""
+    for name in ("新闻中心", "下载中心", "互动交流中心", "信息发布中心"):
+        assert not AGENCY_ANCHOR.match(name), name
+    for name in ("政务服务中心", "县信息中心", "住房公积金管理中心", "长街镇", "统计局"):
+        assert AGENCY_ANCHOR.match(name), name
+
+
+def test_a_link_is_named_by_its_own_path_more_than_by_the_sections_above_it() -> None:
+    """/zwgk/zcwj/ is 政策文件 under 政务公开: being in that section is weak evidence,
+    below the threshold; /zwgk/ itself, or a column named like reports anywhere, is not
+    (variant web seed 731902: every column of a 政务公开 section was followed)."""
+    threshold = 0.2
+    assert link_score("/zwgk/zcwj/index.html", "政策文件") < threshold
+    assert link_score("/zwgk/zcjd/index.html", "政策解读") < threshold
+    assert link_score("/zwgk/index.html", "政务公开") >= threshold
+    assert link_score("/zwgk/", "进入") >= threshold
+    assert link_score("/a/b/zfxxgknb/index.html", "更多") >= 0.45
+    assert link_score("/xxgk/ndbg/list.jsp?page=2", "") >= 0.45
+    assert link_score("/xxgk/list.jsp?cat=ndbg", "") >= 0.45
+    assert link_score("/col/col1229051395/index.html", "政府信息公开年报") >= 0.45
