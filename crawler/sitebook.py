@@ -61,6 +61,9 @@ class SiteState:
     challenged in the browser too): the next request of the site records it."""
     waf_cookies: dict[str, str] = field(default_factory=dict)
     """Cookies the browser was given when it passed the site's WAF challenge."""
+    rate_delay: float = 0.0
+    """The delay between requests the site asked for with blank rate-limiting pages
+    (0: none): its download slot's delay stays at least this."""
     pages_scheduled: int = 0
     budget_exhausted: bool = False
     seen_links: set[str] = field(default_factory=set)

@@ -2,7 +2,8 @@
 its `waf2.0`/`Safedog` header or `safedog-flow-item` cookie).
 
 Such an answer is not the page: the site is slowed down (its download slot's delay
-doubles, up to NIANBAO_RATE_LIMIT_MAX_DELAY seconds) and the request is asked for again
+doubles, up to NIANBAO_RATE_LIMIT_MAX_DELAY seconds, and stays at least that for the
+rest of the crawl, whatever AutoThrottle makes of the quick answers that follow) and the request is asked for again
 after a pause (NIANBAO_RATE_LIMIT_WAIT × 2^attempt seconds), at most
 NIANBAO_RATE_LIMIT_RETRIES times; then it is recorded as a `blocked` failure. The field
 guide's advice for this layer: stop, wait, do not hammer.
@@ -61,13 +62,21 @@ class RateLimitMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        if not is_rate_limited(response):
-            return response
         state = site_state(self.crawler, request)
+        if not is_rate_limited(response):
+            if state is not None and state.rate_delay:
+                # AutoThrottle lowers the delay of a fast site with every quick answer
+                # (before this middleware sees it): the pace the site asked for is kept
+                slot = self._slot(request)
+                if slot is not None and slot.delay < state.rate_delay:
+                    slot.delay = state.rate_delay
+            return response
         site = state.id if state is not None else "-"
         stats = self.crawler.stats
         stats.inc_value(f"nianbao/{site}/rate_limited")
-        self._slow_down(request)
+        delay = self._slow_down(request)
+        if state is not None and delay is not None:
+            state.rate_delay = delay
         attempt = Hint.of(request).rate_limited + 1
         if attempt > self.retries:
             raise Refused(
@@ -79,9 +88,15 @@ class RateLimitMiddleware:
         Hint.update(retry, rate_limited=attempt, rate_wait=self.wait * 2 ** (attempt - 1))
         return retry
 
-    def _slow_down(self, request: Request) -> None:
+    def _slot(self, request: Request) -> Any:
         downloader = getattr(self.crawler.engine, "downloader", None)
         slot_key = request.meta.get("download_slot")
-        slot = downloader.slots.get(slot_key) if downloader is not None and slot_key else None
-        if slot is not None:
-            slot.delay = min(max(slot.delay * 2, 1.0), self.max_delay)
+        return downloader.slots.get(slot_key) if downloader is not None and slot_key else None
+
+    def _slow_down(self, request: Request) -> float | None:
+        """The site's new delay between requests (None: its download slot is gone)."""
+        slot = self._slot(request)
+        if slot is None:
+            return None
+        slot.delay = min(max(slot.delay * 2, 1.0), self.max_delay)
+        return float(slot.delay)
