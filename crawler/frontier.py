@@ -35,6 +35,7 @@ from crawler.discovery.titles import lookalike_anchor
 from crawler.links import dedup_key, novelty_pattern
 
 _DIGITS = re.compile(r"\d+")
+_LIFT = 0.3  # boosts at least this (what a link's siblings led to) make a link promising
 logger = logging.getLogger(__name__)
 
 
@@ -251,7 +252,9 @@ class SiteFrontier:
             if candidate is None or -entry.rank != candidate.priority:
                 heapq.heappop(self._heap)  # stale: taken, or re-queued with a boost
                 continue
-            low = candidate.priority < self.threshold
+            # a sibling's small boost orders the links; it does not make one promising
+            lift = candidate.boost if candidate.boost >= _LIFT else 0.0
+            low = candidate.score + lift < self.threshold
             exploring = low or (candidate.up and not candidate.boost)
             if exploring and found_reports:
                 allowance = self.reserve * (pages_used + len(out))

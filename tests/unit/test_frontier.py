@@ -215,17 +215,26 @@ def test_only_the_listings_other_years_and_agencies_are_its_siblings() -> None:
 def test_a_lookalike_column_is_not_lifted_by_its_siblings_success() -> None:
     """A listing of reports lifts the other columns of the way a little, but not a
     look-alike (住房公积金年度报告: its own penalty kept it under the threshold, and the lift
-    put it back over; seed 731902, five sites)."""
-    f = frontier()
-    top = "a.gov.cn/xxgk/index.html"
-    f.push(cand("http://a.gov.cn/xxgk/gknb/index.html", 0.9, parent=top, text="信息公开年报"))
-    f.push(
-        cand(
-            "http://a.gov.cn/xxgk/gjj/ndbg/index.html", 0.15, parent=top, text="住房公积金年度报告"
+    put it back over; seed 731902, five sites). The little lift orders what the
+    exploration reserve takes; it makes no link promising (seed 8675309: 政策文件 under
+    政务公开 followed at once on the strength of its siblings)."""
+
+    def explored(reserve: float, pages: int) -> list[str]:
+        f = frontier(reserve=reserve)
+        top = "a.gov.cn/xxgk/index.html"
+        f.push(cand("http://a.gov.cn/xxgk/gknb/index.html", 0.9, parent=top, text="信息公开年报"))
+        f.push(
+            cand(
+                "http://a.gov.cn/xxgk/gjj/ndbg/index.html",
+                0.15,
+                parent=top,
+                text="住房公积金年度报告",
+            )
         )
-    )
-    f.push(cand("http://a.gov.cn/xxgk/zcwj/index.html", 0.15, parent=top, text="政策文件"))
-    [listing] = f.release(busy=0, pages_used=0, budget=0, found_reports=False)
-    f.productive((top,), listing.url)
-    got = release_all(f, found=True, pages=100)
-    assert got == ["http://a.gov.cn/xxgk/zcwj/index.html"]
+        f.push(cand("http://a.gov.cn/xxgk/zcwj/index.html", 0.15, parent=top, text="政策文件"))
+        [listing] = f.release(busy=0, pages_used=0, budget=0, found_reports=False)
+        f.productive((top,), listing.url)
+        return release_all(f, found=True, pages=pages)
+
+    assert explored(0.0, 100) == []  # neither is promising
+    assert explored(0.1, 9) == ["http://a.gov.cn/xxgk/zcwj/index.html"]  # a reserve of one
