@@ -5,15 +5,16 @@ The first records of a column sit in the page itself, as CDATA inside
 browser fetches further groups by POSTing the column's parameters (from the
 `<nextgroup>` link) to `/module/web/jpage/dataproxy.jsp?startrecord=A&endrecord=B&perpage=N`,
 whose XML answer has the same `<record>` CDATA items and a `<totalrecord>`.
+
+This module reads a column page and a proxy answer; what to fetch next (every dialect of
+the proxy: GET pages, POST record ranges, JS-text answers) is `crawler.listings.hanweb`.
 """
 
 from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
-
-from crawler.adapters.types import ListingFetch, ListingFormat, ListingPage
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 NAME = "hanweb"
 PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
@@ -88,83 +89,3 @@ def _column_parameters(text: str, page_url: str) -> tuple[str, list[tuple[str, s
         return None
     proxy_url = urljoin(page_url, proxy.group(1).split("?")[0] if proxy else PROXY_PATH)
     return proxy_url, params
-
-
-def group_fetch(
-    proxy_url: str,
-    params: list[tuple[str, str]],
-    start: int,
-    end: int,
-    per_page: int,
-    total: int | None = None,
-) -> ListingFetch:
-    query = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
-    return ListingFetch(
-        url=f"{proxy_url}?{query}",
-        format=ListingFormat.HANWEB_XML,
-        method="POST",
-        body=urlencode(params),
-        headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
-        adapter=NAME,
-        expected_records=total,
-    )
-
-
-def listing_fetches(page: ListingPage, max_records: int = 3000) -> list[ListingFetch]:
-    """The dataproxy POSTs that fetch the records after those embedded in the page."""
-    if not is_hanweb_page(page.text):
-        return []
-    column = _column_parameters(page.text, page.url)
-    if column is None:
-        return []
-    proxy_url, params = column
-    per_page = int(m.group(1)) if (m := _PERPAGE.search(page.text)) else 15
-    group_size = int(m.group(1)) if (m := _GROUP.search(page.text)) else 3
-    embedded = record_count(page.text)
-    total = total_records(page.text)
-    if total is not None and total <= embedded:
-        return []
-    # One request for every remaining record when the total is known (servers that cap
-    # the group size are followed up by follow_up_fetches), else one group.
-    end = (
-        min(total, max_records)
-        if total is not None
-        else embedded + max(embedded, per_page * group_size)
-    )
-    return [group_fetch(proxy_url, params, embedded + 1, end, per_page, total)]
-
-
-def follow_up_fetches(
-    answer: str,
-    request_url: str,
-    request_body: str,
-    max_records: int = 3000,
-    known_total: int | None = None,
-) -> list[ListingFetch]:
-    """After a dataproxy answer: the records still missing — beyond a server's cap on the
-    group size, or the next group when the total is not known."""
-    total = total_records(answer) or known_total
-    query = dict(parse_qsl(urlsplit(request_url).query))
-    try:
-        start = int(query["startrecord"])
-        end = int(query["endrecord"])
-        per_page = int(query.get("perpage", "15"))
-    except (KeyError, ValueError):
-        return []
-    count = record_count(answer)
-    if count == 0:
-        return []
-    received_end = start + count - 1
-    proxy_url = request_url.split("?")[0]
-    params = parse_qsl(request_body, keep_blank_values=True)
-    if total is not None:
-        if received_end >= min(total, max_records):
-            return []
-        next_end = min(total, max_records)
-    elif received_end < end:
-        return []  # a short answer: the column has no more records
-    else:
-        next_end = min(received_end + (end - start + 1), max_records)
-    if received_end + 1 > next_end:
-        return []
-    return [group_fetch(proxy_url, params, received_end + 1, next_end, per_page, total)]

@@ -1,7 +1,6 @@
-"""Hanweb JCMS (大汉) column proxies — drop-in replacements for `crawler.adapters.hanweb`.
-
-Same public functions and signatures (`is_hanweb_page`, `records_html`, `listing_fetches`,
-`follow_up_fetches`), covering the dialects of field guide §1.1 the adapter missed:
+"""Hanweb JCMS (大汉) column proxies: what to fetch after a column page or a proxy answer
+(`is_hanweb_page`, `records_html`, `listing_fetches`, `follow_up_fetches`), on the page
+reading of `crawler.adapters.hanweb`, covering the dialects of field guide §1.1:
 
 - the *GET page* dialect (`dataproxy.jsp?page=N&…`, `morecolumndataproxy.jsp?page=`), used
   when the column page says its requests are GET or its `<nextgroup>` is encrypted (`vc=`,

@@ -8,13 +8,14 @@ import zipfile
 
 import pytest
 
-from crawler.adapters import hanweb, jsonapi, querystring, trs
+from crawler.adapters import jsonapi, querystring, trs
 from crawler.adapters.types import ListingFormat, ListingPage
 from crawler.anchors import extract_anchors, page_title
 from crawler.attachments import content_disposition_filename, sniff_file_type
 from crawler.encoding import detect_encoding
 from crawler.items import CrawlFailure
 from crawler.links import canonical_url, is_attachment_link, is_private_address, trap_reason
+from crawler.listings import hanweb
 
 
 # ---------------------------------------------------------------------- links
