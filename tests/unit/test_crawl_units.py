@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import pytest
 
-from crawler.adapters import jsonapi, querystring, trs
 from crawler.adapters.types import ListingFormat, ListingPage
 from crawler.anchors import extract_anchors, page_title
 from crawler.attachments import content_disposition_filename, sniff_file_type
@@ -137,30 +135,6 @@ def test_page_title_prefers_article_title_meta() -> None:
 
 
 # ---------------------------------------------------------------------- adapters
-def test_trs_create_page_html_both_forms_and_variables() -> None:
-    page = ListingPage("http://x.cn/zwgk/nb/index.html", 'createPageHTML(3, 0, "index", "html");')
-    assert [f.url for f in trs.listing_fetches(page)] == [
-        "http://x.cn/zwgk/nb/index_1.html",
-        "http://x.cn/zwgk/nb/index_2.html",
-    ]
-    newer = ListingPage(
-        "http://x.cn/nb/index_1.shtml",
-        "var countPage = 4; createPageHTML('page_div', countPage, 1, 'index', 'shtml', 60);",
-    )
-    assert [f.url for f in trs.listing_fetches(newer)] == [
-        f"http://x.cn/nb/index_{i}.shtml" for i in (1, 2, 3)
-    ]
-    assert trs.listing_fetches(ListingPage("http://x.cn/", "<p>no pager</p>")) == []
-    assert (
-        len(
-            trs.listing_fetches(
-                ListingPage("http://x.cn/", "createPageHTML(9999,0,'index','html')"), 10
-            )
-        )
-        == 9
-    )
-
-
 HANWEB_PAGE = """<div id="5473"><script type="text/xml"><datastore>
 <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=11&amp;webid=3&amp;columnid=77&amp;unitid=5473"></a>]]></nextgroup>
 <recordset>
@@ -200,47 +174,6 @@ def test_hanweb_records_and_dataproxy_posts() -> None:
     )
 
 
-def test_jsonapi_finds_api_entries_and_pages() -> None:
-    page = ListingPage(
-        "http://x.cn/xxgk/ndbg/index.html",
-        "<script>fetch('/api/list?page=' + page).then(r => r.json()); $.getJSON('/static/app.js');</script>",
-    )
-    [fetch] = jsonapi.listing_fetches(page)
-    assert fetch.url == "http://x.cn/api/list?page=1"
-    data = json.loads(
-        '{"page": 1, "pages": 3, "list": [{"title": "某区2020年政府信息公开工作年度报告", '
-        '"url": "/xxgk/1.html", "pubDate": "2021-01-26"}, {"name": "no url"}]}'
-    )
-    [entry] = jsonapi.entries(data, fetch.url)
-    assert entry.url == "http://x.cn/xxgk/1.html" and entry.published == "2021-01-26"
-    assert [f.url for f in jsonapi.next_fetches(data, fetch.url)] == [
-        "http://x.cn/api/list?page=2",
-        "http://x.cn/api/list?page=3",
-    ]
-    assert jsonapi.parse_json('cb({"a": 1});') == {"a": 1}
-    assert jsonapi.parse_json("<html>") is None
-
-
-def test_querystring_pagination_only_same_listing() -> None:
-    page = ListingPage("http://x.cn/list.jsp?catid=12&page=1", "")
-    html = (
-        '<a href="/list.jsp?catid=12&page=2">下一页</a><a href="/list.jsp?catid=12&page=3">尾页</a>'
-        '<a href="/list.jsp?catid=13&page=2">2</a><a href="/other.jsp?page=2">2</a>'
-        '<a href="/list.jsp?catid=12&page=2">2020年报</a>'
-    )
-    fetches = querystring.pagination_fetches(page, extract_anchors(html, page.url))
-    assert [f.url for f in fetches] == [
-        "http://x.cn/list.jsp?catid=12&page=2",
-        "http://x.cn/list.jsp?catid=12&page=3",
-    ]
-    static = ListingPage("http://x.cn/nb/index.html", "")
-    anchors = extract_anchors('<a href="index_1.html">2</a><a href="list_1.html">2</a>', static.url)
-    assert [f.url for f in querystring.pagination_fetches(static, anchors)] == [
-        "http://x.cn/nb/index_1.html"
-    ]
-
-
-# ---------------------------------------------------------------------- figures and display
 def test_site_figures_progress_and_summary_tables() -> None:
     from rich.console import Console
 

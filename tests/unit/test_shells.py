@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from crawler.adapters import jsonapi
 from crawler.adapters.types import ListingFetch, ListingPage
 from crawler.shells import (
     api_fetches,
@@ -204,7 +203,7 @@ def test_jpaas_build_unit_request_with_compact_param_json() -> None:
         json.loads(parse_qs(urlsplit(f.url).query)["paramJson"][0])["pageNo"] for f in more
     ] == list(range(2, 9))
     # without the fetch, the page number is found inside paramJson all the same
-    assert len(jsonapi.next_fetches(data, fetch.url)) == 7
+    assert len(next_fetches(data, fetch.url, 200)) == 7
 
 
 # ---------------------------------------------------------------- calls in scripts
