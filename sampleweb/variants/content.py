@@ -460,7 +460,7 @@ def plan_decoys(
             body = f"<p>{title}（摘要）</p><p>一、公司基本情况 二、主要财务数据 三、重要事项</p>"
         elif kind == Lookalike.UNIVERSITY:
             title = f"{place}职业技术学院{y}-{y + 1}学年信息公开工作年度报告"
-            slug = "xxgknb"
+            slug = "zyjsxy/xxgknb"  # the college's column: under its own name, as gjj/gknb
             body = f"<p>根据《高等学校信息公开办法》，现发布{place}职业技术学院{y}-{y + 1}学年信息公开工作年度报告。</p>"
         elif kind == Lookalike.GUIDE:
             title, slug = f"{owner.name}政府信息公开指南", "zfxxgkzn"

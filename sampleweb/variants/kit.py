@@ -176,6 +176,16 @@ class SiteKit:
         self.uses: set[str] = set()  # hosts actually used (for the registry)
         self.container = rng.choice(BODY_CONTAINERS)
         self.meta_style = rng.choice(("charset", "http-equiv"))
+        self._numbers: set[int] = set()
+
+    def number(self, low: int, high: int, offset: int = 0) -> int:
+        """A random record number (``show.asp?id=N``) no other page of the site has:
+        two pages drawn the same number would be one URL serving one of them."""
+        while True:
+            n = self.rng.randint(low, high) + offset
+            if n not in self._numbers:
+                self._numbers.add(n)
+                return n
 
     # ------------------------------------------------------------------ dialect
 
@@ -358,9 +368,16 @@ class SiteKit:
         status: int = 200,
     ) -> Resource:
         res = self.html_resource(doc, modified=modified, status=status)
+        self._claim(host, path, res)
         self.pages[host][path] = res
         self.uses.add(host)
         return res
+
+    def _claim(self, host: str, path: str, res: Resource) -> None:
+        """Two different pages drawn the same URL would be one URL serving one of them."""
+        old = self.pages[host].get(path)
+        if old is not None and old.body != res.body:
+            raise ValueError(f"{self.id}: two different pages drawn at {host}:{path}")
 
     def add_raw(
         self,
@@ -374,6 +391,7 @@ class SiteKit:
         status: int = 200,
     ) -> Resource:
         res = self._resource(body, content_type, modified=modified, headers=headers, status=status)
+        self._claim(host, path, res)
         self.pages[host][path] = res
         self.uses.add(host)
         return res

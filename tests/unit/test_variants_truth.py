@@ -134,8 +134,11 @@ def _truth_problems(truth: WebTruth) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("seed", [0, 1, 612044])
 def test_truth_agrees_with_itself(seed: int) -> None:
+    """(Building the web checks that no two different pages were drawn one URL: seed
+    612044 drew a news item the record number of a report, show.asp?id=63117, and seed 0
+    a college's 信息公开年报 column the report column's path, /zwgk/zfxxgk/xxgknb/.)"""
     truth = built(seed).truth()
     assert _truth_problems(truth) == []
     assert truth.min_fetches == [k for s in truth.sites for k in s.min_fetches]

@@ -107,7 +107,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     for plan in plans:
         plan.page = plan.page or not plan.files
         if kit.knob("detail") == "detail-id":
-            page = f"/Detail.aspx?id={rng.randint(10000, 99999)}"
+            page = f"/Detail.aspx?id={kit.number(10000, 99999)}"
         else:
             page = f"/ShowInfo.aspx?InfoID={_guid(kit, plan.key)}"
         locs = []

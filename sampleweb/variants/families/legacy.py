@@ -205,7 +205,7 @@ def build(kit: SiteKit, pool: NamePool) -> BuiltSite:
     xxgk = kit.nav[1][1]
 
     def detail(key: int) -> str:
-        n = rng.randint(10000, 99999) + key
+        n = kit.number(10000, 99999, key)
         return {
             "asp": f"/show.asp?id={n}",
             "jsp": f"/content.jsp?id={n}",
