@@ -458,8 +458,13 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
             if len(_CJK.findall(text)) >= 2:
                 raw[index] = (text, min(confidence, raw[index][1]))
     first = [figure_lookalikes(text, conf) for text, conf in raw]
+    items = {i for i, (text, _) in enumerate(raw) if is_item_number(text, crops[i])}
+    for index in items:
+        first[index] = (raw[index][0].strip(), raw[index][1])
     shaped = {}
     for index, crop in enumerate(crops):
+        if index in items:
+            continue
         if _is_dash(crop):
             shaped[index] = first[index] = ("—", 1.0)
         elif _is_slash(crop):
@@ -467,7 +472,9 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
     again = [
         index
         for index, (text, _) in enumerate(first)
-        if (not _CJK.search(text) or _narrow_glyph(text, crops[index])) and index not in shaped
+        if (not _CJK.search(text) or _narrow_glyph(text, crops[index]))
+        and index not in shaped
+        and index not in items
     ]
     results = list(first)
     short = [i for i in again if crops[i].shape[1] <= _FIGURE_WIDTH * crops[i].shape[0]]
@@ -500,6 +507,21 @@ def _read_cells(cells: list[_Cell], limits: Limits) -> list[tuple[str, float]]:
             else:
                 results[index] = (results[index][0], flagged)
     return results
+
+
+_ITEM_NUMBER = re.compile(r"^[（(〈《][^（()）\s]{1,3}[)）]$")
+"""An item's number in brackets as the engine reads it (``(1)``, ``(三)``, look-alikes
+inside: ``(=)``, ``(<)``, ``(1D)``)."""
+
+
+def is_item_number(text: str, crop: np.ndarray) -> bool:
+    """Whether a piece of text read alone is an item's number in brackets — ``（1）``
+    printed apart from its row's label, read ``(1)`` by the first pass — and not a figure:
+    read again as figures only (no brackets), it came back ``1``, a value left of its own
+    label, and the row's label lost its start. Brackets around a glyph make a piece at
+    least as wide as it is high (a lone figure is about half as wide)."""
+    height, width = crop.shape
+    return bool(_ITEM_NUMBER.match(text.strip())) and width >= height
 
 
 def _square_glyph(crop: np.ndarray) -> bool:

@@ -47,9 +47,11 @@ _SPLIT = re.compile(
 
 _SECTION = re.compile(r"^[一二三四五六七八九十]{1,2}、.{0,30}情况")
 """A section's heading (四、政府信息公开行政复议、行政诉讼情况)."""
-_ENUMERATOR = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])"
-)
+_ITEM = r"[（(〈《](?:[一二三四五六七八九十\d]{1,3}|[^\u4e00-\u9fff（()）\s]{1,2})[)）]"
+"""An item's number in brackets: ``（1）``, ``（三）``, or as OCR reads one (``(=)``,
+``(<)``, ``(1D)``: one or two look-alikes between the brackets)."""
+_ENUMERATOR = re.compile(rf"^(?:{_ITEM}|[一二三四五六七八九十]{{1,3}}、|\d{{1,2}}[.、．])")
+_ITEM_START = re.compile(_ITEM)
 
 
 def _flat(text: str) -> str:
@@ -87,7 +89,14 @@ def _tokens(line: LineLike) -> list[_Token]:
         scores = line_scores[number_w] if number_w < len(line_scores) else [None] * len(word)
         pieces: list[list[tuple[str, float, float]]] = []
         piece_scores: list[list[float | None]] = []
-        for char, score in zip(word, scores, strict=False):
+        # a word that starts with an item's number in brackets: label text, figures
+        # inside or not (（1）, (1D) as OCR reads it)
+        item = _ITEM_START.match("".join(c[0] for c in word))
+        lead = item.end() if item else 0
+        if lead:
+            pieces.append(list(word[:lead]))
+            piece_scores.append(list(scores[:lead]))
+        for char, score in zip(word[lead:], scores[lead:], strict=False):
             kind = bool(_VALUE_CHAR.match(char[0]))
             if pieces and bool(_VALUE_CHAR.match(pieces[-1][-1][0])) == kind:
                 pieces[-1].append(char)
@@ -122,6 +131,14 @@ def _tokens(line: LineLike) -> list[_Token]:
                 and re.fullmatch(r"\d{1,2}", token.text)
             )
             or (k == 0 and after.startswith(("、", "．")))
+            # a dash run into the label it starts (OCR: a stroke of 二、 read as ``-``)
+            or (
+                k == 0
+                and re.fullmatch(r"[-—－–]", token.text)
+                and k + 1 < len(tokens)
+                and not tokens[k + 1].value
+                and tokens[k + 1].x0 - token.x1 < 1.0
+            )
         ):
             token.value = False
     # money units belong to their figure; 无 alone is a blank marker
@@ -645,9 +662,19 @@ def _region(
             return None
         return (min(s[0] for s in known), max(s[1] for s in known))
 
+    in_doubt: set[int] = set()
+    """OCR: rows whose label is in doubt (so which row their figures are)."""
+
     def take(row: int, key: tuple[int, int]) -> None:
         labels[row].append((key, pieces[key[0]][key[1]][0]))
         used.add(key)
+        if any(t.value and t.confidence is not None for t in tokens[key[0]]):
+            # figures taken for label text (a row not seen as one: a figure left of its
+            # label): this row's label holds another row's
+            in_doubt.add(row)
+
+    def next_row(line: int) -> int | None:
+        return next((r for r in rows if r > line and lines[r].page == lines[line].page), None)
 
     for i in indexes:
         if i in labels:
@@ -693,6 +720,13 @@ def _region(
             if near_last:
                 assert last_row is not None
                 take(last_row, key)  # the label goes on below its figures
+                below_row = next_row(i)
+                if below_row is not None and abs(centres[below_row] - centres[i]) < abs(
+                    centres[last_row] - centres[i]
+                ):
+                    # nearer the next row's figures: the start of that row's label, not
+                    # recognised as one (its item's number misread)? Both rows in doubt
+                    in_doubt.update({last_row, below_row})
                 continue
             same_page = [r for r in rows if lines[r].page == lines[i].page]
             if not same_page:
@@ -724,6 +758,13 @@ def _region(
                 confidences[column] = min(token.confidence, PLACED_UNSURE)
         out[i] = "\t".join([before + own + after, *cells])
         if any(t.confidence is not None for t in tokens[i]):
+            if i in in_doubt:
+                # the figures may be another row's: all in doubt, the blanks (and the
+                # blank marks, / or —) too — a blank is flagged at confidence 0
+                confidences = [
+                    min(c or 0.0, PLACED_UNSURE) if re.search(r"\d", cell) else 0.0
+                    for cell, c in zip(cells, confidences, strict=True)
+                ]
             scores[i] = [None, *confidences]
     for i in joined:
         out[i] = None
