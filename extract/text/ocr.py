@@ -15,7 +15,9 @@ figure whose column is in doubt is flagged). A cell holding no Chinese text is r
 again as figures only and the two readings reconciled (:func:`reconcile`: a disagreement
 flags the value); a lone dash or slash is known by its shape, a lone 0, 6, 8 or 9 by
 its loops (:func:`by_loops`), a lone figure read as a Chinese character or a Chinese mark
-read as a figure by its proportions (both read again). Words are split into
+read as a figure by its proportions (both read again); a piece read as an item's number
+in brackets (``(1)``, printed apart from its row's label) stays as read, label text
+(:func:`is_item_number`). Words are split into
 characters over their box, so the page becomes the same
 :class:`~extract.text.pdf_page.PageObjects` a text layer gives, and ``extract.text.pdf``
 rebuilds paragraphs and tables (merged cells, tables over page breaks) by the rules it

@@ -11,9 +11,11 @@ such as （三）不予公开 beside the rows' labels): a row takes the label be
 rightmost label column. Where a row prints figures in only some columns, the header's
 names place the columns (read along lines, down stacked characters and across lines
 wrapped in a cell; a header closing the page before a table's first row is that
-table's). The rows are written as tab-separated text, the form of positional rows the
-table parser reads. Nothing is rebuilt outside the statistical tables (between the first
-table heading and section 五).
+table's). OCR: a row whose label is in doubt — it took a line holding figures, or a
+label line standing nearer the next row's figures — has its figures and blank cells
+flagged (which row they are is in doubt). The rows are written as tab-separated text,
+the form of positional rows the table parser reads. Nothing is rebuilt outside the
+statistical tables (between the first table heading and section 五).
 """
 
 from __future__ import annotations
