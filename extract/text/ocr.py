@@ -947,15 +947,18 @@ def _ends_low(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
 def _join_punctuation(
     ink: np.ndarray, boxes: list[tuple[int, int, int, int]]
 ) -> list[tuple[int, int, int, int]]:
-    """Pieces of one line cut after a low mark (``三、`` | ``收到和处理…``) joined again."""
+    """Pieces of one line cut after a low mark (``三、`` | ``收到和处理…``) joined again —
+    ``一、`` too, whose ink is flat (a bar and the mark): the line's height is the taller
+    piece's (the text after it), or the gap after ``一、`` looked like a gutter and the
+    piece, read alone, came back as nothing: the row's label lost its number."""
     out: list[tuple[int, int, int, int]] = []
     for box in sorted(boxes, key=lambda b: (b[0], b[1])):
         for index, left in enumerate(out):
-            height = left[3] - left[1]
+            heights = (left[3] - left[1], box[3] - box[1])
             overlap = min(left[3], box[3]) - max(left[1], box[1])
             if (
-                0 <= box[0] - left[2] < 1.3 * height
-                and overlap > 0.6 * min(height, box[3] - box[1])
+                0 <= box[0] - left[2] < 1.3 * max(heights)
+                and overlap > 0.6 * min(heights)
                 and _ends_low(ink, left)
             ):
                 out[index] = (left[0], min(left[1], box[1]), box[2], max(left[3], box[3]))

@@ -428,12 +428,14 @@ def _header_above(lines: Sequence[LineLike], first_row: int) -> list[LineLike]:
         header.append(lines[index])
         index -= 1
     header.reverse()
-    # the first row's own label may begin on the lines just above its figures (a section
-    # heading such as 四、…行政复议…情况, or column names after it, are not a row's label)
-    for back in range(1, min(3, len(header)) + 1):
-        if _ENUMERATOR.match(_flat(header[-back].text)):
-            if any(_SPLIT.search(_flat(line.text)) for line in header[-back:]):
-                break
+    # the first row's own label may begin on the lines above its figures — a label
+    # wrapped in a narrow column over many lines — (a section heading such as
+    # 四、…行政复议…情况, or column names after it, are not a row's label)
+    for back in range(1, len(header) + 1):
+        text = _flat(header[-back].text)
+        if _SPLIT.search(text):
+            break
+        if _ENUMERATOR.match(text):
             return header[:-back]
     return header
 

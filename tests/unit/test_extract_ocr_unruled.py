@@ -167,6 +167,36 @@ def test_rows_whose_item_numbers_stand_apart_keep_their_own_figures(
     assert len(flagged & set(t3)) <= 0.35 * len(t3), sorted(flagged & set(t3))
 
 
+@pytest.fixture(scope="module")
+def narrow_labels(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
+    """The benchmark's 200 dpi scan of seed 365940, real-huaian-city-2024 (printed without
+    rules), cut to the pages of table 三, whose labels wrap in a narrow column over many
+    lines. The flat ``一、`` of 一、本年新收到… stood a gutter's width from its text and,
+    read alone, came back as nothing: the row's label began above its figures without an
+    item number and was taken for the table's header (the row was not read). On the page
+    after a break, （2）申请人逾期未按收费通知… began five lines above its figures, more
+    than the three looked at: taken for the repeated header too."""
+    report, data = benchmark_scan(
+        365940, "real-huaian-city-2024", [1, 2, 3], tmp_path_factory.mktemp("narrow")
+    )
+    limits = replace(DEFAULT_LIMITS, timeout_s=600.0, cpu_s=600.0)
+    return report, extract_document(data, filename="scan.pdf", limits=limits)
+
+
+def test_labels_begun_many_lines_above_their_figures_are_their_rows(
+    narrow_labels: tuple[Report, Extraction],
+) -> None:
+    report, extraction = narrow_labels
+    assert extraction.body_source == "ocr" and extraction.ocr is not None
+    t3 = {k: report.values[k] for k in report.scored_keys() if k.startswith("t3.")}
+    for row in ("t3.new.", "t3.other.unpaid_fee."):
+        got = {k: extraction.values.get(k) for k in t3 if k.startswith(row)}
+        assert got == {k: v for k, v in t3.items() if k.startswith(row)}
+    wrong = {k for k, v in t3.items() if extraction.values.get(k) != v}
+    flagged = {k for k, v in extraction.ocr["values"].items() if v["uncertain"]}
+    assert wrong <= flagged, sorted(wrong - flagged)
+
+
 # ---------------------------------------------------------------- the parts
 
 
@@ -436,3 +466,30 @@ def test_rows_whose_labels_lost_their_starts_are_in_doubt(numbers: bool) -> None
         for cell, score in zip(cells, scores[i][1:], strict=True):
             assert score is not None
             assert score <= (PLACED_UNSURE if cell.isdigit() else 0.0), (i, cell, score)
+
+
+def test_a_flat_item_number_stays_with_its_label() -> None:
+    """``一、`` is a bar and a low mark: its piece is a third of the line's height, and the
+    white after the mark is wider than that height (a gutter, by the piece's own size)."""
+    ink = np.zeros((120, 900), dtype=bool)
+    ink[52:58, 10:50] = True  # 一
+    ink[66:72, 54:60] = True  # 、, low
+    ink[30:74, 100:500] = True  # the label's text, a line high
+    ink[30:74, 700:720] = True  # a figure, a gutter away
+    boxes = ocr.fragments(ink, 300)
+    assert (10, 30, 500, 74) in boxes
+    assert (700, 30, 720, 74) in boxes and len(boxes) == 2
+
+
+def test_a_first_rows_label_begun_many_lines_above_its_figures_is_its_own() -> None:
+    """A label wrapped in a narrow column over five lines above its figures (the first row
+    after a page break, under the repeated header): the row's label, not the header's."""
+    label = ["（2）申请", "人逾期未", "按收费通", "知要求缴", "纳费用、"]
+    lines = [
+        *_t3_header(),
+        *(_Line(0, 60 + 12 * k, [(text, 40, 90)]) for k, text in enumerate(label)),
+        _Line(0, 126, [*_FIGURES]),
+        _Line(0, 132, [("行政机关", 40, 90)]),
+    ]
+    rows = stream_tables(lines)
+    assert rows[9] == "\t".join(["（2）申请人逾期未按收费通知要求缴纳费用、行政机关", *"0" * 7])
