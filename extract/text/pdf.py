@@ -307,11 +307,11 @@ def _continues(previous: _Line, line: _Line) -> bool:
 
 _ENUMERATOR = re.compile(
     r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．]|[-+]?\d"
-    r"|[（(][=＝—－\-~≡]{1,2}[)）])"
+    r"|[（(][=＝—－\-~≡]{1,2}[)）]|[=＝—－\-~≡]{1,2}、)"
 )
 """An item's number at the start of a cell: ``（二）``, ``三、``, ``2.``, a figure — and the
-look-alikes OCR reads for the bracketed ones (``(一)`` as ``(—)``, ``(二)`` as ``(=)``: a
-scan's item label is as new a row as a text layer's)."""
+look-alikes OCR reads for the numerals (``(一)`` as ``(—)``, ``(二)`` as ``(=)``, ``二、``
+as ``-、``: a scan's item label is as new a row as a text layer's)."""
 
 
 def _is_number(text: str) -> bool:

@@ -79,6 +79,25 @@ def test_a_row_after_the_page_break_stays_a_row_of_its_own(
 
 
 @pytest.fixture(scope="module")
+def dash_break(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
+    """Seed 541631, syn541631-2: table 三 cut by the page break after its row
+    一、本年新收…; the next page starts with 二、上年结转…, read ``-、上年结转…``."""
+    report, data = benchmark_scan(541631, "syn541631-2", [0, 1], tmp_path_factory.mktemp("dash"))
+    return report, _read(data)
+
+
+def test_a_row_after_the_page_break_read_with_a_dash_for_its_number_is_a_row(
+    dash_break: tuple[Report, Extraction],
+) -> None:
+    report, extraction = dash_break
+    for row in ("t3.new", "t3.carried_over"):
+        keys = [k for k in report.scored_keys() if k.startswith(f"{row}.")]
+        assert {k: extraction.values.get(k) for k in keys} == {k: report.values[k] for k in keys}
+    wrong, flagged = _wrong_and_flagged(report, extraction)
+    assert {k for k in wrong if k.startswith("t3.")} <= flagged
+
+
+@pytest.fixture(scope="module")
 def sevens(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
     """Seed 4242, syn4242-7: a lone 7 read as 了 in two rows of table 三 (both rows were
     lost: a cell that is no figure)."""
