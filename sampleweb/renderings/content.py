@@ -469,7 +469,14 @@ def _seed_table(name: str, rows: list[list[seedtext.Cell]]) -> Table:
 
 
 def seed_reports(seeds: Path = SHARED / "seeds") -> list[Report]:
-    """The hand-labelled seed exports as reports (tables as their export prints them)."""
+    """The hand-labelled seed exports as reports (tables as their export prints them).
+    Without them (no ``shared/reports`` beside the checkout) a seed's pool would be
+    another pool, its figures not those of the same seed elsewhere: that is an error."""
+    if not any(seeds.glob("*.txt")):
+        raise FileNotFoundError(
+            f"no seed reports in {seeds} (shared/reports beside the checkout): "
+            "a rendering pool without them is not the seed's pool"
+        )
     reports = []
     for path in sorted(seeds.glob("*.txt")):
         label = json.loads((seeds / "labels" / f"{path.stem}.json").read_text("utf-8"))

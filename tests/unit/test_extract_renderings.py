@@ -15,6 +15,7 @@ import pytest
 
 from extract import extract_document
 from sampleweb.renderings import build
+from sampleweb.renderings.content import seed_reports
 
 RECIPES = [
     "html-div-grid",
@@ -63,3 +64,11 @@ def test_every_printed_value_is_read(rendered: tuple[Path, list[dict]]) -> None:
         if bad or (truth and extraction.layout != record["layout"]):
             wrong[record["file"]] = bad
     assert not wrong, json.dumps(wrong, ensure_ascii=False, default=str)[:3000]
+
+
+def test_a_pool_without_the_seed_reports_is_an_error(tmp_path: Path) -> None:
+    """Without shared/reports beside the checkout, a seed's rendering pool silently lost
+    the seed reports: the same seed gave other documents and other figures (OCR at 200 dpi,
+    seed 541631: 98.46% without them, 99.83% with them)."""
+    with pytest.raises(FileNotFoundError, match="shared/reports"):
+        seed_reports(tmp_path)
