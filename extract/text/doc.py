@@ -160,8 +160,9 @@ def _paragraph_ranges(
                 inner["ttp" if inner_ttp else "cell"].append((rgfc[i], rgfc[i + 1]))
             if ttp:
                 ranges.append((rgfc[i], rgfc[i + 1]))
-                if found:
-                    layouts[rgfc[i]] = found[-1]
+            if (ttp or inner_ttp) and found:
+                # a nested table's row end carries its own row's cell boundaries
+                layouts[rgfc[i]] = found[-1]
             if cell_flag or ttp:
                 in_table.append((rgfc[i], rgfc[i + 1]))
     ranges.sort()
@@ -239,7 +240,8 @@ def _parse_word97(data: bytes) -> TextDocument:
         word, table, data_stream, fc_papx, lcb_papx, inner
     )
     inner_cell_end = _RangeSet(sorted(inner["cell"])).contains
-    inner_row_end = _RangeSet(sorted(inner["ttp"])).contains
+    inner_row_set = _RangeSet(sorted(inner["ttp"]))
+    inner_row_end = inner_row_set.contains
     inner_rows: list[tuple[list[str], _RowLayout | None]] = []
     inner_cells: list[str] = []
     row_end_set = _RangeSet(row_ends)
@@ -288,7 +290,7 @@ def _parse_word97(data: bytes) -> TextDocument:
             continue
         if char == "\r" and inner_row_end(offset):
             # a nested table's row ends: the table inside a (layout) table's cell
-            inner_rows.append((inner_cells, None))
+            inner_rows.append((inner_cells, layouts.get(inner_row_set.start_of(offset))))
             inner_cells, current = [], ""
             continue
         if char == "\r" and inner_cell_end(offset):

@@ -200,3 +200,14 @@ def test_unruled_table_four_one_row_a_group_under_a_five_column_header() -> None
     only some columns (fresh seed 116513)."""
     values = _read("unruled-t4-one-row-a-group.ofd")
     assert _t4(values) == [None, 0, 0, None, None, 3, None, 1, None, 4, 1, None, 2, None, 3]
+
+
+def test_word_binary_table_nested_in_a_layout_table_keeps_its_cell_widths() -> None:
+    """A docx with table 三 inside a one-cell layout table, saved as .doc by LibreOffice:
+    the nested table's rows carry their cell boundaries at their own row ends (itap 2);
+    the header's merged cells (申请人情况 over seven columns, 法人或其他组织 over five)
+    and the blank cells under them keep every figure in its column (fresh seed 802097)."""
+    values = _read("t3-in-layout-table.doc")
+    assert _t3(values, "new") == [None, 0, None, 0, 0, None, 0]
+    assert _t3(values, "partial") == [None, 0, 0, 0, None, None, None]
+    assert _t3(values, "total") == [0, None, None, 0, 0, None, 0]
