@@ -198,6 +198,17 @@ def match_t3_column(label: str) -> str | None:
     return None
 
 
+def match_t4_group(label: str) -> str | None:
+    """The group of table 四 a row label names (one row per group)."""
+    if re.search(r"复议后(?:起诉)?", label):
+        return "suit_after_review"
+    if re.search(r"直接起诉|未经复议", label):
+        return "suit_direct"
+    if "行政复议" in label and "诉讼" not in label:
+        return "review"
+    return None
+
+
 _T2_COLUMNS_ANY = re.compile("|".join(MARKERS_2019 + MARKERS_2021))
 _T4_HEADER = re.compile(r"行政复议.*(?:维持|纠正)|(?:维持|纠正).*行政复议|行政诉讼.*(?:维持|纠正)")
 

@@ -41,6 +41,7 @@ from extract.table_labels import (
     match_t2_row,
     match_t3_column,
     match_t3_rows,
+    match_t4_group,
     squash,
 )
 from extract.table_rows import Row
@@ -456,7 +457,7 @@ class _TableWalker:
             if kept != row.cells and not _labels(kept) and any(c.strip() for c in kept):
                 row = Row(kept, True)
         label = _row_label(row)
-        group = _t4_group(label) if label else None
+        group = match_t4_group(label) if label else None
         values = _after_label_values(row) if label else []
         if group is not None and any(is_value(c) and c.strip() for c in values):
             if group not in self.t4_groups:
@@ -615,17 +616,6 @@ def _table_four_alone(rows: list[Row]) -> TableParse:
 
 
 _T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")
-
-
-def _t4_group(label: str) -> str | None:
-    """The group of table 四 a row label names (one row per group)."""
-    if re.search(r"复议后(?:起诉)?", label):
-        return "suit_after_review"
-    if re.search(r"直接起诉|未经复议", label):
-        return "suit_direct"
-    if "行政复议" in label and "诉讼" not in label:
-        return "review"
-    return None
 
 
 def _joined(row: Row) -> str:

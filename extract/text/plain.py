@@ -122,17 +122,20 @@ _T4_CELLS = 15
 _T4_GROUP = 5
 _LAST = ("总计", "合计")
 _ROW_CELLS = 8
+_GROUP_LABEL = 20
+"""At most this long, a line naming a group of table 四 is that group's row label."""
 """At most this many figures follow a row label of table 二 or 三 (label cells aside)."""
 
 
 def _cell_lines_to_rows(lines: list[str]) -> list[str]:
     """A table exported a cell a line without tabs (LibreOffice's text export of a
     document) prints a blank cell as an empty line, and rows apart by empty lines too:
-    the figures after a standard row label, up to the next text, are that row's cells
+    the figures after a standard row label (or a group label of table 四), up to the
+    next text, are that row's cells
     — empty lines among them are blank cells, those at the end are the gap to the next
     row. Such a row with blank cells becomes a tab row, so the blanks keep their places."""
     from extract.numbers import is_value
-    from extract.table_labels import match_t2_row, match_t3_rows, squash
+    from extract.table_labels import match_t2_row, match_t3_rows, match_t4_group, squash
 
     out: list[str] = []
     i = 0
@@ -143,8 +146,9 @@ def _cell_lines_to_rows(lines: list[str]) -> list[str]:
         label = squash(line)
         table_four = table_four or ("行政复议" in label and len(label) <= 40)
         last = table_four and label in _LAST
+        group = table_four and len(label) <= _GROUP_LABEL and match_t4_group(label) is not None
         row_label = bool(match_t3_rows(label) or match_t2_row(label))
-        if "\t" not in line and label and not is_value(label) and (row_label or last):
+        if "\t" not in line and label and not is_value(label) and (row_label or last or group):
             cells: list[str] = []
             j = i + 1
             while j < len(lines) and "\t" not in lines[j] and is_value(lines[j]):
@@ -153,15 +157,20 @@ def _cell_lines_to_rows(lines: list[str]) -> list[str]:
             printed = len(cells)
             while cells and not cells[-1]:
                 cells.pop()
-            if last and cells:
+            if (last or group) and cells:
                 # table 四 prints five cells a group: a blank 总计 at the end is a cell
                 whole = -(-len(cells) // _T4_GROUP) * _T4_GROUP
-                if whole <= min(printed, _T4_CELLS):
+                if whole <= min(printed, _T4_GROUP if group else _T4_CELLS):
                     cells += [""] * (whole - len(cells))
             if last and len(cells) % _T4_GROUP == 0 and "" in cells:
                 # table 四's cells under its header's last name (总计): fifteen, or five
                 # a group when it is printed in parts
                 out += [line, "", "\t".join(cells), ""]
+                i = j
+                continue
+            if group and len(cells) == _T4_GROUP and "" in cells:
+                # table 四 one row a group (行政复议, 行政诉讼（复议后起诉）…): five cells
+                out += [line + "\t" + "\t".join(cells), ""]
                 i = j
                 continue
             if row_label and 1 < len(cells) <= _ROW_CELLS and "" in cells:  # 二, 三

@@ -211,3 +211,12 @@ def test_word_binary_table_nested_in_a_layout_table_keeps_its_cell_widths() -> N
     assert _t3(values, "new") == [None, 0, None, 0, 0, None, 0]
     assert _t3(values, "partial") == [None, 0, 0, 0, None, None, None]
     assert _t3(values, "total") == [0, None, None, 0, 0, None, 0]
+
+
+def test_table_four_one_row_a_group_blank_cells_as_empty_lines_in_a_text_export() -> None:
+    """Table 四 one row a group (行政复议 / 行政诉讼（未经复议直接起诉）/ …（复议后起诉）),
+    a cell a line, blank cells as empty lines: five cells after each group's label
+    (fresh seed 802097)."""
+    path = FIXTURES / "t4-one-row-a-group-blank-cells-as-empty-lines.txt"
+    values = extract_document(path.read_bytes(), filename=path.name).values
+    assert _t4(values) == [1, None, None, None, 1, 2, None, 1, 3, 6, None, None, None, None, None]
