@@ -484,6 +484,13 @@ class _TableWalker:
                     and (index == 0 or header[index] != header[index - 1] or not header[index])
                 ]
                 row = Row(cells, True)
+            if not self.t4_values and _group_totals_alone(row.cells):
+                # one figure a group and nothing else: each group's 总计, the header's
+                # cells merged down over the others (a text export leaves them out)
+                blanks = [""] * (len(K.T4_COLUMNS) - 1)
+                self.t4_values = [v for cell in row.cells for v in (*blanks, cell)]
+                self.rows_found.add("t4")
+                return
             if len(row.cells) < len(K.T4_COLUMNS):
                 return
             if len(row.cells) >= T4_WIDTH and not self.t4_values:
@@ -616,6 +623,11 @@ def _table_four_alone(rows: list[Row]) -> TableParse:
 
 
 _T4_COLUMN = re.compile(r"维持|纠正|其他结果|尚未审结|总计|^结果$|^其他$")
+
+
+def _group_totals_alone(cells: list[str]) -> bool:
+    """A row of table 四 printing one figure for each group and no other cell."""
+    return len(cells) == len(K.T4_GROUPS) and all(c.strip() and is_value(c) for c in cells)
 
 
 def _joined(row: Row) -> str:

@@ -220,3 +220,12 @@ def test_table_four_one_row_a_group_blank_cells_as_empty_lines_in_a_text_export(
     path = FIXTURES / "t4-one-row-a-group-blank-cells-as-empty-lines.txt"
     values = extract_document(path.read_bytes(), filename=path.name).values
     assert _t4(values) == [1, None, None, None, 1, 2, None, 1, 3, 6, None, None, None, None, None]
+
+
+def test_table_four_totals_alone_under_header_cells_merged_down() -> None:
+    """Table 四 a row a line (tabs), its header's cells merged down into the row of
+    figures: the text export leaves the merged cells out and prints 0 0 0, one figure a
+    group, each group's 总计 (seed004, fresh seed 802097)."""
+    path = FIXTURES / "t4-totals-alone-header-merged-down.txt"
+    values = extract_document(path.read_bytes(), filename=path.name).values
+    assert _t4(values) == [None, None, None, None, 0] * 3
