@@ -435,24 +435,80 @@ def _without_repeated_header(previous: list[_Box], following: list[_Box]) -> lis
     return [box for box in following if id(box) not in dropped]
 
 
+def _extent(boxes: list[_Box]) -> tuple[float, float]:
+    return min(box.x0 for box in boxes), max(box.x1 for box in boxes)
+
+
+def _stacked_parts(boxes: list[_Box]) -> list[list[_Box]]:
+    """The boxes of one ruled region cut where tables of different widths stand one on
+    the other, borders touching: no cell crosses the line between them and the parts'
+    left or right edges differ. One part when there is no such line."""
+    rows = _box_rows(boxes)
+    groups: list[list[_Box]] = []
+    for row in rows:
+        top = min(box.top for box in row)
+        if groups and max(box.bottom for box in groups[-1]) > top + 2.0:
+            groups[-1] += row  # a cell above reaches down into this row
+        else:
+            groups.append(list(row))
+    parts: list[list[_Box]] = []
+    for group in groups:
+        if parts:
+            (a0, a1), (b0, b1) = _extent(parts[-1]), _extent(group)
+            if abs(a0 - b0) < 4.0 and abs(a1 - b1) < 4.0:
+                parts[-1] += group
+                continue
+        parts.append(group)
+    return parts
+
+
+def _split_continuation(last: _PdfTable, table: _PdfTable) -> _PdfTable | None:
+    """A table cut by a page break whose rest, at the top of the next page, touches the
+    table that follows it (one ruled region, the rest narrower or wider): the rest as a
+    table of its own, ``table`` left holding what follows it. ``None`` when the top of
+    the page is no such rest."""
+    if abs(table.x0 - last.x0) >= 4.0 and abs(table.x1 - last.x1) >= 4.0:
+        return None
+    parts = _stacked_parts(table.boxes)
+    if len(parts) < 2:
+        return None
+    x0, x1 = _extent(parts[0])
+    if abs(x0 - last.x0) >= 4.0 or abs(x1 - last.x1) >= 4.0:
+        return None
+    offset = table.page * _PAGE_OFFSET
+    rest = [box for part in parts[1:] for box in part]
+    bottom = max(box.bottom for box in parts[0]) - offset
+    head = _PdfTable(table.page, table.top, bottom, parts[0], x0, x1, page_top=True)
+    table.boxes = rest
+    table.top = min(box.top for box in rest) - offset
+    table.x0, table.x1 = _extent(rest)
+    table.page_top = False
+    return head
+
+
+def _follows(last: _PdfTable, table: _PdfTable) -> bool:
+    """``table`` opens the page after the one ``last`` closes."""
+    return table.page == last.end_page + 1 and last.page_bottom and table.page_top
+
+
 def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
     joined: list[_PdfTable] = []
-    for table in tables:
+    pending = list(reversed(tables))
+    while pending:
+        table = pending.pop()
         last = joined[-1] if joined else None
-        if (
-            last is not None
-            and table.page == last.end_page + 1
-            and last.page_bottom
-            and table.page_top
-            and abs(table.x0 - last.x0) < 4.0
-            and abs(table.x1 - last.x1) < 4.0
-        ):
-            _align_columns(last.boxes, table.boxes)
-            following = _without_repeated_header(last.boxes, table.boxes)
-            last.boxes = _mend_page_break(last.boxes, following)
-            last.end_page = table.page
-            last.page_bottom = table.page_bottom
-            continue
+        if last is not None and _follows(last, table):
+            if abs(table.x0 - last.x0) < 4.0 and abs(table.x1 - last.x1) < 4.0:
+                _align_columns(last.boxes, table.boxes)
+                following = _without_repeated_header(last.boxes, table.boxes)
+                last.boxes = _mend_page_break(last.boxes, following)
+                last.end_page = table.page
+                last.page_bottom = table.page_bottom
+                continue
+            head = _split_continuation(last, table)
+            if head is not None:
+                pending += [table, head]  # the rest of ``last`` first, then what follows
+                continue
         table.end_page = table.page
         joined.append(table)
     return joined

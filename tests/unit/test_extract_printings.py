@@ -229,3 +229,12 @@ def test_table_four_totals_alone_under_header_cells_merged_down() -> None:
     path = FIXTURES / "t4-totals-alone-header-merged-down.txt"
     values = extract_document(path.read_bytes(), filename=path.name).values
     assert _t4(values) == [None, None, None, None, 0] * 3
+
+
+def test_table_rest_after_a_page_break_touching_the_next_table() -> None:
+    """Table 四 in parts (LibreOffice's PDF of an HTML page): 行政复议's header closes
+    page 3, its row of figures opens page 4 with 行政诉讼's wider table right under it,
+    the borders touching (one ruled region). The row is the rest of 行政复议, not a row of
+    行政诉讼 with five blank cells after it (fresh seed 6275)."""
+    values = _read("t4-rest-of-part-touching-next-part.pdf")
+    assert _t4(values) == [None, 1, None, None, 1, 1, None, 1, None, 2, None, 1, None, None, 1]
