@@ -462,19 +462,20 @@ def _stacked_parts(boxes: list[_Box]) -> list[list[_Box]]:
     return parts
 
 
-def _split_continuation(last: _PdfTable, table: _PdfTable) -> _PdfTable | None:
-    """A table cut by a page break whose rest, at the top of the next page, touches the
-    table that follows it (one ruled region, the rest narrower or wider): the rest as a
-    table of its own, ``table`` left holding what follows it. ``None`` when the top of
-    the page is no such rest."""
-    if abs(table.x0 - last.x0) >= 4.0 and abs(table.x1 - last.x1) >= 4.0:
-        return None
+def _continuation(last: _PdfTable, table: _PdfTable) -> _PdfTable | None:
+    """The part of ``table`` (opening a page) that is the rest of ``last`` (closing the
+    page before), when the two differ in width: one of them is a stack of tables of
+    different widths, borders touching (one ruled region), and the rest is as wide as
+    the part of ``last`` cut by the page break. ``table`` itself when it is all rest;
+    otherwise the rest as a table of its own, ``table`` left holding what follows it.
+    ``None`` when the top of the page is no such rest."""
+    end0, end1 = _extent(_stacked_parts(last.boxes)[-1])
     parts = _stacked_parts(table.boxes)
-    if len(parts) < 2:
-        return None
     x0, x1 = _extent(parts[0])
-    if abs(x0 - last.x0) >= 4.0 or abs(x1 - last.x1) >= 4.0:
+    if abs(x0 - end0) >= 4.0 or abs(x1 - end1) >= 4.0:
         return None
+    if len(parts) == 1:
+        return table
     offset = table.page * _PAGE_OFFSET
     rest = [box for part in parts[1:] for box in part]
     bottom = max(box.bottom for box in parts[0]) - offset
@@ -491,6 +492,15 @@ def _follows(last: _PdfTable, table: _PdfTable) -> bool:
     return table.page == last.end_page + 1 and last.page_bottom and table.page_top
 
 
+def _append(last: _PdfTable, table: _PdfTable) -> None:
+    """Join ``table``, the part of ``last`` on the next page, to ``last``."""
+    _align_columns(last.boxes, table.boxes)
+    following = _without_repeated_header(last.boxes, table.boxes)
+    last.boxes = _mend_page_break(last.boxes, following)
+    last.end_page = table.page
+    last.page_bottom = table.page_bottom
+
+
 def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
     joined: list[_PdfTable] = []
     pending = list(reversed(tables))
@@ -499,13 +509,12 @@ def _join_tables(tables: list[_PdfTable]) -> list[_PdfTable]:
         last = joined[-1] if joined else None
         if last is not None and _follows(last, table):
             if abs(table.x0 - last.x0) < 4.0 and abs(table.x1 - last.x1) < 4.0:
-                _align_columns(last.boxes, table.boxes)
-                following = _without_repeated_header(last.boxes, table.boxes)
-                last.boxes = _mend_page_break(last.boxes, following)
-                last.end_page = table.page
-                last.page_bottom = table.page_bottom
+                _append(last, table)
                 continue
-            head = _split_continuation(last, table)
+            head = _continuation(last, table)
+            if head is table:
+                _append(last, table)
+                continue
             if head is not None:
                 pending += [table, head]  # the rest of ``last`` first, then what follows
                 continue

@@ -238,3 +238,14 @@ def test_table_rest_after_a_page_break_touching_the_next_table() -> None:
     行政诉讼 with five blank cells after it (fresh seed 6275)."""
     values = _read("t4-rest-of-part-touching-next-part.pdf")
     assert _t4(values) == [None, 1, None, None, 1, 1, None, 1, None, 2, None, 1, None, None, 1]
+
+
+def test_table_rest_after_a_page_break_below_stacked_tables_of_other_widths() -> None:
+    """Table 二's parts stand one on the other, borders touching, each part as wide as
+    its own columns (LibreOffice's PDF of an HTML page): page 1 ends in 第二十条第（八）项's
+    header, page 2 opens with its row 行政事业性收费 0 1 and （九）项 below. The row joins
+    its header (as wide as the last part of page 1, not as the whole stack), 1 under
+    本年增 / 减 (fresh seed 8665)."""
+    values = _read("t2-rest-of-part-after-stacked-parts.pdf")
+    assert [values["t2.fees.prev_items"], values["t2.fees.change"]] == [0, 1]
+    assert values["t2.procurement.amount_yuan"] == 342400
