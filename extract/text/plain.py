@@ -122,18 +122,18 @@ _T4_CELLS = 15
 _T4_GROUP = 5
 _LAST = ("总计", "合计")
 _ROW_CELLS = 8
+"""At most this many figures follow a row label of table 二 or 三 (label cells aside)."""
 _GROUP_LABEL = 20
 """At most this long, a line naming a group of table 四 is that group's row label."""
-"""At most this many figures follow a row label of table 二 or 三 (label cells aside)."""
 
 
 def _cell_lines_to_rows(lines: list[str]) -> list[str]:
     """A table exported a cell a line without tabs (LibreOffice's text export of a
     document) prints a blank cell as an empty line, and rows apart by empty lines too:
     the figures after a standard row label (or a group label of table 四), up to the
-    next text, are that row's cells
-    — empty lines among them are blank cells, those at the end are the gap to the next
-    row. Such a row with blank cells becomes a tab row, so the blanks keep their places."""
+    next text, are that row's cells — empty lines among them are blank cells, those at
+    the end are the gap to the next row. Such a row with blank cells becomes a tab row,
+    so the blanks keep their places."""
     from extract.numbers import is_value
     from extract.table_labels import match_t2_row, match_t3_rows, match_t4_group, squash
 
