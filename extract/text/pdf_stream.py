@@ -494,36 +494,52 @@ def _join_wrapped_figures(
     joined: set[int] = set()
     for group in groups:
         labelled = [i for i in group if any(not t.value for t in tokens[i])]
-        if len(group) == 1 or len(labelled) > 1:
+        if len(group) == 1 or (len(labelled) > 1 and not _labels_apart(group, tokens)):
             kept.extend(group)
             continue
-        main = labelled[0] if labelled else max(group, key=lambda i: len(tokens[i]))
+        if len(labelled) == 1:
+            main = labelled[0]
+        else:  # no label, or a label wrapped in its cell like the figure beside it
+            main = max(group, key=lambda i: sum(t.value for t in tokens[i]))
         others = [i for i in group if i != main]
         figures = sum(t.value for t in tokens[main])
-        if not all(_DIGITS.match(t.text) for i in others for t in tokens[i]) or any(
-            len(tokens[i]) >= figures for i in others
+        if not all(_DIGITS.match(t.text) for i in others for t in tokens[i] if t.value) or any(
+            sum(t.value for t in tokens[i]) >= figures for i in others
         ):
             # (a label line ending in an item's number, 不予处理2 / .重复申请, beside the
             # row's figures is no row of figures itself)
             kept.extend(group)
             continue
-        pieces: list[_Token] = []
-        for i in group:  # top to bottom
-            for token in tokens[i]:
-                if not token.value:
-                    continue
-                under = next((p for p in pieces if p.x0 < token.x1 and token.x0 < p.x1), None)
-                if under is None:
-                    pieces.append(_Token(token.text, token.x0, token.x1, True, token.confidence))
-                    continue
-                under.text += token.text
-                under.x0, under.x1 = min(under.x0, token.x0), max(under.x1, token.x1)
-                under.confidence = _lowest([under.confidence, token.confidence])
-        labels = [t for t in tokens[main] if not t.value]
+        labels = _stacked([t for i in group for t in tokens[i] if not t.value])
+        pieces = _stacked([t for i in group for t in tokens[i] if t.value])
         tokens[main] = sorted(labels + pieces, key=lambda t: t.x0)
         kept.append(main)
         joined.update(others)
     return kept, joined
+
+
+def _labels_apart(group: list[int], tokens: dict[int, list[_Token]]) -> bool:
+    """Every label piece of the lines stands left of every figure (the row's label wrapped
+    in its own column, 148 wrapped beside it: （1）信访举报 14 / 投诉类申请 8)."""
+    first = min((t.x0 for i in group for t in tokens[i] if t.value), default=None)
+    return first is not None and all(
+        t.x1 <= first + 1 for i in group for t in tokens[i] if not t.value
+    )
+
+
+def _stacked(tokens: list[_Token]) -> list[_Token]:
+    """Tokens given top to bottom, those one above the other (overlapping across) joined
+    into one, their texts in reading order."""
+    pieces: list[_Token] = []
+    for token in tokens:
+        under = next((p for p in pieces if p.x0 < token.x1 and token.x0 < p.x1), None)
+        if under is None:
+            pieces.append(_Token(token.text, token.x0, token.x1, token.value, token.confidence))
+            continue
+        under.text += token.text
+        under.x0, under.x1 = min(under.x0, token.x0), max(under.x1, token.x1)
+        under.confidence = _lowest([under.confidence, token.confidence])
+    return pieces
 
 
 PLACED_UNSURE = 0.3

@@ -249,3 +249,11 @@ def test_table_rest_after_a_page_break_below_stacked_tables_of_other_widths() ->
     values = _read("t2-rest-of-part-after-stacked-parts.pdf")
     assert [values["t2.fees.prev_items"], values["t2.fees.change"]] == [0, 1]
     assert values["t2.procurement.amount_yuan"] == 342400
+
+
+def test_unruled_row_label_and_a_figure_wrapped_in_their_cells_together() -> None:
+    """（1）信访举报 / 投诉类申请 wrapped in its cell beside 148 wrapped in its narrow column
+    (14 / 8), the row's other figures centred between the two lines: one row, its label
+    and its figure each joined top to bottom (fresh seed 2460)."""
+    values = _read("unruled-label-and-figure-wrapped-together.pdf")
+    assert _t3(values, "unprocessed.petition") == [148, 1, None, None, None, None, None]
