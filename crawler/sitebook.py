@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 from crawler.discovery.mirrors import Mirrors
@@ -44,6 +44,20 @@ def listing_place(url: str) -> str:
 
 
 _PAGE_SUFFIX = re.compile(r"_\d+(?=\.[A-Za-z]+$)")
+
+
+@dataclass(frozen=True)
+class DeferredPlan:
+    """An answer of a JSON listing whose next pages are still to be planned."""
+
+    data: Any
+    url: str
+    fetch: ListingFetch | None
+    depth: int
+    trail: tuple[str, ...]
+    streak: int
+    patience: bool
+    """Only the next page (the answer held no report, nor its listing so far)."""
 
 
 @dataclass
@@ -107,6 +121,9 @@ class SiteState:
     """Listing key → further first-page candidates of a JSON listing (the other page base),
     with their depth and trail: asked for only when the first candidate's answer does not
     hold the whole listing."""
+    deferred_plans: dict[str, DeferredPlan] = field(default_factory=dict)
+    """Listing key → the page-1 answer of a JSON listing whose page-0 candidate has not
+    answered yet: its further pages are planned once the page base is known."""
     held_pages: dict[str, list[tuple[ListingFetch, int, tuple[str, ...]]]] = field(
         default_factory=dict
     )

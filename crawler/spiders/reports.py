@@ -68,7 +68,7 @@ from crawler.listings.pager_links import is_pager_text
 from crawler.listings.series import same_folder
 from crawler.middlewares.waf import block_site
 from crawler.request_builder import PRIORITY, RequestBuilder
-from crawler.sitebook import SiteState, listing_place
+from crawler.sitebook import DeferredPlan, SiteState, listing_place
 from storage.vocab import FailureKind
 
 
@@ -597,6 +597,9 @@ class ReportsSpider(Spider):
         the next candidate, unless that answer held the whole listing."""
         waiting = state.alternates.pop(key, None) if key else None
         if not waiting or key in state.complete_listings:
+            if key and not waiting and (plan := state.deferred_plans.pop(key, None)):
+                # page 0 held nothing, or failed: the API counts from 1 after all
+                yield from self._plan_pages(state, plan)
             return
         (nxt, depth, trail), rest = waiting[0], waiting[1:]
         if rest:
@@ -801,6 +804,9 @@ class ReportsSpider(Spider):
             return
         base = (fetch.headers.get("Referer") if fetch else None) or page.url
         anchors = state.mirrors.fold(shells.entries(data, base, page.url))
+        if fetch is not None and fetch.page_number == 0 and anchors:
+            # the API counts from 0: page 1 was its second page, planned from here
+            state.deferred_plans.pop(fetch.listing_key, None)
         requests, report_links = self._report_requests(state, page, anchors)
         yield from requests
         items = {dedup_key(a.url) for a in anchors}
@@ -828,15 +834,28 @@ class ReportsSpider(Spider):
         patient = streak <= self.config.max_empty_listing_pages
         if not fresh or not (report_links or label_says_reports or productive or patient):
             return
-        following = shells.next_fetches(data, page.url, self.config.max_listing_pages, fetch=fetch)
-        if not (report_links or label_says_reports or productive):
+        patience = not (report_links or label_says_reports or productive)
+        plan = DeferredPlan(data, page.url, fetch, hint.depth, hint.trail, streak, patience)
+        if fetch is not None and fetch.page_number == 1 and state.alternates.get(fetch.listing_key):
+            # page 1 of an API that may count from 0 is its second page, perhaps the short
+            # last one: its page count waits for page 0's answer (`_next_alternate`)
+            state.deferred_plans[fetch.listing_key] = plan
+            return
+        yield from self._plan_pages(state, plan)
+
+    def _plan_pages(self, state: SiteState, plan: DeferredPlan) -> Iterator[Request]:
+        """The listing's next pages after this answer (only the next one when patient)."""
+        following = shells.next_fetches(
+            plan.data, plan.url, self.config.max_listing_pages, fetch=plan.fetch
+        )
+        if plan.patience:
             # patience: the next page, not all of them
             following = sorted(following, key=lambda f: f.page_number or 0)[:1]
         for nxt in following:
             if not self.navigation.new_listing_fetch(state, nxt):
                 continue
             yield self.requests.listing(
-                state, nxt, depth=hint.depth, hint=Hint(trail=hint.trail, empty_streak=streak)
+                state, nxt, depth=plan.depth, hint=Hint(trail=plan.trail, empty_streak=plan.streak)
             )
 
     # ------------------------------------------------------------------ reports and files

@@ -638,6 +638,56 @@ def test_a_listing_api_counting_pages_from_0_or_1_costs_one_request_when_one_hol
         ]
 
 
+@pytest.mark.parametrize("base", [0, 1])
+def test_the_short_second_page_of_an_api_counting_from_0_is_not_taken_for_its_first(
+    tmp_path: Path, make_site, base: int
+) -> None:
+    """A department's whole catalogue, 112 records, 100 a page. Counted from 0, page 1 (asked
+    first) is the short last page: its 12 records were taken for the page size, and pages
+    2 to 10 were asked for, all empty (variant web seed 612044, site27: 9 requests). Its
+    pages are planned once page 0 has answered; counted from 1, every page is read."""
+    shell = (
+        "<div id='list'>正在加载……</div><script>window._CONFIG = "
+        '{"SID": "4455", "TREE": [{"id": 9, "name": "政府信息公开年报", "post_count": 112}]};'
+        "</script>"
+    )
+    rows = [
+        {"title": f"关于开展第{i}次工作检查的通知", "url": f"/art/n{i}.html", "date": "2024-01-20"}
+        for i in range(112)
+    ]
+    rows[5] = {"title": REPORT, "url": "/art/r.html", "date": "2024-01-20"}
+    rows[105] = {
+        "title": REPORT.replace("2023", "2016"),
+        "url": "/art/s.html",
+        "date": "2016-01-20",
+    }
+
+    def api(data: list[dict[str, str]]) -> Answer:
+        body = {"total": 112, "articles": data}
+        return Answer(
+            200, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"}
+        )
+
+    routes = {"/col/index.html": html(shell, title="政府信息公开年报")}
+    pages = [rows[:100], rows[100:]]
+    for n in range(12):
+        chunk = pages[n - base] if 0 <= n - base < 2 else []
+        routes[f"/gkmlpt/api/all/9?page={n}&sid=4455"] = api(chunk)
+    routes["/art/r.html"] = report_page(REPORT)
+    routes["/art/s.html"] = report_page(REPORT.replace("2023", "2016"))
+    site = make_site(routes)
+    archive = archive_for(tmp_path, site, render="auto")
+    crawl(archive, settings_overrides=FAST)
+    assert reports_of(archive) == {"art/r.html", "art/s.html"}
+    asked = sorted(
+        int(p.split("page=")[1].split("&")[0]) for p in site.hits if p.startswith("/gkmlpt/api/")
+    )
+    if base == 0:
+        assert asked == [0, 1], asked
+    else:  # and one page past the short last one, which the answers do not say is last
+        assert asked in ([0, 1, 2], [0, 1, 2, 3]), asked
+
+
 def test_a_cut_list_title_to_a_file_named_by_hash_is_decided_by_its_own_title(
     tmp_path: Path, make_site
 ) -> None:
