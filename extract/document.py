@@ -177,6 +177,10 @@ def _read(
     except Exception as exc:
         log.info("report analysis failed for %s", url or filename, exc_info=True)
         extraction.error = f"analysis failed: {_describe(exc)}"
+    if "ocr_error" in document.meta:
+        # a scan OCR could not read (no engine, too long, nothing legible): said so, so
+        # that an empty reading is not taken for a report without tables
+        extraction.ocr = {**(extraction.ocr or {}), "error": document.meta["ocr_error"]}
     return extraction
 
 

@@ -84,8 +84,11 @@ class Extraction:
     ``script``/``json``/``template``/``textarea`` (a body carried as data), ``rendered``
     (the browser-rendered DOM), ``trafilatura``, ``ocr``."""
     ocr: dict[str, Any] | None = None
-    """When values were read by OCR: ``engine``, ``pages``, … and ``values``: for every
-    printed value key, ``{"confidence": float | None, "uncertain": bool}``."""
+    """When values were read by OCR: ``engine``, ``pages``, ``illegible_pages`` (numbers of
+    the pages where no text was recognised), … and ``values``: for every printed value
+    key, ``{"confidence": float | None, "uncertain": bool}``. When a scan was not read —
+    no engine, too many pages, OCR failed, or no page held legible text (``needs_ocr``
+    stays set) — ``error`` says why: an empty reading is not a report without tables."""
     uncertain: list[str] = field(default_factory=list)
     """The value keys read by OCR whose recognition is uncertain (``ocr["values"][key]
     ["uncertain"]``), for readers that want the list."""

@@ -47,16 +47,19 @@ def scan_pdf(
     return out.getvalue()
 
 
-def benchmark_scan(seed: int, rid: str, keep: list[int], tmp: Path) -> tuple[Report, bytes]:
-    """The benchmark's 200 dpi scan of report ``rid`` of ``seed`` (made as
-    ``benchmarks/extract_generalisation.py --seed <seed>`` makes it), cut to pages ``keep``."""
+def benchmark_scan(
+    seed: int, rid: str, keep: list[int], tmp: Path, dpi: int = 200
+) -> tuple[Report, bytes]:
+    """The benchmark's scan of report ``rid`` of ``seed`` at ``dpi`` (recipe
+    ``scan-<dpi>``, made as ``benchmarks/extract_generalisation.py --seed <seed>`` makes
+    it), cut to pages ``keep``."""
     pool = report_pool(seed, 10, 3, seeds=True, real=True)  # the benchmark's
     report = next(r for r in pool if r.rid == rid)
-    stem = f"{rid}-scan-200"
+    stem = f"{rid}-scan-{dpi}"
     rng = random.Random(f"{seed}|{stem}")
     pages, _ = fixed.fixed_pages(report, rng, ruled=rng.random() < 0.85)
     path = tmp / f"{stem}.pdf"
-    fixed.write_scan(pages, path, rng, 200)
+    fixed.write_scan(pages, path, rng, dpi)
     source = pdfium.PdfDocument(path.read_bytes())
     out = pdfium.PdfDocument.new()
     out.import_pages(source, keep)

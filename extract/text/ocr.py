@@ -61,6 +61,11 @@ _BINARY = 170
 """Grey level below which a pixel is ink when the page is binarised for recognition."""
 _INK_RATIO = 0.0012
 """Share of (non-isolated) dark pixels above which a table cell holds something."""
+LEGIBLE_CHARS = 10
+"""Chinese characters read with confidence (at least :data:`UNCERTAIN_BELOW`) that make a
+page legible: an image that holds no text (a photo, a blot, scanner noise) is read as a
+few letters, dashes and strokes, a report's page — even a poor 150 dpi scan whose table
+cells are mostly in doubt — as dozens of sure characters of its headings and prose."""
 
 
 @dataclass
@@ -1038,6 +1043,19 @@ def ocr_page(gray: np.ndarray, width: float, height: float, limits: Limits) -> P
     return page
 
 
+def legible(page: PageObjects) -> bool:
+    """Whether text was recognised on the page: at least :data:`LEGIBLE_CHARS` Chinese
+    characters read with confidence. (The characters' mean confidence does not tell: a
+    page of small figures read cell by cell, each in doubt, is as low as a page of noise.)"""
+    sure = 0
+    for char in page.chars:
+        if char.confidence is not None and char.confidence >= UNCERTAIN_BELOW:
+            sure += len(_CJK.findall(char.text))
+            if sure >= LEGIBLE_CHARS:
+                return True
+    return False
+
+
 def _render(pdf: PdfFile, number: int) -> tuple[np.ndarray, float, float]:
     page = pdf._doc[number]
     try:
@@ -1073,6 +1091,7 @@ def ocr_pdf(
         "pages": len(pages),
         "seconds": round(time.monotonic() - started, 2),
         "mean_confidence": round(sum(confidences) / len(confidences), 3) if confidences else None,
+        "illegible_pages": [number + 1 for number, page in enumerate(pages) if not legible(page)],
         "uncertain_below": UNCERTAIN_BELOW,
     }
     return pages, account

@@ -40,8 +40,6 @@ _ROW_END = re.compile(r"(?:\s(?:[+-]?\d[\d,.]*|[／/—-]|无)){2,}\s*$")
 _SENTENCE_END = ("。", "：", ":", "；", "！", "？", "）", "」")
 _MIN_CHARS_PER_PAGE = 20
 _INK_RATIO = 0.0012
-_OCR_NOISE = 0.5
-"""OCR whose mean character confidence is below this recognised no text, only noise."""
 """OCR: a table cell with more dark pixels than this share, but no text, lost a figure."""
 
 
@@ -622,11 +620,12 @@ def read_pdf_ocr(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TextDocument:
     document = _assemble(pages, page_count, meta)
     document.ocr = account
     document.meta["body_source"] = "ocr"
-    mean = account.get("mean_confidence")
-    if mean is not None and mean < _OCR_NOISE:
-        # what was "recognised" is noise (an image that holds no text): not a reading
+    if len(account["illegible_pages"]) == len(recognised):
+        # what was "recognised" is noise (images that hold no text): not a reading
         document.text, document.tables, document.needs_ocr = "", [], True
-        document.meta["ocr_error"] = f"no text recognised (mean confidence {mean:.2f})"
+        mean = account.get("mean_confidence")
+        read = f", mean confidence {mean:.2f}" if mean is not None else ""
+        document.meta["ocr_error"] = f"no text recognised ({len(recognised)} page(s){read})"
     return document
 
 
