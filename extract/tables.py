@@ -130,6 +130,19 @@ def _after_label_values(row: Row) -> list[str]:
     return [cell for cell in cells if is_value(cell)]
 
 
+def _label_positions(cells: list[str], first: int, fuzzy: bool) -> list[int]:
+    """The positions of a positional row's label, the header's value columns starting at
+    ``first``: the cells that are not values — read by OCR (``fuzzy``), in a row with
+    figures or marks in the value columns, only those left of them: text there is a
+    figure or mark misread (``／`` read ``人``), not the end of the label, which would put
+    every figure after it one column to the left. (A row of text alone, a note across
+    the table, stays text.)"""
+    labels = _labels(cells)
+    if fuzzy and any(cell.strip() and is_value(cell) for cell in cells[first:]):
+        labels = [i for i in labels if i < first]
+    return labels
+
+
 def _fit(cells: list[str], count: int) -> list[str]:
     """Cut ``cells`` to ``count``: first surplus blank padding at the front, then at the end."""
     cells = list(cells)
@@ -140,8 +153,14 @@ def _fit(cells: list[str], count: int) -> list[str]:
     return cells[:count]
 
 
-def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> list[str] | None:
-    """Values of a positional row taken at its header's column positions, when they fit."""
+def _by_header(
+    row: Row, header: _Header | None, columns: tuple[str, ...], fuzzy: bool = False
+) -> list[str] | None:
+    """Values of a positional row taken at its header's column positions, when they fit.
+
+    With ``fuzzy`` (cells read by OCR), text misread in a value column
+    (:func:`_label_positions`) is kept in its column, where it is no value and is
+    flagged."""
     if header is None or not row.positional or len(row.cells) != header.width:
         return None
     if not all(column in header.columns for column in columns):
@@ -149,7 +168,7 @@ def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> li
     if any(i >= len(row.cells) for column in columns for i in header.columns[column]):
         return None  # a header position the row does not reach
     first = min(min(header.columns[column]) for column in columns)
-    labels = _labels(row.cells)
+    labels = _label_positions(row.cells, first, fuzzy)
     if labels and labels[-1] >= first:
         return None
     if any(not is_blank(cell) for cell in row.cells[labels[-1] + 1 if labels else 0 : first]):
@@ -159,7 +178,7 @@ def _by_header(row: Row, header: _Header | None, columns: tuple[str, ...]) -> li
         positions = header.columns[column]
         cells = [row.cells[i] for i in positions]
         cell = cells[0] if len(set(cells)) == 1 else cells[-1]
-        if not is_value(cell):
+        if not is_value(cell) and not fuzzy:
             return None
         picked.append(cell)
     return picked
@@ -286,9 +305,19 @@ class _TableWalker:
         else:
             self._token_row(table, row)
 
+    def _label_cells(self, table: str, row: Row) -> list[int]:
+        """The positions of a positional row's label (:func:`_label_positions`, the value
+        columns those of the table's header when the row is as wide)."""
+        header = self.t2_header if table == "t2" else self._t3_header()
+        if not (self.fuzzy and header and header.columns and len(row.cells) == header.width):
+            return _labels(row.cells)
+        first = min(min(positions) for positions in header.columns.values())
+        return _label_positions(row.cells, first, True)
+
     def _positional_row(self, table: str, row: Row) -> None:
-        label = _row_label(row)
-        values = _after_label_values(row)
+        labels = self._label_cells(table, row)
+        label = squash("".join(row.cells[i] for i in labels))
+        values = row.cells[labels[-1] + 1 if labels else 0 :]
         if not values:
             self.buffer += label
             return
@@ -297,7 +326,7 @@ class _TableWalker:
         key = self._t2_key(text) if table == "t2" else self._t3_key(text)
         if key is None:
             if table == "t3" and self.t3_last is not None:
-                picked = _by_header(row, self._t3_header(), K.T3_COLUMNS)
+                picked = _by_header(row, self._t3_header(), K.T3_COLUMNS, self.fuzzy)
                 self.t3_unmatched.append(picked or _fit(values, len(K.T3_COLUMNS)))
             return
         if table == "t3" and self.t3_unmatched and not any(c.strip() for c in values):
@@ -314,7 +343,7 @@ class _TableWalker:
         else:
             columns = K.T3_COLUMNS
             header = self._t3_header()
-        picked = _by_header(row, header, columns)
+        picked = _by_header(row, header, columns, self.fuzzy)
         if picked is None:
             picked = _fit(values, len(columns))
         self._store(table, key, picked)

@@ -74,3 +74,26 @@ def test_a_scan_without_text_says_ocr_read_nothing() -> None:
     assert extraction.ocr is not None and "no text recognised" in extraction.ocr["error"]
     assert extraction.ocr["illegible_pages"] == [1]
     assert not any(v is not None for v in extraction.values.values())
+
+
+@pytest.fixture(scope="module")
+def shifted_row(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Extraction]:
+    """Seed 802097, syn802097-2 at 150 dpi, the page where table 三 begins: in the row
+    （1）属于国家秘密 (／ 0 ／ ／ ／ 0 ／) the ``／`` under 自然人 is read ``.人``."""
+    report, data = benchmark_scan(
+        802097, "syn802097-2", [1], tmp_path_factory.mktemp("shifted"), dpi=150
+    )
+    return report, _read(data)
+
+
+def test_text_misread_in_a_figure_column_keeps_the_row_in_its_columns(
+    shifted_row: tuple[Report, Extraction],
+) -> None:
+    """The misread cell was taken for the end of the row's label: every figure after it
+    moved one column left (其他's 0 became 法律服务机构's, with its confidence, unflagged)."""
+    report, extraction = shifted_row
+    row = [k for k in report.scored_keys() if k.startswith("t3.denied.state_secret.")]
+    assert len(row) == 7
+    assert {k: extraction.values.get(k) for k in row} == {k: report.values[k] for k in row}
+    assert extraction.ocr is not None
+    assert extraction.ocr["values"]["t3.denied.state_secret.natural"]["uncertain"]
