@@ -294,7 +294,9 @@ def _continues(previous: _Line, line: _Line) -> bool:
     head = re.match(r"[0-9A-Za-z@._:/\-—]+", line.text)
     slack = 1.6 + (0.55 * len(head.group(0)) if head else 0.0)
     reaches_right = previous.x1 >= previous.right - slack * size
-    indented = line.x0 > line.left + 1.2 * size
+    # a first-line indent is two characters of the line's own type, which may be smaller
+    # than the line before (a heading in large type, then a paragraph)
+    indented = line.x0 > line.left + 1.2 * min(size, max(6.0, line.bottom - line.top))
     ended = previous.text.rstrip().endswith(_SENTENCE_END)
     if ended and (not reaches_right or _HEADING.match(line.text)):
         return False

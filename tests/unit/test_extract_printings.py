@@ -28,7 +28,7 @@ from paths import TESTS
 
 from extract import extract_document
 from extract import keys as K
-from extract.types import CellValue
+from extract.types import CellValue, Extraction
 
 FIXTURES = TESTS / "fixtures" / "unseen"
 
@@ -257,3 +257,19 @@ def test_unruled_row_label_and_a_figure_wrapped_in_their_cells_together() -> Non
     and its figure each joined top to bottom (fresh seed 2460)."""
     values = _read("unruled-label-and-figure-wrapped-together.pdf")
     assert _t3(values, "unprocessed.petition") == [148, 1, None, None, None, None, None]
+
+
+def _document(name: str) -> Extraction:
+    path: Path = FIXTURES / name
+    return extract_document(path.read_bytes(), filename=path.name)
+
+
+def test_title_in_large_type_is_not_joined_to_the_indented_paragraph_below() -> None:
+    """LibreOffice's PDF of a docx: the title (large type, nearly as wide as the text)
+    over a paragraph indented two characters of its smaller type (fresh seed 13936). The
+    indent was measured in the title's type, too small to count, so the paragraph was
+    read as the title's continuation and the title was lost (agency: none)."""
+    extraction = _document("title-above-paragraph-in-smaller-type.pdf")
+    assert extraction.text.splitlines()[0] == "2023年道里区财政局政府信息公开工作年度报告"
+    assert extraction.agency_name is not None
+    assert extraction.agency_name.value == "道里区财政局"
