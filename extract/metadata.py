@@ -58,7 +58,7 @@ def _first_lines(text: str, count: int = 6) -> list[str]:
 def title_from_text(text: str) -> str | None:
     """The report title from the first lines: one line, or two when the heading is broken
     (``广武镇人民政府`` / ``2020 年政府信息公开工作年度报告``)."""
-    lines = [line for line in _first_lines(text) if "\t" not in line]
+    lines = _join_wrapped_title([line for line in _first_lines(text) if "\t" not in line])
     for index, line in enumerate(lines):
         if len(line) > 60:
             break
@@ -69,6 +69,20 @@ def title_from_text(text: str) -> str | None:
             return clean_title(lines[index - 1] + line)
         return clean_title(line)
     return None
+
+
+def _join_wrapped_title(lines: list[str]) -> list[str]:
+    """The lines with a title that wrapped (``…2020年度政府信息公开工作年度报`` / ``告``, a
+    PDF's centred heading too long for one line) joined: a line that is no title alone,
+    followed by a short line without punctuation that completes it."""
+    for index, line in enumerate(lines[:-1]):
+        after = lines[index + 1]
+        if line.endswith("报告") or len(after) > 12 or re.search(r"[。，；：:,]", after):
+            continue
+        joined = line + after
+        if joined.endswith("报告") and _TITLE_WORDS.search(joined):
+            return [*lines[:index], joined, *lines[index + 2 :]]
+    return lines
 
 
 def _is_title_head(line: str) -> bool:

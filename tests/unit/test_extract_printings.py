@@ -273,3 +273,15 @@ def test_title_in_large_type_is_not_joined_to_the_indented_paragraph_below() -> 
     assert extraction.text.splitlines()[0] == "2023年道里区财政局政府信息公开工作年度报告"
     assert extraction.agency_name is not None
     assert extraction.agency_name.value == "道里区财政局"
+
+
+def test_title_wrapped_before_its_last_character_names_the_agency() -> None:
+    """A PDF's centred title too long for its line: …2020年度政府信息公开工作年度报 / 告
+    (reportlab platypus, fresh seed 13936). The two lines are one title, its agency the
+    text before the year."""
+    extraction = _document("title-wrapped-last-character-centred.pdf")
+    assert extraction.title is not None
+    assert extraction.title.value == "邯郸市卫生健康委员会2020年度政府信息公开工作年度报告"
+    assert extraction.agency_name is not None
+    assert extraction.agency_name.value == "邯郸市卫生健康委员会"
+    assert extraction.year is not None and extraction.year.value == 2020
