@@ -23,10 +23,31 @@ SECTION_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 
 
+_SECTION_NUMBER = re.compile(
+    r"^[\s\u3000]*(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）])"
+)
+_FIGURE_CELL = re.compile(r"[\d\s,.，%％\-—–/／无]+")
+
+
+def _heading_in_cells(line: str) -> str | None:
+    """A numbered heading a PDF's rebuilt table split into cells (``（五）政\t府信息公开\t…``,
+    ``四、政府信息公开行政复议、行政诉讼情况\t\t\t``), its cells joined; ``None`` for a row
+    of a table (a figure in a cell, or no section number before its first cell)."""
+    cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+    if not cells or not _SECTION_NUMBER.match(cells[0]):
+        return None
+    if any(_FIGURE_CELL.fullmatch(cell) for cell in cells):
+        return None
+    return "".join(cells)
+
+
 def heading_section(line: str) -> int | None:
     """The section number a heading line announces, or ``None`` for any other line."""
     if "\t" in line:
-        return None
+        joined = _heading_in_cells(line)
+        if joined is None:
+            return None
+        line = joined
     body = _NUMBERING.sub("", line).strip().rstrip("：:。")
     if not body or len(body) > _MAX_HEADING:
         return None

@@ -264,6 +264,18 @@ def _document(name: str) -> Extraction:
     return extract_document(path.read_bytes(), filename=path.name)
 
 
+def test_title_wrapped_before_its_last_character_names_the_agency() -> None:
+    """A PDF's centred title too long for its line: …2020年度政府信息公开工作年度报 / 告
+    (reportlab platypus, fresh seed 13936). The two lines are one title, its agency the
+    text before the year."""
+    extraction = _document("title-wrapped-last-character-centred.pdf")
+    assert extraction.title is not None
+    assert extraction.title.value == "邯郸市卫生健康委员会2020年度政府信息公开工作年度报告"
+    assert extraction.agency_name is not None
+    assert extraction.agency_name.value == "邯郸市卫生健康委员会"
+    assert extraction.year is not None and extraction.year.value == 2020
+
+
 def test_title_in_large_type_is_not_joined_to_the_indented_paragraph_below() -> None:
     """LibreOffice's PDF of a docx: the title (large type, nearly as wide as the text)
     over a paragraph indented two characters of its smaller type (fresh seed 13936). The
@@ -275,13 +287,10 @@ def test_title_in_large_type_is_not_joined_to_the_indented_paragraph_below() -> 
     assert extraction.agency_name.value == "道里区财政局"
 
 
-def test_title_wrapped_before_its_last_character_names_the_agency() -> None:
-    """A PDF's centred title too long for its line: …2020年度政府信息公开工作年度报 / 告
-    (reportlab platypus, fresh seed 13936). The two lines are one title, its agency the
-    text before the year."""
-    extraction = _document("title-wrapped-last-character-centred.pdf")
-    assert extraction.title is not None
-    assert extraction.title.value == "邯郸市卫生健康委员会2020年度政府信息公开工作年度报告"
-    assert extraction.agency_name is not None
-    assert extraction.agency_name.value == "邯郸市卫生健康委员会"
-    assert extraction.year is not None and extraction.year.value == 2020
+def test_section_headings_read_into_the_cells_of_a_table_row() -> None:
+    """LibreOffice's PDF of an HTML page: the headings （四）政府信息公开行政复议、行政诉讼
+    情况 and （五）政府信息公开工作存在的主要问题及改进情况 next to the tables are read
+    as rows of a table, split into cells (（五）政 / 府信息公开 / 工作存在 / …) — the
+    sections are still found (fresh seed 13936, real-hongze-district-2024)."""
+    extraction = _document("section-headings-read-into-table-cells.pdf")
+    assert extraction.sections == [4, 5, 6]
