@@ -24,7 +24,8 @@ SECTION_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 
 
 _SECTION_NUMBER = re.compile(
-    r"^[\s\u3000]*(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）])"
+    r"^[\s\u3000]*(?:(?:[一二三四五六七八九十]{1,2}|\d{1,2})[、.．]"
+    r"|[（(](?:[一二三四五六七八九十]{1,2}|\d{1,2})[)）])"
 )
 _FIGURE_CELL = re.compile(r"[\d\s,.，%％\-—–/／无]+")
 

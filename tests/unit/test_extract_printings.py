@@ -294,3 +294,10 @@ def test_section_headings_read_into_the_cells_of_a_table_row() -> None:
     sections are still found (fresh seed 13936, real-hongze-district-2024)."""
     extraction = _document("section-headings-read-into-table-cells.pdf")
     assert extraction.sections == [4, 5, 6]
+
+
+def test_section_headings_numbered_in_digits_read_into_table_cells() -> None:
+    """The same printing with the headings numbered 4、 and 5、: 5、存在的 / 主要问题 /
+    及改进情 / 况 read into cells is section 5 (fresh seed 27461, syn27461-7)."""
+    extraction = _document("section-headings-numbered-in-digits-in-table-cells.pdf")
+    assert extraction.sections == [4, 5, 6]
