@@ -32,14 +32,13 @@ _FIGURE_CELL = re.compile(r"[\d\s,.，%％\-—–/／无]+")
 
 def _heading_in_cells(line: str) -> str | None:
     """A numbered heading a PDF's rebuilt table split into cells (``（五）政\t府信息公开\t…``,
-    ``四、政府信息公开行政复议、行政诉讼情况\t\t\t``), its cells joined; ``None`` for a row
-    of a table (a figure in a cell, or no section number before its first cell)."""
+    ``（五\t）政府\t…``, ``四、政府信息公开行政复议、行政诉讼情况\t\t\t``), its cells joined;
+    ``None`` for a row of a table (a figure in a cell, or no section number in front)."""
     cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
-    if not cells or not _SECTION_NUMBER.match(cells[0]):
-        return None
     if any(_FIGURE_CELL.fullmatch(cell) for cell in cells):
         return None
-    return "".join(cells)
+    joined = "".join(cells)
+    return joined if _SECTION_NUMBER.match(joined) else None
 
 
 def heading_section(line: str) -> int | None:

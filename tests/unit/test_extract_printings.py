@@ -301,3 +301,10 @@ def test_section_headings_numbered_in_digits_read_into_table_cells() -> None:
     及改进情 / 况 read into cells is section 5 (fresh seed 27461, syn27461-7)."""
     extraction = _document("section-headings-numbered-in-digits-in-table-cells.pdf")
     assert extraction.sections == [4, 5, 6]
+
+
+def test_section_heading_whose_number_is_split_across_table_cells() -> None:
+    """The heading （五）政府信息公开工作存在的主要问题及改进情况 read into cells that cut its
+    number too: （五 / ）政府 / 信息 / … (fresh seed 70419, syn70419-3)."""
+    extraction = _document("section-heading-number-split-across-table-cells.pdf")
+    assert extraction.sections == [4, 5]
