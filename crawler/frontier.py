@@ -255,7 +255,7 @@ class SiteFrontier:
             # a sibling's small boost orders the links; it does not make one promising
             lift = candidate.boost if candidate.boost >= _LIFT else 0.0
             low = candidate.score + lift < self.threshold
-            exploring = low or (candidate.up and not candidate.boost)
+            exploring = low or (candidate.up and candidate.boost < _LIFT)
             if exploring and found_reports:
                 allowance = self.reserve * (pages_used + len(out))
                 if self.figures.released_low >= allowance:

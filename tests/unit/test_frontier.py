@@ -72,6 +72,12 @@ def test_after_a_report_the_way_up_from_its_column_is_exploration() -> None:
     for i in range(4):
         h.push(Candidate(f"http://a.gov.cn/s{i}/", "", 0.5, 1, "a.gov.cn/zwgk/nb/", up=True))
     assert len(release_all(h, found=True, pages=20)) == 3  # the reserve: 10% of the pages
+    # a sibling's small lift orders the way up; it does not make it promising
+    k = frontier()
+    up = Candidate("http://a.gov.cn/zwgk/y/", "政务公开", 0.35, 1, "a.gov.cn/zwgk/nb/", up=True)
+    up.boost = 0.1
+    k.push(up)
+    assert release_all(k, found=True, pages=10) == []
 
 
 def test_leads_up() -> None:
