@@ -11,7 +11,14 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from storage.archive import Archive
-from storage.models import CaptureRow, DocumentRow, ReportRow, SiteRow, SiteRunRow
+from storage.models import (
+    CaptureRow,
+    DocumentRow,
+    ReportRow,
+    SiteRow,
+    SiteRunRow,
+    document_site,
+)
 from storage.vocab import DocumentStatus
 
 
@@ -70,7 +77,7 @@ def health_rows(
                 .group_by(SiteRunRow.site_id)
             ).all()
         )
-        found_on = func.coalesce(CaptureRow.site_id, ReportRow.site_id)
+        found_on = document_site()
         vanished: dict[str | None, int] = dict(
             s.execute(
                 # by the site whose crawl found the document (Archive.known_documents)

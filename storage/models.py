@@ -21,8 +21,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.vocab import DocumentStatus, RunOutcome
 
@@ -272,3 +274,10 @@ class ExtractionRow(Base):
 
 
 Index("ix_captures_url_hash_captured_at", CaptureRow.url_hash, CaptureRow.captured_at)
+
+
+def document_site() -> ColumnElement[str | None]:
+    """The site a document belongs to: the one whose crawl captured it last, else its
+    report's (a report carried by two sites has documents on each). For queries that
+    join ``ReportRow`` and, outer, ``CaptureRow`` on ``DocumentRow.last_capture_id``."""
+    return func.coalesce(CaptureRow.site_id, ReportRow.site_id)

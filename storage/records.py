@@ -22,6 +22,7 @@ from storage.models import (
     ReportRow,
     SiteRow,
     VersionRow,
+    document_site,
 )
 from storage.types import (
     LOOKUP_CHUNK,
@@ -88,7 +89,7 @@ class RecordStore(ArchiveBase):
                 .join(ReportRow, DocumentRow.report_id == ReportRow.id)
                 .join(AgencyRow, ReportRow.agency_id == AgencyRow.id)
                 .outerjoin(CaptureRow, DocumentRow.last_capture_id == CaptureRow.id)
-                .where(func.coalesce(CaptureRow.site_id, ReportRow.site_id) == site_id)
+                .where(document_site() == site_id)
                 .order_by(DocumentRow.id)
             ).all()
             return [
